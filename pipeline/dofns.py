@@ -1,0 +1,51 @@
+"""The de-identification DoFn: a thin adapter around ``transforms.deidentify``."""
+
+from __future__ import annotations
+
+import logging
+
+import apache_beam as beam
+from apache_beam import pvalue
+from apache_beam.metrics import Metrics
+
+from pipeline.config import KeySource
+from pipeline.files import FAILED, failure_record
+from transforms.deid_config import DeidSpec
+from transforms.deidentify import Deidentifier, StageFailure
+
+_LOGGER = logging.getLogger(__name__)
+UID_PAIRS = "uid_pairs"
+
+
+class DeidentifyFn(beam.DoFn):
+    """(path, bytes) -> (path, relative output path, bytes); failures to FAILED.
+
+    The key is loaded in ``setup`` (from the key file when there is one), so it
+    is not part of the pipeline graph in that case.
+    """
+
+    def __init__(self, spec: DeidSpec, key: KeySource, uid_root: str, emit_uid_pairs: bool = False) -> None:
+        self._spec = spec
+        self._key = key
+        self._uid_root = uid_root
+        self._emit_uid_pairs = emit_uid_pairs
+        self._engine: Deidentifier | None = None
+        self._ok = Metrics.counter("deid", "deidentified")
+
+    def setup(self) -> None:
+        self._engine = Deidentifier(self._spec, self._key.load(), self._uid_root)
+
+    def process(self, element: tuple[str, bytes]):
+        path, data = element
+        try:
+            result = self._engine(data)
+        except StageFailure as exc:
+            Metrics.counter("deid", f"failed_{exc.stage}").inc()
+            _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)
+            yield pvalue.TaggedOutput(FAILED, failure_record(path, exc.stage, exc.error_type, exc.message))
+            return
+        self._ok.inc()
+        if self._emit_uid_pairs:
+            for old, new in result.uid_pairs:
+                yield pvalue.TaggedOutput(UID_PAIRS, f"{old},{new}")
+        yield path, result.relative_path, result.data

@@ -1,0 +1,108 @@
+"""Entry point: ``dicom-deid`` / ``python -m pipeline.run`` (and the flex-template PY_FILE).
+
+Parses options, validates the whole job before the pipeline starts, runs the
+graph, prints the summary and sets the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+
+from pipeline.config import JobConfig, SetupError
+from pipeline.files import read_bytes
+from pipeline.graph import build
+from pipeline.options import DeidOptions
+
+_LOGGER = logging.getLogger(__name__)
+EXIT_SETUP = 2
+EXIT_FAILURES = 3
+
+
+def _all_option_classes(cls=PipelineOptions):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_option_classes(sub)
+
+
+def unknown_flags(argv: list[str]) -> list[str]:
+    """Return the flags no PipelineOptions class defines (typos must not pass silently)."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    seen = set()
+    for cls in _all_option_classes():
+        if cls in seen or "_add_argparse_args" not in cls.__dict__:
+            continue
+        seen.add(cls)
+        try:
+            cls._add_argparse_args(parser)
+        except argparse.ArgumentError:
+            continue  # the same flag defined by two option classes
+    _, rest = parser.parse_known_args(argv)
+    return [a.split("=")[0] for a in rest if a.startswith("--")]
+
+
+def _runner(options: PipelineOptions):
+    """Return the runner: DirectRunner means Beam's FnApiRunner, run in this process.
+
+    Beam's DirectRunner first tries to download and start the Prism runner binary
+    from the internet; a de-identification job must not fetch code at run time,
+    and in-memory / multi_processing modes are the FnApiRunner's anyway.
+    """
+    name = options.view_as(StandardOptions).runner
+    if name in (None, "DirectRunner", "direct"):
+        from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+
+        return FnApiRunner()
+    return None
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the job; return the process exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    unknown = unknown_flags(argv)
+    if unknown:
+        print(f"dicom-deid: unknown option(s): {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_SETUP
+    options = PipelineOptions(argv)
+    try:
+        job = JobConfig.from_options(options.view_as(DeidOptions))
+    except SetupError as exc:
+        print("dicom-deid: the job cannot start:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_SETUP
+    _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(job.patterns), job.output, job.spec.profile)
+    with beam.Pipeline(runner=_runner(options), options=options) as p:
+        build(p, job)
+    try:
+        summary = json.loads(read_bytes(job.summary_output))
+    except Exception:  # e.g. a runner that does not wait for the job
+        _LOGGER.info("Summary will be written to %s", job.summary_output)
+        return 0
+    print(json.dumps(summary, indent=1, sort_keys=True))
+    if summary["failed"]:
+        _LOGGER.warning("%d instance(s) failed; see %s", summary["failed"], job.failures_output)
+    limit = job.max_failure_fraction
+    if limit is not None and summary["found"] and summary["failed"] / summary["found"] > limit:
+        print(
+            f"dicom-deid: {summary['failed']} of {summary['found']} instances failed, "
+            f"more than --max_failure_fraction={limit}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURES
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

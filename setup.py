@@ -1,0 +1,21 @@
+"""dicom-deid: a Beam pipeline that de-identifies DICOM archives."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="dicom-deid",
+    version="0.1.0",
+    description="Apache Beam pipeline that de-identifies DICOM instances "
+    "(Cloud Healthcare API DeidentifyConfig semantics)",
+    packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "apache-beam[gcp]>=2.77,<3",
+        "pydicom>=3.0,<4",
+        "numpy",
+        "google-cloud-storage",
+        "google-cloud-bigquery",
+        "pytesseract",
+    ],
+    entry_points={"console_scripts": ["dicom-deid=pipeline.run:main"]},
+)

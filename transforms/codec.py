@@ -1,0 +1,118 @@
+"""Reading and writing DICOM Part 10 bytes, strictly.
+
+pydicom reads a truncated file without complaint (the last value simply comes
+back short), so ``parse`` checks that every declared length was satisfied and
+that the pixel data is complete before the instance goes any further.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.tag import Tag
+
+from transforms.errors import InvalidInstanceError, MissingAttributeError, TruncatedInstanceError, UnsupportedInstanceError
+
+DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+UNDEFINED_LENGTH = 0xFFFFFFFF
+REQUIRED_KEYWORDS = ("SOPClassUID", "SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID")
+_ITEM = 0xFFFEE000
+_SEQ_DELIMITER = 0xFFFEE0DD
+
+
+def parse(data: bytes, stop_before_pixels: bool = False) -> Dataset:
+    """Return the dataset of a Part 10 file, with its file meta.
+
+    Raises
+    ------
+    InvalidInstanceError
+        Empty file, no DICM prefix, or a structure pydicom cannot read.
+    TruncatedInstanceError
+        The file ends before a value it declares.
+    UnsupportedInstanceError
+        A DICOMDIR or another non-composite object.
+    """
+    if not data:
+        raise InvalidInstanceError("the file is empty")
+    if len(data) < 132 or data[128:132] != b"DICM":
+        raise InvalidInstanceError("not a DICOM Part 10 file (no DICM prefix at byte 128)")
+    try:
+        ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=stop_before_pixels)
+    except InvalidDicomError as exc:
+        raise InvalidInstanceError("the DICOM file meta is invalid") from exc
+    except (EOFError, OSError, struct.error, ValueError, KeyError, NotImplementedError) as exc:
+        raise InvalidInstanceError(f"pydicom could not read the data set ({type(exc).__name__})") from exc
+    meta = getattr(ds, "file_meta", None)
+    if meta is None or "TransferSyntaxUID" not in meta:
+        raise InvalidInstanceError("the file meta has no TransferSyntaxUID")
+    if str(meta.get("MediaStorageSOPClassUID", "")) == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds:
+        raise UnsupportedInstanceError("a DICOMDIR is a media directory, not an instance")
+    _check_lengths(ds)
+    for kw in REQUIRED_KEYWORDS:
+        if not str(ds.get(kw, "") or "").strip("\x00 "):
+            raise MissingAttributeError(f"the instance has no {kw}")
+    if not stop_before_pixels:
+        _check_pixels(ds)
+    return ds
+
+
+def _check_lengths(ds: Dataset) -> None:
+    for tag in ds.keys():
+        raw = ds.get_item(tag)
+        length = getattr(raw, "length", None)
+        value = raw.value
+        if length is None or length == UNDEFINED_LENGTH or not isinstance(value, (bytes, bytearray)):
+            continue
+        if len(value) < length:
+            kw = pydicom.datadict.keyword_for_tag(tag) or str(Tag(tag))
+            raise TruncatedInstanceError(f"the file ends inside {kw}")
+
+
+def _check_pixels(ds: Dataset) -> None:
+    if "PixelData" not in ds:
+        if "Rows" in ds and "Columns" in ds and "FloatPixelData" not in ds and "DoubleFloatPixelData" not in ds:
+            raise TruncatedInstanceError("the instance has image attributes but no PixelData")
+        return
+    raw = ds.get_item(0x7FE00010)
+    value = raw.value
+    if not isinstance(value, (bytes, bytearray)):
+        return
+    if ds.file_meta.TransferSyntaxUID.is_encapsulated:
+        _check_encapsulated(value)
+        return
+    try:
+        rows, cols = int(ds.Rows), int(ds.Columns)
+        spp = int(ds.get("SamplesPerPixel", 1) or 1)
+        bits = int(ds.BitsAllocated)
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+    except (AttributeError, TypeError, ValueError):
+        raise MissingAttributeError("the image pixel module is incomplete (Rows, Columns or BitsAllocated)") from None
+    expected_bits = rows * cols * spp * frames * bits
+    if len(value) * 8 < expected_bits:
+        raise TruncatedInstanceError("PixelData is shorter than Rows x Columns x frames declare")
+
+
+def _check_encapsulated(value: bytes) -> None:
+    """Walk the items of encapsulated pixel data; they must fill it exactly."""
+    pos, n = 0, len(value)
+    while pos + 8 <= n:
+        group, elem, length = struct.unpack_from("<HHI", value, pos)
+        tag = (group << 16) | elem
+        if tag == _SEQ_DELIMITER:
+            return
+        if tag != _ITEM or length == UNDEFINED_LENGTH:
+            raise InvalidInstanceError("encapsulated PixelData holds something other than items")
+        pos += 8 + length
+    if pos != n:
+        raise TruncatedInstanceError("the file ends inside an encapsulated PixelData fragment")
+
+
+def serialize(ds: Dataset) -> bytes:
+    """Return Part 10 bytes (preamble, DICM, file meta) in the dataset's transfer syntax."""
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()

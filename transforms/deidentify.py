@@ -1,0 +1,218 @@
+"""De-identify one instance: the single pure entry point the Beam wrapper calls.
+
+``Deidentifier(spec, uid_key)(data)`` parses Part 10 bytes, runs a chain of
+steps (the tag step now; free-text and pixel steps plug in the same way),
+adds the PS3.15 E.1.1 attributes, rebuilds the file meta and returns the new
+bytes with the new UIDs that name the output. Any error becomes a
+``StageFailure`` naming the stage, the error class and a message that holds no
+element value.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+import pydicom
+from pydicom.datadict import keyword_for_tag
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.sequence import Sequence
+
+from transforms import __version__, codec
+from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, DeidSpec
+from transforms.errors import DeidError, MissingAttributeError
+from transforms.profiles import Plan, compile_plan
+from transforms.tags import apply_plan
+from transforms.uids import DEFAULT_UID_ROOT, remap_uid
+
+TOOL_NAME = "dicom-deid"
+IMPLEMENTATION_CLASS_UID = "2.25.72801891470847110697432134357032325540"
+IMPLEMENTATION_VERSION_NAME = f"DICOMDEID_{__version__.replace('.', '')}"[:16]
+STAGES = ("read", "filter", "tags", "text", "pixels", "write")
+# PS3.16 CID 7050 codes for what was applied.
+CODE_BASIC = ("113100", "Basic Application Confidentiality Profile")
+CODE_RETAIN_UIDS = ("113110", "Retain UIDs Option")
+
+_TAG_IN_MESSAGE = re.compile(r"\(([0-9A-Fa-f]{4}),\s*([0-9A-Fa-f]{4})\)")
+
+
+class StageFailure(Exception):
+    """An instance failed; safe to log and to write as a failure record."""
+
+    def __init__(self, stage: str, error_type: str, message: str) -> None:
+        self.stage = stage
+        self.error_type = error_type
+        self.message = message
+        super().__init__(f"{stage}: {error_type}: {message}")
+
+
+@dataclass
+class Context:
+    """Per-instance state shared by the steps."""
+
+    remap_uid: "UidCache"
+    uid_pairs: dict[str, str] = field(default_factory=dict)
+    codes: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Step(Protocol):
+    """A stage of per-instance de-identification."""
+
+    stage: str
+
+    def __call__(self, ds: Dataset, ctx: Context) -> None: ...
+
+
+class TagStep:
+    """Apply the tag plan (profile, options, actions) to the data set."""
+
+    stage = "tags"
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+    def __call__(self, ds: Dataset, ctx: Context) -> None:
+        log = apply_plan(ds, self.plan, ctx.remap_uid)
+        ctx.uid_pairs.update(log.uid_pairs)
+
+
+class UidCache:
+    """``remap_uid`` with a bounded cache: study and series UIDs repeat a lot."""
+
+    def __init__(self, key: bytes, root: str) -> None:
+        self._remap = lru_cache(maxsize=4096)(lambda uid: remap_uid(uid, key, root))
+
+    def __call__(self, uid: str) -> str:
+        return self._remap(uid)
+
+    def __reduce__(self):  # never pickle the key along with a cache
+        raise TypeError("UidCache is per-worker state and is not picklable")
+
+
+@dataclass(frozen=True)
+class InstanceResult:
+    """A de-identified instance and the names it is written under."""
+
+    data: bytes
+    study_uid: str
+    series_uid: str
+    sop_uid: str
+    uid_pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def relative_path(self) -> str:
+        """``studies/<study>/series/<series>/instances/<sop>.dcm`` (spec section 9)."""
+        return f"studies/{self.study_uid}/series/{self.series_uid}/instances/{self.sop_uid}.dcm"
+
+
+def quiet_pydicom() -> None:
+    """Stop pydicom from logging or warning with element values in the text."""
+    pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
+    pydicom.config.settings.writing_validation_mode = pydicom.config.IGNORE
+    warnings.filterwarnings("ignore", module=r"pydicom(\.|$)")
+    logging.getLogger("pydicom").setLevel(logging.ERROR)
+
+
+def safe_message(exc: BaseException) -> str:
+    """Describe an unexpected exception without its text, which may hold values."""
+    if isinstance(exc, DeidError):
+        return str(exc)
+    m = _TAG_IN_MESSAGE.search(str(exc))
+    if m:
+        tag = int(m.group(1) + m.group(2), 16)
+        return f"unexpected {type(exc).__name__} at {keyword_for_tag(tag) or f'({m.group(1)},{m.group(2)})'}"
+    return f"unexpected {type(exc).__name__}"
+
+
+class Deidentifier:
+    """The per-instance engine; build once per worker, call once per instance.
+
+    Parameters
+    ----------
+    spec : DeidSpec
+        The validated config.
+    uid_key : bytes
+        The HMAC key for UIDs (and, later, date shifts).
+    uid_root : str
+        Root of regenerated UIDs.
+    """
+
+    def __init__(self, spec: DeidSpec, uid_key: bytes, uid_root: str = DEFAULT_UID_ROOT) -> None:
+        quiet_pydicom()
+        self.spec = spec
+        self.uid_root = uid_root
+        self._uid_key = uid_key
+        self.steps: list[Step] = [TagStep(compile_plan(spec))]
+
+    def __call__(self, data: bytes) -> InstanceResult:
+        """De-identify Part 10 bytes; raise ``StageFailure`` on any error."""
+        ctx = Context(UidCache(self._uid_key, self.uid_root))
+        ds = _run("read", codec.parse, data)
+        for step in self.steps:
+            _run(step.stage, step, ds, ctx)
+        _run("tags", self._finalize, ds)
+        out = _run("write", codec.serialize, ds)
+        return InstanceResult(
+            out,
+            str(ds.StudyInstanceUID),
+            str(ds.SeriesInstanceUID),
+            str(ds.SOPInstanceUID),
+            tuple(sorted(ctx.uid_pairs.items())),
+        )
+
+    def _finalize(self, ds: Dataset) -> None:
+        for kw in codec.REQUIRED_KEYWORDS:
+            value = ds.get(kw)
+            if value is None or not str(value).strip("\x00 "):
+                raise MissingAttributeError(f"the config removed or emptied {kw}, which the output needs")
+        profile = self.spec.profile
+        ds.PatientIdentityRemoved = "YES"
+        method = [f"{TOOL_NAME} {__version__}", profile]
+        if self.spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED":
+            method.append(f"primaryIds {self.spec.primary_ids}")
+        if self.spec.actions:
+            method.append(f"{len(self.spec.actions)} tag actions")
+        ds.DeidentificationMethod = method
+        codes = []
+        if profile in (BASIC, MINIMAL):
+            codes.append(CODE_BASIC)
+        if self.spec.primary_ids == "KEEP":
+            codes.append(CODE_RETAIN_UIDS)
+        if codes:
+            ds.DeidentificationMethodCodeSequence = Sequence([_code_item(*c) for c in codes])
+        elif "DeidentificationMethodCodeSequence" in ds and profile != KEEP_ALL:
+            del ds.DeidentificationMethodCodeSequence
+        old = ds.file_meta
+        if profile == KEEP_ALL:
+            meta = old
+        else:
+            meta = FileMetaDataset()
+            meta.FileMetaInformationVersion = b"\x00\x01"
+            meta.TransferSyntaxUID = old.TransferSyntaxUID
+            meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
+            meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
+            ds.preamble = b"\x00" * 128
+        meta.MediaStorageSOPClassUID = ds.SOPClassUID
+        meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        ds.file_meta = meta
+
+
+def _code_item(value: str, meaning: str) -> Dataset:
+    item = Dataset()
+    item.CodeValue = value
+    item.CodingSchemeDesignator = "DCM"
+    item.CodeMeaning = meaning
+    return item
+
+
+def _run(stage: str, fn, *args):
+    try:
+        return fn(*args)
+    except StageFailure:
+        raise
+    except Exception as exc:  # one odd file must not stop an archive-sized job
+        raise StageFailure(stage, type(exc).__name__, safe_message(exc)) from None

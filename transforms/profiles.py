@@ -1,0 +1,240 @@
+"""Profiles and precedence: which operation each data element gets.
+
+``compile_plan(spec)`` turns a validated ``DeidSpec`` into a ``Plan`` whose
+``decide(tag, vr)`` returns one ``Op`` per element. The precedence, the one rule
+every decision follows (spec section 2):
+
+1. the first user Action, in list order, whose query matches the element
+   (a VR query skips elements whose VR the action does not support);
+2. else an option that applies (``primaryIds`` KEEP or REGEN);
+3. else the profile: legacy keep/remove lists, then the profile's own rule
+   (the PS3.15 Table E.1-1 Basic Profile column, the minimal keep list, ...).
+
+Each element is acted on once. Codes of Table E.1-1 are kept verbatim in
+``_ps315_table.py``; ``resolve`` interprets them here.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from pydicom.datadict import tag_for_keyword
+
+from transforms._ps315_table import PS315_E1_1
+from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, ACTION_VRS, DeidSpec, Query
+
+
+class Action(str, enum.Enum):
+    """PS3.15 E.1 action codes."""
+
+    D = "D"  # replace with a dummy value
+    Z = "Z"  # zero-length value
+    X = "X"  # remove
+    K = "K"  # keep
+    C = "C"  # clean
+    U = "U"  # replace UID
+
+
+class Op(str, enum.Enum):
+    """What the tag walker does to one element."""
+
+    KEEP = "keep"  # leave unchanged, do not look inside (keepTag)
+    WALK = "walk"  # keep; a sequence's items get the plan too
+    WALK_UIDS = "walk_uids"  # as WALK, and every non-registry UID inside is regenerated (U*)
+    EMPTY = "empty"  # Z, removeTag
+    DELETE = "delete"  # X, deleteTag
+    RESET = "reset"  # D, resetTag
+    REGEN = "regen"  # U, regenUidTag
+
+
+# Attributes of compound codes (X/D, Z/D, X/Z/D) that are Type 1 in a common
+# IOD, so that the dummy (D) keeps those objects valid. The IOD is not looked up
+# per instance; see resolve().
+TYPE1_IN_COMMON_IODS = frozenset()
+
+# The keep list of MINIMAL_KEEP_LIST_PROFILE (spec section 2.3), by keyword.
+MINIMAL_KEEP_KEYWORDS = (
+    "StudyInstanceUID",
+    "SeriesInstanceUID",
+    "SOPInstanceUID",
+    "SOPClassUID",
+    "Modality",
+    "PixelData",
+    "Rows",
+    "Columns",
+    "SamplesPerPixel",
+    "BitsAllocated",
+    "BitsStored",
+    "HighBit",
+    "PhotometricInterpretation",
+    "PixelRepresentation",
+    "NumberOfFrames",
+    "PlanarConfiguration",
+    "PixelAspectRatio",
+    "SmallestImagePixelValue",
+    "LargestImagePixelValue",
+    "RedPaletteColorLookupTableDescriptor",
+    "GreenPaletteColorLookupTableDescriptor",
+    "BluePaletteColorLookupTableDescriptor",
+    "RedPaletteColorLookupTableData",
+    "GreenPaletteColorLookupTableData",
+    "BluePaletteColorLookupTableData",
+    "SegmentedRedPaletteColorLookupTableData",
+    "SegmentedGreenPaletteColorLookupTableData",
+    "SegmentedBluePaletteColorLookupTableData",
+    "PaletteColorLookupTableUID",
+    "ICCProfile",
+    "ColorSpace",
+    "WindowCenter",
+    "WindowWidth",
+    "VOILUTFunction",
+    "SpecificCharacterSet",
+)
+MINIMAL_KEEP_TAGS = frozenset(tag_for_keyword(k) for k in MINIMAL_KEEP_KEYWORDS)
+
+# primaryIds covers these (spec 2.4); references to them follow the same choice
+# so that a kept or regenerated instance stays linked.
+PRIMARY_ID_KEYWORDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "MediaStorageSOPInstanceUID")
+PRIMARY_REFERENCE_KEYWORDS = PRIMARY_ID_KEYWORDS + ("ReferencedSOPInstanceUID", "ReferencedSOPInstanceUIDInFile")
+PRIMARY_TAGS = frozenset(tag_for_keyword(k) for k in PRIMARY_REFERENCE_KEYWORDS)
+
+_KIND_OP = {
+    "keepTag": Op.KEEP,
+    "removeTag": Op.EMPTY,
+    "deleteTag": Op.DELETE,
+    "resetTag": Op.RESET,
+    "regenUidTag": Op.REGEN,
+    "recurseTag": Op.WALK,
+    "cleanImageTag": Op.KEEP,  # only no-op modes pass validation until pixel redaction exists
+}
+_ACTION_OP = {Action.D: Op.RESET, Action.Z: Op.EMPTY, Action.X: Op.DELETE, Action.K: Op.WALK, Action.U: Op.REGEN}
+
+
+def resolve(code: str, keyword: str = "") -> Op:
+    """Return the operation for one Basic Profile code.
+
+    Compound codes list choices by the attribute's type in the IOD; the IOD is
+    not consulted per instance, so the choice that keeps the object valid in
+    common IODs is taken (ours):
+
+    - ``X/Z``, ``X/Z/D``, ``Z/D``: Z (an empty value is valid for Type 2 and 3),
+      or D when the attribute is Type 1 in a common IOD;
+    - ``X/D``: X (the attribute is optional in common IODs), or D when Type 1;
+    - ``X/Z/U*``: keep the sequence and regenerate every UID in its items.
+    """
+    if code == "X/Z/U*":
+        return Op.WALK_UIDS
+    if "/" not in code:
+        return _ACTION_OP[Action(code)]
+    choices = code.split("/")
+    if "D" in choices and keyword in TYPE1_IN_COMMON_IODS:
+        return Op.RESET
+    if "Z" in choices:
+        return Op.EMPTY
+    return Op.DELETE
+
+
+def _basic_table() -> tuple[dict[int, Op], dict[str, Op]]:
+    exact: dict[int, Op] = {}
+    masks: dict[str, Op] = {}
+    for key, (keyword, _name, code, _options) in PS315_E1_1.items():
+        if key == "private":
+            continue
+        if "x" in key:
+            masks[key] = resolve(code, keyword)
+        else:
+            exact[int(key, 16)] = resolve(code, keyword)
+    return exact, masks
+
+
+_BASIC_EXACT, _BASIC_MASKS = _basic_table()
+
+
+def _is_curve_or_overlay(tag: int) -> bool:
+    group = tag >> 16
+    return (0x5000 <= group <= 0x501E or 0x6000 <= group <= 0x601E) and group % 2 == 0
+
+
+def _query_matches(q: Query, tag: int, vr: str) -> bool:
+    if q.tag is not None:
+        return q.tag == tag
+    if q.mask is not None:
+        return _mask_match(q.mask, tag)
+    return q.vr == vr or (q.vr is not None and " or " in vr and q.vr in vr.split(" or "))
+
+
+def _mask_match(mask: str, tag: int) -> bool:
+    hex_tag = f"{tag:08x}"
+    return all(m == "x" or m == h for m, h in zip(mask, hex_tag))
+
+
+class Plan:
+    """The compiled precedence of one DeidSpec; ``decide`` is memoised per (tag, VR)."""
+
+    def __init__(self, spec: DeidSpec) -> None:
+        self.spec = spec
+        self._cache: dict[tuple[int, str], Op] = {}
+
+    def decide(self, tag: int, vr: str) -> Op:
+        """Return the operation for an element with this tag and VR."""
+        key = (tag, vr)
+        op = self._cache.get(key)
+        if op is None:
+            op = self._cache[key] = _decide(self.spec, tag, vr)
+        return op
+
+
+def describe_basic_profile() -> list[str]:
+    """Return one Markdown table row per Table E.1-1 entry: code and what we do."""
+    rows = []
+    for key, (keyword, name, code, _options) in PS315_E1_1.items():
+        op = Op.DELETE if key == "private" else resolve(code, keyword)
+        rows.append(f"| `{key}` | {keyword or name} | {code} | {op.value} |")
+    return rows
+
+
+def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
+    for action in spec.actions:
+        allowed = ACTION_VRS[action.kind]
+        if allowed is not None and not any(v in allowed for v in vr.split(" or ")):
+            # A VR query skips unsupported elements; so does a tag query whose
+            # element turns out to have another VR (e.g. a private tag).
+            continue
+        if any(_query_matches(q, tag, vr) for q in action.queries):
+            return _KIND_OP[action.kind]
+    if spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED" and tag in PRIMARY_TAGS:
+        return Op.KEEP if spec.primary_ids == "KEEP" else Op.REGEN
+    return _profile_decide(spec, tag, vr)
+
+
+def _profile_decide(spec: DeidSpec, tag: int, vr: str) -> Op:
+    if tag & 0xFFFF == 0 and tag >> 16 != 0x0002:
+        return Op.DELETE  # group lengths: stale once anything changes
+    if any(_query_matches(q, tag, vr) for q in spec.profile_keep):
+        return Op.WALK
+    if any(_query_matches(q, tag, vr) for q in spec.profile_delete):
+        return Op.DELETE
+    group = tag >> 16
+    if spec.profile == KEEP_ALL:
+        return Op.REGEN if tag in PRIMARY_TAGS else Op.WALK
+    if spec.profile == MINIMAL:
+        if tag in PRIMARY_TAGS and tag in MINIMAL_KEEP_TAGS:
+            return Op.REGEN
+        return Op.WALK if tag in MINIMAL_KEEP_TAGS else Op.DELETE
+    assert spec.profile == BASIC, spec.profile
+    if group % 2 == 1:
+        return Op.DELETE  # private elements (and their creators)
+    if _is_curve_or_overlay(tag):
+        return Op.DELETE  # overlays and curves: the whole repeating group
+    op = _BASIC_EXACT.get(tag)
+    if op is not None:
+        return op
+    for mask, mop in _BASIC_MASKS.items():
+        if _mask_match(mask, tag):
+            return mop
+    return Op.WALK
+
+
+def compile_plan(spec: DeidSpec) -> Plan:
+    """Return the Plan for a validated spec."""
+    return Plan(spec)

@@ -1,0 +1,156 @@
+"""Apply a Plan to a dataset: the tag step of de-identification.
+
+``apply_plan(ds, plan, uids)`` walks the dataset (sequences at any depth),
+asks the plan for one operation per element and carries it out. Elements that
+are kept are never decoded, so their bytes are written back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from pydicom.datadict import dictionary_VR
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+from pydicom.sequence import Sequence
+from pydicom.tag import BaseTag
+
+from transforms.profiles import Op, Plan
+
+PLACEHOLDER = "PLACEHOLDER"
+# Maximum value length of string VRs (PS3.5 Table 6.2-1), for cutting PLACEHOLDER.
+_MAX_LEN = {"AE": 16, "CS": 16, "SH": 16, "LO": 64, "PN": 64, "ST": 1024, "LT": 10240, "UT": None, "UC": None, "UR": None}
+# Dummies for the VRs whose value has a format (ours, spec section 2.2).
+_FORMATTED_DUMMY = {"DA": "19000101", "TM": "000000", "DT": "19000101000000", "IS": "0", "DS": "0", "AS": "000Y"}
+_NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "SV", "UV", "AT"})
+_BYTES_VRS = frozenset({"OB", "OW", "OD", "OF", "OL", "OV", "UN"})
+
+UidRemapper = Callable[[str], str]
+
+
+@dataclass
+class TagLog:
+    """What the tag step did: counts per operation and the UIDs it regenerated."""
+
+    ops: Counter = field(default_factory=Counter)
+    uid_pairs: dict[str, str] = field(default_factory=dict)
+
+
+def element_vr(ds: Dataset, tag: BaseTag) -> str:
+    """Return an element's VR without decoding its value ('UN' when unknown)."""
+    vr = ds.get_item(tag).VR
+    if vr:
+        return vr
+    try:
+        return dictionary_VR(tag)
+    except KeyError:
+        return "UN"
+
+
+def dummy_value(vr: str, old: DataElement) -> object:
+    """Return the resetTag / D dummy for a (non-SQ, non-UI) VR."""
+    if vr in _FORMATTED_DUMMY:
+        return _FORMATTED_DUMMY[vr]
+    if vr in _NUMBER_VRS:
+        return 0
+    if vr in _BYTES_VRS:
+        n = len(old.value or b"") if isinstance(old.value, (bytes, bytearray)) else 0
+        return b"\x00" * (n + n % 2)
+    limit = _MAX_LEN.get(vr)
+    return PLACEHOLDER[:limit] if limit else PLACEHOLDER
+
+
+class _Walker:
+    def __init__(self, plan: Plan, remap: UidRemapper, log: TagLog) -> None:
+        self.plan = plan
+        self.remap = remap
+        self.log = log
+
+    def walk(self, ds: Dataset, regen_uids: bool) -> None:
+        creators: list[BaseTag] = []
+        for tag in list(ds.keys()):
+            if tag.is_private_creator:
+                creators.append(tag)
+                continue
+            vr = element_vr(ds, tag)
+            op = self.plan.decide(int(tag), vr)
+            if regen_uids and vr == "UI" and op in (Op.KEEP, Op.WALK):
+                op = Op.REGEN
+            self.apply(ds, tag, vr, op, regen_uids)
+        # A private creator stays exactly when an element of its block stays.
+        for tag in creators:
+            block = (tag.group, tag.element & 0xFF)
+            if not any(t.group == block[0] and t.element >> 8 == block[1] for t in ds.keys() if not t.is_private_creator):
+                del ds[tag]
+                self.log.ops[Op.DELETE] += 1
+
+    def apply(self, ds: Dataset, tag: BaseTag, vr: str, op: Op, regen_uids: bool) -> None:
+        self.log.ops[op] += 1
+        if op is Op.KEEP:
+            return
+        if op in (Op.WALK, Op.WALK_UIDS):
+            if vr == "SQ":
+                for item in ds[tag].value:
+                    self.walk(item, regen_uids or op is Op.WALK_UIDS)
+            elif op is Op.WALK_UIDS and vr == "UI":
+                self.regen(ds, tag)
+            return
+        if op is Op.DELETE:
+            del ds[tag]
+        elif op is Op.EMPTY:
+            ds[tag] = DataElement(tag, vr, Sequence() if vr == "SQ" else (b"" if vr in _BYTES_VRS else None))
+        elif op is Op.RESET:
+            self.reset(ds, tag, vr)
+        elif op is Op.REGEN:
+            if vr == "UI":
+                self.regen(ds, tag)
+
+    def reset(self, ds: Dataset, tag: BaseTag, vr: str) -> None:
+        if vr == "SQ":
+            for item in ds[tag].value:
+                for inner in list(item.keys()):
+                    self.reset(item, inner, element_vr(item, inner))
+        elif vr == "UI":
+            self.regen(ds, tag)
+        else:
+            ds[tag] = DataElement(tag, vr, dummy_value(vr, ds[tag]))
+
+    def regen(self, ds: Dataset, tag: BaseTag) -> None:
+        elem = ds[tag]
+        value = elem.value
+        if not value:
+            return
+        olds = list(value) if isinstance(value, MultiValue) else [value]
+        news = []
+        for old in olds:
+            old_s = str(old).strip("\x00 ")
+            new = self.remap(old_s)
+            if new != old_s:
+                self.log.uid_pairs[old_s] = new
+            news.append(new)
+        ds[tag] = DataElement(tag, "UI", news if len(news) > 1 else news[0])
+
+
+def apply_plan(ds: Dataset, plan: Plan, remap: UidRemapper) -> TagLog:
+    """Apply ``plan`` to every element of ``ds`` in place.
+
+    Parameters
+    ----------
+    ds : pydicom.dataset.Dataset
+        The instance's main dataset (file meta excluded).
+    plan : Plan
+        The compiled config.
+    remap : callable
+        Maps an original UID to its replacement (registry UIDs unchanged).
+
+    Returns
+    -------
+    TagLog
+        Operation counts and the UID pairs regenerated.
+    """
+    log = TagLog()
+    _Walker(plan, remap, log).walk(ds, regen_uids=False)
+    return log
