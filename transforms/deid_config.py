@@ -213,9 +213,9 @@ def parse_query(text: str) -> Query:
     """
     if _HEX_TAG.match(text):
         return Query(text, tag=int(text, 16))
-    if text in keyword_dict:
+    if text and text in keyword_dict:
         return Query(text, tag=tag_for_keyword(text))
-    if repeater_has_keyword(text):
+    if text and repeater_has_keyword(text):
         from pydicom.datadict import RepeatersDictionary
 
         mask = next(m for m, e in RepeatersDictionary.items() if e[4] == text)

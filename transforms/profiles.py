@@ -50,7 +50,10 @@ class Op(str, enum.Enum):
 # Attributes of compound codes (X/D, Z/D, X/Z/D) that are Type 1 in a common
 # IOD, so that the dummy (D) keeps those objects valid. The IOD is not looked up
 # per instance; see resolve().
-TYPE1_IN_COMMON_IODS = frozenset()
+TYPE1_IN_COMMON_IODS: frozenset[str] = frozenset()
+# Sequences with compound codes that are Type 2 where they are used (so Z, an
+# empty sequence, keeps the object valid); other such sequences are Type 3.
+TYPE2_SEQUENCES = frozenset({"AcquisitionContextSequence"})
 
 # The keep list of MINIMAL_KEEP_LIST_PROFILE (spec section 2.3), by keyword.
 MINIMAL_KEEP_KEYWORDS = (
@@ -120,7 +123,10 @@ def resolve(code: str, keyword: str = "") -> Op:
     - ``X/Z``, ``X/Z/D``, ``Z/D``: Z (an empty value is valid for Type 2 and 3),
       or D when the attribute is Type 1 in a common IOD;
     - ``X/D``: X (the attribute is optional in common IODs), or D when Type 1;
-    - ``X/Z/U*``: keep the sequence and regenerate every UID in its items.
+    - ``X/Z/U*``: keep the sequence and regenerate every UID in its items;
+    - a sequence with a compound code is deleted (X) unless it is Type 2 in
+      the IODs that use it (then Z): a present Type 3 sequence needs items, so
+      an emptied one would be a new conformance error.
     """
     if code == "X/Z/U*":
         return Op.WALK_UIDS
@@ -129,6 +135,8 @@ def resolve(code: str, keyword: str = "") -> Op:
     choices = code.split("/")
     if "D" in choices and keyword in TYPE1_IN_COMMON_IODS:
         return Op.RESET
+    if keyword.endswith("Sequence"):
+        return Op.EMPTY if "Z" in choices and keyword in TYPE2_SEQUENCES else Op.DELETE
     if "Z" in choices:
         return Op.EMPTY
     return Op.DELETE
@@ -210,16 +218,17 @@ def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
 def _profile_decide(spec: DeidSpec, tag: int, vr: str) -> Op:
     if tag & 0xFFFF == 0 and tag >> 16 != 0x0002:
         return Op.DELETE  # group lengths: stale once anything changes
-    if any(_query_matches(q, tag, vr) for q in spec.profile_keep):
+    kept = any(_query_matches(q, tag, vr) for q in spec.profile_keep)
+    if tag in PRIMARY_TAGS and spec.profile != BASIC and (spec.profile == KEEP_ALL or kept or tag in MINIMAL_KEEP_TAGS):
+        return Op.REGEN  # every profile but Basic (whose table says U) regenerates these
+    if kept:
         return Op.WALK
     if any(_query_matches(q, tag, vr) for q in spec.profile_delete):
         return Op.DELETE
     group = tag >> 16
     if spec.profile == KEEP_ALL:
-        return Op.REGEN if tag in PRIMARY_TAGS else Op.WALK
+        return Op.WALK
     if spec.profile == MINIMAL:
-        if tag in PRIMARY_TAGS and tag in MINIMAL_KEEP_TAGS:
-            return Op.REGEN
         return Op.WALK if tag in MINIMAL_KEEP_TAGS else Op.DELETE
     assert spec.profile == BASIC, spec.profile
     if group % 2 == 1:
