@@ -320,3 +320,13 @@ def test_table_matches_reference():
         assert PS315_E1_1[key][2] == rec["basicProfile"]
         if "x" not in key and key != "private":
             assert PS315_E1_1[key][0] == (keyword_for_tag(int(key, 16)) or "")
+
+
+def test_profile_doc_is_current():
+    """docs/basic-profile.md is exactly what the code does (regenerate it when this fails)."""
+    from pathlib import Path
+
+    from transforms.profiles import describe_basic_profile
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "basic-profile.md"
+    assert doc.read_text() == describe_basic_profile()

@@ -192,13 +192,24 @@ class Plan:
         return op
 
 
-def describe_basic_profile() -> list[str]:
-    """Return one Markdown table row per Table E.1-1 entry: code and what we do."""
-    rows = []
+def describe_basic_profile() -> str:
+    """Return the Markdown page (docs/basic-profile.md) of what the Basic Profile does per tag."""
+    lines = [
+        "# What the Basic Profile changes",
+        "",
+        "Generated from `transforms/_ps315_table.py` by `transforms.profiles.describe_basic_profile()`;",
+        "a test keeps this page equal to that output. Operations: keep, walk (keep; a sequence's",
+        "items get the profile), walk_uids (keep; every UID inside is regenerated), empty, delete,",
+        "reset (dummy value), regen (keyed UID). Elements not listed are kept; private elements,",
+        "overlays (60xx) and curves (50xx) are deleted; group lengths are dropped.",
+        "",
+        "| tag | attribute | PS3.15 code | operation |",
+        "|---|---|---|---|",
+    ]
     for key, (keyword, name, code, _options) in PS315_E1_1.items():
         op = Op.DELETE if key == "private" else resolve(code, keyword)
-        rows.append(f"| `{key}` | {keyword or name} | {code} | {op.value} |")
-    return rows
+        lines.append(f"| `{key}` | {keyword or name} | {code} | {op.value} |")
+    return "\n".join(lines) + "\n"
 
 
 def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
