@@ -11,7 +11,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
 
-SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
+SPEC_DIR = Path(__file__).resolve().parent / "data"  # copies of ../shared/spec samples
 ROOT = "1.2.826.0.1.3680043.8.498."
 CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2"
 

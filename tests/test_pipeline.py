@@ -92,11 +92,19 @@ def test_rerun_is_idempotent(tmp_path, key_file):
     inp = tmp_path / "in"
     write_archive(inp, instances=2)
     out = tmp_path / "out"
-    args = ["--input", str(inp), "--output", str(out), "--uid_key_file", str(key_file)]
+    mapping = tmp_path / "mapping.csv"
+    args = ["--input", str(inp), "--output", str(out), "--uid_key_file", str(key_file), "--uid_mapping_output", str(mapping)]
     assert run(args) == 0
     first = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert run(args) == 0
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == first
+    rows = mapping.read_text().splitlines()
+    assert rows[0] == "original,new"
+    pairs = dict(r.split(",") for r in rows[1:])
+    src = make_dataset(index=1)
+    new_sop = pairs[src.SOPInstanceUID]
+    assert any(name.endswith(f"/instances/{new_sop}.dcm") for name in outputs(out))
+    assert src.StudyInstanceUID in pairs and src.SeriesInstanceUID in pairs
 
 
 def test_example_10_filter_file(tmp_path, key_file):
