@@ -36,28 +36,42 @@ def is_gcs(path: str) -> bool:
 
 def join(base: str, *parts: str) -> str:
     """Join path parts with '/' for gs:// and os.path for local paths."""
-    return FileSystems.join(base, *parts)
+    return FileSystems.join(base, *parts) if is_gcs(base) else os.path.join(base, *parts)
 
 
 def read_bytes(path: str) -> bytes:
     """Return the whole content of a local or gs:// file."""
+    if not is_gcs(path):
+        with open(path, "rb") as f:
+            return f.read()
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
         return f.read()
 
 
-def write_bytes_atomic(path: str, data: bytes) -> None:
+def write_bytes_atomic(path: str, data: bytes, made_dirs: set[str] | None = None) -> None:
     """Write a file so that readers see the old file or the whole new one.
 
     GCS objects appear only when their upload completes; locally the bytes go
-    to a temporary sibling that is then renamed over the target.
+    to a temporary sibling that is then renamed over the target. ``made_dirs``
+    remembers folders already created (one ``makedirs`` per folder, not per file).
     """
     if is_gcs(path):
         with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
             f.write(data)
         return
+    folder = os.path.dirname(path)
+    if made_dirs is None or folder not in made_dirs:
+        os.makedirs(folder, exist_ok=True)
+        if made_dirs is not None:
+            made_dirs.add(folder)
     tmp = f"{path}.tmp-{uuid.uuid4().hex}"
     try:
-        with FileSystems.create(tmp, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+        try:
+            f = open(tmp, "wb")
+        except FileNotFoundError:  # the folder went away since it was cached
+            os.makedirs(folder, exist_ok=True)
+            f = open(tmp, "wb")
+        with f:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -152,13 +166,14 @@ class _WriteDicomFn(beam.DoFn):
 
     def __init__(self, output: str) -> None:
         self._output = output
+        self._made_dirs: set[str] = set()
         self._written = Metrics.counter("deid", "written")
         self._failed = Metrics.counter("deid", "failed_write")
 
     def process(self, element):
         source, relative, data = element
         try:
-            write_bytes_atomic(join(self._output, *relative.split("/")), data)
+            write_bytes_atomic(join(self._output, *relative.split("/")), data, self._made_dirs)
         except Exception as exc:
             self._failed.inc()
             yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", type(exc).__name__, safe_message(exc)))

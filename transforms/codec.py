@@ -12,6 +12,8 @@ import struct
 
 import pydicom
 from pydicom.dataset import Dataset
+from pydicom.filebase import DicomBytesIO
+from pydicom.filewriter import write_dataset, write_file_meta_info
 from pydicom.errors import InvalidDicomError
 from pydicom.tag import Tag
 
@@ -20,6 +22,7 @@ from transforms.errors import InvalidInstanceError, MissingAttributeError, Trunc
 DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
 UNDEFINED_LENGTH = 0xFFFFFFFF
 REQUIRED_KEYWORDS = ("SOPClassUID", "SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID")
+_REQUIRED_TAGS = tuple((kw, Tag(pydicom.datadict.tag_for_keyword(kw))) for kw in REQUIRED_KEYWORDS)
 _ITEM = 0xFFFEE000
 _SEQ_DELIMITER = 0xFFFEE0DD
 
@@ -52,22 +55,35 @@ def parse(data: bytes, stop_before_pixels: bool = False) -> Dataset:
     if str(meta.get("MediaStorageSOPClassUID", "")) == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds:
         raise UnsupportedInstanceError("a DICOMDIR is a media directory, not an instance")
     _check_lengths(ds)
-    for kw in REQUIRED_KEYWORDS:
-        if not str(ds.get(kw, "") or "").strip("\x00 "):
-            raise MissingAttributeError(f"the instance has no {kw}")
+    check_required(ds, "the instance has no {}")
     if not stop_before_pixels:
         _check_pixels(ds)
     return ds
 
 
+def check_required(ds: Dataset, message: str) -> None:
+    """Raise MissingAttributeError when a UID the output needs is absent or empty.
+
+    Looks at raw bytes when the element is still undecoded (no conversion cost).
+    """
+    for kw, tag in _REQUIRED_TAGS:
+        elem = ds._dict.get(tag)
+        value = None if elem is None else elem.value
+        if isinstance(value, (bytes, bytearray)):
+            value = value.strip(b"\x00 ")
+        elif value is not None:
+            value = str(value).strip("\x00 ")
+        if not value:
+            raise MissingAttributeError(message.format(kw))
+
+
 def _check_lengths(ds: Dataset) -> None:
-    for tag in ds.keys():
-        raw = ds.get_item(tag)
+    for tag, raw in ds._dict.items():
         length = getattr(raw, "length", None)
-        value = raw.value
-        if length is None or length == UNDEFINED_LENGTH or not isinstance(value, (bytes, bytearray)):
+        if length is None or length == UNDEFINED_LENGTH:
             continue
-        if len(value) < length:
+        value = raw.value
+        if isinstance(value, (bytes, bytearray)) and len(value) < length:
             kw = pydicom.datadict.keyword_for_tag(tag) or str(Tag(tag))
             raise TruncatedInstanceError(f"the file ends inside {kw}")
 
@@ -112,7 +128,27 @@ def _check_encapsulated(value: bytes) -> None:
 
 
 def serialize(ds: Dataset) -> bytes:
-    """Return Part 10 bytes (preamble, DICM, file meta) in the dataset's transfer syntax."""
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
-    return buf.getvalue()
+    """Return Part 10 bytes (preamble, DICM, file meta) in the dataset's transfer syntax.
+
+    Uses pydicom's ``write_file_meta_info`` and ``write_dataset`` directly:
+    ``dcmwrite`` deep-copies the file meta on every call to protect the caller's
+    copy, which the engine (that builds the meta per instance) does not need.
+    Deflated transfer syntaxes go through ``save_as``, which compresses.
+    """
+    meta = ds.file_meta
+    ts = meta.TransferSyntaxUID
+    if ts.is_deflated or not ts.is_transfer_syntax:
+        buf = io.BytesIO()
+        ds.save_as(buf, enforce_file_format=True)
+        return buf.getvalue()
+    fp = DicomBytesIO()
+    preamble = getattr(ds, "preamble", None) or b"\x00" * 128
+    fp.write(preamble)
+    fp.write(b"DICM")
+    write_file_meta_info(fp, meta, enforce_standard=True)
+    fp.is_implicit_VR = ts.is_implicit_VR
+    fp.is_little_endian = ts.is_little_endian
+    if "PixelData" in ds:
+        ds["PixelData"].is_undefined_length = ts.is_compressed
+    write_dataset(fp, ds)
+    return fp.getvalue()

@@ -19,12 +19,13 @@ from typing import Protocol
 
 import pydicom
 from pydicom.datadict import keyword_for_tag
+from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 
 from transforms import __version__, codec
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, DeidSpec
-from transforms.errors import DeidError, MissingAttributeError
+from transforms.errors import DeidError
 from transforms.profiles import Plan, compile_plan
 from transforms.tags import apply_plan
 from transforms.uids import DEFAULT_UID_ROOT, remap_uid
@@ -84,7 +85,7 @@ class UidCache:
     """``remap_uid`` with a bounded cache: study and series UIDs repeat a lot."""
 
     def __init__(self, key: bytes, root: str) -> None:
-        self._remap = lru_cache(maxsize=4096)(lambda uid: remap_uid(uid, key, root))
+        self._remap = lru_cache(maxsize=65536)(lambda uid: remap_uid(uid, key, root))
 
     def __call__(self, uid: str) -> str:
         return self._remap(uid)
@@ -145,12 +146,13 @@ class Deidentifier:
         quiet_pydicom()
         self.spec = spec
         self.uid_root = uid_root
-        self._uid_key = uid_key
+        self._remap = UidCache(uid_key, uid_root)
         self.steps: list[Step] = [TagStep(compile_plan(spec))]
+        self._added = _identity_removed_elements(spec)
 
     def __call__(self, data: bytes) -> InstanceResult:
         """De-identify Part 10 bytes; raise ``StageFailure`` on any error."""
-        ctx = Context(UidCache(self._uid_key, self.uid_root))
+        ctx = Context(self._remap)
         ds = _run("read", codec.parse, data)
         for step in self.steps:
             _run(step.stage, step, ds, ctx)
@@ -165,29 +167,13 @@ class Deidentifier:
         )
 
     def _finalize(self, ds: Dataset) -> None:
-        for kw in codec.REQUIRED_KEYWORDS:
-            value = ds.get(kw)
-            if value is None or not str(value).strip("\x00 "):
-                raise MissingAttributeError(f"the config removed or emptied {kw}, which the output needs")
-        profile = self.spec.profile
-        ds.PatientIdentityRemoved = "YES"
-        method = [f"{TOOL_NAME} {__version__}", profile]
-        if self.spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED":
-            method.append(f"primaryIds {self.spec.primary_ids}")
-        if self.spec.actions:
-            method.append(f"{len(self.spec.actions)} tag actions")
-        ds.DeidentificationMethod = method
-        codes = []
-        if profile in (BASIC, MINIMAL):
-            codes.append(CODE_BASIC)
-        if self.spec.primary_ids == "KEEP":
-            codes.append(CODE_RETAIN_UIDS)
-        if codes:
-            ds.DeidentificationMethodCodeSequence = Sequence([_code_item(*c) for c in codes])
-        elif "DeidentificationMethodCodeSequence" in ds and profile != KEEP_ALL:
-            del ds.DeidentificationMethodCodeSequence
+        codec.check_required(ds, "the config removed or emptied {}, which the output needs")
+        for elem in self._added:
+            ds[elem.tag] = elem
+        if _CODE_SEQUENCE in ds and not any(e.tag == _CODE_SEQUENCE for e in self._added):
+            del ds[_CODE_SEQUENCE]
         old = ds.file_meta
-        if profile == KEEP_ALL:
+        if self.spec.profile == KEEP_ALL:
             meta = old
         else:
             meta = FileMetaDataset()
@@ -199,6 +185,30 @@ class Deidentifier:
         meta.MediaStorageSOPClassUID = ds.SOPClassUID
         meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
         ds.file_meta = meta
+
+
+_CODE_SEQUENCE = 0x00120064
+
+
+def _identity_removed_elements(spec: DeidSpec) -> tuple[DataElement, ...]:
+    """The PS3.15 E.1.1 elements every output gets, built once per worker."""
+    method = [f"{TOOL_NAME} {__version__}", spec.profile]
+    if spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED":
+        method.append(f"primaryIds {spec.primary_ids}")
+    if spec.actions:
+        method.append(f"{len(spec.actions)} tag actions")
+    elements = [
+        DataElement(0x00120062, "CS", "YES"),
+        DataElement(0x00120063, "LO", method),
+    ]
+    codes = []
+    if spec.profile in (BASIC, MINIMAL):
+        codes.append(CODE_BASIC)
+    if spec.primary_ids == "KEEP":
+        codes.append(CODE_RETAIN_UIDS)
+    if codes:
+        elements.append(DataElement(_CODE_SEQUENCE, "SQ", Sequence([_code_item(*c) for c in codes])))
+    return tuple(elements)
 
 
 def _code_item(value: str, meaning: str) -> Dataset:

@@ -7,12 +7,11 @@ are kept are never decoded, so their bytes are written back unchanged.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
 from pydicom.datadict import dictionary_VR
-from pydicom.dataelem import DataElement
+from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
@@ -33,21 +32,21 @@ UidRemapper = Callable[[str], str]
 
 @dataclass
 class TagLog:
-    """What the tag step did: counts per operation and the UIDs it regenerated."""
+    """What the tag step did: the UIDs it regenerated (original -> new)."""
 
-    ops: Counter = field(default_factory=Counter)
     uid_pairs: dict[str, str] = field(default_factory=dict)
 
 
-def element_vr(ds: Dataset, tag: BaseTag) -> str:
-    """Return an element's VR without decoding its value ('UN' when unknown)."""
-    vr = ds.get_item(tag).VR
-    if vr:
-        return vr
+def _dictionary_vr(tag: BaseTag) -> str:
     try:
         return dictionary_VR(tag)
     except KeyError:
         return "UN"
+
+
+def element_vr(ds: Dataset, tag: BaseTag) -> str:
+    """Return an element's VR without decoding its value ('UN' when unknown)."""
+    return ds.get_item(tag).VR or _dictionary_vr(tag)
 
 
 def dummy_value(vr: str, old: DataElement) -> object:
@@ -65,32 +64,32 @@ def dummy_value(vr: str, old: DataElement) -> object:
 
 class _Walker:
     def __init__(self, plan: Plan, remap: UidRemapper, log: TagLog) -> None:
-        self.plan = plan
+        self.decide = plan.decide
         self.remap = remap
         self.log = log
 
     def walk(self, ds: Dataset, regen_uids: bool) -> None:
+        elements = ds._dict
         creators: list[BaseTag] = []
-        for tag in list(ds.keys()):
+        for tag in list(elements):
             if tag.is_private_creator:
                 creators.append(tag)
                 continue
-            vr = element_vr(ds, tag)
-            op = self.plan.decide(int(tag), vr)
-            if regen_uids and vr == "UI" and op in (Op.KEEP, Op.WALK):
+            vr = elements[tag].VR or _dictionary_vr(tag)
+            op = self.decide(tag, vr)
+            if regen_uids and vr == "UI" and (op is Op.KEEP or op is Op.WALK):
                 op = Op.REGEN
+            if op is Op.KEEP or (op is Op.WALK and vr != "SQ"):
+                continue
             self.apply(ds, tag, vr, op, regen_uids)
-        # A private creator stays exactly when an element of its block stays.
-        for tag in creators:
-            block = (tag.group, tag.element & 0xFF)
-            if not any(t.group == block[0] and t.element >> 8 == block[1] for t in ds.keys() if not t.is_private_creator):
-                del ds[tag]
-                self.log.ops[Op.DELETE] += 1
+        if creators:
+            # A private creator stays exactly when an element of its block stays.
+            used = {(t.group, t.element >> 8) for t in elements if t.is_private and not t.is_private_creator}
+            for tag in creators:
+                if (tag.group, tag.element & 0xFF) not in used:
+                    del ds[tag]
 
     def apply(self, ds: Dataset, tag: BaseTag, vr: str, op: Op, regen_uids: bool) -> None:
-        self.log.ops[op] += 1
-        if op is Op.KEEP:
-            return
         if op in (Op.WALK, Op.WALK_UIDS):
             if vr == "SQ":
                 for item in ds[tag].value:
@@ -101,12 +100,16 @@ class _Walker:
         if op is Op.DELETE:
             del ds[tag]
         elif op is Op.EMPTY:
-            ds[tag] = DataElement(tag, vr, Sequence() if vr == "SQ" else (b"" if vr in _BYTES_VRS else None))
+            raw = ds._dict[tag]
+            if isinstance(raw, RawDataElement) and vr != "SQ":
+                # Still undecoded: write zero bytes without building an element.
+                ds._dict[tag] = raw._replace(length=0, value=b"")
+            else:
+                ds[tag] = DataElement(tag, vr, Sequence() if vr == "SQ" else (b"" if vr in _BYTES_VRS else None))
         elif op is Op.RESET:
             self.reset(ds, tag, vr)
-        elif op is Op.REGEN:
-            if vr == "UI":
-                self.regen(ds, tag)
+        elif op is Op.REGEN and vr == "UI":
+            self.regen(ds, tag)
 
     def reset(self, ds: Dataset, tag: BaseTag, vr: str) -> None:
         if vr == "SQ":

@@ -1,0 +1,563 @@
+"""Benchmark: tag-only de-identification against a plain pydicom read+write.
+
+Acceptance of the throughput issue: time tag-only de-identification of a
+2,000-instance corpus and, in the same run, a plain pydicom read+write of the
+same files; print both rates, per core, and their ratio, excluding pipeline
+start-up.  Target: the pipeline does at least 0.6x the round-trip rate per core.
+
+What is measured (all on the same corpus, in one run)
+----------------------------------------------------
+* **round-trip** (one process, one core): for every file, read its bytes from
+  disk, ``pydicom.dcmread(BytesIO)``, ``ds.save_as(BytesIO,
+  enforce_file_format=True)`` and write the bytes to a file.  This is the
+  floor any tool that reads and rewrites DICOM with pydicom has to pay.
+* **engine** (one process, one core): the same loop through
+  ``transforms.deidentify.Deidentifier`` (strict parse, tag actions, UID
+  regeneration, serialize), writing ``result.data`` to
+  ``OUT/result.relative_path``.
+* **pipeline, in-memory** (one core): ``python -m pipeline.run`` in a
+  subprocess with the default runner (Beam's FnApiRunner, in-memory, one
+  worker), on the whole corpus and on a one-file corpus.
+* **pipeline, multi_processing x2**: the same with
+  ``--direct_running_mode=multi_processing --direct_num_workers=2``; its rate
+  per core is its rate divided by 2.
+
+Before anything is timed every corpus file is read once, so that all cases read
+from the page cache.  Each case runs ``--repeat`` times into a fresh output
+folder and the fastest run is kept.  Rates are files per second of wall time
+(``time.perf_counter``); the CPU seconds shown are those of this process (in
+process cases) or of the subprocess and its reaped children (pipeline cases).
+
+How pipeline start-up is excluded
+---------------------------------
+A pipeline run costs ``T(n) = S + n / r``: a fixed start-up ``S`` (interpreter,
+Beam import, graph construction, runner and worker start, summary writing)
+plus ``n`` files at rate ``r``.  The run on the full corpus of ``N`` files and
+the run on a one-file corpus (a folder holding a copy of one file of the corpus)
+give ``r = (N - 1) / (T(N) - T(1))``, with no start-up in it.  Each of the two
+times is the best of ``--repeat`` runs.  Every run must report
+``succeeded == files`` in its ``deid_summary.json``, or the benchmark fails.
+
+Usage (from the repository root)::
+
+    python bench/bench.py [--corpus DIR] [--studies 50] [--repeat 1] [--json PATH]
+
+The corpus is generated with ``tools/make_sample.py`` (seed 7; 50 studies x 4
+series x 10 instances = 2,000 files, ~840 MB) when ``--corpus`` holds no
+``.dcm`` file.  Numbers go to stdout as a table and to ``bench/out/bench.json``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import argparse  # noqa: E402
+import base64  # noqa: E402
+import importlib.util  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from dataclasses import asdict, dataclass, field  # noqa: E402
+from typing import Callable, Sequence  # noqa: E402
+
+import pydicom  # noqa: E402
+
+from transforms.deid_config import parse_config  # noqa: E402
+from transforms.deidentify import Deidentifier  # noqa: E402
+
+OUT_DIR = REPO_ROOT / "bench" / "out"
+DEFAULT_STUDIES = 50
+SERIES_PER_STUDY = 4
+INSTANCES_PER_SERIES = 10
+SEED = 7
+TARGET = 0.6
+MULTI_WORKERS = 2
+MULTI_FLAGS = (
+    "--direct_running_mode=multi_processing",
+    f"--direct_num_workers={MULTI_WORKERS}",
+)
+
+
+@dataclass
+class Case:
+    """One row of the result table."""
+
+    name: str
+    files: int
+    seconds: float
+    cores: int
+    cpu_seconds: float | None = None
+    note: str = ""
+    all_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        """Files per second of wall time."""
+        return self.files / self.seconds if self.seconds > 0 else float("nan")
+
+    @property
+    def rate_per_core(self) -> float:
+        """Files per second per core used."""
+        return self.rate / self.cores
+
+    def as_dict(self) -> dict:
+        """The row as JSON-ready data."""
+        d = asdict(self)
+        d["files_per_s"] = self.rate
+        d["files_per_s_per_core"] = self.rate_per_core
+        return d
+
+
+@dataclass
+class Run:
+    """One timed run: wall seconds and CPU seconds."""
+
+    wall: float
+    cpu: float
+
+
+def _load_make_sample():
+    """Import ``tools/make_sample.py`` by path (``tools`` is not a package)."""
+    path = REPO_ROOT / "tools" / "make_sample.py"
+    spec = importlib.util.spec_from_file_location("make_sample", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def list_dcm(folder: Path) -> list[Path]:
+    """Return the ``.dcm`` files under ``folder``, sorted."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.dcm") if p.is_file())
+
+
+def ensure_corpus(folder: Path, studies: int, series: int, instances: int) -> list[Path]:
+    """Return the corpus files, generating the corpus when ``folder`` has none."""
+    files = list_dcm(folder)
+    if files:
+        print(f"corpus: {len(files)} files in {folder}", flush=True)
+        return files
+    print(
+        f"corpus: generating {studies}x{series}x{instances} instances in {folder} "
+        f"(seed {SEED}) ...",
+        flush=True,
+    )
+    t0 = time.perf_counter()
+    _load_make_sample().make_archive(str(folder), studies, series, instances, SEED)
+    files = list_dcm(folder)
+    print(f"corpus: {len(files)} files in {time.perf_counter() - t0:.1f} s", flush=True)
+    if not files:
+        raise RuntimeError(f"make_sample wrote no .dcm file to {folder}")
+    return files
+
+
+def ensure_key(path: Path) -> bytes:
+    """Return the UID key in ``path``, writing base64 of 32 random bytes if missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(base64.b64encode(os.urandom(32)) + b"\n")
+    return base64.b64decode(path.read_bytes().strip())
+
+
+def warm_cache(files: Sequence[Path]) -> int:
+    """Read every file once (untimed) so that timed cases read from the page cache."""
+    total = 0
+    for p in files:
+        total += len(p.read_bytes())
+    return total
+
+
+def _fresh(folder: Path) -> Path:
+    """Remove ``folder`` if present and return it, to be created by the case."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+class _Writer:
+    """Write bytes under a root folder, creating each parent folder once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._made: set[str] = set()
+
+    def __call__(self, rel: str, data: bytes) -> None:
+        path = os.path.join(self.root, rel)
+        parent = os.path.dirname(path)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def run_round_trip(files: Sequence[Path], corpus: Path, out: Path) -> Run:
+    """Time read bytes -> dcmread -> save_as -> write bytes over all files."""
+    write = _Writer(out)
+    rels = [str(p.relative_to(corpus)) for p in files]
+    c0, t0 = time.process_time(), time.perf_counter()
+    for p, rel in zip(files, rels):
+        with open(p, "rb") as f:
+            data = f.read()
+        ds = pydicom.dcmread(io.BytesIO(data))
+        buf = io.BytesIO()
+        ds.save_as(buf, enforce_file_format=True)
+        write(rel, buf.getvalue())
+    return Run(time.perf_counter() - t0, time.process_time() - c0)
+
+
+def run_engine(files: Sequence[Path], engine: Deidentifier, out: Path) -> Run:
+    """Time read bytes -> Deidentifier -> write ``result.data`` over all files."""
+    write = _Writer(out)
+    c0, t0 = time.process_time(), time.perf_counter()
+    for p in files:
+        with open(p, "rb") as f:
+            data = f.read()
+        result = engine(data)
+        write(result.relative_path, result.data)
+    return Run(time.perf_counter() - t0, time.process_time() - c0)
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_pipeline(
+    corpus: Path,
+    expected: int,
+    out: Path,
+    key_file: Path,
+    config: Path | None,
+    extra: Sequence[str],
+    log: Path,
+) -> Run:
+    """Time ``python -m pipeline.run`` on ``corpus`` in a subprocess; check its summary."""
+    cmd = [
+        sys.executable, "-m", "pipeline.run",
+        "--input", str(corpus), "--output", str(out), "--uid_key_file", str(key_file),
+    ]
+    if config is not None:
+        cmd += ["--config", str(config)]
+    cmd += list(extra)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as logf:
+        c0, t0 = _children_cpu(), time.perf_counter()
+        proc = subprocess.run(cmd, cwd=REPO_ROOT, stdout=logf, stderr=subprocess.STDOUT)
+        wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
+    summary_path = out / "deid_summary.json"
+    problem = None
+    if proc.returncode != 0:
+        problem = f"exit status {proc.returncode}"
+    elif not summary_path.is_file():
+        problem = f"no summary at {summary_path}"
+    else:
+        summary = json.loads(summary_path.read_text())
+        if summary.get("succeeded") != expected or summary.get("failed"):
+            problem = (
+                f"summary found={summary.get('found')} succeeded={summary.get('succeeded')} "
+                f"failed={summary.get('failed')} filtered_out={summary.get('filtered_out')}, "
+                f"expected succeeded={expected}"
+            )
+    if problem:
+        tail = log.read_text(errors="replace")[-4000:]
+        raise RuntimeError(
+            f"pipeline run failed ({problem}):\n  {' '.join(cmd)}\n--- log tail ({log}) ---\n{tail}"
+        )
+    return Run(wall, cpu)
+
+
+def best_of(repeat: int, label: str, once: Callable[[int], Run]) -> tuple[Run, list[float]]:
+    """Run ``once(i)`` ``repeat`` times; return the fastest run and all wall times."""
+    runs = []
+    for i in range(repeat):
+        r = once(i)
+        print(f"  {label} #{i + 1}: {r.wall:.2f} s wall, {r.cpu:.2f} s cpu", flush=True)
+        runs.append(r)
+    return min(runs, key=lambda r: r.wall), [r.wall for r in runs]
+
+
+def pipeline_cases(
+    title: str,
+    cores: int,
+    corpus: Path,
+    one: Path,
+    n: int,
+    work: Path,
+    key_file: Path,
+    config: Path | None,
+    extra: Sequence[str],
+    repeat: int,
+) -> list[Case]:
+    """Time the pipeline on the full and the one-file corpus; return three table rows."""
+    tag = "mp" if extra else "mem"
+
+    def full(i: int) -> Run:
+        out = work / f"pipe_{tag}_full"
+        if out.exists():
+            shutil.rmtree(out)
+        return run_pipeline(corpus, n, out, key_file, config, extra, work / f"pipe_{tag}_full.log")
+
+    def single(i: int) -> Run:
+        out = work / f"pipe_{tag}_one"
+        if out.exists():
+            shutil.rmtree(out)
+        return run_pipeline(one, 1, out, key_file, config, extra, work / f"pipe_{tag}_one.log")
+
+    print(f"{title}: 1-file corpus (start-up)", flush=True)
+    r1, all1 = best_of(repeat, "1 file", single)
+    print(f"{title}: full corpus", flush=True)
+    rn, alln = best_of(repeat, f"{n} files", full)
+    rows = [
+        Case(f"{title}: full run", n, rn.wall, cores, rn.cpu, "incl. start-up", alln),
+        Case(f"{title}: 1-file run", 1, r1.wall, cores, r1.cpu, "= start-up", all1),
+    ]
+    delta = rn.wall - r1.wall
+    rows.append(
+        Case(
+            f"{title}, start-up excluded",
+            n - 1,
+            delta if delta > 0 else float("nan"),
+            cores,
+            rn.cpu - r1.cpu,
+            "(N-1)/(T_N-T_1)",
+        )
+    )
+    return rows
+
+
+def _fmt(x: float | None, spec: str) -> str:
+    """Format ``x`` with ``spec``; NaN or None give a right-aligned ``n/a``."""
+    if x is None or x != x:
+        width = spec.split(".")[0]
+        return format("n/a", f">{width}" if width else "")
+    return format(x, spec)
+
+
+def render(cases: Sequence[Case], ratios: Sequence[tuple[str, float]], verdict: str) -> str:
+    """Return the result table as text."""
+    head = (
+        f"{'case':<48} {'files':>6} {'seconds':>8} {'files/s':>8} {'cores':>5} "
+        f"{'files/s/core':>12} {'cpu s':>7}  note"
+    )
+    lines = [head, "-" * len(head)]
+    for c in cases:
+        lines.append(
+            f"{c.name:<48} {c.files:>6} {_fmt(c.seconds, '8.2f')} {_fmt(c.rate, '8.1f')} "
+            f"{c.cores:>5} {_fmt(c.rate_per_core, '12.1f')} {_fmt(c.cpu_seconds, '7.1f')}  "
+            f"{c.note}".rstrip()
+        )
+    lines.append("")
+    width = max(len(name) for name, _ in ratios)
+    for name, value in ratios:
+        text = "n/a" if value != value else f"{value:.3f}x"
+        lines.append(f"{name:<{width}}  {text}")
+    lines.append("")
+    lines.append(verdict)
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; return the exit status (0 even when the target is missed)."""
+    parser = argparse.ArgumentParser(
+        description="Time tag-only de-identification against a pydicom read+write round trip."
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="corpus folder (default bench/out/corpus; bench/out/corpus_sN when --studies N "
+        "is not the default); generated when it holds no .dcm file",
+    )
+    parser.add_argument(
+        "--studies",
+        type=int,
+        default=DEFAULT_STUDIES,
+        help=f"studies when generating (default {DEFAULT_STUDIES}; x{SERIES_PER_STUDY} series "
+        f"x{INSTANCES_PER_SERIES} instances = 2,000 files)",
+    )
+    parser.add_argument("--series-per-study", type=int, default=SERIES_PER_STUDY)
+    parser.add_argument("--instances-per-series", type=int, default=INSTANCES_PER_SERIES)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the best is kept")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="DeidentifyConfig JSON for the engine and the pipeline (default {}: Basic Profile)",
+    )
+    parser.add_argument("--json", type=Path, default=OUT_DIR / "bench.json", help="results file")
+    parser.add_argument(
+        "--skip-multi", action="store_true", help="skip the multi_processing pipeline case"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the output folders and logs in bench/out/work"
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    corpus = args.corpus
+    if corpus is None:
+        default_shape = (
+            args.studies == DEFAULT_STUDIES
+            and args.series_per_study == SERIES_PER_STUDY
+            and args.instances_per_series == INSTANCES_PER_SERIES
+        )
+        corpus = OUT_DIR / "corpus" if default_shape else OUT_DIR / (
+            f"corpus_s{args.studies}x{args.series_per_study}x{args.instances_per_series}"
+        )
+    corpus = corpus.resolve()
+    work = OUT_DIR / "work"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+
+    files = ensure_corpus(corpus, args.studies, args.series_per_study, args.instances_per_series)
+    n = len(files)
+    if n < 2:
+        print("bench: the corpus needs at least 2 files", file=sys.stderr)
+        return 2
+    key_file = OUT_DIR / "uid.key"
+    key = ensure_key(key_file)
+    config_obj = {} if args.config is None else json.loads(args.config.read_text())
+    engine = Deidentifier(parse_config(config_obj), key)  # also quiets pydicom, as in workers
+
+    one = work / "one_file_corpus"
+    one.mkdir(parents=True)
+    shutil.copy2(files[0], one / files[0].name)
+
+    print("warming the page cache ...", flush=True)
+    total_bytes = warm_cache(files)
+    print(f"  {n} files, {total_bytes / 1e6:.0f} MB", flush=True)
+
+    cases: list[Case] = []
+    try:
+        print("round-trip (pydicom read+write), 1 process", flush=True)
+        rt, rt_all = best_of(
+            args.repeat, f"{n} files",
+            lambda i: run_round_trip(files, corpus, _fresh(work / "round_trip")),
+        )
+        cases.append(
+            Case("round-trip (pydicom read+write)", n, rt.wall, 1, rt.cpu, "1 process", rt_all)
+        )
+
+        print("engine (Deidentifier), 1 process", flush=True)
+        en, en_all = best_of(
+            args.repeat, f"{n} files", lambda i: run_engine(files, engine, _fresh(work / "engine"))
+        )
+        cases.append(
+            Case("engine (Deidentifier, tag-only)", n, en.wall, 1, en.cpu, "1 process", en_all)
+        )
+        shutil.rmtree(work / "round_trip", ignore_errors=True)
+        shutil.rmtree(work / "engine", ignore_errors=True)
+
+        mem = pipeline_cases(
+            "pipeline in-memory", 1, corpus, one, n, work, key_file, args.config, (), args.repeat
+        )
+        cases += mem
+        mp: list[Case] = []
+        if not args.skip_multi:
+            mp = pipeline_cases(
+                f"pipeline multi_processing x{MULTI_WORKERS}", MULTI_WORKERS, corpus, one, n,
+                work, key_file, args.config, MULTI_FLAGS, args.repeat,
+            )
+            cases += mp
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    round_trip, eng, pipe = cases[0], cases[1], mem[2]
+    ratios = [
+        ("engine / round-trip (per core)", eng.rate_per_core / round_trip.rate_per_core),
+        (
+            "pipeline in-memory / round-trip (per core, start-up excluded)",
+            pipe.rate_per_core / round_trip.rate_per_core,
+        ),
+        ("pipeline in-memory / engine (per core)", pipe.rate_per_core / eng.rate_per_core),
+    ]
+    if mp:
+        ratios += [
+            (
+                f"pipeline multi_processing x{MULTI_WORKERS} / round-trip "
+                "(per core, start-up excluded)",
+                mp[2].rate_per_core / round_trip.rate_per_core,
+            ),
+            (
+                f"pipeline multi_processing x{MULTI_WORKERS} / pipeline in-memory (speed-up)",
+                mp[2].rate / pipe.rate,
+            ),
+        ]
+    primary = ratios[1][1]
+    met = primary >= TARGET
+    verdict = (
+        f"target >= {TARGET}x (pipeline in-memory per core / round-trip per core, "
+        f"start-up excluded): {'MET' if met else 'MISSED'} "
+        f"({'n/a' if primary != primary else f'{primary:.3f}x'})"
+    )
+    print()
+    print(
+        f"corpus {corpus}: {n} files, {total_bytes / 1e6:.0f} MB; "
+        f"repeat {args.repeat} (best kept); {os.cpu_count()} CPUs"
+    )
+    print(render(cases, ratios, verdict))
+
+    result = {
+        "corpus": str(corpus),
+        "files": n,
+        "bytes": total_bytes,
+        "repeat": args.repeat,
+        "config": str(args.config) if args.config else None,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "pydicom": pydicom.__version__,
+        "apache_beam": _beam_version(),
+        "cases": [c.as_dict() for c in cases],
+        "ratios": {name: value for name, value in ratios},
+        "target": TARGET,
+        "target_ratio": primary,
+        "target_met": met,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(_finite(result), indent=1, allow_nan=False) + "\n")
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+def _finite(obj: object) -> object:
+    """Return ``obj`` with NaN and infinite floats replaced by None (strict JSON)."""
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def _beam_version() -> str | None:
+    try:
+        import apache_beam
+
+        return apache_beam.__version__
+    except ImportError:
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
