@@ -16,6 +16,11 @@ setup(
         "google-cloud-storage",
         "google-cloud-bigquery",
         "pytesseract",
+        # Free-text detection: phone numbers (Google's libphonenumber rules beat our own regexes),
+        # checksummed identifiers such as SSNs, and the 1990 US Census first-name lists.
+        "phonenumbers",
+        "python-stdnum",
+        "names",
     ],
     entry_points={"console_scripts": ["dicom-deid=pipeline.run:main"]},
 )

@@ -79,6 +79,7 @@ class JobConfig:
     instance_filter: InstanceFilter | None
     max_failure_fraction: float | None
     uid_mapping_output: str | None
+    annotations_output: str | None = None
 
     @classmethod
     def from_options(cls, opts: DeidOptions, environ: dict[str, str] | None = None) -> JobConfig:
@@ -111,6 +112,15 @@ class JobConfig:
             uid_root = opts.uid_root
         key = _key_source(opts, env, problems)
         instance_filter = _load_filters(opts, spec, problems)
+        if opts.annotations_output and spec.annotation is None:
+            problems.append("--annotations_output needs an 'annotation' object in the config (storeQuote, ...)")
+        if spec.annotation is not None and not opts.annotations_output:
+            _LOGGER.warning("The config asks for annotations but --annotations_output is not set: none are written")
+        if _uses_kms(spec.text):
+            try:
+                import google.cloud.kms  # noqa: F401
+            except ImportError:
+                problems.append("config.text: kmsWrapped keys need the google-cloud-kms package (pip install google-cloud-kms)")
         if problems:
             raise SetupError(problems)
         return cls(
@@ -124,7 +134,16 @@ class JobConfig:
             instance_filter=instance_filter,
             max_failure_fraction=opts.max_failure_fraction,
             uid_mapping_output=opts.uid_mapping_output,
+            annotations_output=opts.annotations_output,
         )
+
+
+def _uses_kms(obj) -> bool:
+    if isinstance(obj, dict):
+        return any(k in ("kmsWrapped", "kms_wrapped") or _uses_kms(v) for k, v in obj.items())
+    if isinstance(obj, list):
+        return any(_uses_kms(v) for v in obj)
+    return False
 
 
 def _is_inside(path: str, folder: str) -> bool:

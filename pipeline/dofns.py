@@ -33,12 +33,12 @@ class DeidentifyFn(beam.DoFn):
         self._ok = Metrics.counter("deid", "deidentified")
 
     def setup(self) -> None:
-        self._engine = Deidentifier(self._spec, self._key.load(), self._uid_root)
+        self._engine = Deidentifier(self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms)
 
     def process(self, element: tuple[str, bytes]):
         path, data = element
         try:
-            result = self._engine(data)
+            result = self._engine(data, source=path)
         except StageFailure as exc:
             Metrics.counter("deid", f"failed_{exc.stage}").inc()
             _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)
@@ -48,4 +48,12 @@ class DeidentifyFn(beam.DoFn):
         if self._emit_uid_pairs:
             for old, new in result.uid_pairs:
                 yield pvalue.TaggedOutput(UID_PAIRS, f"{old},{new}")
-        yield path, result.relative_path, result.data
+        yield path, result.relative_path, result.data, (result.study_uid, result.annotations)
+
+
+def _resolve_kms(rule) -> bytes:
+    """Unwrap a kmsWrapped key of a text rule (google-cloud-kms, imported only here)."""
+    from transforms.text_transform import unwrap_kms_key
+
+    wrapped, name = rule.kms_wrapped
+    return unwrap_kms_key(wrapped, name)

@@ -26,6 +26,7 @@ from transforms.filters import InstanceFilter
 _LOGGER = logging.getLogger(__name__)
 FAILED = "failed"
 FILTERED = "filtered"
+ANNOTATIONS = "annotations"
 _GLOB_CHARS = set("*?[")
 
 
@@ -171,7 +172,7 @@ class _WriteDicomFn(beam.DoFn):
         self._failed = Metrics.counter("deid", "failed_write")
 
     def process(self, element):
-        source, relative, data = element
+        source, relative, data, (study, annotations) = element
         try:
             write_bytes_atomic(join(self._output, *relative.split("/")), data, self._made_dirs)
         except Exception as exc:
@@ -179,6 +180,8 @@ class _WriteDicomFn(beam.DoFn):
             yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", type(exc).__name__, safe_message(exc)))
             return
         self._written.inc()
+        for line in annotations:
+            yield pvalue.TaggedOutput(ANNOTATIONS, (study, line))
         yield source
 
 
@@ -192,6 +195,34 @@ class _WriteJsonLinesFn(beam.DoFn):
         lines = sorted(json.dumps(r, sort_keys=True) if not isinstance(r, str) else r for r in records)
         write_text(self._path, "".join(line + "\n" for line in lines))
         yield self._path
+
+
+class _WriteStudyAnnotationsFn(beam.DoFn):
+    """(new study UID, [JSON lines]) -> FOLDER/<study>.jsonl, lines sorted."""
+
+    def __init__(self, folder: str) -> None:
+        self._folder = folder
+
+    def process(self, element):
+        study, lines = element
+        path = join(self._folder, f"{study}.jsonl")
+        write_text(path, "".join(line + "\n" for line in sorted(lines)))
+        yield path
+
+
+class WriteAnnotations(beam.PTransform):
+    """Write annotation lines grouped by study: deterministic files, bounded in size."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self._folder = folder
+
+    def expand(self, pairs):
+        return (
+            pairs
+            | "GroupByStudy" >> beam.GroupByKey()
+            | "WriteStudyAnnotations" >> beam.ParDo(_WriteStudyAnnotationsFn(self._folder))
+        )
 
 
 class WriteFailures(beam.PTransform):

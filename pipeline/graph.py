@@ -15,7 +15,17 @@ from apache_beam.io.fileio import EmptyMatchTreatment
 
 from pipeline.config import JobConfig
 from pipeline.dofns import UID_PAIRS, DeidentifyFn
-from pipeline.files import FAILED, FILTERED, WriteFailures, WriteLines, _ReadFn, _WriteDicomFn, write_text
+from pipeline.files import (
+    ANNOTATIONS,
+    FAILED,
+    FILTERED,
+    WriteAnnotations,
+    WriteFailures,
+    WriteLines,
+    _ReadFn,
+    _WriteDicomFn,
+    write_text,
+)
 from transforms.deidentify import STAGES
 
 READ = "read"
@@ -83,8 +93,10 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         DeidentifyFn(job.spec, job.key, job.uid_root, emit_uid_pairs=bool(job.uid_mapping_output))
     ).with_outputs(FAILED, UID_PAIRS, main="deidentified")
     written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output)).with_outputs(
-        FAILED, main=WRITTEN
+        FAILED, ANNOTATIONS, main=WRITTEN
     )
+    if job.annotations_output:
+        written[ANNOTATIONS] | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
     failures = (read[FAILED], deid[FAILED], written[FAILED]) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)
     if job.uid_mapping_output:

@@ -54,6 +54,11 @@ class DeidOptions(PipelineOptions):
             help="Write original,new UID pairs here (CSV; for the key holder only: it re-identifies).",
         )
         parser.add_argument(
+            "--annotations_output",
+            help="Folder (local or gs://) for text annotations, one JSON-lines file per study. "
+            "Needs an 'annotation' config; holds PHI when storeQuote is true.",
+        )
+        parser.add_argument(
             "--failures_output",
             help="JSON-lines file of failed instances (default OUTPUT/deid_failures.jsonl).",
         )

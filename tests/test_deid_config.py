@@ -109,17 +109,31 @@ def test_info_types_need_sensitive_mode():
 @pytest.mark.parametrize(
     "obj, path",
     [
-        ({"dicomTagConfig": {"profileType": "DEIDENTIFY_TAG_CONTENTS"}}, "config.dicomTagConfig.profileType"),
-        ({"dicomTagConfig": {"options": {"cleanDescriptors": {}}}}, "config.dicomTagConfig.options.cleanDescriptors"),
-        ({"dicomTagConfig": {"actions": [{"queries": ["PatientName"], "cleanTextTag": {}}]}}, "config.dicomTagConfig.actions[0].cleanTextTag"),
         ({"image": {"textRedactionMode": "REDACT_ALL_TEXT"}}, "config.image.textRedactionMode"),
-        ({"annotation": {"storeQuote": True}}, "config.annotation"),
-        ({"dicom": {"filterProfile": "DEIDENTIFY_TAG_CONTENTS"}}, "config.dicom.filterProfile"),
+        ({"dicomTagConfig": {"options": {"cleanImage": {"textRedactionMode": "REDACT_SENSITIVE_TEXT"}}}}, "config.dicomTagConfig.options.cleanImage.textRedactionMode"),
+        ({"dicomTagConfig": {"actions": [{"queries": ["PixelData"], "cleanImageTag": {"textRedactionMode": "REDACT_ALL_TEXT"}}]}}, "config.dicomTagConfig.actions[0].cleanImageTag.textRedactionMode"),
     ],
 )
 def test_later_features_rejected_not_ignored(obj, path):
-    """Fields of later issues fail with 'not supported yet', never silently."""
+    """Burned-in text redaction is rejected with 'not supported yet', never silently."""
     assert any(m.startswith(path) and "not supported yet" in m for m in problems(obj))
+
+
+def test_text_features_accepted():
+    """cleanTextTag, DEIDENTIFY_TAG_CONTENTS, cleanDescriptors and annotation parse."""
+    spec = parse_config({
+        "dicomTagConfig": {"profileType": "DEIDENTIFY_TAG_CONTENTS", "options": {"cleanDescriptors": {}},
+                           "actions": [{"queries": ["PatientName"], "cleanTextTag": {}}]},
+        "annotation": {"annotationStoreName": "projects/p/locations/l/datasets/d/annotationStores/a", "storeQuote": True},
+    })
+    assert spec.profile == "DEIDENTIFY_TAG_CONTENTS" and spec.clean_descriptors
+    assert spec.actions[0].kind == "cleanTextTag" and spec.annotation.store_quote
+
+
+def test_clean_text_tag_vr_rule():
+    """cleanTextTag aimed at a UI tag is rejected with its path."""
+    msgs = problems({"dicomTagConfig": {"actions": [{"queries": ["SOPInstanceUID"], "cleanTextTag": {}}]}})
+    assert msgs[0].startswith("config.dicomTagConfig.actions[0].queries[0]: cleanTextTag does not apply")
 
 
 def test_no_text_modes_are_accepted():

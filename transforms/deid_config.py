@@ -51,9 +51,7 @@ ALL_VRS = frozenset(
 )
 # Config features that arrive with later work; rejected until then, never ignored.
 _NOT_YET = "is not supported yet"
-_TEXT_INSPECTION = "(free-text inspection is not implemented yet)"
 _PIXEL_REDACTION = "(burned-in text redaction is not implemented yet)"
-_ANNOTATIONS = "(annotation output is not implemented yet)"
 
 _HEX_TAG = re.compile(r"^[0-9A-Fa-f]{8}$")
 _VR_QUERY = re.compile(r"^[A-Z]{2}$")
@@ -87,6 +85,14 @@ class ImageSpec:
 
 
 @dataclass(frozen=True)
+class AnnotationSpec:
+    """The ``annotation`` config: where the service would store annotations, and quotes."""
+
+    store_name: str = ""
+    store_quote: bool = False
+
+
+@dataclass(frozen=True)
 class DeidSpec:
     """A validated DeidentifyConfig, in the engine's terms.
 
@@ -114,6 +120,7 @@ class DeidSpec:
     clean_image: ImageSpec | None = None
     source: str = "default"
     text: dict[str, Any] = field(default_factory=dict)
+    annotation: AnnotationSpec | None = None
     filter_uri: str | None = None
     config_uri: str | None = None
 
@@ -363,8 +370,6 @@ def _check_actions(c: _Checker, value: Any, path: str) -> tuple[TagAction, ...]:
                 _check_image(c, f[k], kpath)
             else:
                 c.empty(f[k], kpath)
-            if k == "cleanTextTag":
-                c.fail(kpath, f"cleanTextTag {_NOT_YET} {_TEXT_INSPECTION}")
         if kind:
             actions.append(TagAction(kind, queries))
     return tuple(actions)
@@ -374,8 +379,6 @@ def _check_tag_config(c: _Checker, value: Any, path: str, base: dict[str, Any]) 
     f = c.fields(value, path, ("profileType", "options", "actions"))
     if "profileType" in f:
         prof = c.enum(f["profileType"], f"{path}.profileType", PROFILE_TYPES)
-        if prof == TAG_CONTENTS:
-            c.fail(f"{path}.profileType", f"{TAG_CONTENTS} {_NOT_YET} {_TEXT_INSPECTION}")
         if prof and prof != "PROFILE_TYPE_UNSPECIFIED":
             base["profile"] = prof
     if "options" in f:
@@ -385,7 +388,7 @@ def _check_tag_config(c: _Checker, value: Any, path: str, base: dict[str, Any]) 
             base["primary_ids"] = c.enum(o["primaryIds"], f"{opath}.primaryIds", PRIMARY_IDS) or base["primary_ids"]
         if "cleanDescriptors" in o:
             c.empty(o["cleanDescriptors"], f"{opath}.cleanDescriptors")
-            c.fail(f"{opath}.cleanDescriptors", f"cleanDescriptors {_NOT_YET} {_TEXT_INSPECTION}")
+            base["clean_descriptors"] = True
         if "cleanImage" in o:
             base["clean_image"] = _check_image(c, o["cleanImage"], f"{opath}.cleanImage")
     if "actions" in f:
@@ -400,8 +403,6 @@ def _check_legacy_dicom(c: _Checker, value: Any, path: str, base: dict[str, Any]
     base["profile"] = KEEP_ALL
     if "filterProfile" in f:
         prof = c.enum(f["filterProfile"], f"{path}.filterProfile", FILTER_PROFILES)
-        if prof == TAG_CONTENTS:
-            c.fail(f"{path}.filterProfile", f"{TAG_CONTENTS} {_NOT_YET} {_TEXT_INSPECTION}")
         if prof and prof != "TAG_FILTER_PROFILE_UNSPECIFIED":
             base["profile"] = prof
     for name in ("keepList", "removeList"):
@@ -464,9 +465,9 @@ def _check_deidentify_config(c: _Checker, value: Any, path: str, base: dict[str,
         base["text"] = _check_text(c, f["text"], f"{path}.text")
     if "annotation" in f:
         a = c.fields(f["annotation"], f"{path}.annotation", ("annotationStoreName", "storeQuote"))
-        if "storeQuote" in a:
-            c.boolean(a["storeQuote"], f"{path}.annotation.storeQuote")
-        c.fail(f"{path}.annotation", f"annotation {_NOT_YET} {_ANNOTATIONS}")
+        store = c.string(a["annotationStoreName"], f"{path}.annotation.annotationStoreName") if "annotationStoreName" in a else None
+        quote = c.boolean(a["storeQuote"], f"{path}.annotation.storeQuote") if "storeQuote" in a else False
+        base["annotation"] = AnnotationSpec(store or "", quote)
 
 
 _REQUEST_FIELDS = ("config", "filterConfig", "destinationDataset", "destinationStore", "gcsConfigUri")

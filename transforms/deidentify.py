@@ -10,6 +10,7 @@ element value.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import warnings
@@ -24,7 +25,8 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 
 from transforms import __version__, codec
-from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, DeidSpec
+from transforms.cleantext import TextCleaner, inspected_meta_paths, text_key
+from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
 from transforms.errors import DeidError
 from transforms.profiles import Plan, compile_plan
 from transforms.tags import apply_plan
@@ -37,6 +39,8 @@ STAGES = ("read", "filter", "tags", "text", "pixels", "write")
 # PS3.16 CID 7050 codes for what was applied.
 CODE_BASIC = ("113100", "Basic Application Confidentiality Profile")
 CODE_RETAIN_UIDS = ("113110", "Retain UIDs Option")
+CODE_CLEAN_DESCRIPTORS = ("113105", "Clean Descriptors Option")
+CODE_MODIFIED_DATES = ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")
 
 _TAG_IN_MESSAGE = re.compile(r"\(([0-9A-Fa-f]{4}),\s*([0-9A-Fa-f]{4})\)")
 
@@ -57,7 +61,8 @@ class Context:
 
     remap_uid: "UidCache"
     uid_pairs: dict[str, str] = field(default_factory=dict)
-    codes: list[tuple[str, str]] = field(default_factory=list)
+    text_details: dict[str, list] | None = None
+    dates_shifted: bool = False
 
 
 class Step(Protocol):
@@ -69,16 +74,36 @@ class Step(Protocol):
 
 
 class TagStep:
-    """Apply the tag plan (profile, options, actions) to the data set."""
+    """Apply the tag plan (profile, options, actions) to the data set.
+
+    Elements the plan cleans go through the text cleaner, whose context is read
+    from the original header before any element changes; its failures are
+    reported as stage ``text``.
+    """
 
     stage = "tags"
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, text: TextCleaner | None = None, inspect_meta: bool = False) -> None:
         self.plan = plan
+        self.text = text
+        self.inspect_meta = inspect_meta
 
     def __call__(self, ds: Dataset, ctx: Context) -> None:
-        log = apply_plan(ds, self.plan, ctx.remap_uid)
+        cleaner = None
+        if self.text is not None:
+            instance = _run("text", self.text.begin, ds)
+            if self.inspect_meta:
+                for elem, path in inspected_meta_paths(ds):
+                    _run("text", instance.inspect, elem, path)
+
+            def cleaner(d, tag, vr, path):
+                _run("text", instance, d, tag, vr, path)
+
+        log = apply_plan(ds, self.plan, ctx.remap_uid, cleaner)
         ctx.uid_pairs.update(log.uid_pairs)
+        if self.text is not None:
+            ctx.text_details = instance.details
+            ctx.dates_shifted = instance.dates_shifted
 
 
 class UidCache:
@@ -103,6 +128,7 @@ class InstanceResult:
     series_uid: str
     sop_uid: str
     uid_pairs: tuple[tuple[str, str], ...] = ()
+    annotations: tuple[str, ...] = ()
 
     @property
     def relative_path(self) -> str:
@@ -142,35 +168,47 @@ class Deidentifier:
         Root of regenerated UIDs.
     """
 
-    def __init__(self, spec: DeidSpec, uid_key: bytes, uid_root: str = DEFAULT_UID_ROOT) -> None:
+    def __init__(self, spec: DeidSpec, uid_key: bytes, uid_root: str = DEFAULT_UID_ROOT, key_resolver=None) -> None:
         quiet_pydicom()
         self.spec = spec
         self.uid_root = uid_root
         self._remap = UidCache(uid_key, uid_root)
-        self.steps: list[Step] = [TagStep(compile_plan(spec))]
-        self._added = _identity_removed_elements(spec)
+        plan = compile_plan(spec)
+        text = TextCleaner(spec, text_key(uid_key), key_resolver) if needs_text(spec) else None
+        self.steps: list[Step] = [TagStep(plan, text, inspect_meta=spec.profile == TAG_CONTENTS)]
+        self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
 
-    def __call__(self, data: bytes) -> InstanceResult:
-        """De-identify Part 10 bytes; raise ``StageFailure`` on any error."""
+    def __call__(self, data: bytes, source: str = "") -> InstanceResult:
+        """De-identify Part 10 bytes; raise ``StageFailure`` on any error.
+
+        ``source`` names the input in annotations (``<source>/studies/...``).
+        """
         ctx = Context(self._remap)
         ds = _run("read", codec.parse, data)
+        original_uids = [str(ds.get(k, "")) for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")]
         for step in self.steps:
             _run(step.stage, step, ds, ctx)
-        _run("tags", self._finalize, ds)
+        _run("tags", self._finalize, ds, ctx.dates_shifted)
         out = _run("write", codec.serialize, ds)
+        annotations: tuple[str, ...] = ()
+        if self.spec.annotation is not None and ctx.text_details is not None:
+            name = "{}/studies/{}/series/{}/instances/{}".format(source, *original_uids)
+            annotations = (text_annotation(name, ctx.text_details, self.spec.annotation.store_quote),)
         return InstanceResult(
             out,
             str(ds.StudyInstanceUID),
             str(ds.SeriesInstanceUID),
             str(ds.SOPInstanceUID),
             tuple(sorted(ctx.uid_pairs.items())),
+            annotations,
         )
 
-    def _finalize(self, ds: Dataset) -> None:
+    def _finalize(self, ds: Dataset, dates_shifted: bool) -> None:
         codec.check_required(ds, "the config removed or emptied {}, which the output needs")
-        for elem in self._added:
+        added = self._added[dates_shifted]
+        for elem in added:
             ds[elem.tag] = elem
-        if _CODE_SEQUENCE in ds and not any(e.tag == _CODE_SEQUENCE for e in self._added):
+        if _CODE_SEQUENCE in ds and not any(e.tag == _CODE_SEQUENCE for e in added):
             del ds[_CODE_SEQUENCE]
         old = ds.file_meta
         if self.spec.profile == KEEP_ALL:
@@ -190,11 +228,40 @@ class Deidentifier:
 _CODE_SEQUENCE = 0x00120064
 
 
-def _identity_removed_elements(spec: DeidSpec) -> tuple[DataElement, ...]:
+def needs_text(spec: DeidSpec) -> bool:
+    """True when the config cleans any text (so detection state must be built)."""
+    return (
+        spec.profile == TAG_CONTENTS
+        or spec.clean_descriptors
+        or any(a.kind == "cleanTextTag" for a in spec.actions)
+    )
+
+
+def text_annotation(name: str, details: dict[str, list], store_quote: bool) -> str:
+    """One text Annotation (spec section 7) as a JSON line; quotes only when asked."""
+    out = {}
+    for path, findings in details.items():
+        items = []
+        for f in findings:
+            item = {"infoType": f.info_type, "start": str(f.start), "end": str(f.end)}
+            if store_quote:
+                item["quote"] = f.quote
+            items.append(item)
+        out[path] = {"findings": items} if items else {}
+    record = {
+        "annotationSource": {"cloudHealthcareSource": {"name": name}},
+        "textAnnotation": {"details": out},
+    }
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _identity_removed_elements(spec: DeidSpec, dates_shifted: bool) -> tuple[DataElement, ...]:
     """The PS3.15 E.1.1 elements every output gets, built once per worker."""
     method = [f"{TOOL_NAME} {__version__}", spec.profile]
     if spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED":
         method.append(f"primaryIds {spec.primary_ids}")
+    if spec.clean_descriptors:
+        method.append("cleanDescriptors")
     if spec.actions:
         method.append(f"{len(spec.actions)} tag actions")
     elements = [
@@ -204,11 +271,16 @@ def _identity_removed_elements(spec: DeidSpec) -> tuple[DataElement, ...]:
     codes = []
     if spec.profile in (BASIC, MINIMAL):
         codes.append(CODE_BASIC)
+    if spec.clean_descriptors:
+        codes.append(CODE_CLEAN_DESCRIPTORS)
+    if dates_shifted:
+        codes.append(CODE_MODIFIED_DATES)
+        elements.append(DataElement(0x00280303, "CS", "MODIFIED"))
     if spec.primary_ids == "KEEP":
         codes.append(CODE_RETAIN_UIDS)
     if codes:
         elements.append(DataElement(_CODE_SEQUENCE, "SQ", Sequence([_code_item(*c) for c in codes])))
-    return tuple(elements)
+    return tuple(sorted(elements, key=lambda e: e.tag))
 
 
 def _code_item(value: str, meaning: str) -> Dataset:

@@ -21,7 +21,7 @@ import enum
 from pydicom.datadict import tag_for_keyword
 
 from transforms._ps315_table import PS315_E1_1
-from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, ACTION_VRS, DeidSpec, Query
+from transforms.deid_config import ACTION_VRS, BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec, Query
 
 
 class Action(str, enum.Enum):
@@ -45,6 +45,7 @@ class Op(str, enum.Enum):
     DELETE = "delete"  # X, deleteTag
     RESET = "reset"  # D, resetTag
     REGEN = "regen"  # U, regenUidTag
+    CLEAN = "clean"  # cleanTextTag: inspect the text, transform the findings
 
 
 # Attributes of compound codes (X/D, Z/D, X/Z/D) that are Type 1 in a common
@@ -108,6 +109,7 @@ _KIND_OP = {
     "resetTag": Op.RESET,
     "regenUidTag": Op.REGEN,
     "recurseTag": Op.WALK,
+    "cleanTextTag": Op.CLEAN,
     "cleanImageTag": Op.KEEP,  # only no-op modes pass validation until pixel redaction exists
 }
 _ACTION_OP = {Action.D: Op.RESET, Action.Z: Op.EMPTY, Action.X: Op.DELETE, Action.K: Op.WALK, Action.U: Op.REGEN}
@@ -156,6 +158,12 @@ def _basic_table() -> tuple[dict[int, Op], dict[str, Op]]:
 
 
 _BASIC_EXACT, _BASIC_MASKS = _basic_table()
+# Descriptors the Clean Descriptors Option cleans instead of removing (column cleanDescOpt = C).
+CLEAN_DESCRIPTOR_TAGS = frozenset(
+    int(k, 16) for k, row in PS315_E1_1.items() if row[3].get("cleanDescOpt") == "C" and "x" not in k and k != "private"
+)
+# VRs DEIDENTIFY_TAG_CONTENTS inspects (cleanTextTag's VRs); UN is inspected when it decodes as text.
+TEXT_VRS = ACTION_VRS["cleanTextTag"]
 
 
 def _is_curve_or_overlay(tag: int) -> bool:
@@ -223,6 +231,11 @@ def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
             return _KIND_OP[action.kind]
     if spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED" and tag in PRIMARY_TAGS:
         return Op.KEEP if spec.primary_ids == "KEEP" else Op.REGEN
+    if spec.clean_descriptors and tag in CLEAN_DESCRIPTOR_TAGS:
+        if vr in TEXT_VRS:
+            return Op.CLEAN
+        if vr == "SQ":
+            return Op.WALK  # cleaned, not removed: its items get the whole config
     return _profile_decide(spec, tag, vr)
 
 
@@ -230,7 +243,7 @@ def _profile_decide(spec: DeidSpec, tag: int, vr: str) -> Op:
     if tag & 0xFFFF == 0 and tag >> 16 != 0x0002:
         return Op.DELETE  # group lengths: stale once anything changes
     kept = any(_query_matches(q, tag, vr) for q in spec.profile_keep)
-    if tag in PRIMARY_TAGS and spec.profile != BASIC and (spec.profile == KEEP_ALL or kept or tag in MINIMAL_KEEP_TAGS):
+    if tag in PRIMARY_TAGS and spec.profile != BASIC and (spec.profile in (KEEP_ALL, TAG_CONTENTS) or kept or tag in MINIMAL_KEEP_TAGS):
         return Op.REGEN  # every profile but Basic (whose table says U) regenerates these
     if kept:
         return Op.WALK
@@ -238,6 +251,10 @@ def _profile_decide(spec: DeidSpec, tag: int, vr: str) -> Op:
         return Op.DELETE
     group = tag >> 16
     if spec.profile == KEEP_ALL:
+        return Op.WALK
+    if spec.profile == TAG_CONTENTS:
+        if vr in TEXT_VRS or (vr == "UN" and group % 2 == 1):
+            return Op.CLEAN
         return Op.WALK
     if spec.profile == MINIMAL:
         return Op.WALK if tag in MINIMAL_KEEP_TAGS else Op.DELETE

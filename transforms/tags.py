@@ -28,6 +28,8 @@ _NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "SV", "UV", "AT"})
 _BYTES_VRS = frozenset({"OB", "OW", "OD", "OF", "OL", "OV", "UN"})
 
 UidRemapper = Callable[[str], str]
+# Called for Op.CLEAN: (dataset, tag, VR, path key such as "00081062[0].00080100").
+Cleaner = Callable[[Dataset, BaseTag, str, str], None]
 
 
 @dataclass
@@ -63,12 +65,13 @@ def dummy_value(vr: str, old: DataElement) -> object:
 
 
 class _Walker:
-    def __init__(self, plan: Plan, remap: UidRemapper, log: TagLog) -> None:
+    def __init__(self, plan: Plan, remap: UidRemapper, log: TagLog, cleaner: Cleaner | None) -> None:
         self.decide = plan.decide
         self.remap = remap
         self.log = log
+        self.cleaner = cleaner
 
-    def walk(self, ds: Dataset, regen_uids: bool) -> None:
+    def walk(self, ds: Dataset, regen_uids: bool, prefix: str = "") -> None:
         elements = ds._dict
         creators: list[BaseTag] = []
         for tag in list(elements):
@@ -81,7 +84,7 @@ class _Walker:
                 op = Op.REGEN
             if op is Op.KEEP or (op is Op.WALK and vr != "SQ"):
                 continue
-            self.apply(ds, tag, vr, op, regen_uids)
+            self.apply(ds, tag, vr, op, regen_uids, prefix)
         if creators:
             # A private creator stays exactly when an element of its block stays.
             used = {(t.group, t.element >> 8) for t in elements if t.is_private and not t.is_private_creator}
@@ -89,11 +92,16 @@ class _Walker:
                 if (tag.group, tag.element & 0xFF) not in used:
                     del ds[tag]
 
-    def apply(self, ds: Dataset, tag: BaseTag, vr: str, op: Op, regen_uids: bool) -> None:
+    def apply(self, ds: Dataset, tag: BaseTag, vr: str, op: Op, regen_uids: bool, prefix: str) -> None:
+        if op is Op.CLEAN:
+            if self.cleaner is None:
+                raise RuntimeError("the plan cleans text but no cleaner was given")
+            self.cleaner(ds, tag, vr, f"{prefix}{int(tag):08X}")
+            return
         if op in (Op.WALK, Op.WALK_UIDS):
             if vr == "SQ":
-                for item in ds[tag].value:
-                    self.walk(item, regen_uids or op is Op.WALK_UIDS)
+                for i, item in enumerate(ds[tag].value):
+                    self.walk(item, regen_uids or op is Op.WALK_UIDS, f"{prefix}{int(tag):08X}[{i}].")
             elif op is Op.WALK_UIDS and vr == "UI":
                 self.regen(ds, tag)
             return
@@ -137,7 +145,7 @@ class _Walker:
         ds[tag] = DataElement(tag, "UI", news if len(news) > 1 else news[0])
 
 
-def apply_plan(ds: Dataset, plan: Plan, remap: UidRemapper) -> TagLog:
+def apply_plan(ds: Dataset, plan: Plan, remap: UidRemapper, cleaner: Cleaner | None = None) -> TagLog:
     """Apply ``plan`` to every element of ``ds`` in place.
 
     Parameters
@@ -148,6 +156,8 @@ def apply_plan(ds: Dataset, plan: Plan, remap: UidRemapper) -> TagLog:
         The compiled config.
     remap : callable
         Maps an original UID to its replacement (registry UIDs unchanged).
+    cleaner : callable, optional
+        Cleans the text of one element (Op.CLEAN); required when the plan cleans.
 
     Returns
     -------
@@ -155,5 +165,5 @@ def apply_plan(ds: Dataset, plan: Plan, remap: UidRemapper) -> TagLog:
         Operation counts and the UID pairs regenerated.
     """
     log = TagLog()
-    _Walker(plan, remap, log).walk(ds, regen_uids=False)
+    _Walker(plan, remap, log, cleaner).walk(ds, regen_uids=False)
     return log

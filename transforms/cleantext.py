@@ -1,0 +1,231 @@
+"""Free-text cleaning of data elements: cleanTextTag, DEIDENTIFY_TAG_CONTENTS, Clean Descriptors.
+
+``TextCleaner(spec, key).begin(ds)`` reads the instance's own identifiers from the
+*original* header (before any tag is changed) and returns an ``InstanceCleaner``
+that the tag walker calls for every element the plan cleans (``Op.CLEAN``). Each
+call detects infoTypes (``transforms.detect``), transforms the findings as the
+``text`` config says (``transforms.text_transform``), writes the new value and
+records the findings for the text annotation (spec sections 2.2-2.4, 5, 7).
+
+Header context (ours): every PN value is a PERSON_NAME; PatientBirthDate is a
+DATE_OF_BIRTH; the values of the other elements the Basic Profile marks D, Z, X
+or U (and of every element inside a sequence it marks so, and of private
+elements) are identifiers, typed by keyword: telephone numbers, addresses,
+institutions and issuers, dates, and otherwise MEDICAL_RECORD_NUMBER.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import hmac
+from dataclasses import dataclass, field
+
+from pydicom.datadict import keyword_for_tag
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+from pydicom.tag import BaseTag
+
+from transforms._ps315_table import PS315_E1_1
+from transforms.deid_config import DeidSpec
+from transforms.detect import ContextValue, Detector, Finding
+from transforms.profiles import CLEAN_DESCRIPTOR_TAGS, TEXT_VRS
+from transforms.text_transform import TextTransformer, parse_text_config
+
+CTX = "CTX"
+_NON_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+_SKIP_CONTEXT_VRS = frozenset({"UI", "TM", "CS", "SQ", "US", "SS", "UL", "SL", "FL", "FD", "DS", "IS", "AT", "OB", "OW", "UN"})
+_BASIC_CODES = {int(k, 16): row[2] for k, row in PS315_E1_1.items() if "x" not in k and k != "private"}
+_BIRTH_DATE = 0x00100030
+_PATIENT_ID = 0x00100020
+_STUDY_UID = 0x0020000D
+
+
+def text_key(uid_key: bytes) -> bytes:
+    """The default key of cryptoHash and dateShift, derived from the UID key (ours).
+
+    One persistent UID key then gives the same date offsets and hashes on every
+    run; a random per-run UID key gives a random per-run text key.
+    """
+    return hmac.new(uid_key, b"dicom-deid text transformations", hashlib.sha256).digest()
+
+
+def _element_text(elem: DataElement) -> str | None:
+    """The element value as text (multiple values joined by backslash), None if not text."""
+    value = elem.value
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray)):
+        raw = bytes(value).rstrip(b"\x00 ")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return text if text.isprintable() else None
+    if isinstance(value, MultiValue):
+        return "\\".join(str(v) for v in value)
+    return str(value)
+
+
+def _context_type(keyword: str, vr: str, tag: int) -> str | None:
+    if vr == "PN":
+        return "PERSON_NAME"
+    if tag == _BIRTH_DATE:
+        return "DATE_OF_BIRTH"
+    if vr in ("DA", "DT"):
+        return "DATE"
+    if "Telephone" in keyword:
+        return "PHONE_NUMBER"
+    if "Address" in keyword:
+        return "STREET_ADDRESS"
+    if "Institution" in keyword or "Issuer" in keyword:
+        return "ORGANIZATION_NAME"
+    return "MEDICAL_RECORD_NUMBER"
+
+
+def header_context(ds: Dataset) -> list[ContextValue]:
+    """Identifier values of the instance (see the module docstring), de-duplicated."""
+    seen: set[tuple[str, str]] = set()
+    out: list[ContextValue] = []
+
+    def visit(d: Dataset, identifying: bool) -> None:
+        for elem in d:
+            tag = int(elem.tag)
+            vr = elem.VR
+            code = _BASIC_CODES.get(tag)
+            marked = identifying or elem.tag.is_private or (code is not None and code != "X/Z/U*")
+            if vr == "SQ":
+                for item in elem.value or ():
+                    visit(item, marked and code != "X/Z/U*")
+                continue
+            if vr in _SKIP_CONTEXT_VRS or elem.tag.is_private_creator:
+                continue
+            if vr != "PN" and (not marked or tag in CLEAN_DESCRIPTOR_TAGS):
+                continue
+            text = _element_text(elem)
+            if not text:
+                continue
+            info_type = _context_type(elem.keyword or "", vr, tag)
+            for value in text.split("\\"):
+                value = value.strip()
+                if len(value) >= 2 and (value, info_type) not in seen:
+                    seen.add((value, info_type))
+                    out.append(ContextValue(value, info_type))
+
+    visit(ds, False)
+    return out
+
+
+def _patient_key(ds: Dataset) -> str:
+    for tag in (_PATIENT_ID, _STUDY_UID):
+        elem = ds.get(tag)
+        if elem is not None and elem.value:
+            return str(elem.value).strip("\x00 ")
+    return ""
+
+
+@dataclass
+class InstanceCleaner:
+    """Cleans the elements of one instance; collects annotation details."""
+
+    owner: TextCleaner
+    matcher: object
+    plain: object | None
+    patient_key: str
+    details: dict[str, list[Finding]] = field(default_factory=dict)
+    dates_shifted: bool = False
+
+    def findings(self, text: str, vr: str | None) -> tuple[list[Finding], list[Finding]]:
+        """Return (findings to report, findings to transform) for one value."""
+        found = self.matcher.detect(text, vr=vr)
+        if self.plain is None:
+            return found, found
+        pattern_spans = {(f.start, f.end) for f in self.plain.detect(text, vr=vr)}
+        transform = [
+            f if (f.start, f.end) in pattern_spans else Finding(CTX, f.start, f.end, f.quote) for f in found
+        ]
+        return found, transform
+
+    def inspect(self, elem: DataElement, path: str) -> list[Finding] | None:
+        """Record the findings of an element that is only inspected (the source file meta)."""
+        text = _element_text(elem)
+        if text is None:
+            return None
+        found, _ = self.findings(text, elem.VR)
+        self.details[path] = found
+        return found
+
+    def __call__(self, ds: Dataset, tag: BaseTag, vr: str, path: str) -> None:
+        elem = ds[tag]
+        text = _element_text(elem)
+        if text is None:
+            self._clean_binary(ds, tag, vr, path, bytes(elem.value))
+            return
+        found, transform = self.findings(text, vr)
+        self.details[path] = found
+        if not transform:
+            return
+        transformer = self.owner.transformer
+        new = transformer.apply(text, transform, vr, self.patient_key)
+        if any((r := transformer.rule_for(f.info_type)) is not None and r.kind == "dateShift" for f in transform):
+            self.dates_shifted = True
+        if new == text:
+            return
+        if isinstance(elem.value, (bytes, bytearray)):
+            data = new.encode("utf-8")
+            ds[tag] = DataElement(tag, vr, data + b" " * (len(data) % 2))
+        elif vr in TEXT_VRS and "\\" in new and vr not in ("LT", "ST", "UT"):
+            ds[tag] = DataElement(tag, vr, new.split("\\"))
+        else:
+            ds[tag] = DataElement(tag, vr, new)
+
+
+    def _clean_binary(self, ds: Dataset, tag: BaseTag, vr: str, path: str, value: bytes) -> None:
+        """Inspect the printable runs of a binary value (e.g. a private sequence read as UN).
+
+        Offsets are byte offsets (the value read as Latin-1); every finding is masked
+        with '*' of the same length, so the binary structure around it stays valid.
+        """
+        text = _NON_PRINTABLE.sub(" ", value.decode("latin-1"))
+        found = [f for f in self.matcher.detect(text, vr=None) if f.end - f.start >= 3]
+        self.details[path] = found
+        if found:
+            masked = bytearray(value)
+            for f in found:
+                masked[f.start:f.end] = b"*" * (f.end - f.start)
+            ds[tag] = DataElement(tag, vr, bytes(masked))
+
+
+class TextCleaner:
+    """Per-worker text cleaning state built from the config.
+
+    Parameters
+    ----------
+    spec : DeidSpec
+        The validated config (``text``, ``cleanDescriptors``).
+    key : bytes
+        The default key of cryptoHash and dateShift (see ``text_key``).
+    """
+
+    def __init__(self, spec: DeidSpec, key: bytes, key_resolver=None) -> None:
+        self.spec = spec
+        self.transformer = TextTransformer(parse_text_config(spec.text), default_key=key, key_resolver=key_resolver)
+        self.clean_descriptors = spec.clean_descriptors
+        self._plain = Detector.for_context(()) if spec.clean_descriptors else None
+
+    def begin(self, ds: Dataset) -> InstanceCleaner:
+        """Read the instance's identifiers from its original header."""
+        context = header_context(ds)
+        return InstanceCleaner(self, Detector.for_context(context), self._plain, _patient_key(ds))
+
+
+def inspected_meta_paths(ds: Dataset) -> list[tuple[DataElement, str]]:
+    """File meta elements DEIDENTIFY_TAG_CONTENTS inspects (the output meta is rebuilt)."""
+    meta = getattr(ds, "file_meta", None)
+    if meta is None:
+        return []
+    return [(e, f"{int(e.tag):08X}") for e in meta if e.VR in TEXT_VRS]
+
+
+__all__ = ["CTX", "InstanceCleaner", "TextCleaner", "header_context", "inspected_meta_paths", "keyword_for_tag", "text_key"]
