@@ -22,7 +22,7 @@ import hmac
 from dataclasses import dataclass, field
 
 from pydicom.datadict import keyword_for_tag
-from pydicom.dataelem import DataElement
+from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.tag import BaseTag
@@ -31,10 +31,12 @@ from transforms._ps315_table import PS315_E1_1
 from transforms.deid_config import DeidSpec
 from transforms.detect import ContextValue, Detector, Finding
 from transforms.profiles import CLEAN_DESCRIPTOR_TAGS, TEXT_VRS
+from transforms.tags import _dictionary_vr
 from transforms.text_transform import TextTransformer, parse_text_config
 
 CTX = "CTX"
 _NON_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+_FAST_VRS = frozenset({"AE", "LO", "LT", "PN", "SH", "ST", "UC", "UT", "DA", "DT", "AS"})
 _SKIP_CONTEXT_VRS = frozenset({"UI", "TM", "CS", "SQ", "US", "SS", "UL", "SL", "FL", "FD", "DS", "IS", "AT", "OB", "OW", "UN"})
 _BASIC_CODES = {int(k, 16): row[2] for k, row in PS315_E1_1.items() if "x" not in k and k != "private"}
 _BIRTH_DATE = 0x00100030
@@ -68,6 +70,31 @@ def _element_text(elem: DataElement) -> str | None:
     return str(value)
 
 
+def _single_encoding(ds: Dataset) -> str | None:
+    """The one Python codec of the data set's character set, None with code extensions."""
+    try:
+        encodings = ds._character_set
+    except Exception:
+        return None
+    if isinstance(encodings, str):
+        return encodings
+    return encodings[0] if len(encodings) == 1 else None
+
+
+def _fast_text(ds: Dataset, tag: BaseTag, encoding: str | None) -> str | None:
+    """Text of a still-undecoded string element, decoded without building a DataElement."""
+    raw = ds._dict.get(tag)
+    if encoding is None or not isinstance(raw, RawDataElement) or not isinstance(raw.value, bytes):
+        return None
+    vr = raw.VR or _dictionary_vr(tag)
+    if vr not in _FAST_VRS:
+        return None
+    try:
+        return raw.value.decode(encoding).rstrip("\x00 ")
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def _context_type(keyword: str, vr: str, tag: int) -> str | None:
     if vr == "PN":
         return "PERSON_NAME"
@@ -88,25 +115,29 @@ def header_context(ds: Dataset) -> list[ContextValue]:
     """Identifier values of the instance (see the module docstring), de-duplicated."""
     seen: set[tuple[str, str]] = set()
     out: list[ContextValue] = []
+    encoding = _single_encoding(ds)
 
     def visit(d: Dataset, identifying: bool) -> None:
-        for elem in d:
-            tag = int(elem.tag)
-            vr = elem.VR
-            code = _BASIC_CODES.get(tag)
-            marked = identifying or elem.tag.is_private or (code is not None and code != "X/Z/U*")
+        # Decide from the raw tag and VR; decode only the elements that are candidates.
+        for tag, raw in list(d._dict.items()):
+            tag_int = int(tag)
+            vr = raw.VR or _dictionary_vr(tag)
+            code = _BASIC_CODES.get(tag_int)
+            marked = identifying or tag.is_private or (code is not None and code != "X/Z/U*")
             if vr == "SQ":
-                for item in elem.value or ():
+                for item in d[tag].value or ():
                     visit(item, marked and code != "X/Z/U*")
                 continue
-            if vr in _SKIP_CONTEXT_VRS or elem.tag.is_private_creator:
+            if vr in _SKIP_CONTEXT_VRS or tag.is_private_creator:
                 continue
-            if vr != "PN" and (not marked or tag in CLEAN_DESCRIPTOR_TAGS):
+            if vr != "PN" and (not marked or tag_int in CLEAN_DESCRIPTOR_TAGS):
                 continue
-            text = _element_text(elem)
+            text = _fast_text(d, tag, encoding)
+            if text is None:
+                text = _element_text(d[tag])
             if not text:
                 continue
-            info_type = _context_type(elem.keyword or "", vr, tag)
+            info_type = _context_type(keyword_for_tag(tag) or "", vr, tag_int)
             for value in text.split("\\"):
                 value = value.strip()
                 if len(value) >= 2 and (value, info_type) not in seen:
@@ -133,6 +164,7 @@ class InstanceCleaner:
     matcher: object
     plain: object | None
     patient_key: str
+    encoding: str | None = None
     details: dict[str, list[Finding]] = field(default_factory=dict)
     dates_shifted: bool = False
 
@@ -157,11 +189,16 @@ class InstanceCleaner:
         return found
 
     def __call__(self, ds: Dataset, tag: BaseTag, vr: str, path: str) -> None:
-        elem = ds[tag]
-        text = _element_text(elem)
-        if text is None:
-            self._clean_binary(ds, tag, vr, path, bytes(elem.value))
-            return
+        text = _fast_text(ds, tag, self.encoding)
+        if text is not None:
+            value_is_bytes = False  # an undecoded string element; stays raw if unchanged
+        else:
+            elem = ds[tag]
+            text = _element_text(elem)
+            if text is None:
+                self._clean_binary(ds, tag, vr, path, bytes(elem.value))
+                return
+            value_is_bytes = isinstance(elem.value, (bytes, bytearray))
         found, transform = self.findings(text, vr)
         self.details[path] = found
         if not transform:
@@ -172,7 +209,7 @@ class InstanceCleaner:
             self.dates_shifted = True
         if new == text:
             return
-        if isinstance(elem.value, (bytes, bytearray)):
+        if value_is_bytes:
             data = new.encode("utf-8")
             ds[tag] = DataElement(tag, vr, data + b" " * (len(data) % 2))
         elif vr in TEXT_VRS and "\\" in new and vr not in ("LT", "ST", "UT"):
@@ -217,7 +254,9 @@ class TextCleaner:
     def begin(self, ds: Dataset) -> InstanceCleaner:
         """Read the instance's identifiers from its original header."""
         context = header_context(ds)
-        return InstanceCleaner(self, Detector.for_context(context), self._plain, _patient_key(ds))
+        return InstanceCleaner(
+            self, Detector.for_context(context), self._plain, _patient_key(ds), _single_encoding(ds)
+        )
 
 
 def inspected_meta_paths(ds: Dataset) -> list[tuple[DataElement, str]]:

@@ -985,6 +985,11 @@ class ContextMatcher:
         cands: list[_Cand] = []
         if vr in ("PN", "DA", "DT", "AS"):
             cands.extend(c for c in _vr_candidates(text, vr) if c[2] in want)
+            covered = sum(c[1] - c[0] for c in cands)
+            if cands and covered >= len(text.replace("\\", "").strip()):
+                # The VR findings cover every value and win every overlap: patterns and
+                # context could add nothing.
+                return [Finding(k, st, en, text[st:en]) for st, en, k, _ in sorted(cands) if st < en]
         scan = _Scan(text)
         cands.extend(self._context_candidates(scan, want))
         cands.extend(_pattern_candidates(scan, want, self._dob))
