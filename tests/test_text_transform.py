@@ -9,11 +9,11 @@ import hmac
 import re
 import sys
 import types
-from dataclasses import dataclass
 
 import pytest
 
 from transforms.errors import ConfigError, KeyMaterialError
+from transforms.detect import Finding
 from transforms.text_transform import (
     Rule,
     TextSpec,
@@ -31,13 +31,6 @@ RULE_KEY = b"r" * 16
 RULE_KEY_B64 = base64.b64encode(RULE_KEY).decode()
 PATIENT = "PID-0001"
 
-
-@dataclass(frozen=True)
-class Finding:
-    info_type: str
-    start: int
-    end: int
-    quote: str
 
 
 def find(text: str, quote: str, info_type: str) -> Finding:
