@@ -209,6 +209,17 @@ class InstanceCleaner:
             self.dates_shifted = True
         if new == text:
             return
+        raw = ds._dict.get(tag)
+        if not value_is_bytes and isinstance(raw, RawDataElement) and self.encoding is not None:
+            # Still raw: store the new bytes in the same encoding; the writer copies them as is.
+            try:
+                data = new.encode(self.encoding)
+            except UnicodeEncodeError:
+                data = None
+            if data is not None:
+                data += b" " * (len(data) % 2)
+                ds._dict[tag] = raw._replace(value=data, length=len(data))
+                return
         if value_is_bytes:
             data = new.encode("utf-8")
             ds[tag] = DataElement(tag, vr, data + b" " * (len(data) % 2))
