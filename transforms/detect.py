@@ -709,6 +709,28 @@ def _digit_candidates(
     return out
 
 
+_PATTERN_CACHE: dict[tuple, tuple[_Cand, ...]] = {}
+_PATTERN_CACHE_SIZE = 16384
+
+
+def _cached_patterns(
+    scan: _Scan, want: frozenset[str], dob_dates: frozenset[tuple[int, int, int]]
+) -> tuple[_Cand, ...]:
+    """``_pattern_candidates`` memoised per worker: archive values repeat a lot.
+
+    Patterns depend only on the text, the wanted types and (for texts with digits) the
+    patient's birth dates, so the key holds exactly those. Values live only in this
+    process's memory; the cache is cleared when full.
+    """
+    key = (scan.text, want, dob_dates)
+    found = _PATTERN_CACHE.get(key)
+    if found is None:
+        if len(_PATTERN_CACHE) >= _PATTERN_CACHE_SIZE:
+            _PATTERN_CACHE.clear()
+        found = _PATTERN_CACHE[key] = tuple(_pattern_candidates(scan, want, dob_dates))
+    return found
+
+
 def _pattern_candidates(
     scan: _Scan, want: frozenset[str], dob_dates: frozenset[tuple[int, int, int]]
 ) -> list[_Cand]:
@@ -992,7 +1014,7 @@ class ContextMatcher:
                 return [Finding(k, st, en, text[st:en]) for st, en, k, _ in sorted(cands) if st < en]
         scan = _Scan(text)
         cands.extend(self._context_candidates(scan, want))
-        cands.extend(_pattern_candidates(scan, want, self._dob))
+        cands.extend(_cached_patterns(scan, want, self._dob if scan.digits else frozenset()))
         if not cands:
             return []
         if len(cands) == 1:
