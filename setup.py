@@ -21,6 +21,11 @@ setup(
         "phonenumbers",
         "python-stdnum",
         "names",
+        # pydicom's decoder plugins for JPEG-LS, JPEG Lossless and JPEG 2000: pixel redaction
+        # must decode every compressed syntax it meets (Pillow covers only part of them).
+        "pylibjpeg",
+        "pylibjpeg-libjpeg",
+        "pylibjpeg-openjpeg",
     ],
     entry_points={"console_scripts": ["dicom-deid=pipeline.run:main"]},
 )

@@ -46,3 +46,7 @@ class KeyMaterialError(DeidError):
 
 class FilterError(DeidError):
     """A filter file or filter table export is malformed."""
+
+
+class PixelDataError(DeidError):
+    """Pixel data cannot be decoded or re-encoded for redaction."""

@@ -1,0 +1,779 @@
+"""Pixel data for burned-in text redaction (spec section 6): decode, render, black out.
+
+This module owns the pixel half of ``cleanImageTag``: it decodes every frame
+with pydicom's ``pydicom.pixels`` backend, renders a frame as an 8-bit grey
+image for OCR, and fills boxes with black in the *original* stored values,
+then writes PixelData back. The OCR itself (``text.py``) is not here.
+
+How PixelData is written back depends on the transfer syntax:
+
+* native (Implicit/Explicit VR Little Endian, Explicit VR Big Endian,
+  Deflated): the boxes are written straight into a copy of the stored bytes,
+  so the transfer syntax, BitsAllocated, PixelRepresentation,
+  PlanarConfiguration, PhotometricInterpretation and byte order stay as they
+  were and only the bytes of blacked-out pixels differ;
+* RLE Lossless: the frames that changed are re-encoded with pydicom's own RLE
+  encoder (the other frames keep their original fragments);
+* every other encapsulated syntax (JPEG, JPEG-LS, JPEG 2000, ...): the image is
+  written uncompressed as Explicit VR Little Endian, as decoded (YBR colour
+  decoded to RGB), and LossyImageCompression is set to ``01`` when the source
+  was lossy.
+
+Every write is checked by decoding the result again; on any failure the
+dataset is left as it was and ``PixelDataError`` is raised (fail closed). No
+message names a pixel value.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+from pydicom.encaps import encapsulate, encapsulate_extended, generate_frames
+from pydicom.pixels import apply_color_lut, apply_modality_lut, get_decoder, get_encoder
+from pydicom.pixels.utils import as_pixel_options
+from pydicom.uid import UID, ExplicitVRLittleEndian, RLELossless
+
+from transforms.errors import PixelDataError
+
+__all__ = ["Box", "frame_count", "decode_frames", "render_for_ocr", "redact"]
+
+# Rec. 601 luma weights, as Pillow's "L" conversion uses.
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)
+DEFAULT_MARGIN = 2
+
+MONOCHROME1 = "MONOCHROME1"
+MONOCHROME2 = "MONOCHROME2"
+PALETTE_COLOR = "PALETTE COLOR"
+RGB = "RGB"
+YBR_FULL = "YBR_FULL"
+YBR_FULL_422 = "YBR_FULL_422"
+
+# Encapsulated syntaxes that never lose information.
+_LOSSLESS_SYNTAXES = frozenset(
+    {
+        "1.2.840.10008.1.2.5",  # RLE Lossless
+        "1.2.840.10008.1.2.4.57",  # JPEG Lossless (Process 14)
+        "1.2.840.10008.1.2.4.70",  # JPEG Lossless SV1
+        "1.2.840.10008.1.2.4.80",  # JPEG-LS Lossless
+        "1.2.840.10008.1.2.4.90",  # JPEG 2000 Lossless Only
+        "1.2.840.10008.1.2.4.92",  # JPEG 2000 Part 2 Multi-component Lossless Only
+        "1.2.840.10008.1.2.4.110",  # JPEG XL Lossless
+        "1.2.840.10008.1.2.4.201",  # HTJ2K Lossless
+        "1.2.840.10008.1.2.4.202",  # HTJ2K Lossless RPCL
+    }
+)
+# Encapsulated syntaxes that may be lossless or lossy: trusted only when the
+# header says LossyImageCompression "00".
+_MAYBE_LOSSY_SYNTAXES = frozenset(
+    {
+        "1.2.840.10008.1.2.4.91",  # JPEG 2000
+        "1.2.840.10008.1.2.4.93",  # JPEG 2000 Part 2 Multi-component
+        "1.2.840.10008.1.2.4.112",  # JPEG XL
+        "1.2.840.10008.1.2.4.203",  # HTJ2K
+    }
+)
+# Elements that redaction of encapsulated pixel data may replace or remove.
+_REWRITTEN = (
+    "PixelData",
+    "BitsAllocated",
+    "PixelRepresentation",
+    "PhotometricInterpretation",
+    "PlanarConfiguration",
+    "LossyImageCompression",
+    "ExtendedOffsetTable",
+    "ExtendedOffsetTableLengths",
+)
+
+_Rect = tuple[slice, slice]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A region to black out, in pixel coordinates of one frame: x1 and y1 exclusive.
+
+    Parameters
+    ----------
+    x0, y0 : int
+        Column and row of the top-left pixel (inclusive).
+    x1, y1 : int
+        Column and row just past the bottom-right pixel (exclusive). Boxes may
+        reach outside the image; ``redact`` clips them.
+
+    Raises
+    ------
+    ValueError
+        If ``x1 < x0`` or ``y1 < y0``.
+    """
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    def __post_init__(self) -> None:
+        if self.x1 < self.x0 or self.y1 < self.y0:
+            raise ValueError("a Box needs x0 <= x1 and y0 <= y1")
+
+
+def frame_count(ds: Dataset) -> int:
+    """Return the number of frames in ``ds`` (1 when NumberOfFrames is absent, empty or 0).
+
+    Parameters
+    ----------
+    ds : Dataset
+        An image instance.
+
+    Returns
+    -------
+    int
+        The number of frames, at least 1.
+
+    Raises
+    ------
+    PixelDataError
+        If NumberOfFrames is not a non-negative integer.
+    """
+    try:
+        value = ds.get("NumberOfFrames")
+    except (TypeError, ValueError):
+        raise PixelDataError("NumberOfFrames is not an integer") from None
+    if value is None or value == "":
+        return 1
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise PixelDataError("NumberOfFrames is not an integer") from None
+    if number < 0:
+        raise PixelDataError("NumberOfFrames is negative")
+    return max(number, 1)
+
+
+def decode_frames(ds: Dataset) -> np.ndarray:
+    """Return all frames of ``ds`` in stored values (no rescale, no window).
+
+    Decoding is what ``ds.pixel_array`` does with its default options
+    (pydicom 3 ``pydicom.pixels`` plugins: numpy for native and RLE Lossless;
+    pylibjpeg or Pillow for JPEG, JPEG 2000 and JPEG-LS). YBR_FULL and
+    YBR_FULL_422 data (native or JPEG) and JPEG 2000 YBR_ICT/YBR_RCT come back
+    as RGB, which is pydicom's default colour conversion. Big endian data are
+    returned in native byte order.
+
+    Parameters
+    ----------
+    ds : Dataset
+        An image instance with file meta (for its TransferSyntaxUID).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shaped (frames, rows, columns) for one sample per pixel, or
+        (frames, rows, columns, samples) for colour, even for one frame.
+
+    Raises
+    ------
+    PixelDataError
+        If the instance has no PixelData, an incomplete image pixel module, or
+        a transfer syntax that no installed plugin can decode (the message names
+        the transfer syntax), or if decoding fails.
+    """
+    return _decode(ds, as_rgb=True)[0]
+
+
+def render_for_ocr(frame: np.ndarray, ds: Dataset) -> np.ndarray:
+    """Return an 8-bit grey rendering of one frame for OCR.
+
+    Grey frames go through the Modality LUT (RescaleSlope/RescaleIntercept or
+    ModalityLUTSequence), then the VOI window (first WindowCenter/WindowWidth
+    value, VOILUTFunction LINEAR, LINEAR_EXACT or SIGMOID) when present, else a
+    min-max stretch; MONOCHROME1 is inverted so that it looks like
+    MONOCHROME2. PALETTE COLOR goes through its lookup tables and colour
+    (RGB, including YBR decoded to RGB) is converted to luminance. Nothing
+    else is inverted: burned-in text is often bright on dark and the OCR side
+    handles polarity.
+
+    Parameters
+    ----------
+    frame : numpy.ndarray
+        One frame as returned by ``decode_frames(ds)[i]``: (rows, columns) or
+        (rows, columns, 3).
+    ds : Dataset
+        The instance the frame belongs to (for its photometric, LUT and
+        window attributes).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8`` array shaped (rows, columns).
+
+    Raises
+    ------
+    ValueError
+        If ``frame`` has neither of the shapes above.
+    PixelDataError
+        If the palette colour lookup tables cannot be applied.
+    """
+    frame = np.asarray(frame)
+    if frame.ndim == 3:
+        if frame.shape[-1] != 3:
+            raise ValueError("a colour frame must have 3 samples per pixel")
+        top = float(2 ** _bits_stored(ds, frame.dtype) - 1)
+        return _to_uint8(_luminance(frame) / top)
+    if frame.ndim != 2:
+        raise ValueError("a frame must be shaped (rows, columns) or (rows, columns, 3)")
+    photometric = _photometric(ds)
+    if photometric == PALETTE_COLOR:
+        try:
+            rgb = np.asarray(apply_color_lut(frame, ds))[..., :3]
+        except Exception as exc:  # malformed tables raise many types
+            raise PixelDataError(
+                f"the palette colour lookup tables could not be applied ({type(exc).__name__})"
+            ) from exc
+        # Some 16-bit tables hold 8-bit entries.
+        top = 255.0 if rgb.size == 0 or rgb.max() <= 255 else 65535.0
+        return _to_uint8(_luminance(rgb) / top)
+    values = _modality(frame, ds)
+    window = _window(ds)
+    scaled = _apply_window(values, *window) if window else _stretch(values)
+    if photometric == MONOCHROME1:
+        scaled = 1.0 - scaled
+    return _to_uint8(scaled)
+
+
+def redact(ds: Dataset, boxes: Mapping[int, Sequence[Box]], margin: int = DEFAULT_MARGIN) -> int:
+    """Black out boxes in the original pixel values of ``ds`` and write PixelData back.
+
+    Each box is grown by ``margin`` on every side and clipped to the image;
+    for native YBR_FULL_422 it is also widened to whole chroma pairs (even
+    columns), so that no half-black pair is left. Every sample of every
+    covered pixel is set to black (spec section 6):
+
+    * MONOCHROME2: the minimum stored value of that frame;
+    * MONOCHROME1: the maximum stored value of that frame;
+    * RGB: 0 in every sample; YBR_FULL/YBR_FULL_422 kept as YBR (native, RLE):
+      Y 0 and Cb, Cr at mid-range, which decodes to RGB 0; YBR decoded from JPEG
+      and written as RGB: 0 in every sample;
+    * PALETTE COLOR: the index whose lookup table colour has the lowest
+      luminance.
+
+    Signed values are written in two's complement over BitsAllocated. When
+    ``boxes`` holds no box, or no covered pixel differs from black, PixelData
+    and the transfer syntax are not touched at all.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The instance, changed in place.
+    boxes : Mapping[int, Sequence[Box]]
+        Boxes per 0-based frame index.
+    margin : int, optional
+        Pixels added on every side of each box.
+
+    Returns
+    -------
+    int
+        The number of pixels (frame, row, column positions, summed over frames)
+        whose value changed.
+
+    Raises
+    ------
+    ValueError
+        If ``margin`` is negative or a frame index is outside the instance.
+    PixelDataError
+        If the pixel data cannot be decoded, blacked out or re-encoded. The
+        dataset is then left unchanged.
+    """
+    wanted = {frame: list(found) for frame, found in boxes.items() if found}
+    if not wanted:
+        return 0
+    if margin < 0:
+        raise ValueError("margin must not be negative")
+    frames = frame_count(ds)
+    rows, columns, samples = _geometry(ds)
+    for frame in wanted:
+        if not 0 <= frame < frames:
+            raise ValueError(f"frame index {frame} is outside the instance's {frames} frame(s)")
+    syntax = _transfer_syntax(ds)
+    native = syntax.is_transfer_syntax and not syntax.is_private and not syntax.is_compressed
+    photometric = _photometric(ds)
+    rects = _rects(wanted, margin, rows, columns, pairs=native and photometric == YBR_FULL_422)
+    if native:
+        return _redact_native(ds, syntax, rects, photometric, samples)
+    if syntax == RLELossless and _rle_encodable(ds, photometric, samples):
+        return _redact_rle(ds, syntax, rects, photometric, frames)
+    return _redact_decompressed(ds, syntax, rects)
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+def _decode(ds: Dataset, as_rgb: bool) -> tuple[np.ndarray, str]:
+    """Return (frames, photometric interpretation of the returned values)."""
+    if "PixelData" not in ds:
+        raise PixelDataError("the instance has no PixelData")
+    syntax = _transfer_syntax(ds)
+    name = _describe(syntax)
+    try:
+        decoder = get_decoder(syntax)
+    except NotImplementedError:
+        raise PixelDataError(f"no pixel data decoder exists for transfer syntax {name}") from None
+    if not decoder.is_available:
+        raise PixelDataError(f"no installed plugin can decode transfer syntax {name}")
+    frames = frame_count(ds)
+    rows, columns, samples = _geometry(ds)
+    try:
+        opts = as_pixel_options(ds, as_rgb=as_rgb)
+        arr, meta = decoder.as_array(ds, validate=True, **opts)
+    except Exception as exc:  # plugins raise many types; any of them means "not decodable"
+        raise PixelDataError(
+            f"PixelData in transfer syntax {name} could not be decoded ({type(exc).__name__})"
+        ) from exc
+    shape: tuple[int, ...] = (frames, rows, columns) + ((samples,) if samples > 1 else ())
+    if arr.size != math.prod(shape):
+        raise PixelDataError("decoded PixelData does not match Rows, Columns and NumberOfFrames")
+    arr = arr.reshape(shape)
+    if not arr.dtype.isnative:
+        arr = arr.astype(arr.dtype.newbyteorder("="))
+    return arr, str(meta.get("photometric_interpretation", _photometric(ds)))
+
+
+def _transfer_syntax(ds: Dataset) -> UID:
+    meta = getattr(ds, "file_meta", None)
+    value = None if meta is None else meta.get("TransferSyntaxUID")
+    if not value:
+        raise PixelDataError("the file meta has no TransferSyntaxUID")
+    return UID(str(value))
+
+
+def _describe(syntax: UID) -> str:
+    """Name a transfer syntax for messages: its registered name and UID."""
+    name = syntax.name
+    return f"{syntax}" if name == str(syntax) else f"'{name}' ({syntax})"
+
+
+def _geometry(ds: Dataset) -> tuple[int, int, int]:
+    try:
+        rows = int(ds.Rows)
+        columns = int(ds.Columns)
+        samples = int(ds.get("SamplesPerPixel", 1) or 1)
+    except (AttributeError, TypeError, ValueError):
+        raise PixelDataError(
+            "the image pixel module is incomplete (Rows, Columns or SamplesPerPixel)"
+        ) from None
+    if rows < 1 or columns < 1 or samples < 1:
+        raise PixelDataError("Rows, Columns and SamplesPerPixel must be positive")
+    return rows, columns, samples
+
+
+def _photometric(ds: Dataset) -> str:
+    return str(ds.get("PhotometricInterpretation", "") or "").strip().upper()
+
+
+def _bits_stored(ds: Dataset, dtype: np.dtype) -> int:
+    try:
+        bits = int(ds.get("BitsStored") or 0)
+    except (TypeError, ValueError):
+        bits = 0
+    return bits if 0 < bits <= dtype.itemsize * 8 else dtype.itemsize * 8
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    rgb = rgb.astype(np.float64)
+    red, green, blue = LUMA_WEIGHTS
+    return red * rgb[..., 0] + green * rgb[..., 1] + blue * rgb[..., 2]
+
+
+def _to_uint8(scaled: np.ndarray) -> np.ndarray:
+    """Map values in [0, 1] to uint8."""
+    return np.clip(np.rint(scaled * 255.0), 0, 255).astype(np.uint8)
+
+
+def _first_float(ds: Dataset, keyword: str) -> float | None:
+    """Return the first value of a numeric attribute, or None when absent or unusable."""
+    try:
+        value = ds.get(keyword)
+    except (TypeError, ValueError):
+        return None
+    if value is None or value == "":
+        return None
+    if not isinstance(value, (int, float, str)):
+        try:
+            value = value[0]
+        except (TypeError, IndexError, KeyError):
+            return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _modality(frame: np.ndarray, ds: Dataset) -> np.ndarray:
+    """Apply the Modality LUT; a malformed one is skipped (rendering only needs contrast)."""
+    if "ModalityLUTSequence" in ds:
+        try:
+            return np.asarray(apply_modality_lut(frame, ds), dtype=np.float64)
+        except Exception:  # malformed LUT: fall back to the rescale or the stored values
+            pass
+    values = frame.astype(np.float64)
+    slope = _first_float(ds, "RescaleSlope")
+    intercept = _first_float(ds, "RescaleIntercept")
+    if slope is not None and slope != 0:
+        values = values * slope
+    if intercept is not None:
+        values = values + intercept
+    return values
+
+
+def _window(ds: Dataset) -> tuple[float, float, str] | None:
+    center = _first_float(ds, "WindowCenter")
+    width = _first_float(ds, "WindowWidth")
+    if center is None or width is None:
+        return None
+    function = str(ds.get("VOILUTFunction", "") or "LINEAR").strip().upper()
+    if function not in ("LINEAR", "LINEAR_EXACT", "SIGMOID"):
+        function = "LINEAR"
+    if width < (1.0 if function == "LINEAR" else 0.0) or width == 0:
+        return None
+    return center, width, function
+
+
+def _apply_window(values: np.ndarray, center: float, width: float, function: str) -> np.ndarray:
+    """Return the VOI window of PS3.3 C.11.2.1.2 scaled to [0, 1]."""
+    if function == "SIGMOID":
+        exponent = np.clip(-4.0 * (values - center) / width, -700.0, 700.0)
+        return 1.0 / (1.0 + np.exp(exponent))
+    if function == "LINEAR_EXACT":
+        return np.clip((values - center) / width + 0.5, 0.0, 1.0)
+    span = max(width - 1.0, 1e-9)  # width 1 is a threshold at center - 0.5
+    return np.clip((values - (center - 0.5)) / span + 0.5, 0.0, 1.0)
+
+
+def _stretch(values: np.ndarray) -> np.ndarray:
+    if values.size == 0:
+        return values
+    low, high = float(values.min()), float(values.max())
+    if high <= low:
+        return np.zeros_like(values)
+    return (values - low) / (high - low)
+
+
+# --- redaction ----------------------------------------------------------------------------------
+
+
+def _rects(
+    wanted: Mapping[int, Sequence[Box]], margin: int, rows: int, columns: int, pairs: bool
+) -> dict[int, list[_Rect]]:
+    """Grow, clip (and for chroma pairs widen to even columns) the boxes; drop empty ones."""
+    out: dict[int, list[_Rect]] = {}
+    for frame, found in wanted.items():
+        for box in found:
+            x0, x1 = max(box.x0 - margin, 0), min(box.x1 + margin, columns)
+            y0, y1 = max(box.y0 - margin, 0), min(box.y1 + margin, rows)
+            if pairs:
+                x0, x1 = x0 - x0 % 2, min(x1 + x1 % 2, columns)
+            if x0 < x1 and y0 < y1:
+                out.setdefault(frame, []).append((slice(y0, y1), slice(x0, x1)))
+    return out
+
+
+def _black(ds: Dataset, frame: np.ndarray, photometric: str, stored_ybr: bool) -> np.ndarray:
+    """Return the black value of one frame, one entry per sample, in the frame's dtype."""
+    samples = frame.shape[-1] if frame.ndim == 3 else 1
+    if photometric == MONOCHROME2 and samples == 1:
+        value: list[int] = [int(frame.min())]
+    elif photometric == MONOCHROME1 and samples == 1:
+        value = [int(frame.max())]
+    elif photometric == PALETTE_COLOR and samples == 1:
+        value = [_darkest_index(ds, frame.dtype)]
+    elif photometric == RGB and samples == 3:
+        value = [0, 0, 0]
+    elif stored_ybr and photometric in (YBR_FULL, YBR_FULL_422) and samples == 3:
+        half = 1 << (_bits_stored(ds, frame.dtype) - 1)
+        value = [0, half, half]
+    else:
+        raise PixelDataError("PhotometricInterpretation is not one that redaction supports")
+    return np.asarray(value, dtype=frame.dtype)
+
+
+def _darkest_index(ds: Dataset, dtype: np.dtype) -> int:
+    """Return the stored index whose palette colour has the lowest luminance (lowest on ties)."""
+    try:
+        descriptor = ds.RedPaletteColorLookupTableDescriptor
+        entries = int(descriptor[0]) or 65536
+        first = int(descriptor[1])
+        info = np.iinfo(dtype)
+        index = np.arange(max(first, int(info.min)), min(first + entries, int(info.max) + 1))
+        if index.size == 0:
+            raise ValueError("no palette entry is a valid stored value")
+        colours = np.asarray(apply_color_lut(index.astype(dtype), ds))[..., :3]
+    except Exception as exc:  # malformed or missing tables raise many types
+        raise PixelDataError(
+            f"the palette colour lookup tables could not be read ({type(exc).__name__})"
+        ) from exc
+    return int(index[int(np.argmin(_luminance(colours)))])
+
+
+def _blacken(
+    ds: Dataset,
+    arr: np.ndarray,
+    rects: Mapping[int, Sequence[_Rect]],
+    photometric: str,
+    stored_ybr: bool,
+) -> tuple[np.ndarray, dict[int, np.ndarray], int]:
+    """Return (redacted copy, black value per frame, pixels changed) for decoded frames."""
+    expected = arr.copy()
+    blacks: dict[int, np.ndarray] = {}
+    changed = 0
+    constant: np.ndarray | None = None  # black of every frame unless it is monochrome
+    for frame, found in rects.items():
+        if constant is None:
+            black = _black(ds, arr[frame], photometric, stored_ybr)
+        else:
+            black = constant
+        if photometric not in (MONOCHROME1, MONOCHROME2):
+            constant = black
+        blacks[frame] = black
+        for ys, xs in found:
+            expected[frame, ys, xs] = black if arr.ndim == 4 else black[0]
+        diff = expected[frame] != arr[frame]
+        changed += int((diff.any(axis=-1) if arr.ndim == 4 else diff).sum())
+    return expected, blacks, changed
+
+
+def _verify(ds: Dataset, expected: np.ndarray, as_rgb: bool) -> None:
+    decoded, _ = _decode(ds, as_rgb=as_rgb)
+    if decoded.shape != expected.shape or not np.array_equal(decoded, expected):
+        raise PixelDataError("the rewritten PixelData does not decode to the redacted image")
+
+
+def _redact_native(
+    ds: Dataset, syntax: UID, rects: Mapping[int, Sequence[_Rect]], photometric: str, samples: int
+) -> int:
+    """Write the boxes into a copy of the stored bytes; everything else stays byte-identical."""
+    arr, _ = _decode(ds, as_rgb=False)
+    expected, blacks, changed = _blacken(ds, arr, rects, photometric, stored_ybr=True)
+    if not changed:
+        return 0
+    original = ds.PixelData
+    raw = bytearray(original)
+    _write_native(ds, raw, syntax, rects, blacks, photometric, samples, arr.shape[0])
+    ds.PixelData = bytes(raw)
+    try:
+        _verify(ds, expected, as_rgb=False)
+    except PixelDataError:
+        ds.PixelData = original
+        raise
+    return changed
+
+
+def _write_native(
+    ds: Dataset,
+    raw: bytearray,
+    syntax: UID,
+    rects: Mapping[int, Sequence[_Rect]],
+    blacks: Mapping[int, np.ndarray],
+    photometric: str,
+    samples: int,
+    frames: int,
+) -> None:
+    """Fill the rectangles in ``raw``, laid out as the native encoding of ``ds`` stores it."""
+    rows, columns = int(ds.Rows), int(ds.Columns)
+    try:
+        bits = int(ds.BitsAllocated)
+        signed = int(ds.get("PixelRepresentation", 0) or 0) == 1
+        planar = int(ds.get("PlanarConfiguration", 0) or 0) if samples > 1 else 0
+    except (AttributeError, TypeError, ValueError):
+        raise PixelDataError(
+            "BitsAllocated, PixelRepresentation or PlanarConfiguration is not an integer"
+        ) from None
+    # YBR_FULL_422 stores two samples per pixel: Y for each, Cb and Cr shared by a pair.
+    count = frames * rows * columns * (2 if photometric == YBR_FULL_422 else samples)
+    unpacked = None
+    if bits == 1:
+        unpacked = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
+        flat = unpacked
+    elif bits in (8, 16, 32, 64):
+        order = "<" if syntax.is_little_endian else ">"
+        dtype = np.dtype(f"{order}{'i' if signed else 'u'}{bits // 8}")
+        if len(raw) < count * dtype.itemsize:
+            raise PixelDataError("PixelData is shorter than Rows x Columns x frames declare")
+        flat = np.frombuffer(raw, dtype=dtype, count=count)
+    else:
+        raise PixelDataError("BitsAllocated is not 1, 8, 16, 32 or 64")
+    if flat.size < count:
+        raise PixelDataError("PixelData is shorter than Rows x Columns x frames declare")
+    flat = flat[:count]
+    if photometric == YBR_FULL_422:
+        if planar or columns % 2 or samples != 3:
+            raise PixelDataError("YBR_FULL_422 needs an even Columns and PlanarConfiguration 0")
+        # Each pair of pixels is stored as Y0 Y1 Cb Cr.
+        view = flat.reshape(frames, rows, columns // 2, 4)
+        for frame, found in rects.items():
+            luma, cb, cr = (int(v) for v in blacks[frame])
+            for ys, xs in found:
+                view[frame, ys, xs.start // 2 : xs.stop // 2] = (luma, luma, cb, cr)
+    elif samples == 1:
+        view = flat.reshape(frames, rows, columns)
+        for frame, found in rects.items():
+            for ys, xs in found:
+                view[frame, ys, xs] = int(blacks[frame][0])
+    elif planar == 1:
+        view = flat.reshape(frames, samples, rows, columns)
+        for frame, found in rects.items():
+            for ys, xs in found:
+                view[frame, :, ys, xs] = blacks[frame][:, None, None]
+    else:
+        view = flat.reshape(frames, rows, columns, samples)
+        for frame, found in rects.items():
+            for ys, xs in found:
+                view[frame, ys, xs] = blacks[frame]
+    if unpacked is not None:
+        raw[:] = np.packbits(unpacked, bitorder="little").tobytes()
+
+
+def _rle_encodable(ds: Dataset, photometric: str, samples: int) -> bool:
+    """True when pydicom's RLE encoder accepts the image (PS3.5 Table 8.2.2-1).
+
+    Other RLE images (e.g. 32-bit RT Dose) are written uncompressed instead.
+    """
+    try:
+        bits = int(ds.BitsAllocated)
+        signed = int(ds.get("PixelRepresentation", 0) or 0) == 1
+    except (AttributeError, TypeError, ValueError):
+        return False
+    if photometric in (MONOCHROME1, MONOCHROME2):
+        return samples == 1 and bits in (8, 16)
+    if photometric == PALETTE_COLOR:
+        return samples == 1 and bits in (8, 16) and not signed
+    if photometric == RGB:
+        return samples == 3 and bits in (8, 16) and not signed
+    if photometric == YBR_FULL:
+        return samples == 3 and bits == 8 and not signed
+    return False
+
+
+def _redact_rle(
+    ds: Dataset, syntax: UID, rects: Mapping[int, Sequence[_Rect]], photometric: str, frames: int
+) -> int:
+    """Re-encode the changed frames as RLE Lossless; the others keep their fragments."""
+    arr, _ = _decode(ds, as_rgb=False)
+    expected, _, changed = _blacken(ds, arr, rects, photometric, stored_ybr=True)
+    if not changed:
+        return 0
+    saved = _snapshot(ds)
+    try:
+        offsets = None
+        if "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds:
+            offsets = (ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths)
+        encoded = list(
+            generate_frames(ds.PixelData, number_of_frames=frames, extended_offsets=offsets)
+        )
+        if len(encoded) != frames:
+            raise PixelDataError("the RLE PixelData does not hold NumberOfFrames frames")
+        encoder = get_encoder(RLELossless)
+        opts = as_pixel_options(ds, number_of_frames=1, planar_configuration=0)
+        opts.pop("extended_offsets", None)
+        for frame in rects:
+            if np.array_equal(expected[frame], arr[frame]):
+                continue
+            encoded[frame] = encoder.encode(expected[frame], encoding_plugin="pydicom", **opts)
+        total = 8 * len(encoded) + sum(len(f) for f in encoded)
+        if offsets is not None or total > 2**32 - 1:
+            data, table, lengths = encapsulate_extended(encoded)
+            ds["ExtendedOffsetTable"] = DataElement(0x7FE00001, "OV", table)
+            ds["ExtendedOffsetTableLengths"] = DataElement(0x7FE00002, "OV", lengths)
+        else:
+            data = encapsulate(encoded)
+        element = DataElement(0x7FE00010, "OB", data, is_undefined_length=True)
+        ds["PixelData"] = element
+        _verify(ds, expected, as_rgb=False)
+    except PixelDataError:
+        _restore(ds, saved)
+        raise
+    except Exception as exc:  # encoder errors come in many types; fail closed
+        _restore(ds, saved)
+        raise PixelDataError(
+            f"PixelData could not be re-encoded as {_describe(syntax)} ({type(exc).__name__})"
+        ) from exc
+    return changed
+
+
+def _redact_decompressed(
+    ds: Dataset, syntax: UID, rects: Mapping[int, Sequence[_Rect]]
+) -> int:
+    """Decode, black out and write uncompressed Explicit VR Little Endian."""
+    arr, photometric = _decode(ds, as_rgb=True)
+    expected, _, changed = _blacken(ds, arr, rects, photometric, stored_ybr=False)
+    if not changed:
+        return 0
+    lossy = _was_lossy(ds, syntax)
+    out = expected.astype(expected.dtype.newbyteorder("<"), copy=False)
+    data = out.tobytes()
+    if len(data) % 2:
+        data += b"\x00"
+    bits = out.dtype.itemsize * 8
+    saved = _snapshot(ds)
+    try:
+        ds["PixelData"] = DataElement(0x7FE00010, "OB" if bits <= 8 else "OW", data)
+        ds["BitsAllocated"] = DataElement(0x00280100, "US", bits)
+        ds["PixelRepresentation"] = DataElement(0x00280103, "US", int(out.dtype.kind == "i"))
+        ds["PhotometricInterpretation"] = DataElement(0x00280004, "CS", photometric)
+        if arr.ndim == 4:
+            ds["PlanarConfiguration"] = DataElement(0x00280006, "US", 0)
+        for keyword in ("ExtendedOffsetTable", "ExtendedOffsetTableLengths"):
+            if keyword in ds:
+                del ds[keyword]
+        if lossy:
+            ds["LossyImageCompression"] = DataElement(0x00282110, "CS", "01")
+        ds.file_meta["TransferSyntaxUID"] = DataElement(0x00020010, "UI", ExplicitVRLittleEndian)
+        _verify(ds, expected, as_rgb=True)
+    except PixelDataError:
+        _restore(ds, saved)
+        raise
+    except Exception as exc:  # element or decoder errors come in many types; fail closed
+        _restore(ds, saved)
+        raise PixelDataError(
+            f"redacted PixelData from {_describe(syntax)} could not be written uncompressed "
+            f"({type(exc).__name__})"
+        ) from exc
+    return changed
+
+
+def _was_lossy(ds: Dataset, syntax: UID) -> bool:
+    """True when the source is or may be lossy: never claim a lossy image is lossless."""
+    declared = str(ds.get("LossyImageCompression", "") or "").strip()
+    if declared == "01":
+        return True
+    if syntax in _LOSSLESS_SYNTAXES:
+        return False
+    return not (syntax in _MAYBE_LOSSY_SYNTAXES and declared == "00")
+
+
+def _snapshot(ds: Dataset) -> dict[str, DataElement | None]:
+    """Copy the elements (and the transfer syntax) a rewrite may change."""
+    saved: dict[str, DataElement | None] = {
+        keyword: copy.copy(ds[keyword]) if keyword in ds else None for keyword in _REWRITTEN
+    }
+    saved["TransferSyntaxUID"] = copy.copy(ds.file_meta["TransferSyntaxUID"])
+    return saved
+
+
+def _restore(ds: Dataset, saved: Mapping[str, DataElement | None]) -> None:
+    """Put back what ``_snapshot`` copied, removing elements that were absent."""
+    for keyword in (*_REWRITTEN, "TransferSyntaxUID"):
+        element = saved[keyword]
+        target = ds.file_meta if keyword == "TransferSyntaxUID" else ds
+        if element is None:
+            if keyword in target:
+                del target[keyword]
+        else:
+            target[keyword] = element
