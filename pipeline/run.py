@@ -12,6 +12,7 @@ import logging
 import sys
 
 import apache_beam as beam
+from apache_beam.runners.runner import PipelineState
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipeline.config import JobConfig, SetupError
@@ -77,13 +78,20 @@ def run(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_SETUP
     _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(job.patterns), job.output, job.spec.profile)
-    with beam.Pipeline(runner=_runner(options), options=options) as p:
-        build(p, job)
+    p = beam.Pipeline(runner=_runner(options), options=options)
+    build(p, job)
+    result = p.run()
+    state = result.wait_until_finish() if hasattr(result, "wait_until_finish") else None
+    if state != PipelineState.DONE:
+        # A flex-template launcher only submits the job (nothing ran yet): the summary on
+        # disk, if any, is an earlier run's and must not decide this exit status.
+        _LOGGER.info("Job state %s; the summary will be written to %s", state, job.summary_output)
+        return 0 if state in (None, PipelineState.RUNNING, PipelineState.PENDING, PipelineState.UNKNOWN) else EXIT_FAILURES
     try:
         summary = json.loads(read_bytes(job.summary_output))
-    except Exception:  # e.g. a runner that does not wait for the job
-        _LOGGER.info("Summary will be written to %s", job.summary_output)
-        return 0
+    except Exception:
+        _LOGGER.warning("The job finished but its summary %s cannot be read", job.summary_output)
+        return EXIT_FAILURES
     print(json.dumps(summary, indent=1, sort_keys=True))
     if summary["failed"]:
         _LOGGER.warning("%d instance(s) failed; see %s", summary["failed"], job.failures_output)
