@@ -19,7 +19,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms import codec
-from transforms.deidentify import StageFailure, safe_message
+from transforms.deidentify import safe_message
 from transforms.errors import DeidError
 from transforms.filters import InstanceFilter
 
@@ -185,18 +185,6 @@ class _WriteDicomFn(beam.DoFn):
         yield source
 
 
-class _WriteJsonLinesFn(beam.DoFn):
-    """A list of records -> one sorted JSON-lines file (deterministic on reruns)."""
-
-    def __init__(self, path: str) -> None:
-        self._path = path
-
-    def process(self, records: list):
-        lines = sorted(json.dumps(r, sort_keys=True) if not isinstance(r, str) else r for r in records)
-        write_text(self._path, "".join(line + "\n" for line in lines))
-        yield self._path
-
-
 class _WriteStudyAnnotationsFn(beam.DoFn):
     """(new study UID, [JSON lines]) -> FOLDER/<study>.jsonl, lines sorted."""
 
@@ -235,8 +223,8 @@ class WriteFailures(beam.PTransform):
     def expand(self, failures):
         return (
             failures
-            | "CollectFailures" >> beam.combiners.ToList()
-            | "WriteFailuresFile" >> beam.ParDo(_WriteJsonLinesFn(self._path))
+            | "FailureToJson" >> beam.Map(lambda r: json.dumps(r, sort_keys=True))
+            | "WriteFailuresFile" >> WriteLines(self._path)
         )
 
 
@@ -263,7 +251,8 @@ class WriteLines(beam.PTransform):
 __all__ = [
     "FAILED",
     "FILTERED",
-    "StageFailure",
+    "ANNOTATIONS",
+    "WriteAnnotations",
     "WriteFailures",
     "WriteLines",
     "expand_inputs",

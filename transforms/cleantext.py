@@ -278,4 +278,4 @@ def inspected_meta_paths(ds: Dataset) -> list[tuple[DataElement, str]]:
     return [(e, f"{int(e.tag):08X}") for e in meta if e.VR in TEXT_VRS]
 
 
-__all__ = ["CTX", "InstanceCleaner", "TextCleaner", "header_context", "inspected_meta_paths", "keyword_for_tag", "text_key"]
+__all__ = ["CTX", "InstanceCleaner", "TextCleaner", "header_context", "inspected_meta_paths", "text_key"]
