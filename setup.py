@@ -26,6 +26,12 @@ setup(
         "pylibjpeg",
         "pylibjpeg-libjpeg",
         "pylibjpeg-openjpeg",
+        # RLE Lossless re-encoding of redacted frames: the same bytes as pydicom's own
+        # encoder, 10-15x faster.
+        "pylibjpeg-rle",
+        # Tesseract's C++ API in-process: about 2-3x faster per frame than pytesseract's
+        # subprocess + PNG round trip (pytesseract stays the fallback).
+        "tesserocr",
     ],
     entry_points={"console_scripts": ["dicom-deid=pipeline.run:main"]},
 )

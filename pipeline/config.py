@@ -18,8 +18,10 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.files import expand_inputs, join, read_bytes
 from pipeline.options import UID_KEY_ENV, DeidOptions
 from transforms.deid_config import DeidSpec, parse_config
+from transforms.deidentify import needs_pixels
 from transforms.errors import ConfigError, DeidError, FilterError
 from transforms.filters import InstanceFilter, filter_from_rows, parse_filter_file, read_export_rows
+from transforms.ocr import OcrUnavailableError, check_ocr_available
 from transforms.uids import check_uid_root, decode_key, random_key
 
 _LOGGER = logging.getLogger(__name__)
@@ -121,6 +123,11 @@ class JobConfig:
                 import google.cloud.kms  # noqa: F401
             except ImportError:
                 problems.append("config.text: kmsWrapped keys need the google-cloud-kms package (pip install google-cloud-kms)")
+        if needs_pixels(spec):
+            try:
+                check_ocr_available()
+            except OcrUnavailableError as exc:
+                problems.append(f"config: burned-in text redaction cannot run here: {exc}")
         if problems:
             raise SetupError(problems)
         return cls(

@@ -168,3 +168,62 @@ def sequence_instance() -> Dataset:
     ds.PixelData = bytes(range(256)) * 3
     ds["PixelData"].VR = "OB"
     return ds
+
+
+# --- burned-in text -----------------------------------------------------------------------------
+
+# What the published sample image shows along its bottom edge (fake values, the sample's own).
+SAMPLE_BURNED_LINES = ("Ann Johnson", "ID: S1214223-1", "DOB: 08/12/1988", "Female", "Riverside Clinic")
+
+
+def burn_text(shape: tuple[int, int], lines, origin=(16, 16), size: int = 24, spacing: float = 1.5):
+    """Return a float mask (rows, columns) in [0, 1] with ``lines`` drawn from ``origin`` down.
+
+    Uses Pillow's bundled scalable font, so no system font is needed.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    mask = Image.new("L", (shape[1], shape[0]), 0)
+    draw = ImageDraw.Draw(mask)
+    font = ImageFont.load_default(size=size)
+    x, y = origin
+    for line in lines:
+        draw.text((x, y), line, fill=255, font=font)
+        y += int(size * spacing)
+    return np.asarray(mask, dtype=np.float32) / 255.0
+
+
+def ultrasound_picture(rows: int, columns: int, seed: int = 0) -> np.ndarray:
+    """An ultrasound-like RGB picture: a speckled fan on black (uint8, rows x columns x 3)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:rows, 0:columns].astype(np.float32)
+    angle = np.arctan2(xx - columns / 2, yy - rows * 0.05)
+    dist = np.hypot(xx - columns / 2, yy - rows * 0.05)
+    fan = (np.abs(angle) < 0.55) & (dist < rows * 0.75)
+    speckle = np.clip(rng.rayleigh(35, size=(rows, columns)), 0, 180)
+    grey = np.where(fan, speckle, 0).astype(np.uint8)
+    return np.repeat(grey[..., None], 3, axis=2)
+
+
+def burned_sample_instance(size: int = 1024) -> Dataset:
+    """The spec's sample instance with its published kind of image: YBR_FULL_422 JPEG baseline,
+    ``size`` x ``size``, an ultrasound-like picture with the sample's identifiers burned in
+    along the bottom edge."""
+    from PIL import Image
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEGBaseline8Bit
+
+    picture = ultrasound_picture(size, size).astype(np.float32)
+    text_size = max(12, size // 40)
+    top = size - int(text_size * 1.5) * len(SAMPLE_BURNED_LINES) - text_size
+    mask = burn_text((size, size), SAMPLE_BURNED_LINES, origin=(text_size, top), size=text_size)
+    picture = picture * (1 - mask[..., None]) + 255 * mask[..., None]
+    buf = io.BytesIO()
+    Image.fromarray(picture.astype(np.uint8), "RGB").save(buf, format="JPEG", quality=95, subsampling=1)
+    ds = from_dicom_json(SPEC_DIR / "sample-instance.dicom.json")
+    ds.Rows = ds.Columns = size
+    ds.PixelData = encapsulate([buf.getvalue()])
+    ds["PixelData"].VR = "OB"
+    ds["PixelData"].is_undefined_length = True
+    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+    return ds

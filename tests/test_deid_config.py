@@ -6,6 +6,7 @@ import pytest
 
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, parse_config, parse_query
 from transforms.errors import ConfigError
+from transforms.profiles import compile_plan, pixel_image_spec
 
 
 def problems(obj) -> list[str]:
@@ -107,16 +108,34 @@ def test_info_types_need_sensitive_mode():
 
 
 @pytest.mark.parametrize(
-    "obj, path",
+    "obj, mode",
     [
-        ({"image": {"textRedactionMode": "REDACT_ALL_TEXT"}}, "config.image.textRedactionMode"),
-        ({"dicomTagConfig": {"options": {"cleanImage": {"textRedactionMode": "REDACT_SENSITIVE_TEXT"}}}}, "config.dicomTagConfig.options.cleanImage.textRedactionMode"),
-        ({"dicomTagConfig": {"actions": [{"queries": ["PixelData"], "cleanImageTag": {"textRedactionMode": "REDACT_ALL_TEXT"}}]}}, "config.dicomTagConfig.actions[0].cleanImageTag.textRedactionMode"),
+        ({"image": {"textRedactionMode": "REDACT_ALL_TEXT"}}, "REDACT_ALL_TEXT"),
+        ({"dicomTagConfig": {"options": {"cleanImage": {"textRedactionMode": "REDACT_SENSITIVE_TEXT"}}}}, "REDACT_SENSITIVE_TEXT"),
+        ({"dicomTagConfig": {"actions": [{"queries": ["PixelData"], "cleanImageTag": {
+            "textRedactionMode": "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS", "excludeInfoTypes": ["DATE"]}}]}},
+         "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS"),
+        ({"dicomTagConfig": {"actions": [{"queries": ["OW"], "cleanImageTag": {"textRedactionMode": "REDACT_ALL_TEXT"}}]}},
+         "REDACT_ALL_TEXT"),
     ],
 )
-def test_later_features_rejected_not_ignored(obj, path):
-    """Burned-in text redaction is rejected with 'not supported yet', never silently."""
-    assert any(m.startswith(path) and "not supported yet" in m for m in problems(obj))
+def test_image_configs_apply_to_pixel_data(obj, mode):
+    """image, cleanImage and cleanImageTag (by tag or by VR) give PixelData its redaction mode."""
+    spec = parse_config(obj)
+    assert pixel_image_spec(spec, "OW").mode == mode
+
+
+def test_first_action_on_pixel_data_wins_over_clean_image():
+    """An earlier keepTag on PixelData beats a later cleanImageTag and the cleanImage option."""
+    spec = parse_config({"dicomTagConfig": {
+        "options": {"cleanImage": {"textRedactionMode": "REDACT_ALL_TEXT"}},
+        "actions": [{"queries": ["7FE00010"], "keepTag": {}},
+                    {"queries": ["PixelData"], "cleanImageTag": {"textRedactionMode": "REDACT_ALL_TEXT"}}]}})
+    assert pixel_image_spec(spec, "OB") is None
+    spec = parse_config({"dicomTagConfig": {
+        "actions": [{"queries": ["OB"], "cleanImageTag": {"textRedactionMode": "REDACT_ALL_TEXT"}}]}})
+    assert pixel_image_spec(spec, "OW") is None  # an OB query does not reach OW pixel data
+    assert compile_plan(spec).decide(0x00091010, "OB").value == "delete"  # other OB elements: profile
 
 
 def test_text_features_accepted():

@@ -49,9 +49,6 @@ ALL_VRS = frozenset(
     "AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN "
     "UR US UT UV".split()
 )
-# Config features that arrive with later work; rejected until then, never ignored.
-_NOT_YET = "is not supported yet"
-_PIXEL_REDACTION = "(burned-in text redaction is not implemented yet)"
 
 _HEX_TAG = re.compile(r"^[0-9A-Fa-f]{8}$")
 _VR_QUERY = re.compile(r"^[A-Z]{2}$")
@@ -73,6 +70,7 @@ class TagAction:
 
     kind: str
     queries: tuple[Query, ...]
+    image: ImageSpec | None = None  # the ImageConfig of a cleanImageTag action
 
 
 @dataclass(frozen=True)
@@ -254,8 +252,6 @@ def _check_image(c: _Checker, value: Any, path: str) -> ImageSpec:
             extra[name] = c.info_types(f[name], f"{path}.{name}")
             if extra[name] and mode not in SENSITIVE_MODES:
                 c.fail(f"{path}.{name}", f"is only allowed with {' or '.join(SENSITIVE_MODES)}")
-    if mode not in NO_TEXT_MODES:
-        c.fail(f"{path}.textRedactionMode", f"{mode} {_NOT_YET} {_PIXEL_REDACTION}")
     return ImageSpec(mode, extra.get("additionalInfoTypes", ()), extra.get("excludeInfoTypes", ()))
 
 
@@ -364,14 +360,15 @@ def _check_actions(c: _Checker, value: Any, path: str) -> tuple[TagAction, ...]:
         if "queries" not in f:
             c.fail(f"{apath}.queries", "is required")
         queries = _check_queries(c, f.get("queries", []), f"{apath}.queries", kind) if "queries" in f else ()
+        image = None
         for k in kinds:
             kpath = f"{apath}.{k}"
             if k == "cleanImageTag":
-                _check_image(c, f[k], kpath)
+                image = _check_image(c, f[k], kpath)
             else:
                 c.empty(f[k], kpath)
         if kind:
-            actions.append(TagAction(kind, queries))
+            actions.append(TagAction(kind, queries, image if kind == "cleanImageTag" else None))
     return tuple(actions)
 
 

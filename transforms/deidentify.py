@@ -25,10 +25,12 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 
 from transforms import __version__, codec
-from transforms.cleantext import TextCleaner, inspected_meta_paths, text_key
+from transforms.burnedin import ImageRedactor, RedactedBox, annotations_by_frame, redacts
+from transforms.cleantext import TextCleaner, header_context, inspected_meta_paths, text_key
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
 from transforms.errors import DeidError
-from transforms.profiles import Plan, compile_plan
+from transforms.ocr import OcrEngine
+from transforms.profiles import Plan, compile_plan, pixel_image_spec
 from transforms.tags import apply_plan
 from transforms.uids import DEFAULT_UID_ROOT, remap_uid
 
@@ -41,6 +43,7 @@ CODE_BASIC = ("113100", "Basic Application Confidentiality Profile")
 CODE_RETAIN_UIDS = ("113110", "Retain UIDs Option")
 CODE_CLEAN_DESCRIPTORS = ("113105", "Clean Descriptors Option")
 CODE_MODIFIED_DATES = ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")
+CODE_CLEAN_PIXELS = ("113101", "Clean Pixel Data Option")
 
 _TAG_IN_MESSAGE = re.compile(r"\(([0-9A-Fa-f]{4}),\s*([0-9A-Fa-f]{4})\)")
 
@@ -63,6 +66,7 @@ class Context:
     uid_pairs: dict[str, str] = field(default_factory=dict)
     text_details: dict[str, list] | None = None
     dates_shifted: bool = False
+    redacted: list[RedactedBox] | None = None
 
 
 class Step(Protocol):
@@ -104,6 +108,38 @@ class TagStep:
         if self.text is not None:
             ctx.text_details = instance.details
             ctx.dates_shifted = instance.dates_shifted
+
+
+class PixelStep:
+    """Burned-in text redaction of the top-level PixelData (spec section 6).
+
+    Runs before the tag step, on the original header: the clean-descriptors
+    mode matches OCR words against the instance's own identifiers. The
+    ImageConfig is chosen per instance with the action precedence
+    (``profiles.pixel_image_spec``); one OCR engine serves every config.
+    """
+
+    stage = "pixels"
+
+    def __init__(self, spec: DeidSpec) -> None:
+        self.spec = spec
+        self._engine: OcrEngine | None = None
+        self._redactors: dict = {}
+
+    def __call__(self, ds: Dataset, ctx: Context) -> None:
+        elem = ds.get(_PIXEL_DATA)
+        if elem is None:
+            return
+        image = pixel_image_spec(self.spec, elem.VR or "OB or OW")
+        if not redacts(image):
+            return
+        redactor = self._redactors.get(image)
+        if redactor is None:
+            if self._engine is None:
+                self._engine = OcrEngine()
+            redactor = self._redactors[image] = ImageRedactor(image, self._engine)
+        context = header_context(ds) if image.mode == "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS" else ()
+        ctx.redacted = redactor(ds, context)
 
 
 class UidCache:
@@ -176,6 +212,8 @@ class Deidentifier:
         plan = compile_plan(spec)
         text = TextCleaner(spec, text_key(uid_key), key_resolver) if needs_text(spec) else None
         self.steps: list[Step] = [TagStep(plan, text, inspect_meta=spec.profile == TAG_CONTENTS)]
+        if needs_pixels(spec):
+            self.steps.insert(0, PixelStep(spec))
         self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
 
     def __call__(self, data: bytes, source: str = "") -> InstanceResult:
@@ -191,9 +229,12 @@ class Deidentifier:
         _run("tags", self._finalize, ds, ctx.dates_shifted)
         out = _run("write", codec.serialize, ds)
         annotations: tuple[str, ...] = ()
-        if self.spec.annotation is not None and ctx.text_details is not None:
+        if self.spec.annotation is not None:
             name = "{}/studies/{}/series/{}/instances/{}".format(source, *original_uids)
-            annotations = (text_annotation(name, ctx.text_details, self.spec.annotation.store_quote),)
+            if ctx.text_details is not None:
+                annotations = (text_annotation(name, ctx.text_details, self.spec.annotation.store_quote),)
+            if ctx.redacted:
+                annotations += tuple(_json_line(a) for a in annotations_by_frame(name, ctx.redacted))
         return InstanceResult(
             out,
             str(ds.StudyInstanceUID),
@@ -226,6 +267,7 @@ class Deidentifier:
 
 
 _CODE_SEQUENCE = 0x00120064
+_PIXEL_DATA = 0x7FE00010
 
 
 def needs_text(spec: DeidSpec) -> bool:
@@ -235,6 +277,15 @@ def needs_text(spec: DeidSpec) -> bool:
         or spec.clean_descriptors
         or any(a.kind == "cleanTextTag" for a in spec.actions)
     )
+
+
+def needs_pixels(spec: DeidSpec) -> bool:
+    """True when the config may redact burned-in text (so the pixel step must run)."""
+    return any(redacts(pixel_image_spec(spec, vr)) for vr in ("OB", "OW"))
+
+
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def text_annotation(name: str, details: dict[str, list], store_quote: bool) -> str:
@@ -252,7 +303,7 @@ def text_annotation(name: str, details: dict[str, list], store_quote: bool) -> s
         "annotationSource": {"cloudHealthcareSource": {"name": name}},
         "textAnnotation": {"details": out},
     }
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return _json_line(record)
 
 
 def _identity_removed_elements(spec: DeidSpec, dates_shifted: bool) -> tuple[DataElement, ...]:
@@ -262,6 +313,9 @@ def _identity_removed_elements(spec: DeidSpec, dates_shifted: bool) -> tuple[Dat
         method.append(f"primaryIds {spec.primary_ids}")
     if spec.clean_descriptors:
         method.append("cleanDescriptors")
+    image = pixel_image_spec(spec)
+    if redacts(image):
+        method.append(f"cleanImage {image.mode}")
     if spec.actions:
         method.append(f"{len(spec.actions)} tag actions")
     elements = [
@@ -271,6 +325,8 @@ def _identity_removed_elements(spec: DeidSpec, dates_shifted: bool) -> tuple[Dat
     codes = []
     if spec.profile in (BASIC, MINIMAL):
         codes.append(CODE_BASIC)
+    if redacts(image):
+        codes.append(CODE_CLEAN_PIXELS)
     if spec.clean_descriptors:
         codes.append(CODE_CLEAN_DESCRIPTORS)
     if dates_shifted:

@@ -680,12 +680,14 @@ def _redact_rle(
         if len(encoded) != frames:
             raise PixelDataError("the RLE PixelData does not hold NumberOfFrames frames")
         encoder = get_encoder(RLELossless)
+        # pylibjpeg-rle writes the same bytes as pydicom's own encoder, 10-15x faster.
+        plugin = "pylibjpeg" if "pylibjpeg" in encoder.available_plugins else "pydicom"
         opts = as_pixel_options(ds, number_of_frames=1, planar_configuration=0)
         opts.pop("extended_offsets", None)
         for frame in rects:
             if np.array_equal(expected[frame], arr[frame]):
                 continue
-            encoded[frame] = encoder.encode(expected[frame], encoding_plugin="pydicom", **opts)
+            encoded[frame] = encoder.encode(expected[frame], encoding_plugin=plugin, **opts)
         total = 8 * len(encoded) + sum(len(f) for f in encoded)
         if offsets is not None or total > 2**32 - 1:
             data, table, lengths = encapsulate_extended(encoded)

@@ -21,7 +21,18 @@ import enum
 from pydicom.datadict import tag_for_keyword
 
 from transforms._ps315_table import PS315_E1_1
-from transforms.deid_config import ACTION_VRS, BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec, Query
+from transforms.deid_config import (
+    ACTION_VRS,
+    BASIC,
+    KEEP_ALL,
+    MINIMAL,
+    PIXEL_DATA,
+    TAG_CONTENTS,
+    DeidSpec,
+    ImageSpec,
+    Query,
+    TagAction,
+)
 
 
 class Action(str, enum.Enum):
@@ -110,7 +121,7 @@ _KIND_OP = {
     "regenUidTag": Op.REGEN,
     "recurseTag": Op.WALK,
     "cleanTextTag": Op.CLEAN,
-    "cleanImageTag": Op.KEEP,  # only no-op modes pass validation until pixel redaction exists
+    "cleanImageTag": Op.KEEP,  # the pixel step (transforms.burnedin) redacts PixelData
 }
 _ACTION_OP = {Action.D: Op.RESET, Action.Z: Op.EMPTY, Action.X: Op.DELETE, Action.K: Op.WALK, Action.U: Op.REGEN}
 
@@ -220,15 +231,38 @@ def describe_basic_profile() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
+def _first_action(spec: DeidSpec, tag: int, vr: str) -> TagAction | None:
     for action in spec.actions:
         allowed = ACTION_VRS[action.kind]
         if allowed is not None and not any(v in allowed for v in vr.split(" or ")):
             # A VR query skips unsupported elements; so does a tag query whose
             # element turns out to have another VR (e.g. a private tag).
             continue
+        if action.kind == "cleanImageTag" and tag != PIXEL_DATA:
+            continue  # a VR query (OB, OW) reaches other elements: they are not images
         if any(_query_matches(q, tag, vr) for q in action.queries):
-            return _KIND_OP[action.kind]
+            return action
+    return None
+
+
+def pixel_image_spec(spec: DeidSpec, vr: str = "OB or OW") -> ImageSpec | None:
+    """Return the ImageConfig that applies to the PixelData element (top level), if any.
+
+    Same precedence as every element: the first action whose query matches
+    PixelData decides (a ``cleanImageTag`` gives its ImageConfig; any other
+    action, such as keepTag or deleteTag, means no redaction); else the
+    ``cleanImage`` option (or legacy ``image``).
+    """
+    action = _first_action(spec, PIXEL_DATA, vr)
+    if action is not None:
+        return action.image if action.kind == "cleanImageTag" else None
+    return spec.clean_image
+
+
+def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
+    action = _first_action(spec, tag, vr)
+    if action is not None:
+        return _KIND_OP[action.kind]
     if spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED" and tag in PRIMARY_TAGS:
         return Op.KEEP if spec.primary_ids == "KEEP" else Op.REGEN
     if spec.clean_descriptors and tag in CLEAN_DESCRIPTOR_TAGS:
