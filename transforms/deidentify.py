@@ -28,6 +28,7 @@ from transforms import __version__, codec
 from transforms.cleantext import TextCleaner, inspected_meta_paths, text_key
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
 from transforms.errors import DeidError
+from transforms.outpath import instance_path
 from transforms.profiles import Plan, compile_plan
 from transforms.tags import apply_plan
 from transforms.uids import DEFAULT_UID_ROOT, remap_uid
@@ -133,7 +134,7 @@ class InstanceResult:
     @property
     def relative_path(self) -> str:
         """``studies/<study>/series/<series>/instances/<sop>.dcm`` (spec section 9)."""
-        return f"studies/{self.study_uid}/series/{self.series_uid}/instances/{self.sop_uid}.dcm"
+        return instance_path(self.study_uid, self.series_uid, self.sop_uid)
 
 
 def quiet_pydicom() -> None:
@@ -178,13 +179,17 @@ class Deidentifier:
         self.steps: list[Step] = [TagStep(plan, text, inspect_meta=spec.profile == TAG_CONTENTS)]
         self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
 
-    def __call__(self, data: bytes, source: str = "") -> InstanceResult:
+    def __call__(self, data: bytes, source: str = "", header_only: bool = False) -> InstanceResult:
         """De-identify Part 10 bytes; raise ``StageFailure`` on any error.
 
         ``source`` names the input in annotations (``<source>/studies/...``).
+        ``header_only``: ``data`` is a file's head up to its PixelData tag and the
+        output is the de-identified header, to which the caller appends the
+        source's PixelData element (``transforms.streamcopy``; only for configs
+        that do not change pixels).
         """
         ctx = Context(self._remap)
-        ds = _run("read", codec.parse, data)
+        ds = _run("read", codec.parse, data, header_only)
         original_uids = [str(ds.get(k, "")) for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")]
         for step in self.steps:
             _run(step.stage, step, ds, ctx)
