@@ -9,7 +9,7 @@ from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
 from pipeline.config import KeySource
-from pipeline.files import FAILED, failure_record
+from pipeline.files import FAILED, LargeInstance, failure_record
 from transforms.deid_config import DeidSpec
 from transforms.deidentify import Deidentifier, StageFailure
 
@@ -18,7 +18,11 @@ UID_PAIRS = "uid_pairs"
 
 
 class DeidentifyFn(beam.DoFn):
-    """(path, bytes) -> (path, relative output path, bytes); failures to FAILED.
+    """(path, bytes) -> (path, relative output path, bytes, annotations, None); failures to FAILED.
+
+    A ``LargeInstance`` is de-identified from its header alone; its output
+    element carries the pixel offset, and the writer copies the source's
+    PixelData after the header bytes.
 
     The key is loaded in ``setup`` (from the key file when there is one), so it
     is not part of the pipeline graph in that case.
@@ -35,10 +39,14 @@ class DeidentifyFn(beam.DoFn):
     def setup(self) -> None:
         self._engine = Deidentifier(self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms)
 
-    def process(self, element: tuple[str, bytes]):
+    def process(self, element: tuple[str, bytes | LargeInstance]):
         path, data = element
+        large = isinstance(data, LargeInstance)
         try:
-            result = self._engine(data, source=path)
+            if large:
+                result = self._engine(data.header, source=path, header_only=True)
+            else:
+                result = self._engine(data, source=path)
         except StageFailure as exc:
             Metrics.counter("deid", f"failed_{exc.stage}").inc()
             _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)
@@ -48,7 +56,8 @@ class DeidentifyFn(beam.DoFn):
         if self._emit_uid_pairs:
             for old, new in result.uid_pairs:
                 yield pvalue.TaggedOutput(UID_PAIRS, f"{old},{new}")
-        yield path, result.relative_path, result.data, (result.study_uid, result.annotations)
+        pixel_offset = data.pixel_offset if large else None
+        yield path, result.relative_path, result.data, (result.study_uid, result.annotations), pixel_offset
 
 
 def _resolve_kms(rule) -> bytes:
