@@ -10,6 +10,7 @@ from apache_beam.metrics import Metrics
 
 from pipeline.config import KeySource
 from pipeline.files import FAILED, LargeInstance, failure_record
+from pipeline.progress import Progress
 from transforms.deid_config import DeidSpec
 from transforms.deidentify import Deidentifier, StageFailure
 
@@ -28,8 +29,11 @@ class DeidentifyFn(beam.DoFn):
     is not part of the pipeline graph in that case.
     """
 
-    def __init__(self, spec: DeidSpec, key: KeySource, uid_root: str, emit_uid_pairs: bool = False) -> None:
+    def __init__(
+        self, spec: DeidSpec, key: KeySource, uid_root: str, emit_uid_pairs: bool = False, progress: Progress | None = None
+    ) -> None:
         self._spec = spec
+        self._progress = progress or Progress(0.0)
         self._key = key
         self._uid_root = uid_root
         self._emit_uid_pairs = emit_uid_pairs
@@ -38,6 +42,10 @@ class DeidentifyFn(beam.DoFn):
 
     def setup(self) -> None:
         self._engine = Deidentifier(self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms)
+        self._progress.start()
+
+    def teardown(self) -> None:
+        self._progress.stop()
 
     def process(self, element: tuple[str, bytes | LargeInstance]):
         path, data = element
@@ -50,6 +58,7 @@ class DeidentifyFn(beam.DoFn):
         except StageFailure as exc:
             Metrics.counter("deid", f"failed_{exc.stage}").inc()
             _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)
+            self._progress.finished("failed")
             yield pvalue.TaggedOutput(FAILED, failure_record(path, exc.stage, exc.error_type, exc.message))
             return
         self._ok.inc()

@@ -19,6 +19,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from pipeline.progress import Progress
 from transforms.deidentify import UidCache, safe_message
 from transforms.outpath import predict_output_path
 from transforms.profiles import compile_plan
@@ -178,8 +179,9 @@ class _ReadFn(beam.DoFn):
     most once.
     """
 
-    def __init__(self, job) -> None:
+    def __init__(self, job, progress: Progress) -> None:
         self._job = job
+        self._progress = progress
         self._read = Metrics.counter("deid", "read")
         self._large = Metrics.counter("deid", "stream_copied")
         self._filtered = Metrics.counter("deid", "filtered_out")
@@ -192,6 +194,10 @@ class _ReadFn(beam.DoFn):
         self._remap = UidCache(job.key.load(), job.uid_root) if job.skip_existing else None
         self._copy_pixels = not redacts_pixels(job.spec)
         self._table_filter = self._merged = None
+        self._progress.start()
+
+    def teardown(self) -> None:
+        self._progress.stop()
 
     def _filter(self, table_filter):
         """The local filter, united with the BigQuery one (side input) once per worker."""
@@ -223,11 +229,13 @@ class _ReadFn(beam.DoFn):
                             str(ds.StudyInstanceUID), str(ds.SeriesInstanceUID), str(ds.SOPInstanceUID)
                         ):
                             self._filtered.inc()
+                            self._progress.finished("filtered_out")
                             yield pvalue.TaggedOutput(FILTERED, path)
                             return
                         stage = "read"
                         if job.skip_existing and self._exists(ds):
                             self._skipped.inc()
+                            self._progress.finished("skipped")
                             yield pvalue.TaggedOutput(SKIPPED, path)
                             return
                         if large and pixel_offset is not None and copyable_tail(
@@ -240,6 +248,7 @@ class _ReadFn(beam.DoFn):
             data = read_bytes(path)
         except Exception as exc:  # every input ends up counted: unreadable = failed
             self._failed.inc()
+            self._progress.finished("failed")
             yield pvalue.TaggedOutput(FAILED, failure_record(path, stage, type(exc).__name__, safe_message(exc)))
             return
         self._read.inc()
@@ -257,8 +266,9 @@ class _WriteDicomFn(beam.DoFn):
     header and the source's PixelData element is copied after them in chunks.
     """
 
-    def __init__(self, output: str, run_id: str) -> None:
+    def __init__(self, output: str, run_id: str, progress: Progress) -> None:
         self._output = output
+        self._progress = progress
         self._run_id = run_id
         self._made_dirs: set[str] = set()
         self._written = Metrics.counter("deid", "written")
@@ -268,6 +278,10 @@ class _WriteDicomFn(beam.DoFn):
         crash = os.environ.get(CRASH_ENV)
         self._crash_after = int(crash) if crash else None
         self._count = 0
+        self._progress.start()
+
+    def teardown(self) -> None:
+        self._progress.stop()
 
     def process(self, element):
         source, relative, data, (study, annotations), pixel_offset = element
@@ -278,10 +292,12 @@ class _WriteDicomFn(beam.DoFn):
             )
         except Exception as exc:
             self._failed.inc()
+            self._progress.finished("failed")
             yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", type(exc).__name__, safe_message(exc)))
             return
         self._count += 1
         self._written.inc()
+        self._progress.finished("succeeded")
         for line in annotations:
             yield pvalue.TaggedOutput(ANNOTATIONS, (study, line))
         yield source

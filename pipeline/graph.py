@@ -16,7 +16,7 @@ from apache_beam.io.fileio import EmptyMatchTreatment
 from pipeline.bigquery import ReadBigQueryFilter, WriteAnnotationsTable
 from pipeline.config import JobConfig
 from pipeline.dofns import UID_PAIRS, DeidentifyFn
-from pipeline.progress import TrackProgress
+from pipeline.progress import Progress, _FoundFn
 from pipeline.files import (
     ANNOTATIONS,
     FAILED,
@@ -84,24 +84,25 @@ class _WriteSummaryFn(beam.DoFn):
 
 def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     """Add the de-identification job to pipeline ``p``."""
+    progress = Progress(job.progress_interval, job.progress_scope, job.run_id)
     matched = (
         p
         | "Inputs" >> beam.Create(list(job.patterns))
         | "Match" >> fileio.MatchAll(EmptyMatchTreatment.ALLOW)
-        | "Paths" >> beam.Map(lambda meta: (meta.path, meta.size_in_bytes))
+        | "Paths" >> beam.ParDo(_FoundFn(progress))
     )
     paths = matched | "Reshuffle" >> beam.Reshuffle()
     side = {}
     if job.filter_table or job.filter_query:
         table_filter = p | "FilterFromBigQuery" >> ReadBigQueryFilter(job.filter_table, job.filter_query)
         side["table_filter"] = beam.pvalue.AsSingleton(table_filter)
-    read = paths | "ReadAndFilter" >> beam.ParDo(_ReadFn(job), **side).with_outputs(
+    read = paths | "ReadAndFilter" >> beam.ParDo(_ReadFn(job, progress), **side).with_outputs(
         FILTERED, SKIPPED, FAILED, main=READ
     )
     deid = read[READ] | "Deidentify" >> beam.ParDo(
-        DeidentifyFn(job.spec, job.key, job.uid_root, emit_uid_pairs=bool(job.uid_mapping_output))
+        DeidentifyFn(job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress)
     ).with_outputs(FAILED, UID_PAIRS, main="deidentified")
-    written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output, job.run_id)).with_outputs(
+    written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output, job.run_id, progress)).with_outputs(
         FAILED, ANNOTATIONS, main=WRITTEN
     )
     if job.annotations_output:
@@ -113,21 +114,15 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     if job.uid_mapping_output:
         deid[UID_PAIRS] | "WriteUidMapping" >> WriteLines(job.uid_mapping_output, header="original,new")
 
-    found = matched | "FoundOutcome" >> beam.Map(lambda _: "found")
-    done = (
+    outcomes = (
+        matched | "FoundOutcome" >> beam.Map(lambda _: "found"),
         read[FILTERED] | "FilteredOutcome" >> beam.Map(lambda _: "filtered_out"),
         read[SKIPPED] | "SkippedOutcome" >> beam.Map(lambda _: "skipped"),
         written[WRITTEN] | "WrittenOutcome" >> beam.Map(lambda _: "succeeded"),
         failures | "FailedOutcome" >> beam.Map(lambda f: f"failed:{f['stage']}"),
     )
-    found_count = found | "CountFound" >> beam.combiners.Count.Globally()
-    tracked = (
-        done
-        | "DoneOutcomes" >> beam.Flatten()
-        | "Progress" >> TrackProgress(found_count, job.progress_interval, job.progress_scope)
-    )
     summary = (
-        (found, tracked)
+        outcomes
         | "AllOutcomes" >> beam.Flatten()
         | "CountOutcomes" >> beam.combiners.Count.PerElement()
         | "CollectCounts" >> beam.combiners.ToList()
