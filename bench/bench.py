@@ -375,6 +375,142 @@ def render(cases: Sequence[Case], ratios: Sequence[tuple[str, float]], verdict: 
     return "\n".join(lines)
 
 
+
+# --------------------------------------------------------------------------- scaling and memory
+
+SCALING_WORKERS = (1, 2)
+LARGE_FRAMES = 1000  # 1000 frames of 512 x 512 x 16 bits = 524,288,000 bytes of pixel data
+LARGE_SIDE = 512
+# Runs pipeline.run in this process and records its peak RSS (and that of reaped children).
+_RSS_WRAPPER = (
+    "import json, resource, sys\n"
+    "from pipeline.run import main\n"
+    "code = 0\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as exc:\n"
+    "    code = exc.code or 0\n"
+    "peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "open(sys.argv[1], 'w').write(json.dumps({'peak_rss_kib': peak}))\n"
+    "sys.exit(code)\n"
+)
+
+
+def scaling_cases(corpus: Path, one: Path, n: int, work: Path, key_file: Path, repeat: int) -> tuple[list[Case], float]:
+    """multi_processing with 1 and 2 workers on the same corpus; return rows and the speed-up."""
+    rows: list[Case] = []
+    rates = {}
+    for workers in SCALING_WORKERS:
+        extra = ("--direct_running_mode=multi_processing", f"--direct_num_workers={workers}")
+        got = pipeline_cases(
+            f"scaling: multi_processing x{workers}", workers, corpus, one, n, work / f"scale{workers}",
+            key_file, None, extra, repeat,
+        )
+        rows += got
+        rates[workers] = got[2].rate
+    return rows, rates[2] / rates[1]
+
+
+def write_large_instance(path: Path, frames: int = LARGE_FRAMES, side: int = LARGE_SIDE) -> int:
+    """Write a multi-frame CT instance with ``frames`` x side x side 16-bit frames; return its size.
+
+    The header comes from pydicom; the PixelData element is appended in chunks, so the
+    bench itself never holds the pixels.
+    """
+    import struct
+
+    import numpy as np
+    from pydicom.dataset import FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    ds = pydicom.Dataset()
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.2.1"  # Enhanced CT
+    ds.SOPInstanceUID, ds.StudyInstanceUID, ds.SeriesInstanceUID = (generate_uid() for _ in range(3))
+    ds.PatientName, ds.PatientID, ds.Modality = "BENCH^LARGE", "BENCH-0001", "CT"
+    ds.Rows = ds.Columns = side
+    ds.NumberOfFrames = frames
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    path.parent.mkdir(parents=True, exist_ok=True)
+    length = frames * side * side * 2
+    rng = np.random.default_rng(SEED)
+    with open(path, "wb") as f:
+        ds.save_as(f, enforce_file_format=True)
+        f.write(struct.pack("<HH", 0x7FE0, 0x0010) + b"OW\0\0" + struct.pack("<I", length))
+        frame = side * side
+        for start in range(0, frames, 50):
+            block = rng.integers(0, 4096, size=min(50, frames - start) * frame, dtype=np.uint16)
+            f.write(block.tobytes())
+    return path.stat().st_size
+
+
+def memory_cases(work: Path, key_file: Path) -> dict:
+    """Peak RSS of a 1-worker (in-memory) run on a corpus holding one ~500 MB multi-frame instance."""
+    corpus = OUT_DIR / "corpus_large"
+    large = corpus / "large" / "multiframe.dcm"
+    if not large.exists() or large.stat().st_size < LARGE_FRAMES * LARGE_SIDE * LARGE_SIDE * 2:
+        print(f"memory: writing {large} ...", flush=True)
+        write_large_instance(large)
+        _load_make_sample().make_archive(str(corpus / "small"), 1, 1, 4, SEED)
+    size = large.stat().st_size
+    files = len(list_dcm(corpus))
+    result = {"instance_bytes": size, "files": files, "runs": {}}
+    for label, extra in (("stream copy (default)", ()), ("whole file (--stream_copy_bytes=10^12)", ("--stream_copy_bytes=1000000000000",))):
+        out = work / "memory_out"
+        if out.exists():
+            shutil.rmtree(out)
+        rss_file = work / "memory_rss.json"
+        cmd = [
+            sys.executable, "-c", _RSS_WRAPPER, str(rss_file),
+            "--input", str(corpus), "--output", str(out), "--uid_key_file", str(key_file), *extra,
+        ]
+        t0 = time.perf_counter()
+        with open(work / "memory.log", "wb") as log:
+            proc = subprocess.run(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        wall = time.perf_counter() - t0
+        summary = json.loads((out / "deid_summary.json").read_text()) if (out / "deid_summary.json").exists() else {}
+        if proc.returncode != 0 or summary.get("succeeded") != files:
+            raise RuntimeError(f"memory run failed ({label}): exit {proc.returncode}, summary {summary}")
+        peak = json.loads(rss_file.read_text())["peak_rss_kib"] * 1024
+        result["runs"][label] = {"peak_rss_bytes": peak, "ratio_to_instance": peak / size, "seconds": wall}
+        print(f"  {label}: peak RSS {peak / 1e6:.0f} MB = {peak / size:.2f}x the instance ({size / 1e6:.0f} MB), {wall:.1f} s", flush=True)
+    return result
+
+
+def main_scale(args, work: Path, key_file: Path) -> int:
+    """The scaling and memory cases (``--case scaling`` / ``--case memory``)."""
+    result: dict = {"cpu_count": os.cpu_count(), "python": platform.python_version(), "apache_beam": _beam_version()}
+    try:
+        if args.case in ("scaling", "scale-and-memory"):
+            corpus = (args.corpus or OUT_DIR / "corpus").resolve()
+            files = ensure_corpus(corpus, args.studies, args.series_per_study, args.instances_per_series)
+            n = len(files)
+            one = work / "one_file_corpus"
+            one.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(files[0], one / files[0].name)
+            warm_cache(files)
+            rows, speedup = scaling_cases(corpus, one, n, work, key_file, args.repeat)
+            print(render(rows, [("speed-up, 2 workers / 1 worker (start-up excluded)", speedup)], ""))
+            result["scaling"] = {"files": n, "cases": [c.as_dict() for c in rows], "speedup": speedup}
+        if args.case in ("memory", "scale-and-memory"):
+            mem = memory_cases(work, key_file)
+            mem["target"] = "peak RSS < 2x the instance size"
+            mem["target_met"] = mem["runs"]["stream copy (default)"]["ratio_to_instance"] < 2
+            result["memory"] = mem
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    path = args.json if args.json != OUT_DIR / "bench.json" else OUT_DIR / f"bench_{args.case}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_finite(result), indent=1, allow_nan=False) + "\n")
+    print(f"\nwrote {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status (0 even when the target is missed)."""
     parser = argparse.ArgumentParser(
@@ -413,9 +549,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the output folders and logs in bench/out/work"
     )
+    parser.add_argument(
+        "--case",
+        choices=("throughput", "scaling", "memory", "scale-and-memory"),
+        default="throughput",
+        help="throughput (default: the cases above); scaling: multi_processing with 1 and 2 workers "
+        "on the same corpus; memory: peak RSS of a 1-worker run on a corpus with a ~500 MB "
+        "multi-frame instance (generated in bench/out/corpus_large)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.case != "throughput":
+        work = OUT_DIR / "work"
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        key_file = OUT_DIR / "uid.key"
+        ensure_key(key_file)
+        return main_scale(args, work, key_file)
 
     corpus = args.corpus
     if corpus is None:

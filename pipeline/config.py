@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.files import expand_inputs, join, read_bytes
-from pipeline.options import UID_KEY_ENV, DeidOptions
+from pipeline.options import DEFAULT_PROGRESS_SECONDS, DEFAULT_STREAM_COPY_BYTES, UID_KEY_ENV, DeidOptions
 from transforms.deid_config import DeidSpec, parse_config
-from transforms.deidentify import needs_pixels
+from transforms.burnedin import needs_pixels
 from transforms.errors import ConfigError, DeidError, FilterError
 from transforms.filters import InstanceFilter, filter_from_rows, parse_filter_file, read_export_rows
 from transforms.ocr import OcrUnavailableError, check_ocr_available
@@ -82,6 +83,19 @@ class JobConfig:
     max_failure_fraction: float | None
     uid_mapping_output: str | None
     annotations_output: str | None = None
+    annotations_table: str | None = None
+    filter_table: str | None = None
+    filter_query: str | None = None
+    skip_existing: bool = False
+    progress_interval: float = DEFAULT_PROGRESS_SECONDS
+    stream_copy_bytes: int = DEFAULT_STREAM_COPY_BYTES
+    progress_scope: str = ""
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    @property
+    def filters(self) -> bool:
+        """True when instances are filtered (a local filter, or one read from BigQuery)."""
+        return self.instance_filter is not None or bool(self.filter_table or self.filter_query)
 
     @classmethod
     def from_options(cls, opts: DeidOptions, environ: dict[str, str] | None = None) -> JobConfig:
@@ -114,10 +128,14 @@ class JobConfig:
             uid_root = opts.uid_root
         key = _key_source(opts, env, problems)
         instance_filter = _load_filters(opts, spec, problems)
-        if opts.annotations_output and spec.annotation is None:
-            problems.append("--annotations_output needs an 'annotation' object in the config (storeQuote, ...)")
-        if spec.annotation is not None and not opts.annotations_output:
-            _LOGGER.warning("The config asks for annotations but --annotations_output is not set: none are written")
+        for flag, value in (("--annotations_output", opts.annotations_output), ("--annotations_table", opts.annotations_table)):
+            if value and spec.annotation is None:
+                problems.append(f"{flag} needs an 'annotation' object in the config (storeQuote, ...)")
+        if spec.annotation is not None and not (opts.annotations_output or opts.annotations_table):
+            _LOGGER.warning(
+                "The config asks for annotations but neither --annotations_output nor --annotations_table is set: "
+                "none are written"
+            )
         if _uses_kms(spec.text):
             try:
                 import google.cloud.kms  # noqa: F401
@@ -142,6 +160,12 @@ class JobConfig:
             max_failure_fraction=opts.max_failure_fraction,
             uid_mapping_output=opts.uid_mapping_output,
             annotations_output=opts.annotations_output,
+            annotations_table=opts.annotations_table,
+            filter_table=opts.filter_table,
+            filter_query=opts.filter_query,
+            skip_existing=opts.skip_existing,
+            progress_interval=opts.progress_interval,
+            stream_copy_bytes=opts.stream_copy_bytes,
         )
 
 

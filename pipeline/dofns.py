@@ -9,7 +9,8 @@ from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
 from pipeline.config import KeySource
-from pipeline.files import FAILED, failure_record
+from pipeline.files import FAILED, LargeInstance, failure_record
+from pipeline.progress import Progress
 from transforms.deid_config import DeidSpec
 from transforms.deidentify import Deidentifier, StageFailure
 
@@ -18,14 +19,21 @@ UID_PAIRS = "uid_pairs"
 
 
 class DeidentifyFn(beam.DoFn):
-    """(path, bytes) -> (path, relative output path, bytes); failures to FAILED.
+    """(path, bytes) -> (path, relative output path, bytes, annotations, None); failures to FAILED.
+
+    A ``LargeInstance`` is de-identified from its header alone; its output
+    element carries the pixel offset, and the writer copies the source's
+    PixelData after the header bytes.
 
     The key is loaded in ``setup`` (from the key file when there is one), so it
     is not part of the pipeline graph in that case.
     """
 
-    def __init__(self, spec: DeidSpec, key: KeySource, uid_root: str, emit_uid_pairs: bool = False) -> None:
+    def __init__(
+        self, spec: DeidSpec, key: KeySource, uid_root: str, emit_uid_pairs: bool = False, progress: Progress | None = None
+    ) -> None:
         self._spec = spec
+        self._progress = progress or Progress(0.0)
         self._key = key
         self._uid_root = uid_root
         self._emit_uid_pairs = emit_uid_pairs
@@ -34,21 +42,31 @@ class DeidentifyFn(beam.DoFn):
 
     def setup(self) -> None:
         self._engine = Deidentifier(self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms)
+        self._progress.start()
 
-    def process(self, element: tuple[str, bytes]):
+    def teardown(self) -> None:
+        self._progress.stop()
+
+    def process(self, element: tuple[str, bytes | LargeInstance]):
         path, data = element
+        large = isinstance(data, LargeInstance)
         try:
-            result = self._engine(data, source=path)
+            if large:
+                result = self._engine(data.header, source=path, header_only=True)
+            else:
+                result = self._engine(data, source=path)
         except StageFailure as exc:
             Metrics.counter("deid", f"failed_{exc.stage}").inc()
             _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)
+            self._progress.finished("failed")
             yield pvalue.TaggedOutput(FAILED, failure_record(path, exc.stage, exc.error_type, exc.message))
             return
         self._ok.inc()
         if self._emit_uid_pairs:
             for old, new in result.uid_pairs:
                 yield pvalue.TaggedOutput(UID_PAIRS, f"{old},{new}")
-        yield path, result.relative_path, result.data, (result.study_uid, result.annotations)
+        pixel_offset = data.pixel_offset if large else None
+        yield path, result.relative_path, result.data, (result.study_uid, result.annotations), pixel_offset
 
 
 def _resolve_kms(rule) -> bytes:

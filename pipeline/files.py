@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import uuid
+from dataclasses import dataclass
 
 import apache_beam as beam
 from apache_beam import pvalue
@@ -18,16 +19,24 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from transforms import codec
-from transforms.deidentify import safe_message
-from transforms.errors import DeidError
-from transforms.filters import InstanceFilter
+from pipeline.progress import Progress
+from transforms.deidentify import UidCache, safe_message
+from transforms.outpath import predict_output_path
+from transforms.profiles import compile_plan
+from transforms.burnedin import needs_pixels
+from transforms.streamcopy import copy_tail, copyable_tail, read_header
 
 _LOGGER = logging.getLogger(__name__)
 FAILED = "failed"
 FILTERED = "filtered"
 ANNOTATIONS = "annotations"
+SKIPPED = "skipped"
 _GLOB_CHARS = set("*?[")
+_TMP_MARK = ".tmp-"
+# Test-only: a write DoFn that reads this variable dies (os._exit) in the middle of the
+# write after that many outputs, leaving a temporary file behind like a killed worker.
+CRASH_ENV = "DEID_TEST_CRASH_AFTER_WRITES"
+CRASH_EXIT = 70
 
 
 def is_gcs(path: str) -> bool:
@@ -50,22 +59,32 @@ def read_bytes(path: str) -> bytes:
 
 
 def write_bytes_atomic(path: str, data: bytes, made_dirs: set[str] | None = None) -> None:
-    """Write a file so that readers see the old file or the whole new one.
+    """Write a file so that readers see the old file or the whole new one (see ``write_atomic``)."""
+    write_atomic(path, lambda f: f.write(data), made_dirs)
+
+
+def write_atomic(path: str, fill, made_dirs: set[str] | None = None, run_id: str | None = None) -> None:
+    """Create ``path`` with ``fill(file)`` so that readers see no file or the whole file.
 
     GCS objects appear only when their upload completes; locally the bytes go
-    to a temporary sibling that is then renamed over the target. ``made_dirs``
-    remembers folders already created (one ``makedirs`` per folder, not per file).
+    to a temporary sibling ``<path>.tmp-<run>-<random>`` that is then renamed
+    over the target. ``made_dirs`` remembers folders already created (one
+    ``makedirs`` per folder, not per file). With ``run_id`` (the instance
+    writer), the first write into a folder also removes temporary files that an
+    earlier, killed run left there (another run id): a rerun leaves no partial file.
     """
     if is_gcs(path):
         with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-            f.write(data)
+            fill(f)
         return
     folder = os.path.dirname(path)
     if made_dirs is None or folder not in made_dirs:
         os.makedirs(folder, exist_ok=True)
+        if run_id is not None:
+            remove_stale_temporaries(folder, run_id)
         if made_dirs is not None:
             made_dirs.add(folder)
-    tmp = f"{path}.tmp-{uuid.uuid4().hex}"
+    tmp = f"{path}{_TMP_MARK}{run_id or 'w'}-{uuid.uuid4().hex}"
     try:
         try:
             f = open(tmp, "wb")
@@ -73,12 +92,29 @@ def write_bytes_atomic(path: str, data: bytes, made_dirs: set[str] | None = None
             os.makedirs(folder, exist_ok=True)
             f = open(tmp, "wb")
         with f:
-            f.write(data)
+            fill(f)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def remove_stale_temporaries(folder: str, run_id: str) -> int:
+    """Remove ``*.tmp-*`` files of other runs in a local folder; return how many."""
+    removed = 0
+    mine = f"{_TMP_MARK}{run_id}-"
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if _TMP_MARK in entry.name and mine not in entry.name and entry.is_file():
+                try:
+                    os.remove(entry.path)
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+    if removed:
+        _LOGGER.info("Removed %d temporary file(s) of an interrupted run in %s", removed, folder)
+    return removed
 
 
 def write_text(path: str, text: str) -> None:
@@ -120,69 +156,170 @@ def failure_record(source: str, stage: str, error: str, message: str) -> dict:
     return {"source": source, "stage": stage, "error": error, "message": message}
 
 
-class _ReadFn(beam.DoFn):
-    """path -> (path, bytes); filtered paths and unreadable files go to side outputs."""
+@dataclass(frozen=True)
+class LargeInstance:
+    """A large instance whose PixelData is copied, not read: its head and where pixels start."""
 
-    def __init__(self, instance_filter: InstanceFilter | None) -> None:
-        self._filter = instance_filter
+    header: bytes
+    pixel_offset: int
+
+
+def _open(path: str):
+    if is_gcs(path):
+        return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+    return open(path, "rb")
+
+
+class _ReadFn(beam.DoFn):
+    """(path, size) -> (path, bytes | LargeInstance); filtered, skipped and failed to side outputs.
+
+    The header is read first (a bounded head of the file) when a filter,
+    ``--skip_existing`` or the large-instance copy needs it: filtered-out and
+    skipped instances are never read whole, and a large instance whose pixels
+    are not redacted is never read whole at all. Any instance is read whole at
+    most once.
+    """
+
+    def __init__(self, job, progress: Progress) -> None:
+        self._job = job
+        self._progress = progress
         self._read = Metrics.counter("deid", "read")
+        self._large = Metrics.counter("deid", "stream_copied")
         self._filtered = Metrics.counter("deid", "filtered_out")
+        self._skipped = Metrics.counter("deid", "skipped")
         self._failed = Metrics.counter("deid", "failed_read")
 
-    def process(self, path: str):
-        stage = "read"
+    def setup(self) -> None:
+        job = self._job
+        self._plan = compile_plan(job.spec)
+        self._remap = UidCache(job.key.load(), job.uid_root) if job.skip_existing else None
+        self._copy_pixels = not needs_pixels(job.spec)
+        self._table_filter = self._merged = None
+        self._progress.start()
+
+    def teardown(self) -> None:
+        self._progress.stop()
+
+    def _filter(self, table_filter):
+        """The local filter, united with the BigQuery one (side input) once per worker."""
+        if table_filter is None:
+            return self._job.instance_filter
+        if table_filter is not self._table_filter:
+            local = self._job.instance_filter
+            self._table_filter = table_filter
+            self._merged = table_filter if local is None else local.union(table_filter)
+        return self._merged
+
+    def process(self, element, table_filter=None):
+        path, size = element
+        job = self._job
+        instance_filter = self._filter(table_filter)
+        large = self._copy_pixels and size is not None and size >= job.stream_copy_bytes
+        stage = "filter" if instance_filter is not None else "read"
         try:
-            if self._filter is not None:
-                stage = "filter"
-                if not self._accepts(path):
-                    self._filtered.inc()
-                    yield pvalue.TaggedOutput(FILTERED, path)
-                    return
-                stage = "read"
+            if instance_filter is not None or job.skip_existing or large:
+                with _open(path) as f:
+                    try:
+                        head, ds, pixel_offset = read_header(f)
+                    except Exception:
+                        if instance_filter is not None:
+                            raise
+                        head = None  # not decided from the header: the engine reports the file
+                    if head is not None:
+                        if instance_filter is not None and not instance_filter.accepts(
+                            str(ds.StudyInstanceUID), str(ds.SeriesInstanceUID), str(ds.SOPInstanceUID)
+                        ):
+                            self._filtered.inc()
+                            self._progress.finished("filtered_out")
+                            yield pvalue.TaggedOutput(FILTERED, path)
+                            return
+                        stage = "read"
+                        if job.skip_existing and self._exists(ds):
+                            self._skipped.inc()
+                            self._progress.finished("skipped")
+                            yield pvalue.TaggedOutput(SKIPPED, path)
+                            return
+                        if large and pixel_offset is not None and copyable_tail(
+                            job.spec, self._plan, ds, f, pixel_offset, size
+                        ):
+                            self._large.inc()
+                            yield path, LargeInstance(head[:pixel_offset], pixel_offset)
+                            return
+            stage = "read"
             data = read_bytes(path)
         except Exception as exc:  # every input ends up counted: unreadable = failed
             self._failed.inc()
+            self._progress.finished("failed")
             yield pvalue.TaggedOutput(FAILED, failure_record(path, stage, type(exc).__name__, safe_message(exc)))
             return
         self._read.inc()
         yield path, data
 
-    def _accepts(self, path: str) -> bool:
-        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-            head = f.read(128 * 1024)
-            while True:
-                try:
-                    ds = codec.parse(head, stop_before_pixels=True)
-                    break
-                except DeidError:
-                    more = f.read(len(head))
-                    if not more:
-                        raise
-                    head += more
-        return self._filter.accepts(str(ds.StudyInstanceUID), str(ds.SeriesInstanceUID), str(ds.SOPInstanceUID))
+    def _exists(self, ds) -> bool:
+        relative = predict_output_path(ds, self._plan, self._remap)
+        return relative is not None and FileSystems.exists(join(self._job.output, *relative.split("/")))
 
 
 class _WriteDicomFn(beam.DoFn):
-    """(source, relative path, bytes) -> writes OUTPUT/relative path; yields the source."""
+    """(source, relative path, bytes, annotations, pixel offset) -> OUTPUT/relative path; yields the source.
 
-    def __init__(self, output: str) -> None:
+    With a pixel offset (a large instance), the bytes are the de-identified
+    header and the source's PixelData element is copied after them in chunks.
+    """
+
+    def __init__(self, output: str, run_id: str, progress: Progress) -> None:
         self._output = output
+        self._progress = progress
+        self._run_id = run_id
         self._made_dirs: set[str] = set()
         self._written = Metrics.counter("deid", "written")
         self._failed = Metrics.counter("deid", "failed_write")
 
+    def setup(self) -> None:
+        crash = os.environ.get(CRASH_ENV)
+        self._crash_after = int(crash) if crash else None
+        self._count = 0
+        self._progress.start()
+
+    def teardown(self) -> None:
+        self._progress.stop()
+
     def process(self, element):
-        source, relative, data, (study, annotations) = element
+        source, relative, data, (study, annotations), pixel_offset = element
         try:
-            write_bytes_atomic(join(self._output, *relative.split("/")), data, self._made_dirs)
+            write_atomic(
+                join(self._output, *relative.split("/")), self._filler(source, data, pixel_offset),
+                self._made_dirs, self._run_id,
+            )
         except Exception as exc:
             self._failed.inc()
+            self._progress.finished("failed")
             yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", type(exc).__name__, safe_message(exc)))
             return
+        self._count += 1
         self._written.inc()
+        self._progress.finished("succeeded")
         for line in annotations:
             yield pvalue.TaggedOutput(ANNOTATIONS, (study, line))
         yield source
+
+    def _filler(self, source: str, data: bytes, pixel_offset: int | None):
+        if self._crash_after is not None and self._count >= self._crash_after:
+
+            def crash(f) -> None:  # test-only (CRASH_ENV): die mid-write, as a killed worker does
+                f.write(data[: len(data) // 2])
+                f.flush()
+                os._exit(CRASH_EXIT)
+
+            return crash
+
+        def fill(f) -> None:
+            f.write(data)
+            if pixel_offset is not None:
+                with _open(source) as src:
+                    copy_tail(src, f, pixel_offset)
+
+        return fill
 
 
 class _WriteStudyAnnotationsFn(beam.DoFn):
@@ -251,6 +388,8 @@ class WriteLines(beam.PTransform):
 __all__ = [
     "FAILED",
     "FILTERED",
+    "SKIPPED",
+    "LargeInstance",
     "ANNOTATIONS",
     "WriteAnnotations",
     "WriteFailures",

@@ -1,4 +1,4 @@
-"""The pipeline graph: match -> reshuffle -> read/filter -> de-identify -> write.
+"""The pipeline graph: match -> reshuffle -> read/filter/skip -> de-identify -> write.
 
 ``build(p, job)`` wires the transforms and returns the PCollections a test may
 inspect; it parses no options (see ``pipeline.run``).
@@ -13,12 +13,15 @@ import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.fileio import EmptyMatchTreatment
 
+from pipeline.bigquery import ReadBigQueryFilter, WriteAnnotationsTable
 from pipeline.config import JobConfig
 from pipeline.dofns import UID_PAIRS, DeidentifyFn
+from pipeline.progress import Progress, _FoundFn
 from pipeline.files import (
     ANNOTATIONS,
     FAILED,
     FILTERED,
+    SKIPPED,
     WriteAnnotations,
     WriteFailures,
     WriteLines,
@@ -45,9 +48,9 @@ class DeidOutputs:
 def summarize(counts: list[tuple[str, int]], job: JobConfig) -> dict:
     """Return the summary dict from (outcome, count) pairs.
 
-    Outcomes are ``found``, ``filtered_out``, ``succeeded`` and ``failed:<stage>``;
-    found = filtered_out + succeeded + failed holds by construction, since each
-    matched path yields exactly one outcome.
+    Outcomes are ``found``, ``filtered_out``, ``skipped``, ``succeeded`` and
+    ``failed:<stage>``; found = filtered_out + skipped + succeeded + failed holds
+    by construction, since each matched path yields exactly one outcome.
     """
     c = dict(counts)
     by_stage = {s: c.get(f"failed:{s}", 0) for s in STAGES if c.get(f"failed:{s}", 0)}
@@ -56,6 +59,7 @@ def summarize(counts: list[tuple[str, int]], job: JobConfig) -> dict:
     return {
         "found": c.get("found", 0),
         "filtered_out": c.get("filtered_out", 0),
+        "skipped": c.get("skipped", 0),
         "succeeded": succeeded,
         "failed": failed,
         "failed_by_stage": by_stage,
@@ -64,6 +68,7 @@ def summarize(counts: list[tuple[str, int]], job: JobConfig) -> dict:
         "uid_key": job.key.origin,
         "output": job.output,
         "failures_output": job.failures_output,
+        "skip_existing": job.skip_existing,
     }
 
 
@@ -79,32 +84,40 @@ class _WriteSummaryFn(beam.DoFn):
 
 def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     """Add the de-identification job to pipeline ``p``."""
-    paths = (
+    progress = Progress(job.progress_interval, job.progress_scope, job.run_id)
+    matched = (
         p
         | "Inputs" >> beam.Create(list(job.patterns))
         | "Match" >> fileio.MatchAll(EmptyMatchTreatment.ALLOW)
-        | "Paths" >> beam.Map(lambda meta: meta.path)
-        | "Reshuffle" >> beam.Reshuffle()
+        | "Paths" >> beam.ParDo(_FoundFn(progress))
     )
-    read = paths | "ReadAndFilter" >> beam.ParDo(_ReadFn(job.instance_filter)).with_outputs(
-        FILTERED, FAILED, main=READ
+    paths = matched | "Reshuffle" >> beam.Reshuffle()
+    side = {}
+    if job.filter_table or job.filter_query:
+        table_filter = p | "FilterFromBigQuery" >> ReadBigQueryFilter(job.filter_table, job.filter_query)
+        side["table_filter"] = beam.pvalue.AsSingleton(table_filter)
+    read = paths | "ReadAndFilter" >> beam.ParDo(_ReadFn(job, progress), **side).with_outputs(
+        FILTERED, SKIPPED, FAILED, main=READ
     )
     deid = read[READ] | "Deidentify" >> beam.ParDo(
-        DeidentifyFn(job.spec, job.key, job.uid_root, emit_uid_pairs=bool(job.uid_mapping_output))
+        DeidentifyFn(job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress)
     ).with_outputs(FAILED, UID_PAIRS, main="deidentified")
-    written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output)).with_outputs(
+    written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output, job.run_id, progress)).with_outputs(
         FAILED, ANNOTATIONS, main=WRITTEN
     )
     if job.annotations_output:
         written[ANNOTATIONS] | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
+    if job.annotations_table:
+        written[ANNOTATIONS] | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
     failures = (read[FAILED], deid[FAILED], written[FAILED]) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)
     if job.uid_mapping_output:
         deid[UID_PAIRS] | "WriteUidMapping" >> WriteLines(job.uid_mapping_output, header="original,new")
 
     outcomes = (
-        paths | "FoundOutcome" >> beam.Map(lambda _: "found"),
+        matched | "FoundOutcome" >> beam.Map(lambda _: "found"),
         read[FILTERED] | "FilteredOutcome" >> beam.Map(lambda _: "filtered_out"),
+        read[SKIPPED] | "SkippedOutcome" >> beam.Map(lambda _: "skipped"),
         written[WRITTEN] | "WrittenOutcome" >> beam.Map(lambda _: "succeeded"),
         failures | "FailedOutcome" >> beam.Map(lambda f: f"failed:{f['stage']}"),
     )

@@ -7,9 +7,13 @@ and logs, so only a key *file* path is accepted here.
 
 from __future__ import annotations
 
+import re
+
 from apache_beam.options.pipeline_options import PipelineOptions
 
 UID_KEY_ENV = "DEID_UID_KEY"
+# PROJECT:DATASET.TABLE (project ids may hold a domain prefix and dashes) or DATASET.TABLE.
+_TABLE_RE = re.compile(r"^(?:[a-z][a-z0-9.:-]{4,}[a-z0-9]:)?\w+\.[\w$-]+$")
 
 
 def _fraction(text: str) -> float:
@@ -17,6 +21,34 @@ def _fraction(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError("must be between 0 and 1")
     return value
+
+
+def _boolean(text: str) -> bool:
+    """Parse a template-parameter boolean: true/false, 1/0, yes/no (any case)."""
+    value = text.strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no", ""):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise ValueError("must be a number of seconds, 0 or more")
+    return value
+
+
+def _byte_count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be a number of bytes, 0 or more")
+    return value
+
+
+DEFAULT_PROGRESS_SECONDS = 10.0
+DEFAULT_STREAM_COPY_BYTES = 64 * 1024 * 1024
 
 
 class DeidOptions(PipelineOptions):
@@ -44,6 +76,15 @@ class DeidOptions(PipelineOptions):
             help="Glob of BigQuery export files (CSV, JSONL, Avro) listing what to process.",
         )
         parser.add_argument(
+            "--filter_table",
+            help="BigQuery table PROJECT:DATASET.TABLE listing what to process (read with "
+            "ReadFromBigQuery; the Dataflow path).",
+        )
+        parser.add_argument(
+            "--filter_query",
+            help="BigQuery standard-SQL query whose rows list what to process (ReadFromBigQuery).",
+        )
+        parser.add_argument(
             "--uid_key_file",
             help=f"File holding the UID key (raw bytes or base64), local or gs://. Else ${UID_KEY_ENV}; "
             "else a random per-run key.",
@@ -57,6 +98,34 @@ class DeidOptions(PipelineOptions):
             "--annotations_output",
             help="Folder (local or gs://) for text annotations, one JSON-lines file per study. "
             "Needs an 'annotation' config; holds PHI when storeQuote is true.",
+        )
+        parser.add_argument(
+            "--annotations_table",
+            help="BigQuery table PROJECT:DATASET.TABLE for text annotations (WriteToBigQuery; "
+            "created if needed, rows appended). Needs an 'annotation' config.",
+        )
+        parser.add_argument(
+            "--skip_existing",
+            type=_boolean,
+            nargs="?",
+            const=True,
+            default=False,
+            help="Incremental run: an instance whose output already exists is counted as skipped, "
+            "not de-identified again (decided from its header). Bare flag or =true/false.",
+        )
+        parser.add_argument(
+            "--progress_interval",
+            type=_seconds,
+            default=DEFAULT_PROGRESS_SECONDS,
+            help=f"Seconds between progress log lines (default {DEFAULT_PROGRESS_SECONDS:g}; 0: none).",
+        )
+        parser.add_argument(
+            "--stream_copy_bytes",
+            type=_byte_count,
+            default=DEFAULT_STREAM_COPY_BYTES,
+            help="Instances at least this large whose pixels are not redacted get their PixelData "
+            f"copied from the source file, never held in memory (default {DEFAULT_STREAM_COPY_BYTES}; "
+            "0: always).",
         )
         parser.add_argument(
             "--failures_output",
@@ -80,4 +149,10 @@ class DeidOptions(PipelineOptions):
             errors.append("--input is required (a file, folder or glob; repeatable)")
         if not self.output:
             errors.append("--output is required")
+        if self.filter_table and self.filter_query:
+            errors.append("--filter_table and --filter_query: give one of them, not both")
+        if self.filter_table and not _TABLE_RE.match(self.filter_table):
+            errors.append("--filter_table must be PROJECT:DATASET.TABLE (or DATASET.TABLE)")
+        if self.annotations_table and not _TABLE_RE.match(self.annotations_table):
+            errors.append("--annotations_table must be PROJECT:DATASET.TABLE (or DATASET.TABLE)")
         return errors

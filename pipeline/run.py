@@ -7,13 +7,14 @@ graph, prints the summary and sets the exit status.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
 
 import apache_beam as beam
 from apache_beam.runners.runner import PipelineState
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 
 from pipeline.config import JobConfig, SetupError
 from pipeline.files import read_bytes
@@ -62,6 +63,19 @@ def _runner(options: PipelineOptions):
     return None
 
 
+def _with_progress_scope(job: JobConfig, options: PipelineOptions) -> JobConfig:
+    """Progress lines only on the DirectRunner (Dataflow shows the same figures as metrics).
+
+    With multi_processing each worker process logs the instances it finished.
+    """
+    if _runner(options) is None:
+        return dataclasses.replace(job, progress_interval=0.0)
+    direct = options.view_as(DirectOptions)
+    if direct.direct_running_mode == "multi_processing" and (direct.direct_num_workers or 1) != 1:
+        return dataclasses.replace(job, progress_scope=" (this worker)")
+    return job
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the job; return the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -77,6 +91,7 @@ def run(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_SETUP
+    job = _with_progress_scope(job, options)
     _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(job.patterns), job.output, job.spec.profile)
     p = beam.Pipeline(runner=_runner(options), options=options)
     build(p, job)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.options import UID_KEY_ENV, DeidOptions, _fraction
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.options import _TABLE_RE, UID_KEY_ENV, DeidOptions, _boolean, _fraction
 from pipeline.run import unknown_flags
 from transforms.uids import check_uid_root
 
@@ -59,7 +61,7 @@ def _matches(param: dict, value: str) -> bool:
 
 
 def _example(param: dict) -> str:
-    found = re.search(r"Example: (\S+)$", param["helpText"])
+    found = re.search(r"Example: (\S.*)$", param["helpText"])
     assert found, f"{param['name']}: helpText must end with 'Example: VALUE'"
     return found.group(1)
 
@@ -201,6 +203,26 @@ class TestRegexes:
             valid = False
         assert _matches(PARAMS["uid_root"], value) is valid
 
+    @pytest.mark.parametrize("value", ["true", "false", "True", "FALSE", "1", "0", "yes", "no", "maybe", "tru", "", " true"])
+    def test_boolean_regex_agrees_with_the_parser(self, value):
+        """skip_existing: what the regex accepts, the option parser parses; the rest it rejects or is empty."""
+        if _matches(PARAMS["skip_existing"], value):
+            assert _boolean(value) in (True, False)
+        else:
+            assert value in ("maybe", "tru", "", " true")
+            if value in ("maybe", "tru"):
+                with pytest.raises(ValueError):
+                    _boolean(value)
+
+    @pytest.mark.parametrize("name", ["filter_table", "annotations_table"])
+    @pytest.mark.parametrize(
+        "value",
+        ["my-project:dicom_deid.tonight", "example.com:my-project:ds.t", "ds.table_1", "my-project.ds.t", "gs://b/t", "ds", ":ds.t", "p:ds.t\nx"],
+    )
+    def test_table_regex_agrees_with_the_option_check(self, name, value):
+        """A BigQuery table the template regex accepts is one the pipeline accepts, and vice versa."""
+        assert _matches(PARAMS[name], value) is bool(_TABLE_RE.match(value))
+
     def test_readme_examples_pass_the_regexes(self):
         """Every parameter value in the README's commands passes its regexes."""
         examples = _readme_examples()
@@ -282,6 +304,25 @@ class TestDockerfile:
 
 
 class TestLaunch:
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [([], False), (["--skip_existing"], True), (["--skip_existing=true"], True),
+         (["--skip_existing=false"], False), (["--skip_existing=True"], True), (["--skip_existing=0"], False)],
+    )
+    def test_booleans_parse_from_strings_and_bare_flags(self, argv, expected):
+        """A template passes --skip_existing=true/false; on the command line a bare flag means true."""
+        opts = PipelineOptions([*argv, "--output=gs://b/o"]).view_as(DeidOptions)
+        assert opts.skip_existing is expected and opts.output == "gs://b/o"
+
+    def test_every_parameter_takes_the_name_value_form(self):
+        """Each parameter given as --name=<help example> reaches DeidOptions with a value."""
+        argv = [f"--{p['name']}={_example(p)}" for p in METADATA["parameters"]]
+        opts = PipelineOptions(argv).view_as(DeidOptions)
+        for p in METADATA["parameters"]:
+            value = getattr(opts, p["name"])
+            assert value not in (None, []), p["name"]
+
+
     def test_parameters_are_known_flags(self):
         """Every parameter, as --name=value with its help example, is a known flag."""
         # Not "=x" for every flag: the parser applies types, and

@@ -43,12 +43,13 @@ from dataclasses import dataclass
 from pydicom.dataset import Dataset
 
 from transforms import pixels
-from transforms.deid_config import ImageSpec
+from transforms.deid_config import DeidSpec, ImageSpec
 from transforms.detect import ContextValue, Detector
 from transforms.infotypes import DEFAULT_INFO_TYPES
 from transforms.ocr import OcrEngine, Word
+from transforms.profiles import pixel_image_spec
 
-__all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "ImageRedactor", "RedactedBox", "redacts"]
+__all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "ImageRedactor", "RedactedBox", "needs_pixels", "redacts"]
 
 ALL_TEXT = "REDACT_ALL_TEXT"
 SENSITIVE = "REDACT_SENSITIVE_TEXT"
@@ -88,6 +89,11 @@ _CUES = {
 def redacts(spec: ImageSpec | None) -> bool:
     """True when ``spec`` asks for any burned-in text to be redacted."""
     return spec is not None and spec.mode in (ALL_TEXT, SENSITIVE, CLEAN_DESCRIPTORS)
+
+
+def needs_pixels(spec: DeidSpec) -> bool:
+    """True when the config may redact the PixelData of some instance (OB or OW)."""
+    return any(redacts(pixel_image_spec(spec, vr)) for vr in ("OB", "OW"))
 
 
 @dataclass(frozen=True)

@@ -39,12 +39,35 @@ def parse(data: bytes, stop_before_pixels: bool = False) -> Dataset:
     UnsupportedInstanceError
         A DICOMDIR or another non-composite object.
     """
+    return _parse(data, stop_before_pixels)[0]
+
+
+def parse_header(data: bytes) -> tuple[Dataset, int]:
+    """Parse a file's head up to its pixel data, with the checks of ``parse``.
+
+    Returns
+    -------
+    tuple
+        The data set without pixel data, and the byte offset where reading
+        stopped: the pixel data element's tag, or ``len(data)`` when the bytes
+        ended first (read more, or the instance has no pixel data).
+
+    Raises
+    ------
+    DeidError
+        As ``parse`` (a head cut inside an element raises TruncatedInstanceError).
+    """
+    return _parse(data, True)
+
+
+def _parse(data: bytes, stop_before_pixels: bool) -> tuple[Dataset, int]:
     if not data:
         raise InvalidInstanceError("the file is empty")
     if len(data) < 132 or data[128:132] != b"DICM":
         raise InvalidInstanceError("not a DICOM Part 10 file (no DICM prefix at byte 128)")
+    fp = io.BytesIO(data)
     try:
-        ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=stop_before_pixels)
+        ds = pydicom.dcmread(fp, stop_before_pixels=stop_before_pixels)
     except InvalidDicomError as exc:
         raise InvalidInstanceError("the DICOM file meta is invalid") from exc
     except (EOFError, OSError, struct.error, ValueError, KeyError, NotImplementedError) as exc:
@@ -58,7 +81,7 @@ def parse(data: bytes, stop_before_pixels: bool = False) -> Dataset:
     check_required(ds, "the instance has no {}")
     if not stop_before_pixels:
         _check_pixels(ds)
-    return ds
+    return ds, fp.tell()
 
 
 def check_required(ds: Dataset, message: str) -> None:
@@ -100,6 +123,18 @@ def _check_pixels(ds: Dataset) -> None:
     if ds.file_meta.TransferSyntaxUID.is_encapsulated:
         _check_encapsulated(value)
         return
+    if len(value) * 8 < native_pixel_bits(ds):
+        raise TruncatedInstanceError("PixelData is shorter than Rows x Columns x frames declare")
+
+
+def native_pixel_bits(ds: Dataset) -> int:
+    """Return the bits native PixelData must hold: Rows x Columns x samples x frames x BitsAllocated.
+
+    Raises
+    ------
+    MissingAttributeError
+        When Rows, Columns or BitsAllocated is missing or not a number.
+    """
     try:
         rows, cols = int(ds.Rows), int(ds.Columns)
         spp = int(ds.get("SamplesPerPixel", 1) or 1)
@@ -107,9 +142,7 @@ def _check_pixels(ds: Dataset) -> None:
         frames = int(ds.get("NumberOfFrames", 1) or 1)
     except (AttributeError, TypeError, ValueError):
         raise MissingAttributeError("the image pixel module is incomplete (Rows, Columns or BitsAllocated)") from None
-    expected_bits = rows * cols * spp * frames * bits
-    if len(value) * 8 < expected_bits:
-        raise TruncatedInstanceError("PixelData is shorter than Rows x Columns x frames declare")
+    return rows * cols * spp * frames * bits
 
 
 def _check_encapsulated(value: bytes) -> None:

@@ -25,11 +25,12 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 
 from transforms import __version__, codec
-from transforms.burnedin import ImageRedactor, RedactedBox, annotations_by_frame, redacts
+from transforms.burnedin import ImageRedactor, RedactedBox, annotations_by_frame, needs_pixels, redacts
 from transforms.cleantext import TextCleaner, header_context, inspected_meta_paths, text_key
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
 from transforms.errors import DeidError
 from transforms.ocr import OcrEngine
+from transforms.outpath import instance_path
 from transforms.profiles import Plan, compile_plan, pixel_image_spec
 from transforms.tags import apply_plan
 from transforms.uids import DEFAULT_UID_ROOT, remap_uid
@@ -169,7 +170,7 @@ class InstanceResult:
     @property
     def relative_path(self) -> str:
         """``studies/<study>/series/<series>/instances/<sop>.dcm`` (spec section 9)."""
-        return f"studies/{self.study_uid}/series/{self.series_uid}/instances/{self.sop_uid}.dcm"
+        return instance_path(self.study_uid, self.series_uid, self.sop_uid)
 
 
 def quiet_pydicom() -> None:
@@ -216,13 +217,17 @@ class Deidentifier:
             self.steps.insert(0, PixelStep(spec))
         self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
 
-    def __call__(self, data: bytes, source: str = "") -> InstanceResult:
+    def __call__(self, data: bytes, source: str = "", header_only: bool = False) -> InstanceResult:
         """De-identify Part 10 bytes; raise ``StageFailure`` on any error.
 
         ``source`` names the input in annotations (``<source>/studies/...``).
+        ``header_only``: ``data`` is a file's head up to its PixelData tag and the
+        output is the de-identified header, to which the caller appends the
+        source's PixelData element (``transforms.streamcopy``; only for configs
+        that do not change pixels).
         """
         ctx = Context(self._remap)
-        ds = _run("read", codec.parse, data)
+        ds = _run("read", codec.parse, data, header_only)
         original_uids = [str(ds.get(k, "")) for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")]
         for step in self.steps:
             _run(step.stage, step, ds, ctx)
@@ -277,11 +282,6 @@ def needs_text(spec: DeidSpec) -> bool:
         or spec.clean_descriptors
         or any(a.kind == "cleanTextTag" for a in spec.actions)
     )
-
-
-def needs_pixels(spec: DeidSpec) -> bool:
-    """True when the config may redact burned-in text (so the pixel step must run)."""
-    return any(redacts(pixel_image_spec(spec, vr)) for vr in ("OB", "OW"))
 
 
 def _json_line(record: dict) -> str:
