@@ -4,7 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLE := sample
 
-.PHONY: setup sample test bench clean
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: setup sample test bench clean tesseract
+
+# Burned-in text redaction needs Tesseract's English model (Debian package tesseract-ocr).
+tesseract:
+	@command -v tesseract >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq tesseract-ocr; }
 
 $(VENV)/.installed: requirements.txt requirements-test.txt setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +20,7 @@ $(VENV)/.installed: requirements.txt requirements-test.txt setup.py
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-setup: $(VENV)/.installed
+setup: tesseract $(VENV)/.installed
 
 # Make the bundled synthetic archive (fake PHI) and de-identify it with the Basic Profile.
 sample: setup

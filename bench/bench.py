@@ -551,11 +551,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--case",
-        choices=("throughput", "scaling", "memory", "scale-and-memory"),
+        choices=("throughput", "scaling", "memory", "scale-and-memory", "ocr"),
         default="throughput",
         help="throughput (default: the cases above); scaling: multi_processing with 1 and 2 workers "
         "on the same corpus; memory: peak RSS of a 1-worker run on a corpus with a ~500 MB "
-        "multi-frame instance (generated in bench/out/corpus_large)",
+        "multi-frame instance (generated in bench/out/corpus_large); ocr: burned-in text "
+        "redaction on a make_corpus.py corpus given as --corpus (see bench/ocr.py)",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -567,6 +568,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         work.mkdir(parents=True)
         key_file = OUT_DIR / "uid.key"
         ensure_key(key_file)
+        if args.case == "ocr":
+            from bench.ocr import main as main_ocr
+
+            try:
+                return main_ocr(args, work, key_file)
+            finally:
+                if not args.keep:
+                    shutil.rmtree(work, ignore_errors=True)
         return main_scale(args, work, key_file)
 
     corpus = args.corpus

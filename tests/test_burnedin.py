@@ -160,14 +160,16 @@ def _image_instance(pixels: np.ndarray, photometric: str, frames: int = 1, **att
 NAME = "QUENNEVILLE"  # the factory's PatientName family name
 
 
-def test_multi_frame_text_on_one_frame_only(engine):
-    """Text burned into frame 2 of 4 is found and blacked out there; the other frames keep their bytes."""
+@pytest.mark.parametrize("origin, size", [((4, 4), 16), ((90, 110), 22)], ids=["margin", "over-the-picture"])
+def test_multi_frame_text_on_one_frame_only(engine, origin, size):
+    """Text burned into frame 2 of 4 (on the black margin, or over the moving picture) is found and
+    blacked out there; the other frames keep their pixels."""
     rows = columns = 256
     frames = np.stack([ultrasound_picture(rows, columns, seed=i)[..., 0] for i in range(4)])
-    mask = burn_text((rows, columns), [NAME, "ID 48151623"], origin=(4, 4), size=16)
+    mask = burn_text((rows, columns), [NAME, "ID 48151623"], origin=origin, size=size)
     frames[2] = (frames[2] * (1 - mask) + 255 * mask).astype(np.uint8)
     ds = _image_instance(frames, "MONOCHROME2", frames=4)
-    assert readable(engine, ds, NAME, frame=2)
+    assert readable(engine, ds, "48151623", frame=2)
     out, result = deidentify(ds, ALL)
     assert not readable(engine, out, NAME, frame=2) and not readable(engine, out, "48151623", frame=2)
     before, after = decode_frames(ds), decode_frames(out)
@@ -233,6 +235,18 @@ def test_ultrasound_colour(engine, photometric):
     out, _ = deidentify(ds, ALL)
     assert not readable(engine, out, NAME) and not readable(engine, out, "1971")
     assert out.PhotometricInterpretation == "RGB"
+
+
+def test_multi_frame_static_text_blacked_in_every_frame(engine):
+    """Text on every frame of a cine (the usual case) is blacked out in every frame."""
+    rows = columns = 256
+    frames = np.stack([ultrasound_picture(rows, columns, seed=i)[..., 0] for i in range(3)])
+    mask = burn_text((rows, columns), [NAME], origin=(4, 4), size=16)
+    frames = (frames * (1 - mask) + 255 * mask).astype(np.uint8)
+    ds = _image_instance(frames, "MONOCHROME2", frames=3)
+    out, result = deidentify(ds, ALL)
+    for index in range(3):
+        assert not readable(engine, out, NAME, frame=index)
 
 
 def test_rle_stays_rle(engine):
@@ -387,3 +401,25 @@ def test_missing_model_is_a_clear_error(monkeypatch, tmp_path):
 def test_redactor_needs_a_redacting_mode():
     with pytest.raises(ValueError):
         ImageRedactor(ImageSpec("REDACT_NO_TEXT"))
+
+
+def test_kept_overlay_bitmap_is_cleaned(engine):
+    """KEEP_ALL_PROFILE keeps overlays: text drawn in an overlay plane is cleared too."""
+    from pydicom.pixels import pack_bits
+
+    rows, columns = 120, 400
+    ds = _image_instance(np.zeros((rows, columns), np.uint8), "MONOCHROME2")
+    bits = (burn_text((rows, columns), [NAME], origin=(10, 10), size=26) > 0.5).astype(np.uint8)
+    ds.add_new(0x60000010, "US", rows)
+    ds.add_new(0x60000011, "US", columns)
+    ds.add_new(0x60000040, "CS", "G")
+    ds.add_new(0x60000050, "SS", [1, 1])
+    ds.add_new(0x60000100, "US", 1)
+    ds.add_new(0x60000102, "US", 0)
+    ds.add_new(0x60003000, "OW", pack_bits(bits.ravel()))
+    assert " ".join(w.text for w in engine.words(bits * 255)) == NAME
+    config = {"dicomTagConfig": {"profileType": "KEEP_ALL_PROFILE",
+                                 "options": {"cleanImage": {"textRedactionMode": "REDACT_ALL_TEXT"}}}}
+    out, _ = deidentify(ds, config)
+    plane = np.asarray(out.overlay_array(0x6000), np.uint8)
+    assert plane.sum() == 0 and not engine.words(plane * 255)

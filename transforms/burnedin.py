@@ -28,6 +28,12 @@ image annotations. What it chooses:
   header tokens joined by one stray character (``FLOWERS^BRANDI`` read as
   ``FLOWERSABRANDI``) matches.
 
+Multi-frame images: frame 0 is read whole and its boxes are blacked out in
+every frame (burned-in annotations stay put while the picture moves); a later
+frame is read again only where it differs from frame 0 and has pixels as bright
+(or, on a light image, as dark) as text, so text that appears on any frame is
+found without reading a cine's moving picture frame by frame.
+
 Every box is stretched to the full height of its text line (Tesseract's word
 boxes are glyph-tight) and grown by ``pixels.DEFAULT_MARGIN`` when blacked out.
 Nothing here logs or returns recognised text: labels are infoType names.
@@ -40,11 +46,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from pydicom.dataset import Dataset
 
 from transforms import pixels
 from transforms.deid_config import DeidSpec, ImageSpec
 from transforms.detect import ContextValue, Detector
+from transforms.errors import PixelDataError
 from transforms.infotypes import DEFAULT_INFO_TYPES
 from transforms.ocr import OcrEngine, Word
 from transforms.profiles import pixel_image_spec
@@ -63,6 +71,12 @@ SURE_CONFIDENCE = 80.0
 MIN_TEXT_SCORE = 2.4
 # In the sensitive modes, lines with a word read with less confidence are read again alone.
 REREAD_BELOW = 75.0
+# Later frames of a multi-frame image: what counts as ink where they differ from frame 0.
+INK_LIGHT = 224
+INK_DARK = 31
+MIN_INK_PIXELS = 8
+INK_PAD = 24
+_LATER_LINES = 1_000_000  # line numbers of words read in a later frame's changed region
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 _ALNUM = re.compile(r"[^\W_]")
@@ -147,20 +161,18 @@ class ImageRedactor:
             matcher = Detector.for_context(list(context) if use_context else ())
             fuzzy = _FuzzyContext(context) if use_context else None
         found: list[RedactedBox] = []
+        first = None
+        first_chosen: list[tuple[pixels.Box, str]] = []
         for index in range(frames.shape[0]):
             image = pixels.render_for_ocr(frames[index], ds)
-            words = self.engine.words(image)
-            if not words:
-                continue
-            if self.spec.mode == ALL_TEXT:
-                words = _reread(self.engine, image, words, lambda line: not _is_text(line))
-                chosen = [(_grow(image, box, line_gap=True), label) for box, label in _all_text(words)]
+            if first is None:
+                first = image
+                chosen = first_chosen = self._choose(image, self.engine.words(image), matcher, fuzzy)
             else:
-                words = _reread(self.engine, image, words, lambda line: min(w.confidence for w in line) < REREAD_BELOW)
-                chosen = [
-                    (_grow(image, box, line_gap=False), label)
-                    for box, label in _sensitive(words, matcher, fuzzy, self.info_types)
-                ]
+                # Text that frame 0 shows is blacked out in every frame; the rest of a later
+                # frame is read only where it differs from frame 0 and could hold text.
+                new = _changed_words(self.engine, first, image)
+                chosen = first_chosen + (self._choose(image, new, matcher, fuzzy) if new else [])
             found.extend(RedactedBox(index, box, label) for box, label in chosen)
         if found:
             boxes: dict[int, list[pixels.Box]] = {}
@@ -168,6 +180,59 @@ class ImageRedactor:
                 boxes.setdefault(item.frame, []).append(item.box)
             pixels.redact(ds, boxes)
         return found
+
+    def overlays(self, ds: Dataset, context: Sequence[ContextValue] = (), groups: Sequence[int] | None = None) -> int:
+        """Clear the text the mode asks for from overlay bitmaps (60xx,3000) kept in ``ds``.
+
+        Each overlay plane is rendered (set bits white on black), OCR'd like a
+        frame, and the bits inside the chosen boxes (plus the margin) are
+        cleared. ``groups`` limits the overlay groups examined (default: all).
+        Returns the number of bits cleared. Raises ``PixelDataError`` when an
+        overlay cannot be read (fail closed).
+        """
+        from pydicom.pixels import pack_bits
+
+        matcher = fuzzy = None
+        if self.spec.mode != ALL_TEXT:
+            use_context = self.spec.mode == CLEAN_DESCRIPTORS
+            matcher = Detector.for_context(list(context) if use_context else ())
+            fuzzy = _FuzzyContext(context) if use_context else None
+        cleared = 0
+        for group in range(0x6000, 0x6020, 2):
+            tag = (group << 16) | 0x3000
+            if tag not in ds or (groups is not None and group not in groups):
+                continue
+            try:
+                planes = np.asarray(ds.overlay_array(group))
+            except Exception as exc:  # malformed overlays raise many types
+                raise PixelDataError(f"overlay {group:04X} could not be read ({type(exc).__name__})") from exc
+            planes = planes.reshape((-1,) + planes.shape[-2:]).astype(np.uint8)
+            changed = False
+            for plane in planes:
+                chosen = self._choose(plane * 255, self.engine.words(plane * 255), matcher, fuzzy)
+                for box, _ in chosen:
+                    m = pixels.DEFAULT_MARGIN
+                    area = plane[max(0, box.y0 - m) : box.y1 + m, max(0, box.x0 - m) : box.x1 + m]
+                    cleared += int(area.sum())
+                    changed = changed or bool(area.any())
+                    area[...] = 0
+            if changed:
+                packed = pack_bits(planes.ravel())
+                ds[tag].value = packed + b"\x00" * (len(packed) % 2)
+        return cleared
+
+    def _choose(self, image, words, matcher, fuzzy) -> list[tuple[pixels.Box, str]]:
+        """The boxes (grown over their strokes) and labels the mode takes from one frame's words."""
+        if not words:
+            return []
+        if self.spec.mode == ALL_TEXT:
+            words = _reread(self.engine, image, words, lambda line: not _is_text(line))
+            return [(_grow(image, box, line_gap=True), label) for box, label in _all_text(words)]
+        words = _reread(self.engine, image, words, lambda line: min(w.confidence for w in line) < REREAD_BELOW)
+        return [
+            (_grow(image, box, line_gap=False), label)
+            for box, label in _sensitive(words, matcher, fuzzy, self.info_types)
+        ]
 
 
 def _trusted(word: Word) -> bool:
@@ -204,6 +269,33 @@ def _plausible(line: Sequence[Word]) -> bool:
     height = box.y1 - box.y0
     characters = sum(len(_ALNUM.findall(w.text)) for w in line)
     return characters >= 3 and height >= 4 and box.x1 - box.x0 >= 1.2 * height
+
+
+def _changed_words(engine: OcrEngine, first, image) -> list[Word]:
+    """OCR the part of a later frame that differs from frame 0 and holds ink-like pixels.
+
+    Pixels equal to frame 0's show what frame 0 showed, and frame 0 was read whole.
+    New text needs pixels as bright as light text (>= ``INK_LIGHT`` of 255) on a dark
+    frame, or as dark as dark text (<= ``INK_DARK``) on a light one, where the
+    frame changed; when there are fewer than ``MIN_INK_PIXELS`` of them the frame
+    adds no text (a cine's moving speckle is never that bright). Otherwise the
+    region around them (padded by ``INK_PAD``) is read like a page.
+    """
+    changed = image != first
+    if not changed.any():
+        return []
+    light_text = float(np.median(first)) < 128
+    ink = changed & ((image >= INK_LIGHT) if light_text else (image <= INK_DARK))
+    if np.count_nonzero(ink) < MIN_INK_PIXELS:
+        return []
+    rows, columns = image.shape
+    ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    y0, y1 = max(0, int(ys[0]) - INK_PAD), min(rows, int(ys[-1]) + 1 + INK_PAD)
+    x0, x1 = max(0, int(xs[0]) - INK_PAD), min(columns, int(xs[-1]) + 1 + INK_PAD)
+    return [
+        Word(w.text, w.confidence, w.x0 + x0, w.y0 + y0, w.x1 + x0, w.y1 + y0, w.line + _LATER_LINES)
+        for w in engine.words(image[y0:y1, x0:x1])
+    ]
 
 
 def _reread(engine: OcrEngine, image, words: Sequence[Word], doubtful) -> list[Word]:

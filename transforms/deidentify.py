@@ -31,7 +31,7 @@ from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidS
 from transforms.errors import DeidError
 from transforms.ocr import OcrEngine
 from transforms.outpath import instance_path
-from transforms.profiles import Plan, compile_plan, pixel_image_spec
+from transforms.profiles import Op, Plan, compile_plan, pixel_image_spec
 from transforms.tags import apply_plan
 from transforms.uids import DEFAULT_UID_ROOT, remap_uid
 
@@ -126,6 +126,11 @@ class PixelStep:
         self.spec = spec
         self._engine: OcrEngine | None = None
         self._redactors: dict = {}
+        plan = compile_plan(spec)
+        # Overlay bitmaps the config keeps (the Basic Profile deletes them) are examined too.
+        self._kept_overlays = [
+            g for g in range(0x6000, 0x6020, 2) if plan.decide((g << 16) | 0x3000, "OW") is not Op.DELETE
+        ]
 
     def __call__(self, ds: Dataset, ctx: Context) -> None:
         elem = ds.get(_PIXEL_DATA)
@@ -141,6 +146,8 @@ class PixelStep:
             redactor = self._redactors[image] = ImageRedactor(image, self._engine)
         context = header_context(ds) if image.mode == "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS" else ()
         ctx.redacted = redactor(ds, context)
+        if self._kept_overlays:
+            redactor.overlays(ds, context, self._kept_overlays)
 
 
 class UidCache:
