@@ -556,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="throughput (default: the cases above); scaling: multi_processing with 1 and 2 workers "
         "on the same corpus; memory: peak RSS of a 1-worker run on a corpus with a ~500 MB "
         "multi-frame instance (generated in bench/out/corpus_large); ocr: burned-in text "
-        "redaction on a make_corpus.py corpus given as --corpus (see bench/ocr.py)",
+        "redaction on a make_corpus.py corpus given as --corpus (see bench/bench_ocr.py)",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -569,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         key_file = OUT_DIR / "uid.key"
         ensure_key(key_file)
         if args.case == "ocr":
-            from bench.ocr import main as main_ocr
+            from bench_ocr import main as main_ocr
 
             try:
                 return main_ocr(args, work, key_file)
