@@ -155,11 +155,7 @@ class ImageRedactor:
         if "PixelData" not in ds:
             return []
         frames = pixels.decode_frames(ds)
-        matcher = fuzzy = None
-        if self.spec.mode != ALL_TEXT:
-            use_context = self.spec.mode == CLEAN_DESCRIPTORS
-            matcher = Detector.for_context(list(context) if use_context else ())
-            fuzzy = _FuzzyContext(context) if use_context else None
+        matcher, fuzzy = self._matchers(context)
         found: list[RedactedBox] = []
         first = None
         first_chosen: list[tuple[pixels.Box, str]] = []
@@ -192,11 +188,7 @@ class ImageRedactor:
         """
         from pydicom.pixels import pack_bits
 
-        matcher = fuzzy = None
-        if self.spec.mode != ALL_TEXT:
-            use_context = self.spec.mode == CLEAN_DESCRIPTORS
-            matcher = Detector.for_context(list(context) if use_context else ())
-            fuzzy = _FuzzyContext(context) if use_context else None
+        matcher, fuzzy = self._matchers(context)
         cleared = 0
         for group in range(0x6000, 0x6020, 2):
             tag = (group << 16) | 0x3000
@@ -220,6 +212,14 @@ class ImageRedactor:
                 packed = pack_bits(planes.ravel())
                 ds[tag].value = packed + b"\x00" * (len(packed) % 2)
         return cleared
+
+    def _matchers(self, context: Sequence[ContextValue]):
+        """(infoType detector, fuzzy header matcher) of the mode; (None, None) for all text."""
+        if self.spec.mode == ALL_TEXT:
+            return None, None
+        if self.spec.mode == CLEAN_DESCRIPTORS:
+            return Detector.for_context(list(context)), _FuzzyContext(context)
+        return Detector.for_context(()), None
 
     def _choose(self, image, words, matcher, fuzzy) -> list[tuple[pixels.Box, str]]:
         """The boxes (grown over their strokes) and labels the mode takes from one frame's words."""
