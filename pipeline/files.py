@@ -20,10 +20,10 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.progress import Progress
+from transforms.burnedin import needs_pixels
 from transforms.deidentify import UidCache, safe_message
 from transforms.outpath import predict_output_path
 from transforms.profiles import compile_plan
-from transforms.burnedin import needs_pixels
 from transforms.streamcopy import copy_tail, copyable_tail, read_header
 
 _LOGGER = logging.getLogger(__name__)

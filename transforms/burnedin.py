@@ -57,7 +57,7 @@ from transforms.infotypes import DEFAULT_INFO_TYPES
 from transforms.ocr import OcrEngine, Word
 from transforms.profiles import pixel_image_spec
 
-__all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "ImageRedactor", "RedactedBox", "needs_pixels", "redacts"]
+__all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "ImageRedactor", "RedactedBox", "needs_pixels", "redacting_image_spec", "redacts"]
 
 ALL_TEXT = "REDACT_ALL_TEXT"
 SENSITIVE = "REDACT_SENSITIVE_TEXT"
@@ -105,9 +105,18 @@ def redacts(spec: ImageSpec | None) -> bool:
     return spec is not None and spec.mode in (ALL_TEXT, SENSITIVE, CLEAN_DESCRIPTORS)
 
 
+def redacting_image_spec(spec: DeidSpec) -> ImageSpec | None:
+    """The ImageConfig that redacts PixelData of VR OB or, else, OW under this config; None if none."""
+    for vr in ("OB", "OW"):
+        image = pixel_image_spec(spec, vr)
+        if redacts(image):
+            return image
+    return None
+
+
 def needs_pixels(spec: DeidSpec) -> bool:
     """True when the config may redact the PixelData of some instance (OB or OW)."""
-    return any(redacts(pixel_image_spec(spec, vr)) for vr in ("OB", "OW"))
+    return redacting_image_spec(spec) is not None
 
 
 @dataclass(frozen=True)

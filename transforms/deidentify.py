@@ -25,7 +25,14 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 
 from transforms import __version__, codec
-from transforms.burnedin import ImageRedactor, RedactedBox, annotations_by_frame, needs_pixels, redacts
+from transforms.burnedin import (
+    ImageRedactor,
+    RedactedBox,
+    annotations_by_frame,
+    needs_pixels,
+    redacting_image_spec,
+    redacts,
+)
 from transforms.cleantext import TextCleaner, header_context, inspected_meta_paths, text_key
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
 from transforms.errors import DeidError
@@ -320,8 +327,8 @@ def _identity_removed_elements(spec: DeidSpec, dates_shifted: bool) -> tuple[Dat
         method.append(f"primaryIds {spec.primary_ids}")
     if spec.clean_descriptors:
         method.append("cleanDescriptors")
-    image = pixel_image_spec(spec)
-    if redacts(image):
+    image = redacting_image_spec(spec)
+    if image is not None:
         method.append(f"cleanImage {image.mode}")
     if spec.actions:
         method.append(f"{len(spec.actions)} tag actions")
@@ -332,7 +339,7 @@ def _identity_removed_elements(spec: DeidSpec, dates_shifted: bool) -> tuple[Dat
     codes = []
     if spec.profile in (BASIC, MINIMAL):
         codes.append(CODE_BASIC)
-    if redacts(image):
+    if image is not None:
         codes.append(CODE_CLEAN_PIXELS)
     if spec.clean_descriptors:
         codes.append(CODE_CLEAN_DESCRIPTORS)
