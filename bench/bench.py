@@ -12,7 +12,7 @@ What is measured (all on the same corpus, in one run)
   enforce_file_format=True)`` and write the bytes to a file.  This is the
   floor any tool that reads and rewrites DICOM with pydicom has to pay.
 * **engine** (one process, one core): the same loop through
-  ``transforms.deidentify.Deidentifier`` (strict parse, tag actions, UID
+  ``transforms.dicom.deidentify.Deidentifier`` (strict parse, tag actions, UID
   regeneration, serialize), writing ``result.data`` to
   ``OUT/result.relative_path``.
 * **pipeline, in-memory** (one core): ``python -m pipeline.run`` in a
@@ -73,7 +73,7 @@ from typing import Callable, Sequence  # noqa: E402
 import pydicom  # noqa: E402
 
 from transforms.deid_config import parse_config  # noqa: E402
-from transforms.deidentify import Deidentifier  # noqa: E402
+from transforms.dicom.deidentify import Deidentifier  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "bench" / "out"
 DEFAULT_STUDIES = 50

@@ -46,7 +46,7 @@ _FRAMES = None
 
 
 def _frames_512(files: list[Path]) -> list:
-    from transforms.pixels import decode_frames, render_for_ocr
+    from transforms.pixels.pixeldata import decode_frames, render_for_ocr
 
     out = []
     for path in files:
@@ -57,7 +57,7 @@ def _frames_512(files: list[Path]) -> list:
 
 
 def _ocr_share(indices: list[int]) -> int:
-    from transforms.ocr import OcrEngine
+    from transforms.pixels.ocr import OcrEngine
 
     engine = OcrEngine()
     for i in indices:

@@ -3,7 +3,7 @@
 This is the Dataflow path (``--filter_table`` / ``--filter_query``,
 ``--annotations_table``). BigQuery cannot run in the tests here, so the tests
 build these transforms and check their table, query and schema without a cloud
-call; the same rows go through ``transforms.filters.filter_from_rows`` as the
+call; the same rows go through ``transforms.dicom.filters.filter_from_rows`` as the
 export files of ``--filter_table_export``, which is tested end to end.
 
 Unlike the local filter, a BigQuery filter is read by the running pipeline: a
@@ -18,7 +18,7 @@ import json
 import apache_beam as beam
 from apache_beam.io.gcp.bigquery import BigQueryDisposition, ReadFromBigQuery, WriteToBigQuery
 
-from transforms.filters import filter_from_rows
+from transforms.dicom.filters import filter_from_rows
 
 # Documented in README.md ("Annotations in BigQuery"). One row per written instance.
 ANNOTATIONS_SCHEMA = {

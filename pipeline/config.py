@@ -19,11 +19,11 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.files import expand_inputs, join, read_bytes
 from pipeline.options import DEFAULT_PROGRESS_SECONDS, DEFAULT_STREAM_COPY_BYTES, UID_KEY_ENV, DeidOptions
 from transforms.deid_config import DeidSpec, parse_config
-from transforms.burnedin import needs_pixels
+from transforms.pixels.burnedin import needs_pixels
 from transforms.errors import ConfigError, DeidError, FilterError
-from transforms.filters import InstanceFilter, filter_from_rows, parse_filter_file, read_export_rows
-from transforms.ocr import OcrUnavailableError, check_ocr_available
-from transforms.uids import check_uid_root, decode_key, random_key
+from transforms.dicom.filters import InstanceFilter, filter_from_rows, parse_filter_file, read_export_rows
+from transforms.pixels.ocr import OcrUnavailableError, check_ocr_available
+from transforms.dicom.uids import check_uid_root, decode_key, random_key
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The de-identification DoFn: a thin adapter around ``transforms.deidentify``."""
+"""The de-identification DoFn: a thin adapter around ``transforms.dicom.deidentify``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pipeline.config import KeySource
 from pipeline.files import FAILED, LargeInstance, failure_record
 from pipeline.progress import Progress
 from transforms.deid_config import DeidSpec
-from transforms.deidentify import Deidentifier, StageFailure
+from transforms.dicom.deidentify import Deidentifier, StageFailure
 
 _LOGGER = logging.getLogger(__name__)
 UID_PAIRS = "uid_pairs"
@@ -71,7 +71,7 @@ class DeidentifyFn(beam.DoFn):
 
 def _resolve_kms(rule) -> bytes:
     """Unwrap a kmsWrapped key of a text rule (google-cloud-kms, imported only here)."""
-    from transforms.text_transform import unwrap_kms_key
+    from transforms.text.transform import unwrap_kms_key
 
     wrapped, name = rule.kms_wrapped
     return unwrap_kms_key(wrapped, name)

@@ -20,11 +20,11 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.progress import Progress
-from transforms.burnedin import needs_pixels
-from transforms.deidentify import UidCache, safe_message
-from transforms.outpath import predict_output_path
-from transforms.profiles import compile_plan
-from transforms.streamcopy import copy_tail, copyable_tail, read_header
+from transforms.pixels.burnedin import needs_pixels
+from transforms.dicom.deidentify import UidCache, safe_message
+from transforms.dicom.outpath import predict_output_path
+from transforms.dicom.profiles import compile_plan
+from transforms.dicom.streamcopy import copy_tail, copyable_tail, read_header
 
 _LOGGER = logging.getLogger(__name__)
 FAILED = "failed"

@@ -18,7 +18,7 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 
 from pipeline.config import JobConfig, SetupError
 from pipeline.files import read_bytes
-from pipeline.graph import build
+from pipeline.dicom_graph import build
 from pipeline.options import DeidOptions
 
 _LOGGER = logging.getLogger(__name__)

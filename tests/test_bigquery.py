@@ -17,11 +17,11 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.bigquery import ANNOTATIONS_SCHEMA, annotation_row, read_filter_rows, write_annotations_table
 from pipeline.config import JobConfig, SetupError
-from pipeline.graph import build
+from pipeline.dicom_graph import build
 from pipeline.options import DeidOptions
 from tests.factories import make_dataset, to_bytes
 from transforms.deid_config import parse_config
-from transforms.deidentify import Deidentifier
+from transforms.dicom.deidentify import Deidentifier
 
 ANNOTATING = {"dicomTagConfig": {"profileType": "DEIDENTIFY_TAG_CONTENTS"}, "annotation": {"storeQuote": False}}
 

@@ -23,13 +23,13 @@ from tests.factories import (
     to_bytes,
     ultrasound_picture,
 )
-from transforms.burnedin import ImageRedactor, _cued, _FuzzyContext
-from transforms.cleantext import header_context
+from transforms.pixels.burnedin import ImageRedactor, _cued, _FuzzyContext
+from transforms.dicom.cleantext import header_context
 from transforms.deid_config import ImageSpec, parse_config
-from transforms.deidentify import Deidentifier, StageFailure
-from transforms.detect import ContextValue
-from transforms.ocr import OcrEngine, OcrUnavailableError, Word, check_ocr_available
-from transforms.pixels import decode_frames, render_for_ocr
+from transforms.dicom.deidentify import Deidentifier, StageFailure
+from transforms.text.detect import ContextValue
+from transforms.pixels.ocr import OcrEngine, OcrUnavailableError, Word, check_ocr_available
+from transforms.pixels.pixeldata import decode_frames, render_for_ocr
 
 KEY = b"k" * 32
 ALL = {"dicomTagConfig": {"options": {"cleanImage": {"textRedactionMode": "REDACT_ALL_TEXT"}}}}
@@ -390,7 +390,7 @@ def test_pytesseract_reads_like_tesserocr(engine):
 
 def test_missing_model_is_a_clear_error(monkeypatch, tmp_path):
     """Without Tesseract's English model the check names the Debian package."""
-    import transforms.ocr as ocr
+    import transforms.pixels.ocr as ocr
 
     monkeypatch.setattr(ocr, "_TESSDATA_DIRS", ())
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))

@@ -11,7 +11,7 @@ import pytest
 
 from tests.factories import PHI_NEEDLES, make_dataset, sample_instance, to_bytes
 from transforms.deid_config import parse_config
-from transforms.deidentify import Deidentifier
+from transforms.dicom.deidentify import Deidentifier
 
 KEY = b"0123456789abcdef0123456789abcdef"
 TAG_CONTENTS = {"dicomTagConfig": {"profileType": "DEIDENTIFY_TAG_CONTENTS"}}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from transforms.deid_config import parse_config
-from transforms.deidentify import Deidentifier
+from transforms.dicom.deidentify import Deidentifier
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(shutil.which("dciodvfy") is None, reason="dciodvfy (dicom3tools) not installed")

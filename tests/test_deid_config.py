@@ -6,7 +6,7 @@ import pytest
 
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, parse_config, parse_query
 from transforms.errors import ConfigError
-from transforms.profiles import compile_plan, pixel_image_spec
+from transforms.dicom.profiles import compile_plan, pixel_image_spec
 
 
 def problems(obj) -> list[str]:

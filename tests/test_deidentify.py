@@ -9,12 +9,12 @@ import pytest
 from pydicom.datadict import keyword_for_tag
 
 from tests.factories import PHI_NEEDLES, make_dataset, sample_instance, sequence_instance, to_bytes
-from transforms import codec
-from transforms._ps315_table import PS315_E1_1
+from transforms.dicom import codec
+from transforms.dicom._ps315_table import PS315_E1_1
 from transforms.deid_config import parse_config
-from transforms.deidentify import IMPLEMENTATION_CLASS_UID, Deidentifier, StageFailure
-from transforms.profiles import Op, resolve
-from transforms.uids import remap_uid
+from transforms.dicom.deidentify import IMPLEMENTATION_CLASS_UID, Deidentifier, StageFailure
+from transforms.dicom.profiles import Op, resolve
+from transforms.dicom.uids import remap_uid
 
 KEY = b"0123456789abcdef0123456789abcdef"
 
@@ -326,7 +326,7 @@ def test_profile_doc_is_current():
     """docs/basic-profile.md is exactly what the code does (regenerate it when this fails)."""
     from pathlib import Path
 
-    from transforms.profiles import describe_basic_profile
+    from transforms.dicom.profiles import describe_basic_profile
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "basic-profile.md"
     assert doc.read_text() == describe_basic_profile()

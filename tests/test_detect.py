@@ -1,11 +1,11 @@
-"""Tests for transforms.detect: local infoType detection (VR rules, header context, patterns)."""
+"""Tests for transforms.text.detect: local infoType detection (VR rules, header context, patterns)."""
 
 from __future__ import annotations
 
 import pytest
 
-from transforms.detect import ContextMatcher, ContextValue, Detector, Finding, detect
-from transforms.infotypes import DEFAULT_INFO_TYPES
+from transforms.text.detect import ContextMatcher, ContextValue, Detector, Finding, detect
+from transforms.text.infotypes import DEFAULT_INFO_TYPES
 
 PT_NOTE = (
     "Pt Maribel Quenneville tolerated exam well. Called Dr. Ostrowski at 555-234-5678 "

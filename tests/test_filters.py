@@ -9,7 +9,7 @@ import fastavro
 import pytest
 
 from transforms.errors import FilterError
-from transforms.filters import filter_from_rows, parse_filter_file, read_export_rows
+from transforms.dicom.filters import filter_from_rows, parse_filter_file, read_export_rows
 
 
 def test_filter_file_levels():

@@ -66,11 +66,11 @@ def test_request_body_filter_and_config_errors_together(tmp_path):
 def test_redaction_without_tesseract_stops_the_job(tmp_path, monkeypatch):
     """A config asking for burned-in text redaction does not start without Tesseract's model;
     the message names the Debian package. Without redaction the same machine starts the job."""
-    import transforms.ocr
+    import transforms.pixels.ocr
 
     (tmp_path / "c.json").write_text('{"image": {"textRedactionMode": "REDACT_ALL_TEXT"}}')
     assert job(tmp_path, "--config", str(tmp_path / "c.json")).spec.clean_image.mode == "REDACT_ALL_TEXT"
-    monkeypatch.setattr(transforms.ocr, "_TESSDATA_DIRS", ())
+    monkeypatch.setattr(transforms.pixels.ocr, "_TESSDATA_DIRS", ())
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
     with pytest.raises(SetupError) as info:
         job(tmp_path, "--config", str(tmp_path / "c.json"))

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "transforms").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "transforms").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
 def test_transforms_never_import_beam(path):
     """transforms/ is pure: no apache_beam and no pipeline imports."""
     tree = ast.parse(path.read_text())
@@ -22,7 +22,7 @@ def test_transforms_never_import_beam(path):
 
 def test_no_module_shadows_stdlib():
     """pipeline/run.py may run as a script, so no module may share a stdlib name."""
-    names = {p.stem for d in ("pipeline", "transforms") for p in (ROOT / d).glob("*.py")}
+    names = {p.stem for d in ("pipeline", "transforms") for p in (ROOT / d).rglob("*.py")}
     assert not names & set(sys.stdlib_module_names)
 
 

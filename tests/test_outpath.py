@@ -9,9 +9,9 @@ import pytest
 
 from tests.factories import make_dataset, sample_instance, to_bytes
 from transforms.deid_config import parse_config
-from transforms.deidentify import Deidentifier, StageFailure, UidCache
-from transforms.outpath import predict_output_path
-from transforms.profiles import compile_plan
+from transforms.dicom.deidentify import Deidentifier, StageFailure, UidCache
+from transforms.dicom.outpath import predict_output_path
+from transforms.dicom.profiles import compile_plan
 
 KEY = b"0123456789abcdef0123456789abcdef"
 UID_ACTION = "regenUidTag"

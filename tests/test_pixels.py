@@ -1,4 +1,4 @@
-"""Tests for transforms.pixels: decoding, OCR rendering and box redaction of PixelData."""
+"""Tests for transforms.pixels.pixeldata: decoding, OCR rendering and box redaction of PixelData."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from pydicom.uid import (
     RLELossless,
 )
 
-from transforms import pixels
+from transforms.pixels import pixeldata as pixels
 from transforms.errors import DeidError, PixelDataError
-from transforms.pixels import Box, decode_frames, frame_count, redact, render_for_ocr
+from transforms.pixels.pixeldata import Box, decode_frames, frame_count, redact, render_for_ocr
 
 SC_IMAGE = "1.2.840.10008.5.1.4.1.1.7"
 PRIVATE_SYNTAX = "1.2.826.0.1.3680043.8.498.99999"

@@ -10,10 +10,10 @@ from pydicom.data import get_testdata_file
 
 from tests.factories import make_dataset, to_bytes
 from transforms.deid_config import parse_config
-from transforms.deidentify import Deidentifier, StageFailure
-from transforms.profiles import compile_plan
-from transforms.burnedin import needs_pixels
-from transforms.streamcopy import copy_tail, copyable_tail, read_header
+from transforms.dicom.deidentify import Deidentifier, StageFailure
+from transforms.dicom.profiles import compile_plan
+from transforms.pixels.burnedin import needs_pixels
+from transforms.dicom.streamcopy import copy_tail, copyable_tail, read_header
 
 KEY = b"0123456789abcdef0123456789abcdef"
 CONFIGS = {

@@ -16,7 +16,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.options import _TABLE_RE, UID_KEY_ENV, DeidOptions, _boolean, _fraction
 from pipeline.run import unknown_flags
-from transforms.uids import check_uid_root
+from transforms.dicom.uids import check_uid_root
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

@@ -13,8 +13,8 @@ import types
 import pytest
 
 from transforms.errors import ConfigError, KeyMaterialError
-from transforms.detect import Finding
-from transforms.text_transform import (
+from transforms.text.detect import Finding
+from transforms.text.transform import (
     Rule,
     TextSpec,
     TextTransformer,

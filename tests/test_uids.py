@@ -8,7 +8,7 @@ import re
 import pytest
 
 from transforms.errors import KeyMaterialError
-from transforms.uids import check_uid_root, decode_key, is_registry_uid, remap_uid
+from transforms.dicom.uids import check_uid_root, decode_key, is_registry_uid, remap_uid
 
 KEY = b"k" * 32
 UID_RE = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")

@@ -24,7 +24,7 @@ import pydicom
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transforms.uids import decode_key, remap_uid  # noqa: E402
+from transforms.dicom.uids import decode_key, remap_uid  # noqa: E402
 
 
 def error_kinds(path: str) -> set[str]:

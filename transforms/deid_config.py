@@ -19,7 +19,7 @@ from pydicom.datadict import dictionary_VR, repeater_has_keyword, tag_for_keywor
 from pydicom.datadict import keyword_dict
 
 from transforms.errors import ConfigError
-from transforms.infotypes import KNOWN_INFO_TYPES
+from transforms.text.infotypes import KNOWN_INFO_TYPES
 
 BASIC = "ATTRIBUTE_CONFIDENTIALITY_BASIC_PROFILE"
 MINIMAL = "MINIMAL_KEEP_LIST_PROFILE"

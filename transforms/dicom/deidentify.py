@@ -24,8 +24,9 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 
-from transforms import __version__, codec
-from transforms.burnedin import (
+from transforms import __version__
+from transforms.dicom import codec
+from transforms.pixels.burnedin import (
     ImageRedactor,
     RedactedBox,
     annotations_by_frame,
@@ -33,14 +34,14 @@ from transforms.burnedin import (
     redacting_image_spec,
     redacts,
 )
-from transforms.cleantext import TextCleaner, header_context, inspected_meta_paths, text_key
+from transforms.dicom.cleantext import TextCleaner, header_context, inspected_meta_paths, text_key
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
 from transforms.errors import DeidError
-from transforms.ocr import OcrEngine
-from transforms.outpath import instance_path
-from transforms.profiles import Op, Plan, compile_plan, pixel_image_spec
-from transforms.tags import apply_plan
-from transforms.uids import DEFAULT_UID_ROOT, remap_uid
+from transforms.pixels.ocr import OcrEngine
+from transforms.dicom.outpath import instance_path
+from transforms.dicom.profiles import Op, Plan, compile_plan, pixel_image_spec
+from transforms.dicom.tags import apply_plan
+from transforms.dicom.uids import DEFAULT_UID_ROOT, remap_uid
 
 TOOL_NAME = "dicom-deid"
 IMPLEMENTATION_CLASS_UID = "2.25.72801891470847110697432134357032325540"
@@ -237,7 +238,7 @@ class Deidentifier:
         ``source`` names the input in annotations (``<source>/studies/...``).
         ``header_only``: ``data`` is a file's head up to its PixelData tag and the
         output is the de-identified header, to which the caller appends the
-        source's PixelData element (``transforms.streamcopy``; only for configs
+        source's PixelData element (``transforms.dicom.streamcopy``; only for configs
         that do not change pixels).
         """
         ctx = Context(self._remap)

@@ -3,8 +3,8 @@
 ``TextCleaner(spec, key).begin(ds)`` reads the instance's own identifiers from the
 *original* header (before any tag is changed) and returns an ``InstanceCleaner``
 that the tag walker calls for every element the plan cleans (``Op.CLEAN``). Each
-call detects infoTypes (``transforms.detect``), transforms the findings as the
-``text`` config says (``transforms.text_transform``), writes the new value and
+call detects infoTypes (``transforms.text.detect``), transforms the findings as the
+``text`` config says (``transforms.text.transform``), writes the new value and
 records the findings for the text annotation (spec sections 2.2-2.4, 5, 7).
 
 Header context (ours): every PN value is a PERSON_NAME; PatientBirthDate is a
@@ -27,12 +27,12 @@ from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.tag import BaseTag
 
-from transforms._ps315_table import PS315_E1_1
+from transforms.dicom._ps315_table import PS315_E1_1
 from transforms.deid_config import DeidSpec
-from transforms.detect import ContextValue, Detector, Finding
-from transforms.profiles import CLEAN_DESCRIPTOR_TAGS, TEXT_VRS
-from transforms.tags import _dictionary_vr
-from transforms.text_transform import TextTransformer, parse_text_config
+from transforms.text.detect import ContextValue, Detector, Finding
+from transforms.dicom.profiles import CLEAN_DESCRIPTOR_TAGS, TEXT_VRS
+from transforms.dicom.tags import _dictionary_vr
+from transforms.text.transform import TextTransformer, parse_text_config
 
 CTX = "CTX"
 _NON_PRINTABLE = re.compile(r"[^\x20-\x7e]")

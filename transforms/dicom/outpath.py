@@ -7,7 +7,7 @@ those tags) and the UID key, so ``predict_output_uids`` can name the output of
 an instance from a header parsed with ``stop_before_pixels``: an incremental run
 (``--skip_existing``) checks that path before reading the instance whole.
 
-The prediction mirrors ``transforms.tags`` for a top-level element; when the
+The prediction mirrors ``transforms.dicom.tags`` for a top-level element; when the
 plan does something to one of the three UIDs whose result the tag walker alone
 decides (a dummy of another VR, cleaning, a multi-valued UID) it returns None,
 meaning "unknown: de-identify it". A None never skips an instance, so the
@@ -22,8 +22,8 @@ from typing import Callable
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 
-from transforms.profiles import Op, Plan
-from transforms.tags import _dictionary_vr
+from transforms.dicom.profiles import Op, Plan
+from transforms.dicom.tags import _dictionary_vr
 
 NAMING_KEYWORDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
 _NAMING_TAGS = (0x0020000D, 0x0020000E, 0x00080018)

@@ -29,7 +29,7 @@ from pipeline.files import (
     _WriteDicomFn,
     write_text,
 )
-from transforms.deidentify import STAGES
+from transforms.dicom.deidentify import STAGES
 
 READ = "read"
 WRITTEN = "written"

@@ -51,7 +51,7 @@ _TOKEN_RE = re.compile(r"\[[A-Z0-9_]+\]")
 
 
 class FindingLike(Protocol):
-    """Anything shaped like ``transforms.detect.Finding`` (end is exclusive)."""
+    """Anything shaped like ``transforms.text.detect.Finding`` (end is exclusive)."""
 
     @property
     def info_type(self) -> str: ...

@@ -149,7 +149,7 @@ class OcrEngine:
         Parameters
         ----------
         image : numpy.ndarray
-            An 8-bit grey rendering (see ``transforms.pixels.render_for_ocr``).
+            An 8-bit grey rendering (see ``transforms.pixels.pixeldata.render_for_ocr``).
 
         Returns
         -------

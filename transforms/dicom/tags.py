@@ -17,7 +17,7 @@ from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag
 
-from transforms.profiles import Op, Plan
+from transforms.dicom.profiles import Op, Plan
 
 PLACEHOLDER = "PLACEHOLDER"
 # Maximum value length of string VRs (PS3.5 Table 6.2-1), for cutting PLACEHOLDER.

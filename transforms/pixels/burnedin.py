@@ -1,9 +1,9 @@
 """Burned-in text redaction (spec section 6): which OCR words to black out, per mode.
 
 ``ImageRedactor(image_spec)(ds, context)`` decodes every frame of ``ds``, OCRs an
-8-bit rendering of each (``transforms.ocr``), chooses the boxes the
+8-bit rendering of each (``transforms.pixels.ocr``), chooses the boxes the
 ``textRedactionMode`` asks for and blacks them out in the original pixel values
-(``transforms.pixels.redact``). It returns the boxes, with their labels, for
+(``transforms.pixels.pixeldata.redact``). It returns the boxes, with their labels, for
 image annotations. What it chooses:
 
 * ``REDACT_ALL_TEXT``: every text line in which Tesseract read at least one
@@ -14,7 +14,7 @@ image annotations. What it chooses:
   covering all the line's words (label ``TEXT``).
 * ``REDACT_SENSITIVE_TEXT``: lines with a word under ``REREAD_BELOW`` are read
   again alone and enlarged; each read's words are joined into one string and
-  the infoType detector (``transforms.detect``, patterns only) runs on it with
+  the infoType detector (``transforms.text.detect``, patterns only) runs on it with
   the default infoTypes, plus ``additionalInfoTypes``, minus
   ``excludeInfoTypes``; each finding becomes the box of the words it spans
   (label = its infoType).
@@ -49,13 +49,13 @@ from dataclasses import dataclass
 import numpy as np
 from pydicom.dataset import Dataset
 
-from transforms import pixels
+from transforms.pixels import pixeldata as pixels
 from transforms.deid_config import DeidSpec, ImageSpec
-from transforms.detect import ContextValue, Detector
+from transforms.text.detect import ContextValue, Detector
 from transforms.errors import PixelDataError
-from transforms.infotypes import DEFAULT_INFO_TYPES
-from transforms.ocr import OcrEngine, Word
-from transforms.profiles import pixel_image_spec
+from transforms.text.infotypes import DEFAULT_INFO_TYPES
+from transforms.pixels.ocr import OcrEngine, Word
+from transforms.dicom.profiles import pixel_image_spec
 
 __all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "ImageRedactor", "RedactedBox", "needs_pixels", "redacting_image_spec", "redacts"]
 

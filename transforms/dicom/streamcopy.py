@@ -28,11 +28,11 @@ from typing import BinaryIO
 
 from pydicom.dataset import Dataset
 
-from transforms import codec
-from transforms.burnedin import needs_pixels
+from transforms.dicom import codec
+from transforms.pixels.burnedin import needs_pixels
 from transforms.deid_config import PIXEL_DATA, DeidSpec
 from transforms.errors import MissingAttributeError
-from transforms.profiles import Op, Plan
+from transforms.dicom.profiles import Op, Plan
 
 HEAD_BYTES = 128 * 1024
 COPY_CHUNK_BYTES = 8 * 1024 * 1024

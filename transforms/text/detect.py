@@ -95,7 +95,7 @@ import names as _census
 import phonenumbers
 from stdnum.us import ssn as _us_ssn
 
-from transforms.infotypes import DEFAULT_INFO_TYPES, KNOWN_INFO_TYPES
+from transforms.text.infotypes import DEFAULT_INFO_TYPES, KNOWN_INFO_TYPES
 
 __all__ = ["ContextMatcher", "ContextValue", "Detector", "Finding", "detect"]
 

@@ -20,7 +20,7 @@ import enum
 
 from pydicom.datadict import tag_for_keyword
 
-from transforms._ps315_table import PS315_E1_1
+from transforms.dicom._ps315_table import PS315_E1_1
 from transforms.deid_config import (
     ACTION_VRS,
     BASIC,
@@ -121,7 +121,7 @@ _KIND_OP = {
     "regenUidTag": Op.REGEN,
     "recurseTag": Op.WALK,
     "cleanTextTag": Op.CLEAN,
-    "cleanImageTag": Op.KEEP,  # the pixel step (transforms.burnedin) redacts PixelData
+    "cleanImageTag": Op.KEEP,  # the pixel step (transforms.pixels.burnedin) redacts PixelData
 }
 _ACTION_OP = {Action.D: Op.RESET, Action.Z: Op.EMPTY, Action.X: Op.DELETE, Action.K: Op.WALK, Action.U: Op.REGEN}
 
@@ -216,7 +216,7 @@ def describe_basic_profile() -> str:
     lines = [
         "# What the Basic Profile changes",
         "",
-        "Generated from `transforms/_ps315_table.py` by `transforms.profiles.describe_basic_profile()`;",
+        "Generated from `transforms/dicom/_ps315_table.py` by `transforms.dicom.profiles.describe_basic_profile()`;",
         "a test keeps this page equal to that output. Operations: keep, walk (keep; a sequence's",
         "items get the profile), walk_uids (keep; every UID inside is regenerated), empty, delete,",
         "reset (dummy value), regen (keyed UID). Elements not listed are kept; private elements,",

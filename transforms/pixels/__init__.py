@@ -1,0 +1,1 @@
+"""Burned-in text: PixelData decode/render/black-out, OCR, the redaction modes."""

@@ -1,0 +1,1 @@
+"""Free text shared by DICOM and FHIR: infoType detection and TextConfig transformations."""
