@@ -194,6 +194,8 @@ class InstanceCleaner:
             value_is_bytes = False  # an undecoded string element; stays raw if unchanged
         else:
             elem = ds[tag]
+            if vr == "UN" and elem.VR != "UN":
+                vr = elem.VR  # a private element whose VR pydicom knows from its creator
             text = _element_text(elem)
             if text is None:
                 self._clean_binary(ds, tag, vr, path, bytes(elem.value))
