@@ -138,13 +138,15 @@ _VALID_VRS = frozenset(v.value for v in pydicom.valuerep.VR)
 
 def _check_lengths(ds: Dataset) -> None:
     """Every declared length satisfied, every VR code valid, no stray item tag (top level)."""
+    valid = _VALID_VRS
     for tag, raw in ds._dict.items():
-        if tag >> 16 == 0xFFFE:
-            raise InvalidInstanceError("the data set holds an item or delimiter tag outside a sequence")
-        vr = getattr(raw, "VR", None)
-        if (vr is not None and vr not in _VALID_VRS) or (vr is None and getattr(raw, "is_implicit_VR", None) is False):
-            kw = pydicom.datadict.keyword_for_tag(tag) or str(Tag(tag))
-            raise InvalidInstanceError(f"{kw} has an invalid VR code")
+        vr = raw.VR
+        if vr not in valid:
+            if tag >> 16 == 0xFFFE:
+                raise InvalidInstanceError("the data set holds an item or delimiter tag outside a sequence")
+            if vr is not None or getattr(raw, "is_implicit_VR", None) is False:
+                kw = pydicom.datadict.keyword_for_tag(tag) or str(Tag(tag))
+                raise InvalidInstanceError(f"{kw} has an invalid VR code")
         length = getattr(raw, "length", None)
         if length is None or length == UNDEFINED_LENGTH:
             continue

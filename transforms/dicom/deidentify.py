@@ -47,6 +47,7 @@ from transforms.errors import (
 from transforms.pixels.ocr import OcrEngine
 from transforms.dicom.outpath import instance_path
 from transforms.dicom.profiles import Op, Plan, compile_plan, pixel_image_spec
+from transforms.dicom.sweep import ResidualSweep
 from transforms.dicom.tags import apply_plan
 from transforms.dicom.uids import DEFAULT_UID_ROOT, remap_uid
 
@@ -252,12 +253,21 @@ class Deidentifier:
         Root of regenerated UIDs.
     """
 
-    def __init__(self, spec: DeidSpec, uid_key: bytes, uid_root: str = DEFAULT_UID_ROOT, key_resolver=None) -> None:
+    def __init__(
+        self,
+        spec: DeidSpec,
+        uid_key: bytes,
+        uid_root: str = DEFAULT_UID_ROOT,
+        key_resolver=None,
+        residual_sweep: bool = True,
+    ) -> None:
         quiet_pydicom()
         self.spec = spec
         self.uid_root = uid_root
         self._remap = UidCache(uid_key, uid_root)
         plan = compile_plan(spec)
+        # The residual identifier sweep (transforms.dicom.sweep); KEEP_ALL keeps by definition.
+        self._sweep = ResidualSweep(plan) if residual_sweep and spec.profile != KEEP_ALL else None
         text = TextCleaner(spec, text_key(uid_key), key_resolver) if needs_text(spec) else None
         self.steps: list[Step] = [TagStep(plan, text, inspect_meta=spec.profile == TAG_CONTENTS)]
         if needs_pixels(spec):
@@ -276,8 +286,13 @@ class Deidentifier:
         ctx = Context(self._remap)
         ds = _run("read", codec.parse, data, header_only)
         original_uids = _run("read", _naming_uids, ds)
+        snapshot = _run("tags", self._sweep.before, ds) if self._sweep is not None else None
         for step in self.steps:
             _run(step.stage, step, ds, ctx)
+        if snapshot is not None:
+            swept = _run("tags", self._sweep.sweep, ds, snapshot)
+            if swept.details:
+                ctx.text_details = {**(ctx.text_details or {}), **swept.details}
         _run("tags", self._finalize, ds, ctx.dates_shifted)
         out = _run("write", codec.serialize, ds)
         annotations: tuple[str, ...] = ()

@@ -202,6 +202,17 @@ class Plan:
         self.spec = spec
         self.regenerates_uids = regenerates_uids(spec)
         self._cache: dict[tuple[int, str], Op] = {}
+        self._kept: dict[tuple[int, str], bool] = {}
+
+    def kept_as_is(self, tag: int, vr: str) -> bool:
+        """True when the config keeps this element on purpose: keepTag, primaryIds KEEP, a keepList."""
+        key = (tag, vr)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = self._kept[key] = self.decide(tag, vr) is Op.KEEP or any(
+                _query_matches(q, tag, vr) for q in self.spec.profile_keep
+            )
+        return kept
 
     def decide(self, tag: int, vr: str) -> Op:
         """Return the operation for an element with this tag and VR."""

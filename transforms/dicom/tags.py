@@ -132,7 +132,9 @@ class _Walker:
                 creators.append(tag)
                 continue
             vr = elements[tag].VR
-            if vr is None or vr == "UN":
+            if vr is None:
+                vr = _dictionary_vr(tag)
+            if vr == "UN":
                 vr = resolve_vr(ds, tag)
             op = self.decide(tag, vr)
             if regen_uids and vr == "UI" and (op is Op.KEEP or op is Op.WALK):
