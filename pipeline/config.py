@@ -87,6 +87,7 @@ class JobConfig:
     filter_table: str | None = None
     filter_query: str | None = None
     skip_existing: bool = False
+    residual_sweep: bool = True
     progress_interval: float = DEFAULT_PROGRESS_SECONDS
     stream_copy_bytes: int = DEFAULT_STREAM_COPY_BYTES
     progress_scope: str = ""
@@ -164,6 +165,7 @@ class JobConfig:
             filter_table=opts.filter_table,
             filter_query=opts.filter_query,
             skip_existing=opts.skip_existing,
+            residual_sweep=opts.residual_sweep,
             progress_interval=opts.progress_interval,
             stream_copy_bytes=opts.stream_copy_bytes,
         )

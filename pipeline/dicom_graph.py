@@ -100,7 +100,7 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         FILTERED, SKIPPED, FAILED, main=READ
     )
     deid = read[READ] | "Deidentify" >> beam.ParDo(
-        DeidentifyFn(job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress)
+        DeidentifyFn(job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, job.residual_sweep)
     ).with_outputs(FAILED, UID_PAIRS, main="deidentified")
     written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output, job.run_id, progress)).with_outputs(
         FAILED, ANNOTATIONS, main=WRITTEN

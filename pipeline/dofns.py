@@ -30,9 +30,16 @@ class DeidentifyFn(beam.DoFn):
     """
 
     def __init__(
-        self, spec: DeidSpec, key: KeySource, uid_root: str, emit_uid_pairs: bool = False, progress: Progress | None = None
+        self,
+        spec: DeidSpec,
+        key: KeySource,
+        uid_root: str,
+        emit_uid_pairs: bool = False,
+        progress: Progress | None = None,
+        residual_sweep: bool = True,
     ) -> None:
         self._spec = spec
+        self._residual_sweep = residual_sweep
         self._progress = progress or Progress(0.0)
         self._key = key
         self._uid_root = uid_root
@@ -41,7 +48,9 @@ class DeidentifyFn(beam.DoFn):
         self._ok = Metrics.counter("deid", "deidentified")
 
     def setup(self) -> None:
-        self._engine = Deidentifier(self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms)
+        self._engine = Deidentifier(
+            self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms, residual_sweep=self._residual_sweep
+        )
         self._progress.start()
 
     def teardown(self) -> None:

@@ -21,7 +21,7 @@ from apache_beam.metrics import Metrics
 
 from pipeline.progress import Progress
 from transforms.pixels.burnedin import needs_pixels
-from transforms.dicom.deidentify import UidCache, safe_message
+from transforms.dicom.deidentify import UidCache, failure_reason
 from transforms.dicom.outpath import predict_output_path
 from transforms.dicom.profiles import compile_plan
 from transforms.dicom.streamcopy import copy_tail, copyable_tail, read_header
@@ -250,7 +250,7 @@ class _ReadFn(beam.DoFn):
         except Exception as exc:  # every input ends up counted: unreadable = failed
             self._failed.inc()
             self._progress.finished("failed")
-            yield pvalue.TaggedOutput(FAILED, failure_record(path, stage, type(exc).__name__, safe_message(exc)))
+            yield pvalue.TaggedOutput(FAILED, failure_record(path, stage, *failure_reason(exc, stage)))
             return
         self._read.inc()
         yield path, data
@@ -294,7 +294,7 @@ class _WriteDicomFn(beam.DoFn):
         except Exception as exc:
             self._failed.inc()
             self._progress.finished("failed")
-            yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", type(exc).__name__, safe_message(exc)))
+            yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", *failure_reason(exc, "write")))
             return
         self._count += 1
         self._written.inc()

@@ -114,6 +114,16 @@ class DeidOptions(PipelineOptions):
             "not de-identified again (decided from its header). Bare flag or =true/false.",
         )
         parser.add_argument(
+            "--residual_sweep",
+            type=_boolean,
+            nargs="?",
+            const=True,
+            default=True,
+            help="After the profile, replace every remaining occurrence of the instance's own "
+            "identifying values (names, IDs, dates, institution, ...) in any element (default true; "
+            "=false turns it off). Bare flag or =true/false.",
+        )
+        parser.add_argument(
             "--progress_interval",
             type=_seconds,
             default=DEFAULT_PROGRESS_SECONDS,

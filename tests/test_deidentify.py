@@ -196,13 +196,21 @@ class TestOtherProfiles:
         assert out.SOPInstanceUID == remap_uid(src.SOPInstanceUID, KEY)
 
     def test_keep_all_regenerates_primary_ids_and_references(self):
-        """KEEP_ALL keeps everything but regenerates primary UIDs and references to them."""
+        """KEEP_ALL keeps everything but regenerates every non-registry UID (ours) and references."""
         src = make_dataset(index=2)
         _, out = deid(src, {"dicomTagConfig": {"profileType": "KEEP_ALL_PROFILE"}})
         assert str(out.PatientName) == src.PatientName
         assert out.SOPInstanceUID == remap_uid(src.SOPInstanceUID, KEY)
         ref = out.ReferencedImageSequence[0].ReferencedSOPInstanceUID
         assert ref == remap_uid(src.ReferencedImageSequence[0].ReferencedSOPInstanceUID, KEY)
+        assert out.FrameOfReferenceUID == remap_uid(src.FrameOfReferenceUID, KEY)
+        assert out.SOPClassUID == src.SOPClassUID
+
+    def test_keep_all_with_primary_ids_keep_keeps_every_uid(self):
+        """KEEP_ALL with primaryIds KEEP is the one config that keeps every UID as it is."""
+        src = make_dataset(index=2)
+        _, out = deid(src, {"dicomTagConfig": {"profileType": "KEEP_ALL_PROFILE", "options": {"primaryIds": "KEEP"}}})
+        assert out.SOPInstanceUID == src.SOPInstanceUID
         assert out.FrameOfReferenceUID == src.FrameOfReferenceUID
 
     def test_legacy_keep_list(self):

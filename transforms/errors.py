@@ -36,8 +36,20 @@ class MissingAttributeError(InvalidInstanceError):
     """An attribute the output needs (e.g. SOPInstanceUID) is absent or empty."""
 
 
+class InvalidElementError(InvalidInstanceError):
+    """An element's value cannot be read or written as its VR declares."""
+
+
 class TruncatedInstanceError(InvalidInstanceError):
     """The file ends before the data it declares."""
+
+
+class SourceReadError(DeidError):
+    """The input file or object could not be read from its storage (I/O error)."""
+
+
+class OutputWriteError(DeidError):
+    """An output could not be written to its storage (I/O error)."""
 
 
 class KeyMaterialError(DeidError):

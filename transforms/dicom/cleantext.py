@@ -111,8 +111,18 @@ def _context_type(keyword: str, vr: str, tag: int) -> str | None:
     return "MEDICAL_RECORD_NUMBER"
 
 
-def header_context(ds: Dataset) -> list[ContextValue]:
-    """Identifier values of the instance (see the module docstring), de-duplicated."""
+# The parts of a coded concept (PS3.3 Table 8.8-1): codes, not identifiers, wherever they are.
+CODE_TAGS = frozenset({0x00080100, 0x00080102, 0x00080103, 0x00080104, 0x00080119, 0x00080120, 0x0008010F, 0x00080105})
+
+
+def header_context(ds: Dataset, private: bool = True, codes: bool = True) -> list[ContextValue]:
+    """Identifier values of the instance (see the module docstring), de-duplicated.
+
+    ``private=False`` leaves out the values of private elements and
+    ``codes=False`` the parts of coded concepts (CodeValue, CodeMeaning, ...) in
+    marked sequences (the residual sweep: such values are vendor settings and
+    terminology as often as identifiers).
+    """
     seen: set[tuple[str, str]] = set()
     out: list[ContextValue] = []
     encoding = _single_encoding(ds)
@@ -123,6 +133,8 @@ def header_context(ds: Dataset) -> list[ContextValue]:
             tag_int = int(tag)
             vr = raw.VR or _dictionary_vr(tag)
             code = _BASIC_CODES.get(tag_int)
+            if (tag.is_private and not private) or (not codes and tag_int in CODE_TAGS):
+                continue
             marked = identifying or tag.is_private or (code is not None and code != "X/Z/U*")
             if vr == "SQ":
                 for item in d[tag].value or ():
@@ -194,6 +206,8 @@ class InstanceCleaner:
             value_is_bytes = False  # an undecoded string element; stays raw if unchanged
         else:
             elem = ds[tag]
+            if vr == "UN" and elem.VR != "UN":
+                vr = elem.VR  # a private element whose VR pydicom knows from its creator
             text = _element_text(elem)
             if text is None:
                 self._clean_binary(ds, tag, vr, path, bytes(elem.value))
@@ -278,4 +292,17 @@ def inspected_meta_paths(ds: Dataset) -> list[tuple[DataElement, str]]:
     return [(e, f"{int(e.tag):08X}") for e in meta if e.VR in TEXT_VRS]
 
 
-__all__ = ["CTX", "InstanceCleaner", "TextCleaner", "header_context", "inspected_meta_paths", "text_key"]
+__all__ = [
+    "CTX",
+    "InstanceCleaner",
+    "TextCleaner",
+    "element_text",
+    "fast_text",
+    "header_context",
+    "inspected_meta_paths",
+    "single_encoding",
+    "text_key",
+]
+element_text = _element_text
+fast_text = _fast_text
+single_encoding = _single_encoding

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 
 import pydicom
 from pydicom.dataset import Dataset
@@ -70,6 +71,8 @@ def _parse(data: bytes, stop_before_pixels: bool) -> tuple[Dataset, int]:
         ds = pydicom.dcmread(fp, stop_before_pixels=stop_before_pixels)
     except InvalidDicomError as exc:
         raise InvalidInstanceError("the DICOM file meta is invalid") from exc
+    except zlib.error as exc:
+        raise InvalidInstanceError("the deflated data set cannot be inflated") from exc
     except (EOFError, OSError, struct.error, ValueError, KeyError, NotImplementedError) as exc:
         raise InvalidInstanceError(f"pydicom could not read the data set ({type(exc).__name__})") from exc
     meta = getattr(ds, "file_meta", None)
@@ -78,10 +81,40 @@ def _parse(data: bytes, stop_before_pixels: bool) -> tuple[Dataset, int]:
     if str(meta.get("MediaStorageSOPClassUID", "")) == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds:
         raise UnsupportedInstanceError("a DICOMDIR is a media directory, not an instance")
     _check_lengths(ds)
+    _check_lengths(meta)
+    if not meta.TransferSyntaxUID.is_transfer_syntax:
+        raise UnsupportedInstanceError("the file meta TransferSyntaxUID is not a known transfer syntax")
+    implicit = _body_implicit(ds)
+    if implicit is not None and implicit != meta.TransferSyntaxUID.is_implicit_VR:
+        _decode_all(ds)  # written in the VR encoding the file meta declares: every VR must be known
     check_required(ds, "the instance has no {}")
     if not stop_before_pixels:
         _check_pixels(ds)
     return ds, fp.tell()
+
+
+def _body_implicit(ds: Dataset) -> bool | None:
+    """Whether the body was read as implicit VR (None for a body with no raw element)."""
+    for raw in ds._dict.values():
+        implicit = getattr(raw, "is_implicit_VR", None)
+        if implicit is not None:
+            return bool(implicit)
+    return None
+
+
+def _decode_all(ds: Dataset) -> None:
+    """Convert every element (at any depth) of a data set whose body's VR encoding
+    differs from its transfer syntax's (pydicom reads such a body as it finds it, and
+    an implicit VR element has no VR to write explicitly)."""
+    for tag in list(ds._dict):
+        try:
+            elem = ds[tag]
+        except Exception as exc:
+            kw = pydicom.datadict.keyword_for_tag(tag) or str(Tag(tag))
+            raise InvalidInstanceError(f"the value of {kw} does not match its VR") from exc
+        if elem.VR == "SQ":
+            for item in elem.value or ():
+                _decode_all(item)
 
 
 def check_required(ds: Dataset, message: str) -> None:
@@ -100,8 +133,20 @@ def check_required(ds: Dataset, message: str) -> None:
             raise MissingAttributeError(message.format(kw))
 
 
+_VALID_VRS = frozenset(v.value for v in pydicom.valuerep.VR)
+
+
 def _check_lengths(ds: Dataset) -> None:
+    """Every declared length satisfied, every VR code valid, no stray item tag (top level)."""
+    valid = _VALID_VRS
     for tag, raw in ds._dict.items():
+        vr = raw.VR
+        if vr not in valid:
+            if tag >> 16 == 0xFFFE:
+                raise InvalidInstanceError("the data set holds an item or delimiter tag outside a sequence")
+            if vr is not None or getattr(raw, "is_implicit_VR", None) is False:
+                kw = pydicom.datadict.keyword_for_tag(tag) or str(Tag(tag))
+                raise InvalidInstanceError(f"{kw} has an invalid VR code")
         length = getattr(raw, "length", None)
         if length is None or length == UNDEFINED_LENGTH:
             continue

@@ -36,10 +36,18 @@ from transforms.pixels.burnedin import (
 )
 from transforms.dicom.cleantext import TextCleaner, header_context, inspected_meta_paths, text_key
 from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
-from transforms.errors import DeidError
+from transforms.errors import (
+    DeidError,
+    InvalidElementError,
+    InvalidInstanceError,
+    OutputWriteError,
+    PixelDataError,
+    SourceReadError,
+)
 from transforms.pixels.ocr import OcrEngine
 from transforms.dicom.outpath import instance_path
 from transforms.dicom.profiles import Op, Plan, compile_plan, pixel_image_spec
+from transforms.dicom.sweep import ResidualSweep
 from transforms.dicom.tags import apply_plan
 from transforms.dicom.uids import DEFAULT_UID_ROOT, remap_uid
 
@@ -54,6 +62,7 @@ CODE_CLEAN_DESCRIPTORS = ("113105", "Clean Descriptors Option")
 CODE_MODIFIED_DATES = ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")
 CODE_CLEAN_PIXELS = ("113101", "Clean Pixel Data Option")
 
+_LOGGER = logging.getLogger(__name__)
 _TAG_IN_MESSAGE = re.compile(r"\(([0-9A-Fa-f]{4}),\s*([0-9A-Fa-f]{4})\)")
 
 
@@ -197,14 +206,38 @@ def quiet_pydicom() -> None:
 
 
 def safe_message(exc: BaseException) -> str:
-    """Describe an unexpected exception without its text, which may hold values."""
+    """Describe an exception without its text, which may hold values (see ``failure_reason``)."""
+    return failure_reason(exc)[1]
+
+
+_STAGE_VERB = {"read": "read", "filter": "read", "tags": "de-identified", "text": "inspected", "write": "encoded"}
+
+
+def failure_reason(exc: BaseException, stage: str = "read") -> tuple[str, str]:
+    """Return (DICOM error class, message) for any exception; the message holds no value.
+
+    The engine's own errors keep their class and message. Anything else (pydicom
+    meeting a value that does not fit its VR, a structure it cannot read) is named
+    by what it means for the instance: ``InvalidElementError`` naming the element
+    when the exception names a tag, ``PixelDataError`` in the pixel stage,
+    ``InvalidInstanceError`` otherwise. The exception's own text (which may
+    quote a value) is never used; its Python class is logged at DEBUG.
+    """
     if isinstance(exc, DeidError):
-        return str(exc)
+        return type(exc).__name__, str(exc)
+    _LOGGER.debug("stage %s: %s mapped to a DICOM reason", stage, type(exc).__name__)
+    if isinstance(exc, OSError) and stage == "write":
+        return OutputWriteError.__name__, "the output could not be written to its storage"
+    if isinstance(exc, OSError) and stage in ("read", "filter"):
+        return SourceReadError.__name__, "the file could not be read from its storage"
     m = _TAG_IN_MESSAGE.search(str(exc))
     if m:
         tag = int(m.group(1) + m.group(2), 16)
-        return f"unexpected {type(exc).__name__} at {keyword_for_tag(tag) or f'({m.group(1)},{m.group(2)})'}"
-    return f"unexpected {type(exc).__name__}"
+        name = keyword_for_tag(tag) or f"({m.group(1)},{m.group(2)})"
+        return InvalidElementError.__name__, f"the value of {name} does not conform to its VR and cannot be {_STAGE_VERB.get(stage, 'processed')}"
+    if stage == "pixels":
+        return PixelDataError.__name__, "the pixel data cannot be decoded or re-encoded"
+    return InvalidInstanceError.__name__, f"the data set cannot be {_STAGE_VERB.get(stage, 'processed')}"
 
 
 class Deidentifier:
@@ -220,12 +253,21 @@ class Deidentifier:
         Root of regenerated UIDs.
     """
 
-    def __init__(self, spec: DeidSpec, uid_key: bytes, uid_root: str = DEFAULT_UID_ROOT, key_resolver=None) -> None:
+    def __init__(
+        self,
+        spec: DeidSpec,
+        uid_key: bytes,
+        uid_root: str = DEFAULT_UID_ROOT,
+        key_resolver=None,
+        residual_sweep: bool = True,
+    ) -> None:
         quiet_pydicom()
         self.spec = spec
         self.uid_root = uid_root
         self._remap = UidCache(uid_key, uid_root)
         plan = compile_plan(spec)
+        # The residual identifier sweep (transforms.dicom.sweep); KEEP_ALL keeps by definition.
+        self._sweep = ResidualSweep(plan) if residual_sweep and spec.profile != KEEP_ALL else None
         text = TextCleaner(spec, text_key(uid_key), key_resolver) if needs_text(spec) else None
         self.steps: list[Step] = [TagStep(plan, text, inspect_meta=spec.profile == TAG_CONTENTS)]
         if needs_pixels(spec):
@@ -243,9 +285,14 @@ class Deidentifier:
         """
         ctx = Context(self._remap)
         ds = _run("read", codec.parse, data, header_only)
-        original_uids = [str(ds.get(k, "")) for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")]
+        original_uids = _run("read", _naming_uids, ds)
+        snapshot = _run("tags", self._sweep.before, ds) if self._sweep is not None else None
         for step in self.steps:
             _run(step.stage, step, ds, ctx)
+        if snapshot is not None:
+            swept = _run("tags", self._sweep.sweep, ds, snapshot)
+            if swept.details:
+                ctx.text_details = {**(ctx.text_details or {}), **swept.details}
         _run("tags", self._finalize, ds, ctx.dates_shifted)
         out = _run("write", codec.serialize, ds)
         annotations: tuple[str, ...] = ()
@@ -284,6 +331,10 @@ class Deidentifier:
         meta.MediaStorageSOPClassUID = ds.SOPClassUID
         meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
         ds.file_meta = meta
+
+
+def _naming_uids(ds: Dataset) -> list[str]:
+    return [str(ds.get(k, "")) for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")]
 
 
 _CODE_SEQUENCE = 0x00120064
@@ -368,4 +419,4 @@ def _run(stage: str, fn, *args):
     except StageFailure:
         raise
     except Exception as exc:  # one odd file must not stop an archive-sized job
-        raise StageFailure(stage, type(exc).__name__, safe_message(exc)) from None
+        raise StageFailure(stage, *failure_reason(exc, stage)) from None

@@ -23,7 +23,7 @@ from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 
 from transforms.dicom.profiles import Op, Plan
-from transforms.dicom.tags import _dictionary_vr
+from transforms.dicom.tags import resolve_vr
 
 NAMING_KEYWORDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
 _NAMING_TAGS = (0x0020000D, 0x0020000E, 0x00080018)
@@ -59,7 +59,7 @@ def predict_output_uids(ds: Dataset, plan: Plan, remap: Callable[[str], str]) ->
         raw = ds._dict.get(tag)
         if raw is None:
             return None
-        vr = raw.VR or _dictionary_vr(tag)
+        vr = resolve_vr(ds, tag)
         op = plan.decide(tag, vr)
         value = ds[tag].value
         if not value or isinstance(value, MultiValue):

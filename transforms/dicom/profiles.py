@@ -200,7 +200,19 @@ class Plan:
 
     def __init__(self, spec: DeidSpec) -> None:
         self.spec = spec
+        self.regenerates_uids = regenerates_uids(spec)
         self._cache: dict[tuple[int, str], Op] = {}
+        self._kept: dict[tuple[int, str], bool] = {}
+
+    def kept_as_is(self, tag: int, vr: str) -> bool:
+        """True when the config keeps this element on purpose: keepTag, primaryIds KEEP, a keepList."""
+        key = (tag, vr)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = self._kept[key] = self.decide(tag, vr) is Op.KEEP or any(
+                _query_matches(q, tag, vr) for q in self.spec.profile_keep
+            )
+        return kept
 
     def decide(self, tag: int, vr: str) -> Op:
         """Return the operation for an element with this tag and VR."""
@@ -259,7 +271,28 @@ def pixel_image_spec(spec: DeidSpec, vr: str = "OB or OW") -> ImageSpec | None:
     return spec.clean_image
 
 
+def regenerates_uids(spec: DeidSpec) -> bool:
+    """True when every non-registry UID the config does not keep is regenerated (ours).
+
+    PS3.15 Table E.1-1 does not list every UI attribute (CreatorVersionUID, UIDs in
+    sequences it does not name, kept private elements): any UID a profile keeps
+    only because no rule names it is regenerated with the same keyed function,
+    so references stay consistent. Every profile regenerates the primary UIDs; the
+    one exception is KEEP_ALL_PROFILE with ``primaryIds`` KEEP, which keeps
+    every UID. An action that keeps an element (keepTag), ``primaryIds`` KEEP
+    and a legacy keepList still keep theirs.
+    """
+    return not (spec.profile == KEEP_ALL and spec.primary_ids == "KEEP")
+
+
 def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
+    op = _decide_rules(spec, tag, vr)
+    if op is Op.WALK and vr == "UI" and regenerates_uids(spec):
+        return Op.REGEN
+    return op
+
+
+def _decide_rules(spec: DeidSpec, tag: int, vr: str) -> Op:
     action = _first_action(spec, tag, vr)
     if action is not None:
         return _KIND_OP[action.kind]
@@ -280,7 +313,7 @@ def _profile_decide(spec: DeidSpec, tag: int, vr: str) -> Op:
     if tag in PRIMARY_TAGS and spec.profile != BASIC and (spec.profile in (KEEP_ALL, TAG_CONTENTS) or kept or tag in MINIMAL_KEEP_TAGS):
         return Op.REGEN  # every profile but Basic (whose table says U) regenerates these
     if kept:
-        return Op.WALK
+        return Op.KEEP if vr == "UI" else Op.WALK  # a keepList entry keeps its UID as is
     if any(_query_matches(q, tag, vr) for q in spec.profile_delete):
         return Op.DELETE
     group = tag >> 16

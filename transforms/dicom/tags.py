@@ -7,6 +7,7 @@ are kept are never decoded, so their bytes are written back unchanged.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -16,6 +17,7 @@ from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag
+from pydicom.values import convert_SQ
 
 from transforms.dicom.profiles import Op, Plan
 
@@ -51,6 +53,56 @@ def element_vr(ds: Dataset, tag: BaseTag) -> str:
     return ds.get_item(tag).VR or _dictionary_vr(tag)
 
 
+_ITEM_TAG_LE = b"\xfe\xff\x00\xe0"
+_UID_TEXT = re.compile(rb"[0-2](?:\.(?:0|[1-9][0-9]*)){3,}\x00?")
+
+
+def resolve_vr(ds: Dataset, tag: BaseTag) -> str:
+    """Return the VR every rule sees for an element, decoding a ``UN`` one first.
+
+    An element stored with VR ``UN`` (explicit VR UN files, or an implicit VR
+    file's unknown tag) whose tag is in the DICOM dictionary is converted to its
+    dictionary VR (pydicom's ``replace_un_with_known_vr``), so a U, D, Z, X or
+    cleaning rule reaches it. A private ``UN`` value that is an implicit VR
+    little-endian item sequence (how PS3.5 6.2.2 encodes an SQ of unknown VR) is
+    parsed and stored as an SQ, so its items get the plan. Anything else stays
+    ``UN``. Other elements are not decoded.
+    """
+    raw = ds._dict[tag]
+    vr = raw.VR
+    if vr is None:
+        vr = _dictionary_vr(tag)
+    if vr != "UN":
+        return vr
+    if not tag.is_private:
+        if _dictionary_vr(tag) == "UN":
+            return "UN"
+        try:
+            return ds[tag].VR  # pydicom converts the UN bytes with the dictionary VR
+        except Exception:  # not a valid value of that VR: the rules treat it as bytes
+            ds._dict[tag] = raw
+            return "UN"
+    value = raw.value if isinstance(raw, RawDataElement) else getattr(raw, "value", None)
+    if isinstance(value, (bytes, bytearray)) and len(value) >= 8 and value[:4] == _ITEM_TAG_LE:
+        try:
+            seq = convert_SQ(bytes(value), True, True)
+            for item in seq:  # parse every item now: a broken one keeps the element UN
+                for inner in item.keys():
+                    item[inner]
+        except Exception:
+            return "UN"
+        ds[tag] = DataElement(tag, "SQ", seq)
+        return "SQ"
+    return "UN"
+
+
+def _uid_bytes(value: object) -> bool:
+    """True when an undecoded value is one UID in text form (a private UN element)."""
+    return isinstance(value, (bytes, bytearray)) and 10 <= len(value) <= 66 and _UID_TEXT.fullmatch(
+        bytes(value).rstrip(b" ")
+    ) is not None
+
+
 def dummy_value(vr: str, old: DataElement) -> object:
     """Return the resetTag / D dummy for a (non-SQ, non-UI) VR."""
     if vr in _FORMATTED_DUMMY:
@@ -67,6 +119,7 @@ def dummy_value(vr: str, old: DataElement) -> object:
 class _Walker:
     def __init__(self, plan: Plan, remap: UidRemapper, log: TagLog, cleaner: Cleaner | None) -> None:
         self.decide = plan.decide
+        self.regen_all = plan.regenerates_uids
         self.remap = remap
         self.log = log
         self.cleaner = cleaner
@@ -78,10 +131,17 @@ class _Walker:
             if tag.is_private_creator:
                 creators.append(tag)
                 continue
-            vr = elements[tag].VR or _dictionary_vr(tag)
+            vr = elements[tag].VR
+            if vr is None:
+                vr = _dictionary_vr(tag)
+            if vr == "UN":
+                vr = resolve_vr(ds, tag)
             op = self.decide(tag, vr)
             if regen_uids and vr == "UI" and (op is Op.KEEP or op is Op.WALK):
                 op = Op.REGEN
+            if op is Op.WALK and vr == "UN" and self.regen_all and _uid_bytes(elements[tag].value):
+                self.regen_raw(ds, tag)  # a kept private element holding a UID (ours, privacy first)
+                continue
             if op is Op.KEEP or (op is Op.WALK and vr != "SQ"):
                 continue
             self.apply(ds, tag, vr, op, regen_uids, prefix)
@@ -116,8 +176,11 @@ class _Walker:
                 ds[tag] = DataElement(tag, vr, Sequence() if vr == "SQ" else (b"" if vr in _BYTES_VRS else None))
         elif op is Op.RESET:
             self.reset(ds, tag, vr)
-        elif op is Op.REGEN and vr == "UI":
-            self.regen(ds, tag)
+        elif op is Op.REGEN:
+            if vr == "UI":
+                self.regen(ds, tag)
+            else:  # a UID rule on a value that is no UI (an undecodable UN): never keep it
+                self.apply(ds, tag, vr, Op.EMPTY, regen_uids, prefix)
 
     def reset(self, ds: Dataset, tag: BaseTag, vr: str) -> None:
         if vr == "SQ":
@@ -128,6 +191,15 @@ class _Walker:
             self.regen(ds, tag)
         else:
             ds[tag] = DataElement(tag, vr, dummy_value(vr, ds[tag]))
+
+    def regen_raw(self, ds: Dataset, tag: BaseTag) -> None:
+        """Regenerate the UID held as text by an undecoded (UN) element, keeping its VR."""
+        old = bytes(ds._dict[tag].value).rstrip(b"\x00 ").decode("ascii")
+        new = self.remap(old)
+        if new != old:
+            self.log.uid_pairs[old] = new
+        data = new.encode("ascii")
+        ds[tag] = DataElement(tag, "UN", data + b"\x00" * (len(data) % 2))
 
     def regen(self, ds: Dataset, tag: BaseTag) -> None:
         elem = ds[tag]

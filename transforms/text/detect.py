@@ -976,6 +976,18 @@ class ContextMatcher:
                     pos = digits.find(target, pos + 1)
         return out
 
+    def context_findings(self, text: str) -> list[Finding]:
+        """Occurrences of the instance's own values only (no VR rule, no pattern).
+
+        The residual identifier sweep (``transforms.dicom.sweep``) uses this on
+        values that every rule left in place: it must find the instance's
+        identifiers there and nothing else.
+        """
+        if not text or not (self._index or self._loose or self._phones):
+            return []
+        cands = self._context_candidates(_Scan(text), _ALL)
+        return _resolve(text, cands) if cands else []
+
     def detect(
         self, text: str, vr: str | None = None, info_types: Collection[str] | None = None
     ) -> list[Finding]:
