@@ -83,6 +83,23 @@ def _render_modules(modules: dict[str, dict[int, str]]) -> str:
     return "\n".join(lines)
 
 
+def _render_iods(iods: dict[str, tuple[tuple[str, str], ...]]) -> str:
+    lines = ["{"]
+    for iod, mods in iods.items():
+        lines.append(f"    {iod!r}: (")
+        line = "       "
+        for module, usage in mods:
+            item = f" ({module!r}, {usage!r}),"
+            if len(line) + len(item) > 110:
+                lines.append(line)
+                line = "       "
+            line += item
+        lines.append(line)
+        lines.append("    ),")
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def render(modules: dict, iods: dict, sop_classes: dict, source: str) -> str:
     """Return the Python source of the generated module."""
     return (
@@ -96,7 +113,7 @@ def render(modules: dict, iods: dict, sop_classes: dict, source: str) -> str:
         '"""\n\n'
         "# fmt: off\n"
         f"MODULE_TYPES: dict[str, dict[int, str]] = {_render_modules(modules)}\n\n"
-        f"IOD_MODULES: dict[str, tuple[tuple[str, str], ...]] = {pprint.pformat(iods, width=120)}\n\n"
+        f"IOD_MODULES: dict[str, tuple[tuple[str, str], ...]] = {_render_iods(iods)}\n\n"
         f"SOP_CLASS_IOD: dict[str, str] = {pprint.pformat(sop_classes, width=120)}\n"
     )
 
