@@ -110,3 +110,17 @@ def test_veterinary_object_no_new_error_kind(tmp_path):
 
     assert errors(out) - errors(src) == set()
     assert b"OWNER" not in out.read_bytes()
+
+
+def test_error_kinds_read_non_utf8_output(tmp_path):
+    """dciodvfy echoes a Latin-1 value as raw bytes: kinds are still read, without the value."""
+    from pydicom.data import get_testdata_file
+
+    ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    ds.SpecificCharacterSet = "ISO_IR 100"
+    ds.BodyPartExamined = "T\xe9TE"  # é is not a CS character: dciodvfy prints the value
+    path = tmp_path / "latin1.dcm"
+    ds.save_as(path)
+    kinds = _load("check_conformance").error_kinds(str(path))
+    invalid = [k for k in kinds if "Value invalid for this VR" in k]
+    assert invalid and not any("\xe9" in k or "TE" in k for k in invalid)

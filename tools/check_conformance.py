@@ -44,7 +44,7 @@ def error_lines(path: str) -> dict[str, set[str]]:
     for line in text.splitlines():
         if line.startswith("Error"):
             message, _, where = line.partition(" Element=")
-            kind = re.sub(r"<[^>]*>|\d+(?:\.\d+)*", "N", message)[:200]
+            kind = re.sub(r"<[^>]*>|'[^']*'|\d+(?:\.\d+)*", "N", message)[:200]
             named = re.search(r"attribute (<[^>]*>)", message)  # an attribute's name, not a value
             kinds.setdefault(kind, set()).add(("Element=" + where if where else named.group(1) if named else "")[:200])
     return kinds
