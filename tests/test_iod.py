@@ -205,8 +205,11 @@ class TestListedCases:
         ref.RelationshipType, ref.ValueType = "INFERRED FROM", "PNAME"
         ref.PersonName = "OSTROWSKI^THADDEUS"
         ref.ReferencedContentItemIdentifier = [1, 2]
+        ref.add_new(0x00290010, "LO", "ACME")
+        ref.add_new(0x00291001, "IS", "48151623")  # a private number: reset, not kept
         src = instance(COMPREHENSIVE_SR, Modality="SR", ValueType="CONTAINER", ContentSequence=Sequence([item, ref]))
         out = deid(src)
+        assert b"48151623" not in to_bytes(out)
         first, second = out.ContentSequence
         assert (first.RelationshipType, first.ValueType, first.TextValue) == ("CONTAINS", "TEXT", PLACEHOLDER)
         assert (second.ValueType, str(second.PersonName)) == ("PNAME", PLACEHOLDER)

@@ -31,7 +31,8 @@ _BYTES_VRS = frozenset({"OB", "OW", "OD", "OF", "OL", "OV", "UN"})
 # Kept inside a sequence the profile resets (Op.RESET_CONTENT): coded values and
 # numbers, which give the items their structure (an SR content item's ValueType and
 # RelationshipType, a ReferencedContentItemIdentifier, a ReferencedFrameNumber, a
-# functional group's PixelSpacing) and hold no names, IDs or dates.
+# functional group's PixelSpacing) and hold no names, IDs or dates. Private elements
+# inside are reset whatever their VR.
 STRUCTURE_VRS = frozenset({"CS", "IS", "DS"}) | _NUMBER_VRS
 
 UidRemapper = Callable[[str], str]
@@ -134,7 +135,7 @@ class _Walker:
             for item in ds[tag].value:
                 for inner in list(item.keys()):
                     inner_vr = element_vr(item, inner)
-                    if keep_structure and inner_vr in STRUCTURE_VRS:
+                    if keep_structure and inner_vr in STRUCTURE_VRS and not inner.is_private:
                         continue
                     self.reset(item, inner, inner_vr, keep_structure)
         elif vr == "UI":
