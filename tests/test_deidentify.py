@@ -186,14 +186,20 @@ class TestPrecedence:
 
 class TestOtherProfiles:
     def test_minimal_keep_list(self):
-        """MINIMAL_KEEP_LIST_PROFILE keeps only the keep list; UIDs regenerated."""
+        """MINIMAL_KEEP_LIST_PROFILE keeps the keep list; the CT IOD's Type 2 empty, Type 1 valid, others gone."""
         src = make_dataset()
         _, out = deid(src, {"dicomTagConfig": {"profileType": "MINIMAL_KEEP_LIST_PROFILE"}})
         added = {"PatientIdentityRemoved", "DeidentificationMethod", "DeidentificationMethodCodeSequence"}
         kept = {e.keyword for e in out} - added
-        assert "PatientName" not in kept and "FrameOfReferenceUID" not in kept
         assert {"SOPInstanceUID", "Rows", "PixelData", "Modality"} <= kept
         assert out.SOPInstanceUID == remap_uid(src.SOPInstanceUID, KEY)
+        # Type 2 in the CT Image IOD: present and empty.
+        for keyword in ("PatientName", "PatientID", "StudyDate", "StudyID", "AccessionNumber"):
+            assert out[keyword].value in (None, "", b""), keyword
+        # Type 1: a regenerated UID, a code kept; Type 3 removed.
+        assert out.FrameOfReferenceUID == remap_uid(src.FrameOfReferenceUID, KEY)
+        assert list(out.ImageType) == list(src.ImageType)
+        assert not {"PatientAge", "InstitutionName", "OtherPatientIDsSequence", "ReferencedImageSequence"} & kept
 
     def test_keep_all_regenerates_primary_ids_and_references(self):
         """KEEP_ALL keeps everything but regenerates every non-registry UID (ours) and references."""
@@ -218,7 +224,8 @@ class TestOtherProfiles:
         src = make_dataset()
         _, out = deid(src, {"dicom": {"keepList": {"tags": ["PatientID", "StudyInstanceUID"]}}})
         assert out.PatientID == src.PatientID
-        assert "PatientName" not in out
+        assert out.PatientName in (None, "")  # Type 2 in the CT IOD: kept present, empty
+        assert "PatientAge" not in out
         assert out.StudyInstanceUID == remap_uid(src.StudyInstanceUID, KEY)
 
     def test_legacy_remove_list_and_skip_id_redaction(self):

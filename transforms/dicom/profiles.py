@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import enum
 
-from pydicom.datadict import tag_for_keyword
+from pydicom.datadict import dictionary_VR, tag_for_keyword
 
 from transforms.dicom._ps315_table import PS315_E1_1
+from transforms.dicom.iod import NEEDS_PRESENCE, NEEDS_VALUE, attribute_type
 from transforms.deid_config import (
     ACTION_VRS,
     BASIC,
@@ -55,6 +56,7 @@ class Op(str, enum.Enum):
     EMPTY = "empty"  # Z, removeTag
     DELETE = "delete"  # X, deleteTag
     RESET = "reset"  # D, resetTag
+    RESET_CONTENT = "reset_content"  # the profile's D of a sequence: codes and numbers kept, other leaves reset
     REGEN = "regen"  # U, regenUidTag
     CLEAN = "clean"  # cleanTextTag: inspect the text, transform the findings
 
@@ -126,11 +128,13 @@ _KIND_OP = {
 _ACTION_OP = {Action.D: Op.RESET, Action.Z: Op.EMPTY, Action.X: Op.DELETE, Action.K: Op.WALK, Action.U: Op.REGEN}
 
 
-def resolve(code: str, keyword: str = "") -> Op:
+def resolve(code: str, keyword: str = "", iod_type: str | None = None) -> Op:
     """Return the operation for one Basic Profile code.
 
-    Compound codes list choices by the attribute's type in the IOD; the IOD is
-    not consulted per instance, so the choice that keeps the object valid in
+    ``iod_type`` is the attribute's type (1, 1C, 2, 2C, 3) in the instance's
+    IOD (``transforms.dicom.iod``), or None when the IOD is not known (an
+    unlisted SOP Class, or an element inside a sequence). With the type, see
+    ``resolve_for_type``. Without it, the choice that keeps the object valid in
     common IODs is taken (ours):
 
     - ``X/Z``, ``X/Z/D``, ``Z/D``: Z (an empty value is valid for Type 2 and 3),
@@ -141,6 +145,8 @@ def resolve(code: str, keyword: str = "") -> Op:
       the IODs that use it (then Z): a present Type 3 sequence needs items, so
       an emptied one would be a new conformance error.
     """
+    if iod_type is not None:
+        return resolve_for_type(code, iod_type, keyword.endswith("Sequence"))
     if code == "X/Z/U*":
         return Op.WALK_UIDS
     if "/" not in code:
@@ -151,6 +157,43 @@ def resolve(code: str, keyword: str = "") -> Op:
     if keyword.endswith("Sequence"):
         return Op.EMPTY if "Z" in choices and keyword in TYPE2_SEQUENCES else Op.DELETE
     if "Z" in choices:
+        return Op.EMPTY
+    return Op.DELETE
+
+
+def resolve_for_type(code: str, iod_type: str, is_sequence: bool = False) -> Op:
+    """Return the operation for a Basic Profile code and the attribute's type in the IOD.
+
+    PS3.15 E.1: a compound code takes X where the attribute is Type 3, Z where
+    it is Type 2, D where it is Type 1. The types' conditional forms, for an
+    attribute that the input has (its condition is taken to hold; ours): 1C as
+    1 and 2C as 2. A single code that would break the object is raised the same
+    way (ours, "never less conformant than the input"): X or Z of a Type 1
+    attribute becomes D, X of a Type 2 attribute becomes Z.
+
+    - Type 1/1C: D (a dummy; a sequence keeps its items with dummies inside),
+      except ``X/Z/U*``, which keeps the sequence and regenerates its UIDs;
+    - Type 2/2C: Z (present and empty) where the code would remove it,
+      ``X/Z/U*`` as for Type 1;
+    - Type 3 (or not in the IOD): ``Z/D`` gives Z, other compounds X, except
+      a sequence with Z (an emptied Type 3 sequence is reported by dciodvfy)
+      and ``X/Z/U*``, kept with regenerated UIDs as without the IOD.
+    """
+    if code == "X/Z/U*":
+        return Op.WALK_UIDS
+    op = None if "/" in code else _ACTION_OP[Action(code)]
+    choices = code.split("/")
+    if iod_type in NEEDS_VALUE:
+        if op is None or op in (Op.DELETE, Op.EMPTY):
+            return Op.RESET
+        return op
+    if iod_type in NEEDS_PRESENCE:
+        if op is None:
+            return Op.EMPTY if "Z" in choices or "X" in choices else Op.RESET
+        return Op.EMPTY if op is Op.DELETE else op
+    if op is not None:
+        return op
+    if choices[0] == "Z" and not is_sequence:
         return Op.EMPTY
     return Op.DELETE
 
@@ -169,6 +212,8 @@ def _basic_table() -> tuple[dict[int, Op], dict[str, Op]]:
 
 
 _BASIC_EXACT, _BASIC_MASKS = _basic_table()
+# tag -> (code, keyword) of the exact rows, for the decisions that weigh the IOD.
+_BASIC_CODES = {int(k, 16): (row[2], row[0]) for k, row in PS315_E1_1.items() if k != "private" and "x" not in k}
 # Descriptors the Clean Descriptors Option cleans instead of removing (column cleanDescOpt = C).
 CLEAN_DESCRIPTOR_TAGS = frozenset(
     int(k, 16) for k, row in PS315_E1_1.items() if row[3].get("cleanDescOpt") == "C" and "x" not in k and k != "private"
@@ -203,6 +248,7 @@ class Plan:
         self.regenerates_uids = regenerates_uids(spec)
         self._cache: dict[tuple[int, str], Op] = {}
         self._kept: dict[tuple[int, str], bool] = {}
+        self._iod_cache: dict[tuple[int, str, str], Op] = {}
 
     def kept_as_is(self, tag: int, vr: str) -> bool:
         """True when the config keeps this element on purpose: keepTag, primaryIds KEEP, a keepList."""
@@ -222,6 +268,22 @@ class Plan:
             op = self._cache[key] = _decide(self.spec, tag, vr)
         return op
 
+    def decide_in(self, tag: int, vr: str, iod: str | None) -> Op:
+        """Return the operation for a top-level element of an instance of this IOD.
+
+        ``iod`` is ``transforms.dicom.iod.iod_for_sop_class(SOPClassUID)``; with
+        None this is ``decide``. The profile's choice then weighs the
+        attribute's type in the IOD (``resolve_for_type``; the minimal profile:
+        ``minimal_for_type``); actions and options decide as without it.
+        """
+        if iod is None:
+            return self.decide(tag, vr)
+        key = (tag, vr, iod)
+        op = self._iod_cache.get(key)
+        if op is None:
+            op = self._iod_cache[key] = _decide(self.spec, tag, vr, iod)
+        return op
+
 
 def describe_basic_profile() -> str:
     """Return the Markdown page (docs/basic-profile.md) of what the Basic Profile does per tag."""
@@ -234,6 +296,12 @@ def describe_basic_profile() -> str:
         "reset (dummy value), regen (keyed UID). Elements not listed are kept; private elements,",
         "overlays (60xx) and curves (50xx) are deleted; group lengths are dropped.",
         "",
+        "The operation shown is the choice made without the IOD (elements inside sequences, SOP",
+        "Classes the IOD table does not list). A top-level element of an instance whose IOD is known",
+        "gets the choice for its type there (Type 3: X, Type 2: Z, Type 1: D; README, \"Compound",
+        "codes and the IOD\"). A sequence the profile resets keeps its items' CS values and binary",
+        "numbers; every other leaf gets a dummy.",
+        "",
         "| tag | attribute | PS3.15 code | operation |",
         "|---|---|---|---|",
     ]
@@ -241,6 +309,49 @@ def describe_basic_profile() -> str:
         op = Op.DELETE if key == "private" else resolve(code, keyword)
         lines.append(f"| `{key}` | {keyword or name} | {code} | {op.value} |")
     return "\n".join(lines) + "\n"
+
+
+# VRs whose values are codes or numbers (no names, IDs or dates): a Type 1 attribute of
+# these VRs keeps its value under the minimal profile, the only value known to be valid
+# (an enumerated value, a non-zero spacing of the right multiplicity).
+CODED_VRS = frozenset({"CS", "IS", "DS", "US", "SS", "UL", "SL", "FL", "FD", "SV", "UV", "AT"})
+
+
+# Kept unchanged by the minimal profile when the instance's IOD is known (ours): codes
+# that an IOD condition reads (dciodvfy requires Laterality when BodyPartExamined is
+# absent, and AnatomicRegionSequence's codes when BodyPartExamined has a value) or whose
+# VR is text but whose values are enumerated (RescaleType: HU, ...), so that no dummy
+# or removal is valid. They name anatomy and units, not people.
+MINIMAL_CODED_KEYWORDS = ("AnatomicRegionSequence", "BodyPartExamined", "RescaleType")
+MINIMAL_CODED_TAGS = frozenset(tag_for_keyword(k) for k in MINIMAL_CODED_KEYWORDS)
+
+
+def _dictionary_vr(tag: int) -> str:
+    try:
+        return dictionary_VR(tag)
+    except KeyError:
+        return "UN"
+
+
+def minimal_for_type(iod_type: str, vr: str) -> Op:
+    """Return what MINIMAL_KEEP_LIST_PROFILE does to an attribute outside its keep list.
+
+    The spec's list is kept (spec section 2.3); of the rest (ours, so that the output
+    stays as conformant as its input): the IOD's Type 2 (and present 2C) attributes
+    stay present and empty (Z); its Type 1 (and present 1C) attributes keep a valid
+    value: a dummy for text, names and dates (D), a regenerated UID (U), the value
+    itself for codes and numbers (``CODED_VRS``), and a sequence keeps its items with
+    codes and numbers and dummies for every other leaf; all others are removed (X).
+    """
+    if iod_type in NEEDS_VALUE:
+        if vr == "SQ":
+            return Op.RESET_CONTENT
+        if vr == "UI":
+            return Op.REGEN
+        return Op.WALK if all(v in CODED_VRS for v in vr.split(" or ")) else Op.RESET
+    if iod_type in NEEDS_PRESENCE:
+        return Op.EMPTY
+    return Op.DELETE
 
 
 def _first_action(spec: DeidSpec, tag: int, vr: str) -> TagAction | None:
@@ -285,14 +396,14 @@ def regenerates_uids(spec: DeidSpec) -> bool:
     return not (spec.profile == KEEP_ALL and spec.primary_ids == "KEEP")
 
 
-def _decide(spec: DeidSpec, tag: int, vr: str) -> Op:
-    op = _decide_rules(spec, tag, vr)
+def _decide(spec: DeidSpec, tag: int, vr: str, iod: str | None = None) -> Op:
+    op = _decide_rules(spec, tag, vr, iod)
     if op is Op.WALK and vr == "UI" and regenerates_uids(spec):
         return Op.REGEN
     return op
 
 
-def _decide_rules(spec: DeidSpec, tag: int, vr: str) -> Op:
+def _decide_rules(spec: DeidSpec, tag: int, vr: str, iod: str | None = None) -> Op:
     action = _first_action(spec, tag, vr)
     if action is not None:
         return _KIND_OP[action.kind]
@@ -303,10 +414,16 @@ def _decide_rules(spec: DeidSpec, tag: int, vr: str) -> Op:
             return Op.CLEAN
         if vr == "SQ":
             return Op.WALK  # cleaned, not removed: its items get the whole config
-    return _profile_decide(spec, tag, vr)
+    op = _profile_decide(spec, tag, vr, iod)
+    if op is Op.RESET and vr == "SQ":
+        # A dummy sequence that stays valid (ours): its items keep their structure
+        # (coded CS values such as an SR content item's ValueType, binary numbers such
+        # as a ReferencedContentItemIdentifier), every other leaf gets a dummy.
+        return Op.RESET_CONTENT
+    return op
 
 
-def _profile_decide(spec: DeidSpec, tag: int, vr: str) -> Op:
+def _profile_decide(spec: DeidSpec, tag: int, vr: str, iod: str | None = None) -> Op:
     if tag & 0xFFFF == 0 and tag >> 16 != 0x0002:
         return Op.DELETE  # group lengths: stale once anything changes
     kept = any(_query_matches(q, tag, vr) for q in spec.profile_keep)
@@ -324,12 +441,23 @@ def _profile_decide(spec: DeidSpec, tag: int, vr: str) -> Op:
             return Op.CLEAN
         return Op.WALK
     if spec.profile == MINIMAL:
-        return Op.WALK if tag in MINIMAL_KEEP_TAGS else Op.DELETE
+        if tag in MINIMAL_KEEP_TAGS:
+            return Op.WALK
+        if iod is None:
+            return Op.DELETE
+        if tag in MINIMAL_CODED_TAGS:
+            return Op.KEEP
+        if vr == "UN" and _dictionary_vr(tag) in CODED_VRS:
+            vr = _dictionary_vr(tag)  # kept as stored; an UN UID or text still gets its dummy
+        return minimal_for_type(attribute_type(iod, tag), vr)
     assert spec.profile == BASIC, spec.profile
     if group % 2 == 1:
         return Op.DELETE  # private elements (and their creators)
     if _is_curve_or_overlay(tag):
         return Op.DELETE  # overlays and curves: the whole repeating group
+    if iod is not None and tag in _BASIC_CODES:
+        code, keyword = _BASIC_CODES[tag]
+        return resolve(code, keyword, attribute_type(iod, tag))
     op = _BASIC_EXACT.get(tag)
     if op is not None:
         return op

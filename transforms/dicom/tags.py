@@ -19,6 +19,7 @@ from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag
 from pydicom.values import convert_SQ
 
+from transforms.dicom.iod import iod_for_sop_class
 from transforms.dicom.profiles import Op, Plan
 
 PLACEHOLDER = "PLACEHOLDER"
@@ -28,6 +29,13 @@ _MAX_LEN = {"AE": 16, "CS": 16, "SH": 16, "LO": 64, "PN": 64, "ST": 1024, "LT": 
 _FORMATTED_DUMMY = {"DA": "19000101", "TM": "000000", "DT": "19000101000000", "IS": "0", "DS": "0", "AS": "000Y"}
 _NUMBER_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "SV", "UV", "AT"})
 _BYTES_VRS = frozenset({"OB", "OW", "OD", "OF", "OL", "OV", "UN"})
+
+# Kept inside a sequence the profile resets (Op.RESET_CONTENT): coded values and
+# numbers, which give the items their structure (an SR content item's ValueType and
+# RelationshipType, a ReferencedContentItemIdentifier, a ReferencedFrameNumber, a
+# functional group's PixelSpacing) and hold no names, IDs or dates. Private elements
+# inside are reset whatever their VR.
+STRUCTURE_VRS = frozenset({"CS", "IS", "DS"}) | _NUMBER_VRS
 
 UidRemapper = Callable[[str], str]
 # Called for Op.CLEAN: (dataset, tag, VR, path key such as "00081062[0].00080100").
@@ -120,11 +128,12 @@ class _Walker:
     def __init__(self, plan: Plan, remap: UidRemapper, log: TagLog, cleaner: Cleaner | None) -> None:
         self.decide = plan.decide
         self.regen_all = plan.regenerates_uids
+        self.decide_in = plan.decide_in
         self.remap = remap
         self.log = log
         self.cleaner = cleaner
 
-    def walk(self, ds: Dataset, regen_uids: bool, prefix: str = "") -> None:
+    def walk(self, ds: Dataset, regen_uids: bool, prefix: str = "", iod: str | None = None) -> None:
         elements = ds._dict
         creators: list[BaseTag] = []
         for tag in list(elements):
@@ -136,7 +145,7 @@ class _Walker:
                 vr = _dictionary_vr(tag)
             if vr == "UN":
                 vr = resolve_vr(ds, tag)
-            op = self.decide(tag, vr)
+            op = self.decide(tag, vr) if iod is None else self.decide_in(tag, vr, iod)
             if regen_uids and vr == "UI" and (op is Op.KEEP or op is Op.WALK):
                 op = Op.REGEN
             if op is Op.WALK and vr == "UN" and self.regen_all and _uid_bytes(elements[tag].value):
@@ -176,17 +185,22 @@ class _Walker:
                 ds[tag] = DataElement(tag, vr, Sequence() if vr == "SQ" else (b"" if vr in _BYTES_VRS else None))
         elif op is Op.RESET:
             self.reset(ds, tag, vr)
+        elif op is Op.RESET_CONTENT:
+            self.reset(ds, tag, vr, keep_structure=True)
         elif op is Op.REGEN:
             if vr == "UI":
                 self.regen(ds, tag)
             else:  # a UID rule on a value that is no UI (an undecodable UN): never keep it
                 self.apply(ds, tag, vr, Op.EMPTY, regen_uids, prefix)
 
-    def reset(self, ds: Dataset, tag: BaseTag, vr: str) -> None:
+    def reset(self, ds: Dataset, tag: BaseTag, vr: str, keep_structure: bool = False) -> None:
         if vr == "SQ":
             for item in ds[tag].value:
                 for inner in list(item.keys()):
-                    self.reset(item, inner, element_vr(item, inner))
+                    inner_vr = element_vr(item, inner)
+                    if keep_structure and inner_vr in STRUCTURE_VRS and not inner.is_private:
+                        continue
+                    self.reset(item, inner, inner_vr, keep_structure)
         elif vr == "UI":
             self.regen(ds, tag)
         else:
@@ -235,7 +249,19 @@ def apply_plan(ds: Dataset, plan: Plan, remap: UidRemapper, cleaner: Cleaner | N
     -------
     TagLog
         Operation counts and the UID pairs regenerated.
+
+    Top-level elements are decided for the instance's IOD (``Plan.decide_in``),
+    elements inside sequences without it.
     """
     log = TagLog()
-    _Walker(plan, remap, log, cleaner).walk(ds, regen_uids=False)
+    _Walker(plan, remap, log, cleaner).walk(ds, regen_uids=False, iod=instance_iod(ds))
     return log
+
+
+def instance_iod(ds: Dataset) -> str | None:
+    """Return the IOD id of an instance (by SOPClassUID, else the file meta's), or None."""
+    for owner, keyword in ((ds, "SOPClassUID"), (getattr(ds, "file_meta", None), "MediaStorageSOPClassUID")):
+        value = owner.get(keyword) if owner is not None else None
+        if isinstance(value, str) and value:
+            return iod_for_sop_class(value)
+    return None
