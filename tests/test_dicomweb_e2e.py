@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -118,14 +119,13 @@ def assert_no_secret(tmp_path: Path, secrets: list[str], *texts: str) -> None:
 
 
 def test_store_to_files(tmp_path, archive, servers, capsys, caplog):
-    """Orthanc -> files: every instance, byte-identical to the file run, names <store>/studies/..."""
+    """Orthanc -> files on 2 worker processes, exact pages of 3: byte-identical to the file run."""
     caplog.set_level(logging.INFO)
     source = servers()
     seed(source, archive)
     out = tmp_path / "out"
     argv = job(tmp_path, archive, "--dicomweb_source", source.url, "--dicomweb_source_auth", "basic", "--output", str(out),
-               "--dicomweb_page_size", "3")
-    import os
+               "--dicomweb_page_size", "3", "--direct_running_mode", "multi_processing", "--direct_num_workers", "2")
 
     os.environ.update(source.env("SOURCE_"))
     try:
@@ -167,7 +167,16 @@ def test_files_to_store_and_rerun(tmp_path, archive, servers, monkeypatch, capsy
     assert summary["skipped"] == 8 and summary["succeeded"] == 0 and not records
     assert summary["dicomweb"]["stored"] == 0
     assert_reconciles(summary)
-    assert_no_secret(tmp_path, [dest.password], capsys.readouterr().out, caplog.text)
+    # Large instances (header de-identified, PixelData streamed from the source file): same bytes stored.
+    large = servers()
+    for k, v in large.env().items():
+        monkeypatch.setenv(k, v)
+    assert run([*job(tmp_path, archive, "--input", str(archive["folder"]), "--dicomweb_destination", large.url,
+                     "--dicomweb_auth", "basic"), "--stream_copy_bytes", "1"]) == 0
+    summary, records = results(tmp_path)
+    assert summary["succeeded"] == 8 and not records
+    assert large.instances() == archive["reference"]
+    assert_no_secret(tmp_path, [dest.password, large.password], capsys.readouterr().out, caplog.text)
 
 
 def _filter_file(tmp_path: Path, archive: dict) -> tuple[Path, set[str]]:
@@ -221,7 +230,10 @@ def test_store_to_store_with_filter_rerun_and_skip(tmp_path, archive, servers, p
 
 
 def test_conflicting_instance_is_a_failure_record(tmp_path, archive, servers, monkeypatch):
-    """Other bytes already stored under one predicted output's UIDs: one write/InstanceConflictError, the rest stored."""
+    """Other bytes already stored under one predicted output's UIDs: one write/InstanceConflictError, the rest stored.
+
+    Text annotations of a store source name the instance as <store>/studies/S/series/R/instances/I.
+    """
     source, dest = servers(), servers()
     seed(source, archive)
     sop, data = sorted(archive["reference"].items())[0]
@@ -232,9 +244,17 @@ def test_conflicting_instance_is_a_failure_record(tmp_path, archive, servers, mo
     dest.upload(other.getvalue())
     for k, v in {**source.env("SOURCE_"), **dest.env("DESTINATION_")}.items():
         monkeypatch.setenv(k, v)
-    argv = job(tmp_path, archive, "--dicomweb_source", source.url, "--dicomweb_destination", dest.url, "--dicomweb_auth", "basic")
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"annotation": {"storeQuote": False}, "text": {"transformations": [{"redactConfig": {}}]},
+                                  "dicomTagConfig": {"profileType": "DEIDENTIFY_TAG_CONTENTS"}}))
+    notes = tmp_path / "annotations"
+    argv = job(tmp_path, archive, "--dicomweb_source", source.url, "--dicomweb_destination", dest.url, "--dicomweb_auth", "basic",
+               "--config", str(config), "--annotations_output", str(notes))
     assert run(argv) == 0
     summary, records = results(tmp_path)
+    names = {json.loads(line)["annotationSource"]["cloudHealthcareSource"]["name"]
+             for p in notes.glob("*.jsonl") for line in p.read_text().splitlines()}
+    assert len(names) == 7 and all(n.startswith(source.url + "/studies/") and n.count("/studies/") == 1 for n in names)
     assert summary["succeeded"] == 7 and summary["failed"] == 1
     assert [(r["stage"], r["error"]) for r in records] == [("write", "InstanceConflictError")]
     assert records[0]["source"].startswith(source.url + "/studies/")
@@ -243,12 +263,15 @@ def test_conflicting_instance_is_a_failure_record(tmp_path, archive, servers, mo
 
 
 def test_503s_and_a_dropped_connection_are_retried(tmp_path, archive, servers, proxies, monkeypatch):
-    """503 on 2 QIDO, 3 WADO, 2 STOW and one dropped connection: all stored; one WADO always 503 fails alone."""
+    """503 on 2 QIDO, 3 WADO, 2 STOW and one dropped connection: retried. One WADO and one series
+    listing always 503 (5 attempts): one read/DicomwebUnavailable and one read/DicomwebListingFailed record."""
     source, dest = servers(), servers()
     seed(source, archive)
     doomed = sorted(archive["instances"])[0]
+    unlisted = sorted({se for sop, (st, se, _) in archive["instances"].items() if se != archive["instances"][doomed][1]})[0]
     src = proxies(
         source,
+        Fault("GET", rf"/series/{unlisted}/instances\?", "503", 99),
         Fault("GET", r"/series\?|/instances\?", "503", 2, retry_after="1"),
         Fault("GET", rf"/instances/{doomed}$", "503", 99),
         Fault("GET", r"/instances/[0-9.]+$", "503", 3),
@@ -261,11 +284,15 @@ def test_503s_and_a_dropped_connection_are_retried(tmp_path, archive, servers, p
                "--dicomweb_max_attempts", "5")
     assert run(argv) == 0
     summary, records = results(tmp_path)
-    assert summary["succeeded"] == 7 and summary["failed"] == 1
-    assert [(r["stage"], r["error"]) for r in records] == [("read", "DicomwebUnavailable")]
-    assert doomed in records[0]["source"] and "HTTP 503 after 5 attempt(s)" in records[0]["message"]
-    assert summary["dicomweb"]["retries"] >= 8 + 4 and summary["dicomweb"]["throttled_seconds"] > 0
-    assert len(dest.instances()) == 7
+    assert summary["found"] == 6 + 1 and summary["succeeded"] == 5 and summary["failed"] == 2
+    by_error = {r["error"]: r for r in records}
+    assert sorted(by_error) == ["DicomwebListingFailed", "DicomwebUnavailable"]
+    assert {r["stage"] for r in records} == {"read"}
+    assert doomed in by_error["DicomwebUnavailable"]["source"]
+    assert "HTTP 503 after 5 attempt(s)" in by_error["DicomwebUnavailable"]["message"]
+    assert by_error["DicomwebListingFailed"]["source"].endswith(f"/series/{unlisted}")
+    assert summary["dicomweb"]["retries"] >= 8 + 4 + 4 and summary["dicomweb"]["throttled_seconds"] > 0
+    assert len(dest.instances()) == 5
     assert_reconciles(summary)
 
 
