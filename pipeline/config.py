@@ -242,6 +242,11 @@ def _services(opts: DeidOptions, env, key: KeySource, problems: list[str]):
             _LOGGER.warning("%s %s: plain http to a host that is not loopback: credentials and PHI travel unencrypted", flag, store.name)
         services[side] = Service(store.url, store.name, auth, store.google, side, credentials)
     source, destination = services["source"], services["destination"]
+    if source is not None and (opts.filter_table or opts.filter_query):
+        problems.append(
+            "--filter_table / --filter_query with --dicomweb_source: not supported yet (the rows are read inside the "
+            "job, after the listing is planned); export the table and give --filter_table_export"
+        )
     if source is not None and destination is not None and source.url == destination.url:
         problems.append("--dicomweb_source and --dicomweb_destination are the same store: use another destination")
     if destination is not None and key.origin == "random":

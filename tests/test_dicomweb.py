@@ -283,6 +283,13 @@ class TestJobChecks:
         assert "needs a persistent UID key" in text
         assert "needs $DICOMWEB_SOURCE_PASSWORD or $DICOMWEB_PASSWORD" in text
 
+    def test_bigquery_filter_with_a_store_source_is_refused(self, tmp_path):
+        """A BigQuery filter cannot narrow a store listing yet: refused, never ignored."""
+        opts = _options("--dicomweb_source", "http://127.0.0.1:9/dicom-web", "--output", str(tmp_path / "o"),
+                        "--filter_table", "my-project:dicom_deid.tonight")
+        with pytest.raises(SetupError, match="not supported yet"):
+            JobConfig.from_options(opts, environ={}, check_services=False)
+
     def test_filter_entries_become_seeds(self, tmp_path):
         """A filter's studies, series and instances seed the listing; no filter lists the store."""
         (tmp_path / "f.txt").write_text("/studies/1.2\n/studies/1.3/series/1.4\n/studies/1.3/series/1.5/instances/1.6\n")
