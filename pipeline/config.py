@@ -210,6 +210,9 @@ class JobConfig:
         )
 
 
+GOOGLE_PAGE_LIMIT = 5000  # QIDO limit for studies and series on Cloud Healthcare
+
+
 def _workers(opts: DeidOptions) -> int:
     """The worker processes a request cap is divided among (spec section 8)."""
     from apache_beam.options.pipeline_options import DirectOptions, WorkerOptions
@@ -240,6 +243,8 @@ def _services(opts: DeidOptions, env, key: KeySource, problems: list[str]):
             problems.append(f"{flag} with auth {auth} needs {name}")
         if not store.url.startswith("https://") and not store.loopback:
             _LOGGER.warning("%s %s: plain http to a host that is not loopback: credentials and PHI travel unencrypted", flag, store.name)
+        if store.google and side == "source" and opts.dicomweb_page_size > GOOGLE_PAGE_LIMIT:
+            problems.append(f"--dicomweb_page_size {opts.dicomweb_page_size}: Cloud Healthcare allows at most {GOOGLE_PAGE_LIMIT}")
         services[side] = Service(store.url, store.name, auth, store.google, side, credentials)
     source, destination = services["source"], services["destination"]
     if source is not None and (opts.filter_table or opts.filter_query):

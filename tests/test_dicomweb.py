@@ -283,6 +283,12 @@ class TestJobChecks:
         assert "needs a persistent UID key" in text
         assert "needs $DICOMWEB_SOURCE_PASSWORD or $DICOMWEB_PASSWORD" in text
 
+    def test_google_source_page_size_is_bounded(self, tmp_path):
+        """Cloud Healthcare answers at most 5000 studies or series per QIDO page."""
+        opts = _options("--dicomweb_source", GOOGLE, "--output", str(tmp_path / "o"), "--dicomweb_page_size", "6000")
+        with pytest.raises(SetupError, match="at most 5000"):
+            JobConfig.from_options(opts, environ={}, check_services=False)
+
     def test_bigquery_filter_with_a_store_source_is_refused(self, tmp_path):
         """A BigQuery filter cannot narrow a store listing yet: refused, never ignored."""
         opts = _options("--dicomweb_source", "http://127.0.0.1:9/dicom-web", "--output", str(tmp_path / "o"),
@@ -307,3 +313,84 @@ class TestJobChecks:
                         "--dicomweb_max_requests_per_second", "100", "--max_num_workers", "4")
         job = JobConfig.from_options(opts, environ={}, check_services=False)
         assert job.http_policy.requests_per_second == 25.0
+
+
+class TestStoreBatches:
+    """The STOW writer's per-instance outcomes, on a scripted session (Cloud Healthcare answers: no store here)."""
+
+    def _fn(self, script, batch=3):
+        from dataclasses import dataclass as _dc
+
+        from pipeline.dicomweb_fns import _StoreFn
+        from pipeline.progress import Progress
+
+        @_dc
+        class _Job:
+            destination: Service
+            http_policy: HttpPolicy
+            stow_batch_instances: int
+            stow_batch_bytes: int
+
+        dest = Service(GOOGLE, "projects/p/locations/eu/datasets/d/dicomStores/s/dicomWeb", "none", True, "destination")
+        fn = _StoreFn(_Job(dest, HttpPolicy(3, 0.0), batch, 1 << 30), Progress(0.0))
+        fn.setup()
+        self.session = _ScriptedSession(script)
+        fn.client = DicomwebClient(dest, HttpPolicy(3, 0.0), session=self.session, sleep=lambda s: None)
+        return fn
+
+    @staticmethod
+    def _item(sop: str):
+        return (f"src/{sop}", f"studies/1/series/2/instances/{sop}.dcm", b"DICM" + sop.encode(), ("1", ()), None)
+
+    @staticmethod
+    def _answer(status, referenced=(), failed=()):
+        body = {}
+        if referenced:
+            body["00081199"] = {"vr": "SQ", "Value": [_item(s) for s in referenced]}
+        if failed:
+            body["00081198"] = {"vr": "SQ", "Value": [_item(s, **{"00081197": code}) for s, code in failed]}
+        return _Response(status, body=json.dumps(body).encode())
+
+    def _run(self, fn, sops):
+        out = []
+        for sop in sops:
+            out += list(fn.process(self._item(sop)))
+        from apache_beam import pvalue
+
+        for v in fn.finish_bundle():  # WindowedValues, tagged or not
+            out.append(pvalue.TaggedOutput(v.tag, v.value.value) if isinstance(v, pvalue.TaggedOutput) else v.value)
+        return [o for o in out if not (isinstance(o, pvalue.TaggedOutput) and o.tag == "stats")]
+
+    def test_conflict_and_an_unnamed_instance(self):
+        """409 names 1.1 (0x0110) and stores 1.2; 1.3, not named, is resent alone and stored."""
+        fn = self._fn([self._answer(409, referenced=["1.2"], failed=[("1.1", 0x0110)]), self._answer(200, referenced=["1.3"])])
+        out = self._run(fn, ["1.1", "1.2", "1.3"])
+        stored = [o for o in out if isinstance(o, str)]
+        failures = [o.value for o in out if getattr(o, "tag", None) == "failed"]
+        assert stored == ["src/1.2", "src/1.3"]
+        assert [(f["source"], f["stage"], f["error"]) for f in failures] == [("src/1.1", "write", "InstanceConflictError")]
+        assert "HTTP 409" in failures[0]["message"] and "0x0110" in failures[0]["message"]
+        assert self.session.calls == 2
+
+    def test_out_of_resources_is_resent_then_rejected_when_attempts_end(self):
+        """0xA700 is resent in a later round; a plain rejection (0xC000) is a DicomwebRejected record."""
+        fn = self._fn([
+            self._answer(202, referenced=["1.2"], failed=[("1.1", 0xA700), ("1.3", 0xC000)]),
+            self._answer(200, referenced=["1.1"]),
+        ])
+        out = self._run(fn, ["1.1", "1.2", "1.3"])
+        assert sorted(o for o in out if isinstance(o, str)) == ["src/1.1", "src/1.2"]
+        failures = [o.value for o in out if getattr(o, "tag", None) == "failed"]
+        assert [(f["source"], f["error"]) for f in failures] == [("src/1.3", "DicomwebRejected")]
+
+    def test_batches_at_the_cap_and_no_two_parts_share_a_sop(self):
+        """Two instances per request at most; a repeated SOP UID starts a new batch."""
+        fn = self._fn([self._answer(200, referenced=["1.1", "1.2"]), self._answer(200, referenced=["1.1"])], batch=2)
+        out = self._run(fn, ["1.1", "1.2", "1.1"])
+        assert out.count("src/1.1") == 2 and self.session.calls == 2
+
+    def test_no_answer_alone_is_a_bad_response(self):
+        """A lone instance whose answer names nothing is DicomwebBadResponse."""
+        fn = self._fn([_Response(200, body=b"")])
+        out = self._run(fn, ["1.1"])
+        assert [o.value["error"] for o in out if getattr(o, "tag", None) == "failed"] == ["DicomwebBadResponse"]
