@@ -19,7 +19,8 @@ from apache_beam.io.fileio import EmptyMatchTreatment
 
 from pipeline.bigquery import ReadBigQueryFilter, WriteAnnotationsTable
 from pipeline.config import JobConfig
-from pipeline.dicomweb_fns import STATS, ReadDicomweb, _StoreFn
+from pipeline.dicomweb_fns import STATS, ReadDicomweb
+from pipeline.dicomweb_store import StoreFn
 from pipeline.dofns import UID_PAIRS, DeidentifyFn
 from pipeline.progress import Progress, _FoundFn
 from pipeline.files import (
@@ -172,7 +173,7 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         outputs, written = files[WRITTEN], files
         write_failures.append(files[FAILED])
     if job.destination is not None:
-        stored = outputs | "Store" >> beam.ParDo(_StoreFn(job, progress)).with_outputs(
+        stored = outputs | "Store" >> beam.ParDo(StoreFn(job, progress)).with_outputs(
             FAILED, ANNOTATIONS, STATS, main=WRITTEN
         )
         written = stored

@@ -396,3 +396,16 @@ def find_existing(client: DicomwebClient, sops: list[str], page_size: int) -> di
             found[sop] = (qido_value(entry, STUDY_UID), qido_value(entry, SERIES_UID))
     return found
 
+
+
+__all__ = [
+    "Credentials",
+    "DicomwebClient",
+    "HttpPolicy",
+    "Service",
+    "find_existing",
+    "list_series_instances",
+    "make_session",
+    "probe",
+    "read_credentials",
+]

@@ -11,7 +11,7 @@ from requests_toolbelt.multipart.encoder import MultipartEncoder
 
 from pipeline.config import JobConfig, SetupError
 from pipeline.dicomweb import DicomwebClient, HttpPolicy, Service, read_credentials
-from pipeline.dicomweb_fns import _ChainReader
+from pipeline.dicomweb_store import _ChainReader
 from pipeline.dicom_graph import dicomweb_seeds
 from pipeline.options import DeidOptions
 from tests.factories import make_dataset, to_bytes
@@ -321,7 +321,7 @@ class TestStoreBatches:
     def _fn(self, script, batch=3):
         from dataclasses import dataclass as _dc
 
-        from pipeline.dicomweb_fns import _StoreFn
+        from pipeline.dicomweb_store import StoreFn
         from pipeline.progress import Progress
 
         @_dc
@@ -332,7 +332,7 @@ class TestStoreBatches:
             stow_batch_bytes: int
 
         dest = Service(GOOGLE, "projects/p/locations/eu/datasets/d/dicomStores/s/dicomWeb", "none", True, "destination")
-        fn = _StoreFn(_Job(dest, HttpPolicy(3, 0.0), batch, 1 << 30), Progress(0.0))
+        fn = StoreFn(_Job(dest, HttpPolicy(3, 0.0), batch, 1 << 30), Progress(0.0))
         fn.setup()
         self.session = _ScriptedSession(script)
         fn.client = DicomwebClient(dest, HttpPolicy(3, 0.0), session=self.session, sleep=lambda s: None)

@@ -17,9 +17,11 @@ from pathlib import Path
 import pydicom
 import pytest
 
+from pipeline.dicomweb import Credentials, DicomwebClient, HttpPolicy, Service
 from pipeline.run import run
 from tests.factories import make_dataset, to_bytes
-from tests.orthanc import AVAILABLE, Fault, FaultProxy, OrthancServer, free_port
+from tests.orthanc import AVAILABLE, USER, Fault, FaultProxy, OrthancServer, free_port
+from transforms.dicom.dicomweb import decode_retrieved
 
 pytestmark = pytest.mark.skipif(not AVAILABLE, reason="Orthanc and its DICOMweb plugin are not installed")
 KEY = b"V0hhdCBhIHRlc3Qga2V5IGZvciBVSURzIC0tIDMyIGJ5dGVz\n"
@@ -140,6 +142,12 @@ def test_store_to_files(tmp_path, archive, servers, capsys, caplog):
     assert summary["dicomweb"]["series_listed"] == 4
     assert dcm_files(out) == archive["reference"]
     assert_reconciles(summary)
+    # WADO-RS with transfer-syntax=* hands back the stored bytes exactly.
+    service = Service(source.url, source.url, "basic", False, "source", Credentials({"USERNAME": USER, "PASSWORD": source.password}))
+    client = DicomwebClient(service, HttpPolicy())
+    for sop, (study, series, data) in archive["instances"].items():
+        assert decode_retrieved(*client.retrieve(study, series, sop)) == data
+    client.close()
     assert_no_secret(tmp_path, [source.password], capsys.readouterr().out, caplog.text)
 
 
