@@ -56,6 +56,7 @@ class DicomwebFn(beam.DoFn):
 
     def setup(self) -> None:
         self.client = DicomwebClient(self._service, self._policy)
+        self.clients = [self.client]  # every client whose requests this step reports
         self._reported = (0, 0, 0)
         self._figures: dict[str, int] = {}
 
@@ -66,8 +67,12 @@ class DicomwebFn(beam.DoFn):
         self._figures[figure] = self._figures.get(figure, 0) + n
 
     def finish_bundle(self):
-        c = self.client
-        now = (c.requests, c.retries, int(round(c.throttled_seconds * 1000)))
+        cs = self.clients
+        now = (
+            sum(c.requests for c in cs),
+            sum(c.retries for c in cs),
+            int(round(sum(c.throttled_seconds for c in cs) * 1000)),
+        )
         for figure, value, before in zip(("requests", "retries", "throttled_ms"), now, self._reported):
             if value > before:
                 self.count(figure, value - before)
@@ -199,8 +204,9 @@ class ExistingOutputs:
         self._plan = compile_plan(job.spec)
         self._remap = UidCache(job.key.load(), job.uid_root)
         self._index = None
+        self.client = None
         if job.destination is not None:
-            self._client = DicomwebClient(job.destination, job.http_policy)
+            self.client = self._client = DicomwebClient(job.destination, job.http_policy)
             self._index = DestinationIndex(self._client, job.dicomweb_page_size)
 
     def close(self) -> None:
@@ -242,6 +248,8 @@ class _RetrieveFn(DicomwebFn):
     def setup(self) -> None:
         super().setup()
         self._existing = ExistingOutputs(self._job) if self._job.skip_existing else None
+        if self._existing is not None and self._existing.client is not None:
+            self.clients.append(self._existing.client)
         self._progress.start()
 
     def teardown(self) -> None:

@@ -394,3 +394,28 @@ class TestStoreBatches:
         fn = self._fn([_Response(200, body=b"")])
         out = self._run(fn, ["1.1"])
         assert [o.value["error"] for o in out if getattr(o, "tag", None) == "failed"] == ["DicomwebBadResponse"]
+
+
+class TestSessions:
+    def test_google_uses_an_authorized_session(self, tmp_path, monkeypatch):
+        """auth google: google.auth.default() credentials in an AuthorizedSession (offline, a fake user file)."""
+        from google.auth.transport.requests import AuthorizedSession
+
+        from pipeline.dicomweb import make_session
+
+        creds = tmp_path / "adc.json"
+        creds.write_text(json.dumps({"type": "authorized_user", "client_id": "x", "client_secret": "x", "refresh_token": "x",
+                                     "token_uri": "http://127.0.0.1:9/token"}))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(creds))
+        monkeypatch.setenv("NO_GCE_CHECK", "true")
+        session = make_session(Service(GOOGLE, "n", "google", True, "source"))
+        assert isinstance(session, AuthorizedSession)
+
+    def test_basic_and_bearer(self):
+        """basic sets the session's auth pair; bearer an Authorization header; neither shows in the Service repr."""
+        from pipeline.dicomweb import Credentials, make_session
+
+        basic = Service("http://h/x", "http://h/x", "basic", False, "source", Credentials({"USERNAME": "u", "PASSWORD": "pw-1"}))
+        assert make_session(basic).auth == ("u", "pw-1") and "pw-1" not in repr(basic)
+        bearer = Service("http://h/x", "http://h/x", "bearer", False, "source", Credentials({"TOKEN": "tok-1"}))
+        assert make_session(bearer).headers["Authorization"] == "Bearer tok-1" and "tok-1" not in repr(bearer)
