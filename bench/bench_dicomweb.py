@@ -12,7 +12,8 @@ What it does (issue 11)
 3. Downloads B's instances (REST ``GET /instances/{id}/file``) and runs
    ``score.py --corpus CORPUS --out DOWNLOADED --tool dicomweb``: its Markdown line
    is printed as is.
-4. **files -> files**: the same job on the corpus folder into a folder.
+4. **files -> files**: the same job on the corpus folder into a folder; the
+   destination's instances must be byte-identical to these files.
 5. Rates exclude start-up as ``bench.py`` does: each case also runs on a
    one-instance input, and ``rate = (N - 1) / (T(N) - T(1))``; the wall rate
    ``N / T(N)`` is shown too.
@@ -37,6 +38,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
@@ -153,7 +155,10 @@ def main(argv: list[str] | None = None) -> int:
             (downloaded / f"{oid}.dcm").write_bytes(dest.rest("GET", f"/instances/{oid}/file"))
         s_one, _ = best(args.repeat, store_run(single, 1, "one"))
         f_all, f_summary = best(args.repeat, file_run(args.corpus / "dicom", n, "files"))
+        files_out, _ = file_run.last
         f_one, _ = best(args.repeat, file_run(one, 1, "files-one"))
+        digest = lambda paths: sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in paths)  # noqa: E731
+        same_bytes = digest(downloaded.glob("*.dcm")) == digest(files_out.rglob("*.dcm"))
         score = subprocess.run(
             [TOOLS_PYTHON, str(SHARED_TOOLS / "score.py"), "--corpus", str(args.corpus), "--out", str(downloaded),
              "--tool", "dicomweb", "--json", str(work / "score.json")],
@@ -171,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                                "instances_per_second": round((n - 1) / (f_all - f_one), 2) if f_all > f_one else None,
                                "wall_instances_per_second": round(n / f_all, 2), "summary": f_summary},
             "destination_held": len(list(downloaded.iterdir())),
+            "destination_bytes_equal_file_output": same_bytes,
             "score_markdown": markdown,
             "score_stdout_tail": score.stdout[-3000:],
         }
@@ -183,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['instances_per_second'] or float('nan'):>8.2f} {r['wall_instances_per_second']:>12.2f}")
         print("store -> store summary:", json.dumps({k: s_summary[k] for k in ("found", "filtered_out", "skipped", "succeeded", "failed")}),
               json.dumps(s_summary.get("dicomweb", {}), sort_keys=True))
-        print(f"destination holds {result['destination_held']} of {n} instances")
+        print(f"destination holds {result['destination_held']} of {n} instances; "
+              f"byte-identical to the files -> files output: {same_bytes}")
         print("\n".join(markdown) if markdown else score.stdout[-2000:] + score.stderr[-2000:])
         return 0
     finally:
