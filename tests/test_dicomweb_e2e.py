@@ -121,13 +121,13 @@ def assert_no_secret(tmp_path: Path, secrets: list[str], *texts: str) -> None:
 
 
 def test_store_to_files(tmp_path, archive, servers, capsys, caplog):
-    """Orthanc -> files on 2 worker processes, exact pages of 3: byte-identical to the file run."""
+    """Orthanc -> files on 2 worker processes, pages of exactly 2 (full page, then empty): byte-identical to the file run."""
     caplog.set_level(logging.INFO)
     source = servers()
     seed(source, archive)
     out = tmp_path / "out"
     argv = job(tmp_path, archive, "--dicomweb_source", source.url, "--dicomweb_source_auth", "basic", "--output", str(out),
-               "--dicomweb_page_size", "3", "--direct_running_mode", "multi_processing", "--direct_num_workers", "2")
+               "--dicomweb_page_size", "2", "--direct_running_mode", "multi_processing", "--direct_num_workers", "2")
 
     os.environ.update(source.env("SOURCE_"))
     try:
