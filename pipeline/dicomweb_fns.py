@@ -17,6 +17,7 @@ import logging
 
 import apache_beam as beam
 from apache_beam import pvalue
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindows
 from pydicom.dataset import Dataset
@@ -34,7 +35,7 @@ from transforms.dicom.dicomweb import (
     instance_name,
     qido_value,
 )
-from transforms.dicom.outpath import predict_output_uids
+from transforms.dicom.outpath import instance_path, predict_output_uids
 from transforms.dicom.profiles import compile_plan
 from transforms.errors import DicomwebError, DicomwebListingFailed, DicomwebListingTruncated
 
@@ -220,9 +221,6 @@ class ExistingOutputs:
         """True when every output place holds the predicted instance ("unknown" never skips)."""
         if uids is None:
             return False
-        from apache_beam.io.filesystems import FileSystems
-        from transforms.dicom.outpath import instance_path
-
         if self._job.output and not FileSystems.exists(join(self._job.output, *instance_path(*uids).split("/"))):
             return False
         return self._index is None or self._index.holds(*uids)
