@@ -31,7 +31,7 @@ from base64 import b64encode
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ORTHANC = shutil.which("Orthanc")
+ORTHANC = shutil.which("Orthanc") or next((p for p in ("/usr/sbin/Orthanc", "/usr/bin/Orthanc") if os.path.exists(p)), None)
 PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
 AVAILABLE = bool(ORTHANC) and os.path.exists(PLUGIN)
 USER = "deid"
