@@ -333,3 +333,24 @@ def test_wrong_password_and_credentials_in_the_url(tmp_path, archive, servers, m
     err = capsys.readouterr().err
     assert "credentials may not be part of the URL" in err and source.password not in err
     assert not out.exists()
+
+
+def test_store_and_files_together(tmp_path, archive, servers, monkeypatch):
+    """--dicomweb_source with --input: both branches flattened into one job, each instance counted once."""
+    source = servers()
+    first_study = sorted({st for st, _, _ in archive["instances"].values()})[0]
+    seed(source, archive, {sop for sop, (st, _, _) in archive["instances"].items() if st == first_study})
+    files = tmp_path / "files"
+    for sop, (study, series, data) in archive["instances"].items():
+        if study != first_study:
+            (files / f"{sop}.dcm").parent.mkdir(parents=True, exist_ok=True)
+            (files / f"{sop}.dcm").write_bytes(data)
+    for k, v in source.env().items():
+        monkeypatch.setenv(k, v)
+    out = tmp_path / "out"
+    assert run(job(tmp_path, archive, "--dicomweb_source", source.url, "--dicomweb_auth", "basic", "--input", str(files),
+                   "--output", str(out))) == 0
+    summary, records = results(tmp_path)
+    assert summary["found"] == summary["succeeded"] == 8 and not records
+    assert summary["dicomweb"]["retrieved"] == 4
+    assert dcm_files(out) == archive["reference"]
