@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.dicomweb import HttpPolicy, Service, probe, read_credentials
 from pipeline.files import expand_inputs, join, read_bytes
-from pipeline.options import DEFAULT_PROGRESS_SECONDS, DEFAULT_STREAM_COPY_BYTES, UID_KEY_ENV, DeidOptions
+from pipeline.options import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_PROGRESS_SECONDS,
+    DEFAULT_STOW_BATCH_BYTES,
+    DEFAULT_STOW_BATCH_INSTANCES,
+    DEFAULT_STREAM_COPY_BYTES,
+    UID_KEY_ENV,
+    DeidOptions,
+)
+from transforms.dicom.dicomweb import default_auth, parse_store_url
 from transforms.deid_config import DeidSpec, parse_config
 from transforms.pixels.burnedin import needs_pixels
 from transforms.errors import ConfigError, DeidError, FilterError
@@ -73,7 +83,7 @@ class JobConfig:
     """The validated job: plain values, picklable, no pipeline options inside."""
 
     patterns: tuple[str, ...]
-    output: str
+    output: str | None
     spec: DeidSpec
     key: KeySource
     uid_root: str
@@ -91,6 +101,12 @@ class JobConfig:
     progress_interval: float = DEFAULT_PROGRESS_SECONDS
     stream_copy_bytes: int = DEFAULT_STREAM_COPY_BYTES
     progress_scope: str = ""
+    source: Service | None = None
+    destination: Service | None = None
+    http_policy: HttpPolicy = HttpPolicy()
+    dicomweb_page_size: int = DEFAULT_PAGE_SIZE
+    stow_batch_instances: int = DEFAULT_STOW_BATCH_INSTANCES
+    stow_batch_bytes: int = DEFAULT_STOW_BATCH_BYTES
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -98,9 +114,17 @@ class JobConfig:
         """True when instances are filtered (a local filter, or one read from BigQuery)."""
         return self.instance_filter is not None or bool(self.filter_table or self.filter_query)
 
+    @property
+    def destinations(self) -> str:
+        """Where outputs go, for log lines: the folder and/or the store's name."""
+        return " and ".join(d for d in (self.output, self.destination and self.destination.name) if d)
+
     @classmethod
-    def from_options(cls, opts: DeidOptions, environ: dict[str, str] | None = None) -> JobConfig:
+    def from_options(cls, opts: DeidOptions, environ: dict[str, str] | None = None, check_services: bool = True) -> JobConfig:
         """Validate options and load config, filters and key.
+
+        ``check_services``: probe each DICOMweb service (spec section 3) once the
+        rest is valid.
 
         Raises
         ------
@@ -113,12 +137,14 @@ class JobConfig:
             raise SetupError(problems)
         spec = _load_spec(opts.config, problems)
         try:
-            patterns = tuple(expand_inputs(opts.input))
+            patterns = tuple(expand_inputs(opts.input or []))
         except ValueError as exc:
             problems.append(str(exc))
             patterns = ()
-        output = opts.output.rstrip("/") if len(opts.output) > 1 else opts.output
-        for pattern in patterns:
+        output = opts.output
+        if output:
+            output = output.rstrip("/") if len(output) > 1 else output
+        for pattern in patterns if output else ():
             base = pattern.split("**")[0].rstrip("/")
             if not any(c in base for c in "*?[") and _is_inside(output, base):
                 problems.append(f"--output {opts.output} lies inside --input {base}: a rerun would read its own output")
@@ -128,6 +154,7 @@ class JobConfig:
             problems.append(f"--uid_root: {exc}")
             uid_root = opts.uid_root
         key = _key_source(opts, env, problems)
+        source, destination, policy = _services(opts, env, key, problems)
         instance_filter = _load_filters(opts, spec, problems)
         for flag, value in (("--annotations_output", opts.annotations_output), ("--annotations_table", opts.annotations_table)):
             if value and spec.annotation is None:
@@ -147,6 +174,14 @@ class JobConfig:
                 check_ocr_available()
             except OcrUnavailableError as exc:
                 problems.append(f"config: burned-in text redaction cannot run here: {exc}")
+        if not problems and check_services:
+            for service in (source, destination):
+                if service is not None:
+                    problem, warning = probe(service, policy, opts.skip_existing)
+                    if problem:
+                        problems.append(problem)
+                    if warning:
+                        _LOGGER.warning("%s", warning)
         if problems:
             raise SetupError(problems)
         return cls(
@@ -157,6 +192,12 @@ class JobConfig:
             uid_root=uid_root,
             failures_output=opts.failures_output or join(output, "deid_failures.jsonl"),
             summary_output=opts.summary_output or join(output, "deid_summary.json"),
+            source=source,
+            destination=destination,
+            http_policy=policy,
+            dicomweb_page_size=opts.dicomweb_page_size,
+            stow_batch_instances=opts.dicomweb_stow_batch_instances,
+            stow_batch_bytes=opts.dicomweb_stow_batch_bytes,
             instance_filter=instance_filter,
             max_failure_fraction=opts.max_failure_fraction,
             uid_mapping_output=opts.uid_mapping_output,
@@ -169,6 +210,60 @@ class JobConfig:
             progress_interval=opts.progress_interval,
             stream_copy_bytes=opts.stream_copy_bytes,
         )
+
+
+GOOGLE_PAGE_LIMIT = 5000  # QIDO limit for studies and series on Cloud Healthcare
+
+
+def _workers(opts: DeidOptions) -> int:
+    """The worker processes a request cap is divided among (spec section 8)."""
+    from apache_beam.options.pipeline_options import DirectOptions, WorkerOptions
+
+    worker = opts.view_as(WorkerOptions)
+    direct = opts.view_as(DirectOptions)
+    return max(1, worker.max_num_workers or worker.num_workers or direct.direct_num_workers or 1)
+
+
+def _services(opts: DeidOptions, env, key: KeySource, problems: list[str]):
+    """Check the DICOMweb URLs, auth modes and credentials; return (source, destination, policy)."""
+    services = {}
+    for side in ("source", "destination"):
+        flag = f"--dicomweb_{side}"
+        url = getattr(opts, f"dicomweb_{side}")
+        if not url:
+            services[side] = None
+            continue
+        try:
+            store = parse_store_url(url, flag)
+        except ValueError as exc:
+            problems.append(str(exc))
+            services[side] = None
+            continue
+        auth = getattr(opts, f"dicomweb_{side}_auth") or opts.dicomweb_auth or default_auth(store)
+        credentials, missing = read_credentials(auth, side, env)
+        for name in missing:
+            problems.append(f"{flag} with auth {auth} needs {name}")
+        if not store.url.startswith("https://") and not store.loopback:
+            _LOGGER.warning("%s %s: plain http to a host that is not loopback: credentials and PHI travel unencrypted", flag, store.name)
+        if store.google and side == "source" and opts.dicomweb_page_size > GOOGLE_PAGE_LIMIT:
+            problems.append(f"--dicomweb_page_size {opts.dicomweb_page_size}: Cloud Healthcare allows at most {GOOGLE_PAGE_LIMIT}")
+        services[side] = Service(store.url, store.name, auth, store.google, side, credentials)
+    source, destination = services["source"], services["destination"]
+    if source is not None and (opts.filter_table or opts.filter_query):
+        problems.append(
+            "--filter_table / --filter_query with --dicomweb_source: not supported yet (the rows are read inside the "
+            "job, after the listing is planned); export the table and give --filter_table_export"
+        )
+    if source is not None and destination is not None and source.url == destination.url:
+        problems.append("--dicomweb_source and --dicomweb_destination are the same store: use another destination")
+    if destination is not None and key.origin == "random":
+        problems.append(
+            f"--dicomweb_destination needs a persistent UID key (--uid_key_file or ${UID_KEY_ENV}): "
+            "a random key would store a second copy under new UIDs on each rerun"
+        )
+    rate = opts.dicomweb_max_requests_per_second / _workers(opts)
+    policy = HttpPolicy(opts.dicomweb_max_attempts, opts.dicomweb_backoff_seconds, rate)
+    return source, destination, policy
 
 
 def _uses_kms(obj) -> bool:

@@ -1,5 +1,9 @@
 """The pipeline graph: match -> reshuffle -> read/filter/skip -> de-identify -> write.
 
+A DICOMweb source adds a branch (list -> retrieve, ``pipeline.dicomweb_fns``)
+flattened into de-identification; a DICOMweb destination adds the STOW-RS writer
+after (or instead of) the file writer.
+
 ``build(p, job)`` wires the transforms and returns the PCollections a test may
 inspect; it parses no options (see ``pipeline.run``).
 """
@@ -15,6 +19,8 @@ from apache_beam.io.fileio import EmptyMatchTreatment
 
 from pipeline.bigquery import ReadBigQueryFilter, WriteAnnotationsTable
 from pipeline.config import JobConfig
+from pipeline.dicomweb_fns import STATS, ReadDicomweb
+from pipeline.dicomweb_store import StoreFn
 from pipeline.dofns import UID_PAIRS, DeidentifyFn
 from pipeline.progress import Progress, _FoundFn
 from pipeline.files import (
@@ -53,6 +59,31 @@ def summarize(counts: list[tuple[str, int]], job: JobConfig) -> dict:
     by construction, since each matched path yields exactly one outcome.
     """
     c = dict(counts)
+    summary = _summary(c, job)
+    if job.source is not None or job.destination is not None:
+        summary["dicomweb"] = {
+            "source": job.source.name if job.source else None,
+            "destination": job.destination.name if job.destination else None,
+            **{f: c.get(f"dicomweb:{f}", 0) for f in DICOMWEB_FIGURES},
+            "throttled_seconds": round(c.get("dicomweb:throttled_ms", 0) / 1000, 3),
+        }
+    return summary
+
+
+DICOMWEB_FIGURES = (
+    "studies_listed",
+    "series_listed",
+    "filter_unmatched",
+    "requests",
+    "retries",
+    "retrieved",
+    "stored",
+    "stored_with_warning",
+    "already_stored",
+)
+
+
+def _summary(c: dict, job: JobConfig) -> dict:
     by_stage = {s: c.get(f"failed:{s}", 0) for s in STAGES if c.get(f"failed:{s}", 0)}
     failed = sum(by_stage.values())
     succeeded = c.get("succeeded", 0)
@@ -82,50 +113,101 @@ class _WriteSummaryFn(beam.DoFn):
         yield summary
 
 
+def dicomweb_seeds(job: JobConfig) -> list[tuple[str, str]]:
+    """The listing's seeds: the whole store, or the filter's entries pushed down (spec section 5)."""
+    f = job.instance_filter
+    if f is None:
+        return [("store", "")]
+    return (
+        [("study", u) for u in sorted(f.studies)]
+        + [("series", u) for u in sorted(f.series)]
+        + [("instance", u) for u in sorted(f.instances)]
+    )
+
+
 def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     """Add the de-identification job to pipeline ``p``."""
     progress = Progress(job.progress_interval, job.progress_scope, job.run_id)
-    matched = (
-        p
-        | "Inputs" >> beam.Create(list(job.patterns))
-        | "Match" >> fileio.MatchAll(EmptyMatchTreatment.ALLOW)
-        | "Paths" >> beam.ParDo(_FoundFn(progress))
-    )
-    paths = matched | "Reshuffle" >> beam.Reshuffle()
-    side = {}
-    if job.filter_table or job.filter_query:
-        table_filter = p | "FilterFromBigQuery" >> ReadBigQueryFilter(job.filter_table, job.filter_query)
-        side["table_filter"] = beam.pvalue.AsSingleton(table_filter)
-    read = paths | "ReadAndFilter" >> beam.ParDo(_ReadFn(job, progress), **side).with_outputs(
-        FILTERED, SKIPPED, FAILED, main=READ
-    )
-    deid = read[READ] | "Deidentify" >> beam.ParDo(
-        DeidentifyFn(job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, job.residual_sweep)
+    to_deid, found, filtered, skipped, read_failures, stats = [], [], [], [], [], []
+    if job.patterns:
+        matched = (
+            p
+            | "Inputs" >> beam.Create(list(job.patterns))
+            | "Match" >> fileio.MatchAll(EmptyMatchTreatment.ALLOW)
+            | "Paths" >> beam.ParDo(_FoundFn(progress))
+        )
+        paths = matched | "Reshuffle" >> beam.Reshuffle()
+        side = {}
+        if job.filter_table or job.filter_query:
+            table_filter = p | "FilterFromBigQuery" >> ReadBigQueryFilter(job.filter_table, job.filter_query)
+            side["table_filter"] = beam.pvalue.AsSingleton(table_filter)
+        read = paths | "ReadAndFilter" >> beam.ParDo(_ReadFn(job, progress), **side).with_outputs(
+            FILTERED, SKIPPED, FAILED, main=READ
+        )
+        to_deid.append(read[READ])
+        found.append(matched)
+        filtered.append(read[FILTERED])
+        skipped.append(read[SKIPPED])
+        read_failures.append(read[FAILED])
+    if job.source is not None:
+        web = (
+            p
+            | "DicomwebSeeds" >> beam.Create(dicomweb_seeds(job))
+            | "ReadDicomweb" >> ReadDicomweb(job, progress)
+        )
+        to_deid.append(web["read"])
+        found += [web["found"], web["list_failed"]]
+        skipped.append(web["skipped"])
+        read_failures += [web["failed"], web["list_failed"]]
+        stats.append(web["stats"])
+    inputs = to_deid[0] if len(to_deid) == 1 else tuple(to_deid) | "AllInputs" >> beam.Flatten()
+    store_names = (job.source.name,) if job.source is not None else ()
+    deid = inputs | "Deidentify" >> beam.ParDo(
+        DeidentifyFn(
+            job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep
+        )
     ).with_outputs(FAILED, UID_PAIRS, main="deidentified")
-    written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output, job.run_id, progress)).with_outputs(
-        FAILED, ANNOTATIONS, main=WRITTEN
-    )
+    outputs, write_failures = deid["deidentified"], []
+    if job.output:
+        files = outputs | "Write" >> beam.ParDo(
+            _WriteDicomFn(job.output, job.run_id, progress, passthrough=job.destination is not None)
+        ).with_outputs(FAILED, ANNOTATIONS, main=WRITTEN)
+        outputs, written = files[WRITTEN], files
+        write_failures.append(files[FAILED])
+    if job.destination is not None:
+        stored = outputs | "Store" >> beam.ParDo(StoreFn(job, progress)).with_outputs(
+            FAILED, ANNOTATIONS, STATS, main=WRITTEN
+        )
+        written = stored
+        write_failures.append(stored[FAILED])
+        stats.append(stored[STATS])
     if job.annotations_output:
         written[ANNOTATIONS] | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
     if job.annotations_table:
         written[ANNOTATIONS] | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
-    failures = (read[FAILED], deid[FAILED], written[FAILED]) | "AllFailures" >> beam.Flatten()
+    failures = (*read_failures, deid[FAILED], *write_failures) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)
     if job.uid_mapping_output:
         deid[UID_PAIRS] | "WriteUidMapping" >> WriteLines(job.uid_mapping_output, header="original,new")
 
-    outcomes = (
-        matched | "FoundOutcome" >> beam.Map(lambda _: "found"),
-        read[FILTERED] | "FilteredOutcome" >> beam.Map(lambda _: "filtered_out"),
-        read[SKIPPED] | "SkippedOutcome" >> beam.Map(lambda _: "skipped"),
+    def flat(label: str, pcolls: list):
+        return pcolls[0] if len(pcolls) == 1 else tuple(pcolls) | label >> beam.Flatten()
+
+    filtered_all = flat("AllFiltered", filtered) if filtered else None
+    outcomes = [
+        flat("AllFound", found) | "FoundOutcome" >> beam.Map(lambda _: "found"),
+        flat("AllSkipped", skipped) | "SkippedOutcome" >> beam.Map(lambda _: "skipped"),
         written[WRITTEN] | "WrittenOutcome" >> beam.Map(lambda _: "succeeded"),
         failures | "FailedOutcome" >> beam.Map(lambda f: f"failed:{f['stage']}"),
-    )
+    ]
+    if filtered_all is not None:
+        outcomes.append(filtered_all | "FilteredOutcome" >> beam.Map(lambda _: "filtered_out"))
+    counted = tuple(outcomes) | "AllOutcomes" >> beam.Flatten() | "OutcomePairs" >> beam.Map(lambda k: (k, 1))
     summary = (
-        outcomes
-        | "AllOutcomes" >> beam.Flatten()
-        | "CountOutcomes" >> beam.combiners.Count.PerElement()
+        (counted, *stats)
+        | "AllFigures" >> beam.Flatten()
+        | "CountOutcomes" >> beam.CombinePerKey(sum)
         | "CollectCounts" >> beam.combiners.ToList()
         | "WriteSummary" >> beam.ParDo(_WriteSummaryFn(job))
     )
-    return DeidOutputs(written[WRITTEN], read[FILTERED], failures, summary)
+    return DeidOutputs(written[WRITTEN], filtered_all, failures, summary)

@@ -25,6 +25,10 @@ class DeidentifyFn(beam.DoFn):
     element carries the pixel offset, and the writer copies the source's
     PixelData after the header bytes.
 
+    An instance read from a DICOMweb store is named ``<store>/studies/...``; its
+    annotations name the store as their source (``store_names``), as the
+    service's annotation records do.
+
     The key is loaded in ``setup`` (from the key file when there is one), so it
     is not part of the pipeline graph in that case.
     """
@@ -36,8 +40,10 @@ class DeidentifyFn(beam.DoFn):
         uid_root: str,
         emit_uid_pairs: bool = False,
         progress: Progress | None = None,
+        store_names: tuple[str, ...] = (),
         residual_sweep: bool = True,
     ) -> None:
+        self._store_names = store_names
         self._spec = spec
         self._residual_sweep = residual_sweep
         self._progress = progress or Progress(0.0)
@@ -59,11 +65,12 @@ class DeidentifyFn(beam.DoFn):
     def process(self, element: tuple[str, bytes | LargeInstance]):
         path, data = element
         large = isinstance(data, LargeInstance)
+        source = next((n for n in self._store_names if path.startswith(n + "/studies/")), path)
         try:
             if large:
-                result = self._engine(data.header, source=path, header_only=True)
+                result = self._engine(data.header, source=source, header_only=True)
             else:
-                result = self._engine(data, source=path)
+                result = self._engine(data, source=source)
         except StageFailure as exc:
             Metrics.counter("deid", f"failed_{exc.stage}").inc()
             _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)

@@ -193,11 +193,18 @@ class _ReadFn(beam.DoFn):
         job = self._job
         self._plan = compile_plan(job.spec)
         self._remap = UidCache(job.key.load(), job.uid_root) if job.skip_existing else None
+        self._existing = None
+        if job.skip_existing and job.destination is not None:
+            from pipeline.dicomweb_fns import ExistingOutputs
+
+            self._existing = ExistingOutputs(job)
         self._copy_pixels = not needs_pixels(job.spec)
         self._table_filter = self._merged = None
         self._progress.start()
 
     def teardown(self) -> None:
+        if self._existing is not None:
+            self._existing.close()
         self._progress.stop()
 
     def _filter(self, table_filter):
@@ -256,6 +263,8 @@ class _ReadFn(beam.DoFn):
         yield path, data
 
     def _exists(self, ds) -> bool:
+        if self._existing is not None:
+            return self._existing.holds(self._existing.predict(ds))
         relative = predict_output_path(ds, self._plan, self._remap)
         return relative is not None and FileSystems.exists(join(self._job.output, *relative.split("/")))
 
@@ -265,10 +274,13 @@ class _WriteDicomFn(beam.DoFn):
 
     With a pixel offset (a large instance), the bytes are the de-identified
     header and the source's PixelData element is copied after them in chunks.
+    With ``passthrough`` (a DICOMweb destination follows), a written element is
+    yielded whole for the store, which then counts it and emits its annotations.
     """
 
-    def __init__(self, output: str, run_id: str, progress: Progress) -> None:
+    def __init__(self, output: str, run_id: str, progress: Progress, passthrough: bool = False) -> None:
         self._output = output
+        self._passthrough = passthrough
         self._progress = progress
         self._run_id = run_id
         self._made_dirs: set[str] = set()
@@ -298,6 +310,9 @@ class _WriteDicomFn(beam.DoFn):
             return
         self._count += 1
         self._written.inc()
+        if self._passthrough:
+            yield element
+            return
         self._progress.finished("succeeded")
         for line in annotations:
             yield pvalue.TaggedOutput(ANNOTATIONS, (study, line))

@@ -47,7 +47,25 @@ def _byte_count(text: str) -> int:
     return value
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("must be a whole number, 1 or more")
+    return value
+
+
+def _auth(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("none", "google", "basic", "bearer"):
+        raise ValueError("must be none, google, basic or bearer")
+    return value
+
+
 DEFAULT_PROGRESS_SECONDS = 10.0
+DEFAULT_PAGE_SIZE = 5000
+DEFAULT_STOW_BATCH_INSTANCES = 20
+DEFAULT_STOW_BATCH_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_STREAM_COPY_BYTES = 64 * 1024 * 1024
 
 
@@ -61,7 +79,63 @@ class DeidOptions(PipelineOptions):
             action="append",
             help="DICOM file, folder (recursive) or glob, local or gs://; repeat for several.",
         )
-        parser.add_argument("--output", help="Output folder, local or gs://.")
+        parser.add_argument(
+            "--output",
+            help="Output folder, local or gs:// (optional with --dicomweb_destination; both may be given).",
+        )
+        parser.add_argument(
+            "--dicomweb_source",
+            help="DICOMweb base URL to read every instance from (QIDO-RS, WADO-RS); may be given with --input.",
+        )
+        parser.add_argument(
+            "--dicomweb_destination",
+            help="DICOMweb base URL to store the de-identified instances in (STOW-RS).",
+        )
+        parser.add_argument(
+            "--dicomweb_auth",
+            type=_auth,
+            help="none, google, basic ($DICOMWEB_USERNAME, $DICOMWEB_PASSWORD) or bearer ($DICOMWEB_TOKEN). "
+            "Default: google for healthcare.googleapis.com, else none.",
+        )
+        parser.add_argument("--dicomweb_source_auth", type=_auth, help="--dicomweb_auth for the source only.")
+        parser.add_argument("--dicomweb_destination_auth", type=_auth, help="--dicomweb_auth for the destination only.")
+        parser.add_argument(
+            "--dicomweb_page_size",
+            type=_positive_int,
+            default=DEFAULT_PAGE_SIZE,
+            help=f"QIDO-RS limit per page (default {DEFAULT_PAGE_SIZE}).",
+        )
+        parser.add_argument(
+            "--dicomweb_stow_batch_instances",
+            type=_positive_int,
+            default=DEFAULT_STOW_BATCH_INSTANCES,
+            help=f"At most this many instances per STOW-RS request (default {DEFAULT_STOW_BATCH_INSTANCES}).",
+        )
+        parser.add_argument(
+            "--dicomweb_stow_batch_bytes",
+            type=_positive_int,
+            default=DEFAULT_STOW_BATCH_BYTES,
+            help=f"A STOW-RS request is sent once its instances reach this many bytes (default {DEFAULT_STOW_BATCH_BYTES}).",
+        )
+        parser.add_argument(
+            "--dicomweb_max_attempts",
+            type=_positive_int,
+            default=DEFAULT_MAX_ATTEMPTS,
+            help=f"Attempts per DICOMweb request on 429, 408, 5xx and connection errors (default {DEFAULT_MAX_ATTEMPTS}).",
+        )
+        parser.add_argument(
+            "--dicomweb_backoff_seconds",
+            type=_seconds,
+            default=1.0,
+            help="Base of the back-off: wait min(B*2^n, 64) s plus up to B s of jitter before attempt n+1 "
+            "(default 1).",
+        )
+        parser.add_argument(
+            "--dicomweb_max_requests_per_second",
+            type=_seconds,
+            default=0.0,
+            help="Cap on DICOMweb requests per second for the whole job, shared by the workers (default 0: none).",
+        )
         parser.add_argument(
             "--config",
             help="DeidentifyConfig JSON (or a whole request body), local or gs://. "
@@ -155,10 +229,14 @@ class DeidOptions(PipelineOptions):
     def validate_deid(self) -> list[str]:
         """Return one message per missing or invalid required option."""
         errors = []
-        if not self.input:
-            errors.append("--input is required (a file, folder or glob; repeatable)")
-        if not self.output:
-            errors.append("--output is required")
+        if not self.input and not self.dicomweb_source:
+            errors.append("--input (a file, folder or glob; repeatable) or --dicomweb_source is required")
+        if not self.output and not self.dicomweb_destination:
+            errors.append("--output or --dicomweb_destination is required")
+        if not self.output and self.dicomweb_destination:
+            for flag, value in (("--failures_output", self.failures_output), ("--summary_output", self.summary_output)):
+                if not value:
+                    errors.append(f"{flag} is required without --output")
         if self.filter_table and self.filter_query:
             errors.append("--filter_table and --filter_query: give one of them, not both")
         if self.filter_table and not _TABLE_RE.match(self.filter_table):

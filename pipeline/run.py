@@ -92,7 +92,8 @@ def run(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_SETUP
     job = _with_progress_scope(job, options)
-    _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(job.patterns), job.output, job.spec.profile)
+    inputs = [*job.patterns, *([job.source.name] if job.source else [])]
+    _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(inputs), job.destinations, job.spec.profile)
     p = beam.Pipeline(runner=_runner(options), options=options)
     build(p, job)
     result = p.run()

@@ -14,7 +14,7 @@ import pytest
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.options import _TABLE_RE, UID_KEY_ENV, DeidOptions, _boolean, _fraction
+from pipeline.options import _TABLE_RE, UID_KEY_ENV, DeidOptions, _auth, _boolean, _fraction
 from pipeline.run import unknown_flags
 from transforms.dicom.uids import check_uid_root
 
@@ -121,11 +121,14 @@ class TestMetadata:
         assert len(names) == len(set(names))
         assert set(names) == _deid_flags()
 
-    def test_only_input_and_output_are_required(self):
-        """isOptional is false exactly for input and output."""
+    def test_no_parameter_is_required_alone(self):
+        """Every parameter is optional: a source (input or dicomweb_source) and a destination
+        (output or dicomweb_destination) are checked by the job, and the help says so."""
         params = METADATA["parameters"]
         assert all(isinstance(p["isOptional"], bool) for p in params)
-        assert {p["name"] for p in params if not p["isOptional"]} == {"input", "output"}
+        assert not [p["name"] for p in params if not p["isOptional"]]
+        assert "dicomweb_source" in PARAMS["input"]["helpText"]
+        assert "dicomweb_destination" in PARAMS["output"]["helpText"]
 
     def test_fields(self):
         """The template and each parameter carry the fields the service reads."""
@@ -213,6 +216,31 @@ class TestRegexes:
             if value in ("maybe", "tru"):
                 with pytest.raises(ValueError):
                     _boolean(value)
+
+    @pytest.mark.parametrize("name", ["dicomweb_source", "dicomweb_destination"])
+    @pytest.mark.parametrize(
+        ("value", "ok"),
+        [
+            ("https://healthcare.googleapis.com/v1/projects/p/locations/l/datasets/d/dicomStores/s/dicomWeb", True),
+            ("http://127.0.0.1:8042/dicom-web", True),
+            ("https://deid:secret@pacs.example.org/dicom-web", False),
+            ("https://pacs.example.org/dicom-web?token=x", False),
+            ("gs://b/x", False),
+            ("https://pacs.example.org/dicom-web\n--uid_root=1", False),
+        ],
+    )
+    def test_dicomweb_urls_take_no_credentials(self, name, value, ok):
+        """A DICOMweb URL parameter is http(s) without user-info, query or line break."""
+        assert _matches(PARAMS[name], value) is ok
+
+    @pytest.mark.parametrize("name", ["dicomweb_auth", "dicomweb_source_auth", "dicomweb_destination_auth"])
+    @pytest.mark.parametrize("value", ["none", "google", "basic", "bearer", "oauth", "", "Google"])
+    def test_auth_regex_agrees_with_the_parser(self, name, value):
+        """An auth mode the regex accepts is one the option parser accepts."""
+        if _matches(PARAMS[name], value):
+            assert _auth(value) == value
+        else:
+            assert value in ("oauth", "", "Google")
 
     @pytest.mark.parametrize("name", ["filter_table", "annotations_table"])
     @pytest.mark.parametrize(

@@ -62,3 +62,43 @@ class FilterError(DeidError):
 
 class PixelDataError(DeidError):
     """Pixel data cannot be decoded or re-encoded for redaction."""
+
+
+class InstanceConflictError(DeidError):
+    """Two inputs de-identify to the same UIDs with different content."""
+
+
+class DicomwebError(DeidError):
+    """A DICOMweb request failed; the message holds the method, service name, path and status only."""
+
+
+class DicomwebUnavailable(DicomwebError):
+    """A retryable failure (429, 408, 5xx, connection error) persisted through the last attempt."""
+
+
+class DicomwebNotFound(DicomwebError):
+    """The service answered 404: the instance (or store) is not there."""
+
+
+class DicomwebRefused(DicomwebError):
+    """The service answered 401 or 403."""
+
+
+class DicomwebHttpError(DicomwebError):
+    """The service answered another status that is not retried."""
+
+
+class DicomwebBadResponse(DicomwebError):
+    """The answer is not what DICOMweb promises (not one Part 10 file with the listed UIDs, no STOW answer)."""
+
+
+class DicomwebListingFailed(DicomwebError):
+    """A store, study or series could not be listed whole."""
+
+
+class DicomwebListingTruncated(DicomwebError):
+    """A listing reached the server's offset cap with results left."""
+
+
+class DicomwebRejected(DicomwebError):
+    """STOW-RS named the instance in FailedSOPSequence for a reason other than a conflict."""
