@@ -116,7 +116,7 @@ class JobConfig:
         except ValueError as exc:
             problems.append(str(exc))
             patterns = ()
-        output = opts.output.rstrip("/") if len(opts.output) > 1 else opts.output
+        output = _local_absolute(opts.output.rstrip("/") if len(opts.output) > 1 else opts.output)
         for pattern in patterns:
             base = pattern.split("**")[0].rstrip("/")
             if not any(c in base for c in "*?[") and _is_inside(output, base):
@@ -148,18 +148,25 @@ class JobConfig:
                 problems.append(f"config: burned-in text redaction cannot run here: {exc}")
         if problems:
             raise SetupError(problems)
+        for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output)):
+            if value and value.startswith("gs://"):
+                _LOGGER.info(
+                    "%s goes to a bucket: it can re-identify, and who may read it is decided by the bucket's IAM, "
+                    "not by this job (local files are created owner-only)",
+                    flag,
+                )
         return cls(
             patterns=patterns,
             output=output,
             spec=spec,
             key=key,
             uid_root=uid_root,
-            failures_output=opts.failures_output or join(output, "deid_failures.jsonl"),
-            summary_output=opts.summary_output or join(output, "deid_summary.json"),
+            failures_output=_local_absolute(opts.failures_output) or join(output, "deid_failures.jsonl"),
+            summary_output=_local_absolute(opts.summary_output) or join(output, "deid_summary.json"),
             instance_filter=instance_filter,
             max_failure_fraction=opts.max_failure_fraction,
-            uid_mapping_output=opts.uid_mapping_output,
-            annotations_output=opts.annotations_output,
+            uid_mapping_output=_local_absolute(opts.uid_mapping_output),
+            annotations_output=_local_absolute(opts.annotations_output),
             annotations_table=opts.annotations_table,
             filter_table=opts.filter_table,
             filter_query=opts.filter_query,
@@ -167,6 +174,17 @@ class JobConfig:
             progress_interval=opts.progress_interval,
             stream_copy_bytes=opts.stream_copy_bytes,
         )
+
+
+def _local_absolute(path: str | None) -> str | None:
+    """A local path made absolute against the launcher's working directory (gs:// and None unchanged).
+
+    Every ``*_output`` option accepts a bare file name, a relative or absolute
+    path or gs://; workers (other processes) then write where the user meant.
+    """
+    if not path or path.startswith("gs://"):
+        return path
+    return os.path.abspath(path)
 
 
 def _uses_kms(obj) -> bool:
@@ -220,7 +238,7 @@ def _key_source(opts: DeidOptions, env, problems: list[str]) -> KeySource:
             problems.append(f"--uid_key_file {opts.uid_key_file}: {exc}")
         except Exception as exc:
             problems.append(f"--uid_key_file {opts.uid_key_file}: cannot be read ({type(exc).__name__})")
-        return KeySource(path=opts.uid_key_file, origin="file")
+        return KeySource(path=_local_absolute(opts.uid_key_file), origin="file")
     if env.get(UID_KEY_ENV):
         try:
             return KeySource(secret=Secret(decode_key(env[UID_KEY_ENV].encode())), origin="environment")

@@ -15,42 +15,44 @@ from apache_beam.io.fileio import EmptyMatchTreatment
 
 from pipeline.bigquery import ReadBigQueryFilter, WriteAnnotationsTable
 from pipeline.config import JobConfig
-from pipeline.dofns import UID_PAIRS, DeidentifyFn
+from pipeline.dofns import DeidentifyFn
 from pipeline.progress import Progress, _FoundFn
 from pipeline.files import (
-    ANNOTATIONS,
     FAILED,
     FILTERED,
     SKIPPED,
     WriteAnnotations,
     WriteFailures,
+    WriteInstances,
     WriteLines,
     _ReadFn,
-    _WriteDicomFn,
     write_text,
 )
 from transforms.dicom.deidentify import STAGES
 
 READ = "read"
-WRITTEN = "written"
 
 
 @dataclass
 class DeidOutputs:
-    """PCollections exposed for tests: sources written, filtered out, failure records, summary."""
+    """PCollections exposed for tests: sources written, duplicates, filtered out, failure records, summary."""
 
     written: beam.PCollection
     filtered: beam.PCollection
     failures: beam.PCollection
     summary: beam.PCollection
+    duplicates: beam.PCollection | None = None
 
 
 def summarize(counts: list[tuple[str, int]], job: JobConfig) -> dict:
     """Return the summary dict from (outcome, count) pairs.
 
-    Outcomes are ``found``, ``filtered_out``, ``skipped``, ``succeeded`` and
-    ``failed:<stage>``; found = filtered_out + skipped + succeeded + failed holds
-    by construction, since each matched path yields exactly one outcome.
+    Outcomes are ``found``, ``filtered_out``, ``skipped``, ``succeeded``,
+    ``duplicates`` and ``failed:<stage>``; found = filtered_out + skipped +
+    succeeded + duplicates + failed holds by construction, since each matched
+    path yields exactly one outcome. ``succeeded`` is the number of files
+    written: a duplicate (the same de-identified bytes as a kept input of its
+    output path) is written once, for the kept input.
     """
     c = dict(counts)
     by_stage = {s: c.get(f"failed:{s}", 0) for s in STAGES if c.get(f"failed:{s}", 0)}
@@ -61,6 +63,7 @@ def summarize(counts: list[tuple[str, int]], job: JobConfig) -> dict:
         "filtered_out": c.get("filtered_out", 0),
         "skipped": c.get("skipped", 0),
         "succeeded": succeeded,
+        "duplicates": c.get("duplicates", 0),
         "failed": failed,
         "failed_by_stage": by_stage,
         "counter": {"success": succeeded, "failure": failed},
@@ -101,24 +104,25 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     )
     deid = read[READ] | "Deidentify" >> beam.ParDo(
         DeidentifyFn(job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress)
-    ).with_outputs(FAILED, UID_PAIRS, main="deidentified")
-    written = deid["deidentified"] | "Write" >> beam.ParDo(_WriteDicomFn(job.output, job.run_id, progress)).with_outputs(
-        FAILED, ANNOTATIONS, main=WRITTEN
+    ).with_outputs(FAILED, main="deidentified")
+    written, duplicates, write_failed, annotations, uid_pairs = deid["deidentified"] | "Write" >> WriteInstances(
+        job.output, job.run_id, progress
     )
     if job.annotations_output:
-        written[ANNOTATIONS] | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
+        annotations | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
     if job.annotations_table:
-        written[ANNOTATIONS] | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
-    failures = (read[FAILED], deid[FAILED], written[FAILED]) | "AllFailures" >> beam.Flatten()
+        annotations | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
+    failures = (read[FAILED], deid[FAILED], write_failed) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)
     if job.uid_mapping_output:
-        deid[UID_PAIRS] | "WriteUidMapping" >> WriteLines(job.uid_mapping_output, header="original,new")
+        uid_pairs | "WriteUidMapping" >> WriteLines(job.uid_mapping_output, header="original,new", private=True)
 
     outcomes = (
         matched | "FoundOutcome" >> beam.Map(lambda _: "found"),
         read[FILTERED] | "FilteredOutcome" >> beam.Map(lambda _: "filtered_out"),
         read[SKIPPED] | "SkippedOutcome" >> beam.Map(lambda _: "skipped"),
-        written[WRITTEN] | "WrittenOutcome" >> beam.Map(lambda _: "succeeded"),
+        written | "WrittenOutcome" >> beam.Map(lambda _: "succeeded"),
+        duplicates | "DuplicateOutcome" >> beam.Map(lambda _: "duplicates"),
         failures | "FailedOutcome" >> beam.Map(lambda f: f"failed:{f['stage']}"),
     )
     summary = (
@@ -128,4 +132,4 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         | "CollectCounts" >> beam.combiners.ToList()
         | "WriteSummary" >> beam.ParDo(_WriteSummaryFn(job))
     )
-    return DeidOutputs(written[WRITTEN], read[FILTERED], failures, summary)
+    return DeidOutputs(written, read[FILTERED], failures, summary, duplicates)

@@ -43,7 +43,7 @@ def _summary(out: Path) -> dict:
 
 
 def _counts(s: dict) -> tuple[int, ...]:
-    assert s["found"] == s["filtered_out"] + s["skipped"] + s["succeeded"] + s["failed"]
+    assert s["found"] == s["filtered_out"] + s["skipped"] + s["succeeded"] + s["duplicates"] + s["failed"]
     return s["found"], s["skipped"], s["succeeded"], s["failed"]
 
 

@@ -50,3 +50,11 @@ class FilterError(DeidError):
 
 class PixelDataError(DeidError):
     """Pixel data cannot be decoded or re-encoded for redaction."""
+
+
+class InstanceConflictError(DeidError):
+    """Another input de-identified to the same output path (the same new UIDs) with other bytes.
+
+    The kept output is not replaced, as a DICOM store answers 409 Conflict
+    when an instance with the same SOP Instance UID but other content is stored.
+    """
