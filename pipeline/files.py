@@ -314,7 +314,7 @@ def file_digest(path: str, chunk: int = 1 << 20) -> str:
             h.update(block)
 
 
-def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) -> tuple[str, bool, str | None]:
+def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) -> tuple[str | None, bool, str | None]:
     """Write an instance's bytes for ``final`` without replacing what is there; return (digest, placed, staged).
 
     Locally the bytes go to a temporary sibling that is hard-linked to
@@ -325,8 +325,11 @@ def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) ->
     On gs:// an absent object is created directly (check, then create: two
     writers of one new path at the same moment may both create it; the decision
     then reads the object back); an existing one gets a staged temporary object.
-    The digest covers every byte written, the copied PixelData of a large
-    instance included.
+    On gs:// the digest (SHA-256 of every byte written, the copied PixelData of
+    a large instance included) is computed while writing, since a raced object
+    keeps only one writer's bytes; locally it is None: every member's bytes stay
+    on disk until the decision, which digests them only for a path with more than
+    one input (no hashing for the common path).
     """
     tmp = f"{final}{_TMP_MARK}{run_id}-{uuid.uuid4().hex}"
     if is_gcs(final):
@@ -338,14 +341,13 @@ def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) ->
     folder = _ensure_folder(final, made_dirs, run_id)
     try:
         with _open_new(tmp, folder, None) as f:
-            hashing = _Hashing(f)
-            fill(hashing)
+            fill(f)
         try:
             os.link(tmp, final)
         except FileExistsError:
-            return hashing.hash.hexdigest(), False, tmp
+            return None, False, tmp
         os.remove(tmp)
-        return hashing.hash.hexdigest(), True, None
+        return None, True, None
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -431,6 +433,7 @@ class _DecideOutputFn(beam.DoFn):
     kept member's bytes end on the output (its staged copy is renamed over it
     when another input or an earlier run placed the file); staged copies of the
     others are removed. Only the kept member's annotations and UID pairs go on.
+    Digests are compared only for a path with more than one input.
     """
 
     def __init__(self, output: str, progress: Progress) -> None:
@@ -448,11 +451,14 @@ class _DecideOutputFn(beam.DoFn):
     def process(self, element):
         relative, group = element
         records = [tuple(g) for g in group]  # (source, digest, placed, staged, study, annotations, uid_pairs)
-        members = [Member(r[0], r[1]) for r in records]
-        record_of = {id(m): r for m, r in zip(members, records)}
         final = join(self._output, *relative.split("/"))
         staged_paths = [r[3] for r in records if r[3]]
         try:
+            if len(records) == 1:
+                members = [Member(records[0][0], records[0][1] or "")]
+            else:  # bytes not digested while writing (local) are on disk: staged, or the one placed
+                members = [Member(r[0], r[1] or file_digest(r[3] or final)) for r in records]
+            record_of = {id(m): r for m, r in zip(members, records)}
             kept_digest = None
             if sum(1 for r in records if r[2]) > 1:  # gs:// only: two writers created the object at once
                 kept_digest = file_digest(final)  # keep what is there

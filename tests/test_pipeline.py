@@ -240,10 +240,19 @@ def test_gcs_input_and_output(gcs, tmp_path):
     summary = json.loads(bucket.blob("out/deid_summary.json").download_as_bytes())
     assert (summary["found"], summary["skipped"], summary["succeeded"], summary["filtered_out"], summary["failed"]) == (5, 1, 1, 2, 1)
     assert {n: bucket.blob(n).download_as_bytes() for n in dcm} == first
-    # A plain rerun finds every output there: staged copies renamed over them, the same bytes and counts.
-    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    # A plain rerun, with a copy of im0 and a conflicting im0 (other pixels) added, every large-instance way:
+    # staged copies renamed over the outputs, the copy a duplicate, the conflict a write failure, same bytes.
+    im0 = make_dataset(index=0, study=0)
+    bucket.blob("archive/st0/zz_copy.dcm").upload_from_string(to_bytes(im0))
+    im0.PixelData = bytes(len(im0.PixelData))
+    bucket.blob("archive/st0/zz_conflict.dcm").upload_from_string(to_bytes(im0))
+    proc = subprocess.run([*cmd, "--stream_copy_bytes=0"], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(bucket.blob("out/deid_summary.json").download_as_bytes())
-    assert (summary["found"], summary["succeeded"], summary["duplicates"], summary["filtered_out"], summary["failed"]) == (5, 2, 0, 2, 1)
+    assert (summary["found"], summary["succeeded"], summary["duplicates"], summary["filtered_out"], summary["failed"]) == (7, 2, 1, 2, 2)
+    records = [json.loads(line) for line in bucket.blob("out/deid_failures.jsonl").download_as_text().splitlines()]
+    assert sorted((r["source"].rsplit("/", 1)[1], r["error"]) for r in records) == [
+        ("junk.bin", "InvalidInstanceError"), ("zz_conflict.dcm", "InstanceConflictError")]
     assert {n: bucket.blob(n).download_as_bytes() for n in dcm} == first
     assert not [b.name for b in bucket.list_blobs(prefix="out/") if ".tmp-" in b.name]
