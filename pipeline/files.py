@@ -221,6 +221,7 @@ class _ReadFn(beam.DoFn):
         job = self._job
         self._plan = compile_plan(job.spec)
         self._remap = UidCache(job.key.load(), job.uid_root) if job.skip_existing else None
+        self._cleaned: set[str] = set()
         self._copy_pixels = not needs_pixels(job.spec)
         self._table_filter = self._merged = None
         self._progress.start()
@@ -285,7 +286,17 @@ class _ReadFn(beam.DoFn):
 
     def _exists(self, ds) -> bool:
         relative = predict_output_path(ds, self._plan, self._remap)
-        return relative is not None and FileSystems.exists(join(self._job.output, *relative.split("/")))
+        if relative is None:
+            return False
+        final = join(self._job.output, *relative.split("/"))
+        if not FileSystems.exists(final):
+            return False
+        folder = os.path.dirname(final)
+        if not is_gcs(final) and folder not in self._cleaned:
+            # A killed run may have left a staged copy next to an output that is skipped now.
+            self._cleaned.add(folder)
+            remove_stale_temporaries(folder, self._job.run_id)
+        return True
 
 
 class _Hashing:
