@@ -143,7 +143,7 @@ class JobConfig:
             patterns = ()
         output = opts.output
         if output:
-            output = output.rstrip("/") if len(output) > 1 else output
+            output = _local_absolute(output.rstrip("/") if len(output) > 1 else output)
         for pattern in patterns if output else ():
             base = pattern.split("**")[0].rstrip("/")
             if not any(c in base for c in "*?[") and _is_inside(output, base):
@@ -184,14 +184,21 @@ class JobConfig:
                         _LOGGER.warning("%s", warning)
         if problems:
             raise SetupError(problems)
+        for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output)):
+            if value and value.startswith("gs://"):
+                _LOGGER.info(
+                    "%s goes to a bucket: it can re-identify, and who may read it is decided by the bucket's IAM, "
+                    "not by this job (local files are created owner-only)",
+                    flag,
+                )
         return cls(
             patterns=patterns,
             output=output,
             spec=spec,
             key=key,
             uid_root=uid_root,
-            failures_output=opts.failures_output or join(output, "deid_failures.jsonl"),
-            summary_output=opts.summary_output or join(output, "deid_summary.json"),
+            failures_output=_local_absolute(opts.failures_output) or join(output, "deid_failures.jsonl"),
+            summary_output=_local_absolute(opts.summary_output) or join(output, "deid_summary.json"),
             source=source,
             destination=destination,
             http_policy=policy,
@@ -200,8 +207,8 @@ class JobConfig:
             stow_batch_bytes=opts.dicomweb_stow_batch_bytes,
             instance_filter=instance_filter,
             max_failure_fraction=opts.max_failure_fraction,
-            uid_mapping_output=opts.uid_mapping_output,
-            annotations_output=opts.annotations_output,
+            uid_mapping_output=_local_absolute(opts.uid_mapping_output),
+            annotations_output=_local_absolute(opts.annotations_output),
             annotations_table=opts.annotations_table,
             filter_table=opts.filter_table,
             filter_query=opts.filter_query,
@@ -266,6 +273,17 @@ def _services(opts: DeidOptions, env, key: KeySource, problems: list[str]):
     return source, destination, policy
 
 
+def _local_absolute(path: str | None) -> str | None:
+    """A local path made absolute against the launcher's working directory (gs:// and None unchanged).
+
+    Every ``*_output`` option accepts a bare file name, a relative or absolute
+    path or gs://; workers (other processes) then write where the user meant.
+    """
+    if not path or path.startswith("gs://"):
+        return path
+    return os.path.abspath(path)
+
+
 def _uses_kms(obj) -> bool:
     if isinstance(obj, dict):
         return any(k in ("kmsWrapped", "kms_wrapped") or _uses_kms(v) for k, v in obj.items())
@@ -317,7 +335,7 @@ def _key_source(opts: DeidOptions, env, problems: list[str]) -> KeySource:
             problems.append(f"--uid_key_file {opts.uid_key_file}: {exc}")
         except Exception as exc:
             problems.append(f"--uid_key_file {opts.uid_key_file}: cannot be read ({type(exc).__name__})")
-        return KeySource(path=opts.uid_key_file, origin="file")
+        return KeySource(path=_local_absolute(opts.uid_key_file), origin="file")
     if env.get(UID_KEY_ENV):
         try:
             return KeySource(secret=Secret(decode_key(env[UID_KEY_ENV].encode())), origin="environment")

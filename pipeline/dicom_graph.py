@@ -21,42 +21,46 @@ from pipeline.bigquery import ReadBigQueryFilter, WriteAnnotationsTable
 from pipeline.config import JobConfig
 from pipeline.dicomweb_fns import STATS, ReadDicomweb
 from pipeline.dicomweb_store import StoreFn
-from pipeline.dofns import UID_PAIRS, DeidentifyFn
+from pipeline.dofns import DeidentifyFn
 from pipeline.progress import Progress, _FoundFn
 from pipeline.files import (
     ANNOTATIONS,
     FAILED,
     FILTERED,
     SKIPPED,
+    ReadBackKeptFn,
     WriteAnnotations,
     WriteFailures,
+    WriteInstances,
     WriteLines,
     _ReadFn,
-    _WriteDicomFn,
     write_text,
 )
 from transforms.dicom.deidentify import STAGES
 
 READ = "read"
-WRITTEN = "written"
 
 
 @dataclass
 class DeidOutputs:
-    """PCollections exposed for tests: sources written, filtered out, failure records, summary."""
+    """PCollections exposed for tests: sources written, duplicates, filtered out, failure records, summary."""
 
     written: beam.PCollection
     filtered: beam.PCollection
     failures: beam.PCollection
     summary: beam.PCollection
+    duplicates: beam.PCollection | None = None
 
 
 def summarize(counts: list[tuple[str, int]], job: JobConfig) -> dict:
     """Return the summary dict from (outcome, count) pairs.
 
-    Outcomes are ``found``, ``filtered_out``, ``skipped``, ``succeeded`` and
-    ``failed:<stage>``; found = filtered_out + skipped + succeeded + failed holds
-    by construction, since each matched path yields exactly one outcome.
+    Outcomes are ``found``, ``filtered_out``, ``skipped``, ``succeeded``,
+    ``duplicates`` and ``failed:<stage>``; found = filtered_out + skipped +
+    succeeded + duplicates + failed holds by construction, since each matched
+    path yields exactly one outcome. ``succeeded`` is the number of files
+    written: a duplicate (the same de-identified bytes as a kept input of its
+    output path) is written once, for the kept input.
     """
     c = dict(counts)
     summary = _summary(c, job)
@@ -92,6 +96,7 @@ def _summary(c: dict, job: JobConfig) -> dict:
         "filtered_out": c.get("filtered_out", 0),
         "skipped": c.get("skipped", 0),
         "succeeded": succeeded,
+        "duplicates": c.get("duplicates", 0),
         "failed": failed,
         "failed_by_stage": by_stage,
         "counter": {"success": succeeded, "failure": failed},
@@ -166,29 +171,35 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         DeidentifyFn(
             job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep
         )
-    ).with_outputs(FAILED, UID_PAIRS, main="deidentified")
-    outputs, write_failures = deid["deidentified"], []
+    ).with_outputs(FAILED, main="deidentified")
+    write_failures, duplicates, uid_pairs = [], None, None
+    to_store = deid["deidentified"]
     if job.output:
-        files = outputs | "Write" >> beam.ParDo(
-            _WriteDicomFn(job.output, job.run_id, progress, passthrough=job.destination is not None)
-        ).with_outputs(FAILED, ANNOTATIONS, main=WRITTEN)
-        outputs, written = files[WRITTEN], files
-        write_failures.append(files[FAILED])
-    if job.destination is not None:
-        stored = outputs | "Store" >> beam.ParDo(StoreFn(job, progress)).with_outputs(
-            FAILED, ANNOTATIONS, STATS, main=WRITTEN
+        # Files first: one output per path (duplicates, conflicts); a store then gets the kept bytes.
+        passthrough = job.destination is not None
+        written, duplicates, file_failed, annotations, uid_pairs = deid["deidentified"] | "Write" >> WriteInstances(
+            job.output, job.run_id, progress, passthrough
         )
-        written = stored
+        write_failures.append(file_failed)
+        if passthrough:
+            to_store = written | "ReadBackKept" >> beam.ParDo(ReadBackKeptFn(job.output))
+    if job.destination is not None:
+        stored = to_store | "Store" >> beam.ParDo(StoreFn(job, progress)).with_outputs(
+            FAILED, ANNOTATIONS, STATS, main="stored"
+        )
+        written, annotations = stored["stored"], stored[ANNOTATIONS]
         write_failures.append(stored[FAILED])
         stats.append(stored[STATS])
+        if uid_pairs is None:
+            uid_pairs = deid["deidentified"] | "UidPairs" >> beam.FlatMap(lambda e: [f"{o},{n}" for o, n in e[5]])
     if job.annotations_output:
-        written[ANNOTATIONS] | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
+        annotations | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
     if job.annotations_table:
-        written[ANNOTATIONS] | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
+        annotations | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
     failures = (*read_failures, deid[FAILED], *write_failures) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)
     if job.uid_mapping_output:
-        deid[UID_PAIRS] | "WriteUidMapping" >> WriteLines(job.uid_mapping_output, header="original,new")
+        uid_pairs | "WriteUidMapping" >> WriteLines(job.uid_mapping_output, header="original,new", private=True)
 
     def flat(label: str, pcolls: list):
         return pcolls[0] if len(pcolls) == 1 else tuple(pcolls) | label >> beam.Flatten()
@@ -197,9 +208,11 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     outcomes = [
         flat("AllFound", found) | "FoundOutcome" >> beam.Map(lambda _: "found"),
         flat("AllSkipped", skipped) | "SkippedOutcome" >> beam.Map(lambda _: "skipped"),
-        written[WRITTEN] | "WrittenOutcome" >> beam.Map(lambda _: "succeeded"),
+        written | "WrittenOutcome" >> beam.Map(lambda _: "succeeded"),
         failures | "FailedOutcome" >> beam.Map(lambda f: f"failed:{f['stage']}"),
     ]
+    if duplicates is not None:
+        outcomes.append(duplicates | "DuplicateOutcome" >> beam.Map(lambda _: "duplicates"))
     if filtered_all is not None:
         outcomes.append(filtered_all | "FilteredOutcome" >> beam.Map(lambda _: "filtered_out"))
     counted = tuple(outcomes) | "AllOutcomes" >> beam.Flatten() | "OutcomePairs" >> beam.Map(lambda k: (k, 1))
@@ -210,4 +223,4 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         | "CollectCounts" >> beam.combiners.ToList()
         | "WriteSummary" >> beam.ParDo(_WriteSummaryFn(job))
     )
-    return DeidOutputs(written[WRITTEN], filtered_all, failures, summary)
+    return DeidOutputs(written, filtered_all, failures, summary, duplicates)

@@ -72,7 +72,7 @@ class _ChainReader:
 
 
 def _output_bytes(item) -> bytes:
-    source, _, data, _, pixel_offset = item
+    source, _, data, _, pixel_offset = item[:5]
     if pixel_offset is None:
         return data
     reader = _ChainReader(data, source, pixel_offset)
@@ -114,7 +114,7 @@ class StoreFn(DicomwebFn):
         self._progress.stop()
 
     def process(self, item):
-        source, relative, data, _, pixel_offset = item
+        source, relative, data, _, pixel_offset = item[:5]
         sop = _uids_of(relative)[2]
         if pixel_offset is not None or any(_uids_of(b[1])[2] == sop for b in self._batch):
             yield from self._flush()
@@ -142,7 +142,7 @@ class StoreFn(DicomwebFn):
         self._send([s for s in items if s not in results], items, results)
         for sop, item in items.items():
             error, message = results.get(sop, (DicomwebBadResponse, "no STOW answer for the instance"))
-            source, _, _, (study, annotations), _ = item
+            source, _, _, (study, annotations), _ = item[:5]
             if error is None:
                 self._stored.inc()
                 if message == STORED_WITH_WARNING:
@@ -221,7 +221,7 @@ class StoreFn(DicomwebFn):
         def make():
             parts = []
             for sop in sops:
-                source, _, data, _, pixel_offset = items[sop]
+                source, _, data, _, pixel_offset = items[sop][:5]
                 parts.append(data if pixel_offset is None else _ChainReader(data, source, pixel_offset))
             body = stow_body(parts)
             return body, stow_content_type(body)

@@ -15,11 +15,13 @@ from transforms.deid_config import DeidSpec
 from transforms.dicom.deidentify import Deidentifier, StageFailure
 
 _LOGGER = logging.getLogger(__name__)
-UID_PAIRS = "uid_pairs"
 
 
 class DeidentifyFn(beam.DoFn):
-    """(path, bytes) -> (path, relative output path, bytes, annotations, None); failures to FAILED.
+    """(path, bytes) -> (path, relative output path, bytes, annotations, pixel offset, UID pairs); failures to FAILED.
+
+    UID pairs (original, new) are carried only with ``emit_uid_pairs``; the
+    writer lists those of the inputs it keeps.
 
     A ``LargeInstance`` is de-identified from its header alone; its output
     element carries the pixel offset, and the writer copies the source's
@@ -78,11 +80,9 @@ class DeidentifyFn(beam.DoFn):
             yield pvalue.TaggedOutput(FAILED, failure_record(path, exc.stage, exc.error_type, exc.message))
             return
         self._ok.inc()
-        if self._emit_uid_pairs:
-            for old, new in result.uid_pairs:
-                yield pvalue.TaggedOutput(UID_PAIRS, f"{old},{new}")
+        pairs = tuple(result.uid_pairs) if self._emit_uid_pairs else ()
         pixel_offset = data.pixel_offset if large else None
-        yield path, result.relative_path, result.data, (result.study_uid, result.annotations), pixel_offset
+        yield path, result.relative_path, result.data, (result.study_uid, result.annotations), pixel_offset, pairs
 
 
 def _resolve_kms(rule) -> bytes:

@@ -7,6 +7,7 @@ instances are never read whole); ``_WriteDicomFn`` writes outputs atomically.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.progress import Progress
+from transforms.collisions import Member, conflict_error, resolve
 from transforms.pixels.burnedin import needs_pixels
 from transforms.dicom.deidentify import UidCache, failure_reason
 from transforms.dicom.outpath import predict_output_path
@@ -31,6 +33,10 @@ FAILED = "failed"
 FILTERED = "filtered"
 ANNOTATIONS = "annotations"
 SKIPPED = "skipped"
+DUPLICATES = "duplicates"
+UID_PAIRS = "uid_pairs"
+# Re-identifying outputs (UID mapping, annotations with quotes): owner-only, whatever the umask.
+PRIVATE_MODE = 0o600
 _GLOB_CHARS = set("*?[")
 _TMP_MARK = ".tmp-"
 # Test-only: a write DoFn that reads this variable dies (os._exit) in the middle of the
@@ -58,12 +64,42 @@ def read_bytes(path: str) -> bytes:
         return f.read()
 
 
-def write_bytes_atomic(path: str, data: bytes, made_dirs: set[str] | None = None) -> None:
+def write_bytes_atomic(path: str, data: bytes, made_dirs: set[str] | None = None, mode: int | None = None) -> None:
     """Write a file so that readers see the old file or the whole new one (see ``write_atomic``)."""
-    write_atomic(path, lambda f: f.write(data), made_dirs)
+    write_atomic(path, lambda f: f.write(data), made_dirs, mode=mode)
 
 
-def write_atomic(path: str, fill, made_dirs: set[str] | None = None, run_id: str | None = None) -> None:
+def _ensure_folder(path: str, made_dirs: set[str] | None, run_id: str | None) -> str:
+    """Create the local folder of ``path`` once (none for a bare file name); return it."""
+    folder = os.path.dirname(path)
+    if made_dirs is None or folder not in made_dirs:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        if run_id is not None:
+            remove_stale_temporaries(folder or ".", run_id)
+        if made_dirs is not None:
+            made_dirs.add(folder)
+    return folder
+
+
+def _open_new(tmp: str, folder: str, mode: int | None):
+    """Open a new local temporary file; with ``mode``, set exactly (fchmod ignores the umask)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o600 if mode is not None else 0o666)
+    except FileNotFoundError:  # the folder went away since it was cached
+        if not folder:
+            raise
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(tmp, flags, 0o600 if mode is not None else 0o666)
+    if mode is not None:
+        os.fchmod(fd, mode)
+    return os.fdopen(fd, "wb")
+
+
+def write_atomic(
+    path: str, fill, made_dirs: set[str] | None = None, run_id: str | None = None, mode: int | None = None
+) -> None:
     """Create ``path`` with ``fill(file)`` so that readers see no file or the whole file.
 
     GCS objects appear only when their upload completes; locally the bytes go
@@ -72,26 +108,18 @@ def write_atomic(path: str, fill, made_dirs: set[str] | None = None, run_id: str
     ``makedirs`` per folder, not per file). With ``run_id`` (the instance
     writer), the first write into a folder also removes temporary files that an
     earlier, killed run left there (another run id): a rerun leaves no partial file.
+    A local ``path`` may be a bare file name (the working directory). With
+    ``mode`` a local file gets exactly that mode, whatever the umask (set on the
+    temporary file before any byte is written); on gs:// the bucket's IAM decides.
     """
     if is_gcs(path):
         with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
             fill(f)
         return
-    folder = os.path.dirname(path)
-    if made_dirs is None or folder not in made_dirs:
-        os.makedirs(folder, exist_ok=True)
-        if run_id is not None:
-            remove_stale_temporaries(folder, run_id)
-        if made_dirs is not None:
-            made_dirs.add(folder)
+    folder = _ensure_folder(path, made_dirs, run_id)
     tmp = f"{path}{_TMP_MARK}{run_id or 'w'}-{uuid.uuid4().hex}"
     try:
-        try:
-            f = open(tmp, "wb")
-        except FileNotFoundError:  # the folder went away since it was cached
-            os.makedirs(folder, exist_ok=True)
-            f = open(tmp, "wb")
-        with f:
+        with _open_new(tmp, folder, mode) as f:
             fill(f)
         os.replace(tmp, path)
     except BaseException:
@@ -117,9 +145,9 @@ def remove_stale_temporaries(folder: str, run_id: str) -> int:
     return removed
 
 
-def write_text(path: str, text: str) -> None:
-    """Write UTF-8 text atomically (summary, failures, mapping files)."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+def write_text(path: str, text: str, private: bool = False) -> None:
+    """Write UTF-8 text atomically (summary, failures, mapping files); ``private``: mode 0600 locally."""
+    write_bytes_atomic(path, text.encode("utf-8"), mode=PRIVATE_MODE if private else None)
 
 
 def expand_inputs(inputs: list[str]) -> list[str]:
@@ -198,6 +226,7 @@ class _ReadFn(beam.DoFn):
             from pipeline.dicomweb_fns import ExistingOutputs
 
             self._existing = ExistingOutputs(job)
+        self._cleaned: set[str] = set()
         self._copy_pixels = not needs_pixels(job.spec)
         self._table_filter = self._merged = None
         self._progress.start()
@@ -266,25 +295,109 @@ class _ReadFn(beam.DoFn):
         if self._existing is not None:
             return self._existing.holds(self._existing.predict(ds))
         relative = predict_output_path(ds, self._plan, self._remap)
-        return relative is not None and FileSystems.exists(join(self._job.output, *relative.split("/")))
+        if relative is None:
+            return False
+        final = join(self._job.output, *relative.split("/"))
+        if not FileSystems.exists(final):
+            return False
+        folder = os.path.dirname(final)
+        if not is_gcs(final) and folder not in self._cleaned:
+            # A killed run may have left a staged copy next to an output that is skipped now.
+            self._cleaned.add(folder)
+            remove_stale_temporaries(folder, self._job.run_id)
+        return True
+
+
+class _Hashing:
+    """A write-only file wrapper that digests every byte written (SHA-256)."""
+
+    def __init__(self, f) -> None:
+        self._f = f
+        self.hash = hashlib.sha256()
+
+    def write(self, block) -> int:
+        self.hash.update(block)
+        return self._f.write(block)
+
+    def flush(self) -> None:
+        self._f.flush()
+
+
+def file_digest(path: str, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a local or gs:// file, read in chunks."""
+    h = hashlib.sha256()
+    with _open(path) as f:
+        while True:
+            block = f.read(chunk)
+            if not block:
+                return h.hexdigest()
+            h.update(block)
+
+
+def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) -> tuple[str | None, bool, str | None]:
+    """Write an instance's bytes for ``final`` without replacing what is there; return (digest, placed, staged).
+
+    Locally the bytes go to a temporary sibling that is hard-linked to
+    ``final``, which creates it only if absent (atomic, exact with any number
+    of writers): ``placed`` is True and the temporary file is removed. When
+    ``final`` exists (another input with the same new UIDs, or an earlier run)
+    the temporary file is kept, ``staged``, for the decision after all writes.
+    On gs:// an absent object is created directly (check, then create: two
+    writers of one new path at the same moment may both create it; the decision
+    then reads the object back); an existing one gets a staged temporary object.
+    On gs:// the digest (SHA-256 of every byte written, the copied PixelData of
+    a large instance included) is computed while writing, since a raced object
+    keeps only one writer's bytes; locally it is None: every member's bytes stay
+    on disk until the decision, which digests them only for a path with more than
+    one input (no hashing for the common path).
+    """
+    tmp = f"{final}{_TMP_MARK}{run_id}-{uuid.uuid4().hex}"
+    if is_gcs(final):
+        target = tmp if FileSystems.exists(final) else final
+        with FileSystems.create(target, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+            hashing = _Hashing(f)
+            fill(hashing)
+        return hashing.hash.hexdigest(), target == final, None if target == final else tmp
+    folder = _ensure_folder(final, made_dirs, run_id)
+    try:
+        with _open_new(tmp, folder, None) as f:
+            fill(f)
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            return None, False, tmp
+        os.remove(tmp)
+        return None, True, None
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _remove(path: str) -> None:
+    if is_gcs(path):
+        FileSystems.delete([path])
+    elif os.path.exists(path):
+        os.remove(path)
 
 
 class _WriteDicomFn(beam.DoFn):
-    """(source, relative path, bytes, annotations, pixel offset) -> OUTPUT/relative path; yields the source.
+    """(source, relative path, bytes, annotations, pixel offset, UID pairs) -> (relative path, written member).
 
-    With a pixel offset (a large instance), the bytes are the de-identified
-    header and the source's PixelData element is copied after them in chunks.
-    With ``passthrough`` (a DICOMweb destination follows), a written element is
-    yielded whole for the store, which then counts it and emits its annotations.
+    Writes each instance once, as soon as it is de-identified, without
+    replacing an existing output (see ``place_instance``): a killed run leaves
+    every finished output in place for ``--skip_existing``. Which input an
+    output path keeps is decided afterwards, by ``_DecideOutputFn``, from all
+    inputs of that path. With a pixel offset (a large instance), the bytes are
+    the de-identified header and the source's PixelData element is copied
+    after them in chunks.
     """
 
-    def __init__(self, output: str, run_id: str, progress: Progress, passthrough: bool = False) -> None:
+    def __init__(self, output: str, run_id: str, progress: Progress) -> None:
         self._output = output
-        self._passthrough = passthrough
         self._progress = progress
         self._run_id = run_id
         self._made_dirs: set[str] = set()
-        self._written = Metrics.counter("deid", "written")
         self._failed = Metrics.counter("deid", "failed_write")
 
     def setup(self) -> None:
@@ -297,11 +410,11 @@ class _WriteDicomFn(beam.DoFn):
         self._progress.stop()
 
     def process(self, element):
-        source, relative, data, (study, annotations), pixel_offset = element
+        source, relative, data, (study, annotations), pixel_offset, uid_pairs = element
+        final = join(self._output, *relative.split("/"))
         try:
-            write_atomic(
-                join(self._output, *relative.split("/")), self._filler(source, data, pixel_offset),
-                self._made_dirs, self._run_id,
+            digest, placed, staged = place_instance(
+                final, self._filler(source, data, pixel_offset), self._made_dirs, self._run_id
             )
         except Exception as exc:
             self._failed.inc()
@@ -309,14 +422,8 @@ class _WriteDicomFn(beam.DoFn):
             yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", *failure_reason(exc, "write")))
             return
         self._count += 1
-        self._written.inc()
-        if self._passthrough:
-            yield element
-            return
-        self._progress.finished("succeeded")
-        for line in annotations:
-            yield pvalue.TaggedOutput(ANNOTATIONS, (study, line))
-        yield source
+        self._progress.finished(None)  # done; its outcome is decided with the path's other inputs
+        yield relative, (source, digest, placed, staged, study, tuple(annotations), tuple(uid_pairs))
 
     def _filler(self, source: str, data: bytes, pixel_offset: int | None):
         if self._crash_after is not None and self._count >= self._crash_after:
@@ -337,6 +444,138 @@ class _WriteDicomFn(beam.DoFn):
         return fill
 
 
+class _DecideOutputFn(beam.DoFn):
+    """(relative path, [written members]) -> the kept source; duplicates and conflicts to side outputs.
+
+    Runs after a GroupByKey on the output path, so it sees every input of that
+    path at once, whichever worker wrote it: the decision is exact and, the
+    kept member being the first by source name, the same on every rerun. The
+    kept member's bytes end on the output (its staged copy is renamed over it
+    when another input or an earlier run placed the file); staged copies of the
+    others are removed. Only the kept member's annotations and UID pairs go on.
+    Digests are compared only for a path with more than one input.
+    """
+
+    def __init__(self, output: str, progress: Progress, passthrough: bool = False) -> None:
+        self._output = output
+        self._progress = progress
+        self._passthrough = passthrough
+        self._written = Metrics.counter("deid", "written")
+        self._conflicts = Metrics.counter("deid", "failed_write")
+
+    def setup(self) -> None:
+        self._progress.start()
+
+    def teardown(self) -> None:
+        self._progress.stop()
+
+    def process(self, element):
+        relative, group = element
+        records = [tuple(g) for g in group]  # (source, digest, placed, staged, study, annotations, uid_pairs)
+        final = join(self._output, *relative.split("/"))
+        staged_paths = [r[3] for r in records if r[3]]
+        try:
+            if len(records) == 1:
+                members = [Member(records[0][0], records[0][1] or "")]
+            else:  # bytes not digested while writing (local) are on disk: staged, or the one placed
+                members = [Member(r[0], r[1] or file_digest(r[3] or final)) for r in records]
+            record_of = {id(m): r for m, r in zip(members, records)}
+            kept_digest = None
+            if sum(1 for r in records if r[2]) > 1:  # gs:// only: two writers created the object at once
+                kept_digest = file_digest(final)  # keep what is there
+            result = resolve(members, kept_digest)
+            kept = record_of[id(result.kept)]
+            if kept_digest is None and not kept[2]:
+                _rename(kept[3], final)
+                staged_paths.remove(kept[3])
+            for path in staged_paths:
+                _remove(path)
+        except Exception as exc:
+            for path in staged_paths:
+                try:
+                    _remove(path)
+                except Exception:  # noqa: BLE001 - the failure records below say what happened
+                    pass
+            for source in sorted(r[0] for r in records):
+                self._progress.outcome("failed")
+                yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", type(exc).__name__, safe_message(exc)))
+            return
+        self._written.inc()
+        _, _, _, _, study, annotations, uid_pairs = kept
+        if not self._passthrough:
+            self._progress.outcome("succeeded")
+            for line in annotations:
+                yield pvalue.TaggedOutput(ANNOTATIONS, (study, line))
+        for old, new in uid_pairs:
+            yield pvalue.TaggedOutput(UID_PAIRS, f"{old},{new}")
+        for member in result.duplicates:
+            self._progress.outcome("duplicates")
+            yield pvalue.TaggedOutput(DUPLICATES, member.source)
+        for member in result.conflicts:
+            self._conflicts.inc()
+            self._progress.outcome("failed")
+            exc = conflict_error(member.source, result.kept.source, relative)
+            yield pvalue.TaggedOutput(FAILED, failure_record(member.source, "write", type(exc).__name__, str(exc)))
+        if self._passthrough:  # a DICOMweb destination follows: it counts the kept output and annotates it
+            yield result.kept.source, relative, study, annotations
+        else:
+            yield result.kept.source
+
+
+def _rename(staged: str, final: str) -> None:
+    """Put a staged copy in place of ``final`` (atomic locally; copy then delete on gs://)."""
+    if is_gcs(final):
+        FileSystems.rename([staged], [final])
+    else:
+        os.replace(staged, final)
+
+
+class WriteInstances(beam.PTransform):
+    """De-identified instances -> output files, one per output path (see ``_DecideOutputFn``).
+
+    The GroupByKey carries small records (source, digest, where the bytes are,
+    annotations, UID pairs), never instance bytes: those are written once, by
+    ``_WriteDicomFn``, before the decision.
+    """
+
+    def __init__(self, output: str, run_id: str, progress: Progress, passthrough: bool = False) -> None:
+        super().__init__()
+        self._output = output
+        self._run_id = run_id
+        self._progress = progress
+        self._passthrough = passthrough
+
+    def expand(self, deidentified):
+        placed = deidentified | "Place" >> beam.ParDo(
+            _WriteDicomFn(self._output, self._run_id, self._progress)
+        ).with_outputs(FAILED, main="placed")
+        decided = (
+            placed["placed"]
+            | "GroupByOutputPath" >> beam.GroupByKey()
+            | "Decide" >> beam.ParDo(_DecideOutputFn(self._output, self._progress, self._passthrough)).with_outputs(
+                FAILED, ANNOTATIONS, UID_PAIRS, DUPLICATES, main="kept"
+            )
+        )
+        failures = (placed[FAILED], decided[FAILED]) | "WriteFailed" >> beam.Flatten()
+        return decided["kept"], decided[DUPLICATES], failures, decided[ANNOTATIONS], decided[UID_PAIRS]
+
+
+class ReadBackKeptFn(beam.DoFn):
+    """(source, relative path, study, annotations) of a kept output -> the element a store writer takes.
+
+    With both ``--output`` and ``--dicomweb_destination``, the store receives
+    exactly the bytes the file output kept for that path (read back whole).
+    """
+
+    def __init__(self, output: str) -> None:
+        self._output = output
+
+    def process(self, element):
+        source, relative, study, annotations = element
+        data = read_bytes(join(self._output, *relative.split("/")))
+        yield source, relative, data, (study, annotations), None, ()
+
+
 class _WriteStudyAnnotationsFn(beam.DoFn):
     """(new study UID, [JSON lines]) -> FOLDER/<study>.jsonl, lines sorted."""
 
@@ -346,7 +585,7 @@ class _WriteStudyAnnotationsFn(beam.DoFn):
     def process(self, element):
         study, lines = element
         path = join(self._folder, f"{study}.jsonl")
-        write_text(path, "".join(line + "\n" for line in sorted(lines)))
+        write_text(path, "".join(line + "\n" for line in sorted(lines)), private=True)
         yield path
 
 
@@ -381,20 +620,25 @@ class WriteFailures(beam.PTransform):
 
 
 class WriteLines(beam.PTransform):
-    """Write strings as one sorted text file (e.g. the UID mapping CSV)."""
+    """Write strings as one sorted text file, each line once (e.g. the UID mapping CSV).
 
-    def __init__(self, path: str, header: str = "") -> None:
+    ``private``: a re-identifying file, created owner-only (0600) when local.
+    """
+
+    def __init__(self, path: str, header: str = "", private: bool = False) -> None:
         super().__init__()
         self._path = path
         self._header = header
+        self._private = private
 
     def expand(self, lines):
         header = self._header
         path = self._path
+        private = self._private
 
-        def write(items: list) -> str:
+        def write(items):
             body = "".join(line + "\n" for line in sorted(set(items)))
-            write_text(path, (header + "\n" if header else "") + body)
+            write_text(path, (header + "\n" if header else "") + body, private=private)
             return path
 
         return lines | "CollectLines" >> beam.combiners.ToList() | "WriteLinesFile" >> beam.Map(write)
@@ -402,10 +646,14 @@ class WriteLines(beam.PTransform):
 
 __all__ = [
     "FAILED",
+    "DUPLICATES",
     "FILTERED",
     "SKIPPED",
+    "UID_PAIRS",
+    "WriteInstances",
     "LargeInstance",
     "ANNOTATIONS",
+    "ReadBackKeptFn",
     "WriteAnnotations",
     "WriteFailures",
     "WriteLines",

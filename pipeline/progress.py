@@ -1,10 +1,14 @@
 """Progress of a running job: Beam metrics (Dataflow) and a periodic log line (DirectRunner).
 
 ``Progress`` is held by the DoFns that match paths and finish instances and
-counts every matched path (``found``) and every final outcome (filtered out,
-skipped, succeeded, failed) where it happens. It bumps the ``deid``
-counters ``found``, ``done``, ``succeeded``, ``skipped``, ``filtered_out`` and
-``failed`` (the figures the Dataflow job page shows), and, when ``interval`` > 0,
+counts every matched path (``found``) and every instance done where it happens
+(read and filtered out, skipped, failed, or written), and each final outcome
+(filtered out, skipped, succeeded, duplicates, failed). An instance written is
+done when its bytes are written; whether it is kept or a duplicate is decided
+after every input of its output path is written (see ``pipeline.files``). It
+bumps the ``deid`` counters ``found``, ``done``, ``succeeded``, ``duplicates``,
+``skipped``, ``filtered_out`` and ``failed`` (the figures the Dataflow job page
+shows), and, when ``interval`` > 0,
 a reporter thread of the worker process logs ``progress: DONE of FOUND instances
 done (P%), R/s`` every ``interval`` seconds and once at the end (with several
 worker processes, each logs its own; FOUND is known in the one that matched the
@@ -21,7 +25,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 _LOGGER = logging.getLogger(__name__)
-_OUTCOMES = ("succeeded", "skipped", "filtered_out", "failed")
+_OUTCOMES = ("succeeded", "duplicates", "skipped", "filtered_out", "failed")
 
 
 class ProgressReporter:
@@ -128,11 +132,20 @@ class Progress:
         self._by_outcome["found"].inc()
         self._reporter.add_found()
 
-    def finished(self, outcome: str) -> None:
-        """Count an instance's final outcome: succeeded, skipped, filtered_out or failed."""
-        self._by_outcome[outcome].inc()
+    def finished(self, outcome: str | None) -> None:
+        """Count an instance done, with its final outcome (skipped, filtered_out, failed) or None.
+
+        None: the instance is written and its outcome (succeeded or duplicates)
+        comes later, through ``outcome``.
+        """
+        if outcome is not None:
+            self._by_outcome[outcome].inc()
         self._done.inc()
         self._reporter.add()
+
+    def outcome(self, outcome: str) -> None:
+        """Count the outcome of an instance already counted done: succeeded, duplicates or failed."""
+        self._by_outcome[outcome].inc()
 
     def stop(self) -> None:
         """Call from DoFn.teardown."""

@@ -19,6 +19,7 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 from pipeline.config import JobConfig, SetupError
 from pipeline.files import read_bytes
 from pipeline.dicom_graph import build
+from pipeline.logs import quiet_beam_logs
 from pipeline.options import DeidOptions
 
 _LOGGER = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def _with_progress_scope(job: JobConfig, options: PipelineOptions) -> JobConfig:
 def run(argv: list[str] | None = None) -> int:
     """Run the job; return the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    quiet_beam_logs()
     unknown = unknown_flags(argv)
     if unknown:
         print(f"dicom-deid: unknown option(s): {', '.join(unknown)}", file=sys.stderr)

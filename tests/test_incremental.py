@@ -43,7 +43,7 @@ def _summary(out: Path) -> dict:
 
 
 def _counts(s: dict) -> tuple[int, ...]:
-    assert s["found"] == s["filtered_out"] + s["skipped"] + s["succeeded"] + s["failed"]
+    assert s["found"] == s["filtered_out"] + s["skipped"] + s["succeeded"] + s["duplicates"] + s["failed"]
     return s["found"], s["skipped"], s["succeeded"], s["failed"]
 
 
@@ -81,6 +81,19 @@ def test_interrupted_run_then_rerun(tmp_path, archive, key_file):
     assert not list(out.rglob("*.tmp-*"))
     assert outputs(out) == outputs(clean)
     assert _counts(_summary(out)) == (9, 4, 5, 0)
+
+
+def test_skip_run_removes_staged_copies_a_killed_run_left(tmp_path, archive, key_file):
+    """A staged copy (another run's temporary file) next to an output that is now skipped is removed."""
+    out = tmp_path / "out"
+    assert run(_args(archive, out, key_file)) == 0
+    expected = outputs(out)
+    final = sorted(out.rglob("*.dcm"))[0]
+    left = final.with_name(final.name + ".tmp-0123456789ab-deadbeef")
+    left.write_bytes(final.read_bytes())
+    assert run(_args(archive, out, key_file, "--skip_existing")) == 0
+    assert _counts(_summary(out)) == (9, 9, 0, 0)
+    assert not left.exists() and outputs(out) == expected
 
 
 def test_progress_line_counts_only(tmp_path, archive, key_file, caplog):

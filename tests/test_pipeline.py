@@ -57,7 +57,7 @@ def test_bad_input_is_counted_and_the_rest_written(tmp_path, key_file, capsys):
     summary = json.loads((out / "deid_summary.json").read_text())
     assert summary["found"] == 7
     assert summary["succeeded"] == 3 and summary["failed"] == 4 and summary["filtered_out"] == 0
-    assert summary["found"] == summary["filtered_out"] + summary["succeeded"] + summary["failed"]
+    assert summary["found"] == summary["filtered_out"] + summary["succeeded"] + summary["duplicates"] + summary["failed"]
     records = [json.loads(line) for line in (out / "deid_failures.jsonl").read_text().splitlines()]
     assert sorted(Path(r["source"]).name for r in records) == ["DICOMDIR", "empty.dcm", "notes.txt", "truncated.dcm"]
     assert {r["stage"] for r in records} == {"read"}
@@ -217,9 +217,13 @@ def test_gcs_input_and_output(gcs, tmp_path):
         "--input", "gs://deid-test/archive/", "--output", "gs://deid-test/out",
         "--uid_key_file", "gs://deid-test/keys/uid.key",
         "--filter_table_export", "gs://deid-test/filters/export-*.csv",
+        "--uid_mapping_output", "gs://deid-test/reid/map.csv",
     ]
     proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "--uid_mapping_output goes to a bucket" in proc.stderr and "IAM" in proc.stderr
+    assert "gs://deid-test/reid" not in proc.stderr  # the reminder names the option, not the path
+    assert bucket.blob("reid/map.csv").download_as_bytes().startswith(b"original,new\n")
     names = sorted(b.name for b in bucket.list_blobs(prefix="out/"))
     dcm = [n for n in names if n.endswith(".dcm")]
     assert len(dcm) == 2 and all(n.startswith("out/studies/2.25.") for n in dcm)
@@ -236,3 +240,19 @@ def test_gcs_input_and_output(gcs, tmp_path):
     summary = json.loads(bucket.blob("out/deid_summary.json").download_as_bytes())
     assert (summary["found"], summary["skipped"], summary["succeeded"], summary["filtered_out"], summary["failed"]) == (5, 1, 1, 2, 1)
     assert {n: bucket.blob(n).download_as_bytes() for n in dcm} == first
+    # A plain rerun, with a copy of im0 and a conflicting im0 (other pixels) added, every large-instance way:
+    # staged copies renamed over the outputs, the copy a duplicate, the conflict a write failure, same bytes.
+    im0 = make_dataset(index=0, study=0)
+    bucket.blob("archive/st0/zz_copy.dcm").upload_from_string(to_bytes(im0))
+    im0.PixelData = bytes(len(im0.PixelData))
+    bucket.blob("archive/st0/zz_conflict.dcm").upload_from_string(to_bytes(im0))
+    proc = subprocess.run([*cmd, "--stream_copy_bytes=0"], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(bucket.blob("out/deid_summary.json").download_as_bytes())
+    assert (summary["found"], summary["succeeded"], summary["duplicates"], summary["filtered_out"], summary["failed"]) == (7, 2, 1, 2, 2)
+    records = [json.loads(line) for line in bucket.blob("out/deid_failures.jsonl").download_as_text().splitlines()]
+    assert sorted((r["source"].rsplit("/", 1)[1], r["error"]) for r in records) == [
+        ("junk.bin", "InvalidInstanceError"), ("zz_conflict.dcm", "InstanceConflictError")]
+    assert {n: bucket.blob(n).download_as_bytes() for n in dcm} == first
+    assert not [b.name for b in bucket.list_blobs(prefix="out/") if ".tmp-" in b.name]

@@ -65,7 +65,11 @@ class PixelDataError(DeidError):
 
 
 class InstanceConflictError(DeidError):
-    """Two inputs de-identify to the same UIDs with different content."""
+    """Another input de-identified to the same output path (the same new UIDs) with other bytes.
+
+    The kept output is not replaced, as a DICOM store answers 409 Conflict
+    when an instance with the same SOP Instance UID but other content is stored.
+    """
 
 
 class DicomwebError(DeidError):
