@@ -50,3 +50,11 @@ class FilterError(DeidError):
 
 class PixelDataError(DeidError):
     """Pixel data cannot be decoded or re-encoded for redaction."""
+
+
+class InvalidResourceError(DeidError):
+    """The input line is not a FHIR R4 resource this tool can de-identify."""
+
+
+class UnsupportedBundleError(InvalidResourceError):
+    """A Bundle of a type that is not unwrapped (only collection, transaction, batch, searchset)."""
