@@ -33,5 +33,5 @@ setup(
         # subprocess + PNG round trip (pytesseract stays the fallback).
         "tesserocr",
     ],
-    entry_points={"console_scripts": ["dicom-deid=pipeline.run:main"]},
+    entry_points={"console_scripts": ["dicom-deid=pipeline.run:main", "fhir-deid=pipeline.fhir_run:main"]},
 )

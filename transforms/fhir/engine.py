@@ -30,6 +30,7 @@ from transforms.fhir.narrative import blank_markup, escape, text_mask
 from transforms.fhir.paths import ACTION_TYPES, DATES, MASKABLE, matches
 from transforms.fhir.elements import Step, child_step, is_resource, patient_compartment, root_step
 from transforms.text.detect import ContextValue, Detector, Finding
+from transforms.text.infotypes import DEFAULT_INFO_TYPES
 from transforms.text.transform import (
     CTX,
     TextTransformer,
@@ -39,6 +40,8 @@ from transforms.text.transform import (
 )
 
 DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+# A birth date is reported as DATE (ours: the public documentation does), then shifted.
+INFO_TYPES = tuple(t for t in DEFAULT_INFO_TYPES if t != "DATE_OF_BIRTH")
 _MISSING = object()
 _EXTENSIONS = ("extension", "modifierExtension")
 _PHONE_SYSTEMS = frozenset({"phone", "fax", "sms", "pager"})
@@ -594,11 +597,11 @@ class FhirDeidentifier:
             transform = found
         else:
             text = blank_markup(value) if t == "xhtml" else value
-            found = st.matcher.detect(text)
+            found = st.matcher.detect(text, info_types=INFO_TYPES)
             found = [Finding(f.info_type, f.start, f.end, value[f.start : f.end]) for f in found]
             transform = found
             if st.plain is not None and found:
-                plain = {(f.start, f.end) for f in st.plain.detect(text)}
+                plain = {(f.start, f.end) for f in st.plain.detect(text, info_types=INFO_TYPES)}
                 transform = [f if (f.start, f.end) in plain else Finding(CTX, f.start, f.end, f.quote) for f in found]
         self._record(jpath, value, found, st)
         if not transform:
