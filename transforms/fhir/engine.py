@@ -601,8 +601,11 @@ class FhirDeidentifier:
             found = [Finding(f.info_type, f.start, f.end, value[f.start : f.end]) for f in found]
             transform = found
             if st.plain is not None and found:
-                plain = {(f.start, f.end) for f in st.plain.detect(text, info_types=INFO_TYPES)}
-                transform = [f if (f.start, f.end) in plain else Finding(CTX, f.start, f.end, f.quote) for f in found]
+                spans = st.matcher.context_spans(text, INFO_TYPES)
+                transform = [
+                    Finding(CTX, f.start, f.end, f.quote) if any(s < f.end and f.start < e for s, e in spans) else f
+                    for f in found
+                ]
         self._record(jpath, value, found, st)
         if not transform:
             return value

@@ -143,6 +143,15 @@ class ContextMatcher(HeaderContext):
         infoType's values are expanded into written forms).
     """
 
+    def context_spans(self, text: str, info_types: Collection[str] | None = None) -> set[tuple[int, int]]:
+        """Spans of ``text`` where a header (context) value is written, before resolution.
+
+        Used by FHIR ``contextualDeid``: a finding over such a span becomes ``[CTX]``.
+        """
+        if not text:
+            return set()
+        return {(s, e) for s, e, _, _ in self._context_candidates(_Scan(text), _wanted(info_types))}
+
     def detect(
         self, text: str, vr: str | None = None, info_types: Collection[str] | None = None
     ) -> list[Finding]:
