@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.fhir_run import run
 from tests.fhir_factories import MRN_SYSTEM, build_cohort
+from tests.test_pipeline import gcs  # noqa: F401  (the storage emulator fixture)
 from transforms.dicom.cleantext import text_key
 from transforms.dicom.uids import decode_key
 from transforms.fhir.engine import patient_reference
@@ -282,3 +283,38 @@ def test_mixed_dicom_and_fhir_shift_alike(tmp_path):
     assert len(dicom_shift) == len(cohort.patients)
     summary = json.loads((tmp_path / "fout" / "deid_summary.json").read_text())
     assert summary["patient_key_fallbacks"] == 0
+
+
+def test_gcs_ndjson_gz_input_and_output(gcs, tmp_path):
+    """gs:// .ndjson.gz inputs, key file and outputs (storage emulator), end to end."""
+    import os
+    import subprocess
+    import sys
+
+    bucket, env = gcs
+    cohort = build_cohort(2, SEED + 2)
+    for rtype, text in cohort.ndjson.items():
+        bucket.blob(f"export/{rtype}.ndjson.gz").upload_from_string(gzip.compress(text.encode("utf-8")))
+    bucket.blob("keys/run.key").upload_from_string(KEY_TEXT)
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, "-m", "pipeline.fhir_run", "--input", "gs://deid-test/export/", "--output", "gs://deid-test/out",
+           "--key_file", "gs://deid-test/keys/run.key", "--max_failure_fraction", "0"]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=root, env={**os.environ, **env, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = sorted(b.name for b in bucket.list_blobs(prefix="out/"))
+    assert "out/manifest.json" in names and "out/Patient-00000-of-00001.ndjson" in names
+    summary = json.loads(bucket.blob("out/deid_summary.json").download_as_bytes())
+    lines = sum(t.count("\n") for t in cohort.ndjson.values())
+    assert (summary["found"], summary["succeeded"], summary["failed"]) == (lines, lines, 0)
+    text = bucket.blob("out/Patient-00000-of-00001.ndjson").download_as_bytes().decode("utf-8")
+    assert all(n not in text for n in cohort.needles)
+
+
+def test_failures_over_the_fraction_exit_3(tmp_path):
+    """--max_failure_fraction: more failed than allowed gives exit status 3 (the rest is still written)."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "x.ndjson").write_text('{"resourceType": "Patient", "id": "a"}\n{broken\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(["--input", str(inp), "--output", str(out), "--max_failure_fraction", "0.25"]) == 3
+    assert (out / "Patient-00000-of-00001.ndjson").read_text().count("\n") == 1
