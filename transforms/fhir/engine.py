@@ -10,10 +10,6 @@ counters. Pure: no Beam, no files, no clock; messages name paths, never values.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -23,14 +19,17 @@ from transforms.dicom.cleantext import text_key
 from transforms.dicom.uids import DEFAULT_UID_ROOT, remap_uid
 from transforms.errors import InvalidResourceError
 from transforms.fhir.basic_profile import BASIC_ROWS, CLEAN_ALL_ROWS, DICOM_UID_SYSTEM, compiled
-from transforms.fhir.config import BASIC, CLEAN_ALL, KEEP_ALL, FhirSpec
-from transforms.fhir.dates import da_form, shift_fhir_date
-from transforms.fhir.ids import hash_id, parse_reference, rewrite_reference
-from transforms.fhir.narrative import blank_markup, escape, text_mask
+from transforms.fhir.config import CLEAN_ALL, KEEP_ALL, FhirSpec
+from transforms.fhir.dates import shift_fhir_date
+from transforms.fhir.elements import Step, child_step, is_resource, root_step
+from transforms.fhir.ids import hash_id, rewrite_reference
+from transforms.fhir.inspection import INFO_TYPES, annotation_findings, context_values, resource_names
+from transforms.fhir.leaves import MISSING as _MISSING
+from transforms.fhir.leaves import hash_value, mask_value
+from transforms.fhir.narrative import blank_markup, escape
 from transforms.fhir.paths import ACTION_TYPES, DATES, MASKABLE, matches
-from transforms.fhir.elements import Step, child_step, is_resource, patient_compartment, root_step
+from transforms.fhir.patients import identifier_value, patient_reference
 from transforms.text.detect import ContextValue, Detector, Finding
-from transforms.text.infotypes import DEFAULT_INFO_TYPES
 from transforms.text.transform import (
     CTX,
     TextTransformer,
@@ -40,11 +39,7 @@ from transforms.text.transform import (
 )
 
 DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
-# A birth date is reported as DATE (ours: the public documentation does), then shifted.
-INFO_TYPES = tuple(t for t in DEFAULT_INFO_TYPES if t != "DATE_OF_BIRTH")
-_MISSING = object()
 _EXTENSIONS = ("extension", "modifierExtension")
-_PHONE_SYSTEMS = frozenset({"phone", "fax", "sms", "pager"})
 COUNTERS = (
     "extensions_removed",
     "modifier_extensions_removed",
@@ -75,7 +70,7 @@ class Result:
 class _State:
     patient_key: str
     matcher: Any
-    plain: Any
+    contextual: bool
     names: list[tuple[str, ...]]
     details: dict[str, list[dict]] = field(default_factory=dict)
     counters: Counter = field(default_factory=Counter)
@@ -85,58 +80,6 @@ class _State:
 
 def _dar() -> dict:
     return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": "masked"}]}
-
-
-def _strip(value: str) -> str:
-    return "".join(value.split())
-
-
-def _references_at(resource: dict, path: str) -> list[dict]:
-    items: list[Any] = [resource]
-    for name in path.split("."):
-        nxt: list[Any] = []
-        for item in items:
-            if isinstance(item, dict) and name in item:
-                value = item[name]
-                nxt.extend(value if isinstance(value, list) else [value])
-        items = nxt
-    return [r for r in items if isinstance(r, dict)]
-
-
-def patient_reference(resource: dict, bundle_patients: dict[str, str] | None = None) -> tuple[str | None, dict | None]:
-    """Return (source Patient id, the Reference object) of a resource's patient compartment.
-
-    A Patient is its own patient; other types take the first ``Patient/<id>`` reference
-    along their compartment paths (a Bundle ``urn:uuid:`` to a Patient entry included:
-    ``bundle_patients`` maps such fullUrls to the Patient's key). (None, None) when the
-    resource is in no patient compartment or names no patient.
-    """
-    rtype = resource.get("resourceType")
-    if rtype == "Patient":
-        return (str(resource["id"]) if "id" in resource else None), None
-    for path in patient_compartment(str(rtype)):
-        for ref in _references_at(resource, path):
-            text = ref.get("reference")
-            if not isinstance(text, str):
-                continue
-            if bundle_patients and text in bundle_patients:
-                return bundle_patients[text], ref
-            parsed = parse_reference(text)
-            if parsed and parsed[0] == "Patient":
-                return parsed[1], ref
-    return None, None
-
-
-def identifier_value(identifiers: Any, system: str) -> str | None:
-    """Return the first identifier value of ``system``, spaces stripped (None if none)."""
-    if isinstance(identifiers, dict):
-        identifiers = [identifiers]
-    for ident in identifiers or ():
-        if isinstance(ident, dict) and ident.get("system") == system and isinstance(ident.get("value"), str):
-            value = _strip(ident["value"])
-            if value:
-                return value
-    return None
 
 
 class FhirDeidentifier:
@@ -186,7 +129,6 @@ class FhirDeidentifier:
         else:
             self._rows = compiled(BASIC_ROWS)
         self._decisions: dict[tuple[Step, ...], tuple[str, bool]] = {}
-        self._plain = Detector.for_context(())
 
     # -- decisions -------------------------------------------------------------------
 
@@ -280,10 +222,10 @@ class FhirDeidentifier:
             raise InvalidResourceError(f"{rtype}.id is not a string")
         counters: Counter = Counter()
         pkey = self.patient_key(resource, patient_value, counters, bundle_patients, full_url)
-        context = self.context_values(resource) + tuple(patient_context)
+        context = context_values(resource) + tuple(patient_context)
         matcher = Detector.for_context(context)
-        names = self._names(resource)
-        st = _State(pkey, matcher, self._plain if self.fhir.contextual else None, names, counters=counters, bundle=bundle)
+        names = resource_names(resource)
+        st = _State(pkey, matcher, self.fhir.contextual, names, counters=counters, bundle=bundle)
         root = root_step(rtype)
         out = self._object(resource, (root,), rtype, st)
         if source_id is None and full_url and self._rows:
@@ -338,58 +280,6 @@ class FhirDeidentifier:
             return found
         counters["patient_key_fallbacks"] += 1
         return pid
-
-    def context_values(self, resource: dict) -> tuple[ContextValue, ...]:
-        """The resource's own identifying values, as detector context (spec 8)."""
-        out: list[ContextValue] = []
-        rtype = str(resource.get("resourceType"))
-
-        def visit(value: Any, steps: tuple[Step, ...]) -> None:
-            step = steps[-1]
-            if isinstance(value, list):
-                for item in value:
-                    visit(item, steps)
-                return
-            if isinstance(value, dict):
-                if step.type == "Resource":
-                    return  # a contained resource has its own context
-                if step.type == "HumanName":
-                    out.extend(ContextValue(n, "PERSON_NAME") for n in _pn_values(value))
-                node = step.children_node()
-                for key, item in value.items():
-                    sub = child_step(*node, key) if node and not key.startswith("_") else None
-                    if sub is not None:
-                        visit(item, steps + (sub,))
-                return
-            if not isinstance(value, str) or not value.strip():
-                return
-            parent = steps[-2].type if len(steps) > 1 else ""
-            if step.type in DATES:
-                da = da_form(value)
-                if da:
-                    out.append(ContextValue(da, "DATE"))
-            elif parent == "Address" and step.name in ("line", "text"):
-                out.append(ContextValue(value, "STREET_ADDRESS"))
-            elif parent == "Address" and step.name in ("city", "district", "state", "postalCode"):
-                out.append(ContextValue(value, "LOCATION"))
-            elif parent == "ContactPoint" and step.name == "value":
-                kind = "EMAIL_ADDRESS" if "@" in value else "PHONE_NUMBER"
-                out.append(ContextValue(value, kind))
-            elif parent == "Identifier" and step.name == "value":
-                out.append(ContextValue(value, "MEDICAL_RECORD_NUMBER"))
-            elif rtype in ("Organization", "Location") and len(steps) == 2 and step.name == "name":
-                out.append(ContextValue(value, "ORGANIZATION_NAME"))
-
-        visit(resource, (root_step(rtype),))
-        return tuple(out)
-
-    def _names(self, resource: dict) -> list[tuple[str, ...]]:
-        names = []
-        for name in resource.get("name", []) if isinstance(resource.get("name"), list) else []:
-            if isinstance(name, dict):
-                parts = [name.get("family")] + list(name.get("given") or [])
-                names.append(tuple(p for p in parts if isinstance(p, str) and p))
-        return names
 
     def _object(self, obj: dict, steps: tuple[Step, ...], jpath: str, st: _State) -> dict:
         node = steps[-1].children_node() or ("#primitive", "")
@@ -533,9 +423,9 @@ class FhirDeidentifier:
         if action == "dateShiftField":
             return self._shift(value, t, st)
         if action == "characterMaskField":
-            return self._mask(value, t, self.fhir.masking_character)
+            return mask_value(value, t, self.fhir.masking_character)
         if action == "cryptoHashField":
-            return self._hash(value, t, self.hash_key)
+            return hash_value(value, t, self.hash_key)
         if action == "transform":
             return self._transform(value, t, st)
         return self._clean(value, steps, jpath, st)
@@ -547,40 +437,15 @@ class FhirDeidentifier:
             st.counters["invalid_dates_removed"] += 1
             return _MISSING
 
-    @staticmethod
-    def _mask(value: str, type_code: str, char: str) -> Any:
-        if type_code in ("decimal", "id", "oid", "uuid"):
-            return _MISSING
-        if type_code == "xhtml":
-            keep = text_mask(value)
-            return "".join(char if k and not c.isspace() else c for c, k in zip(value, keep))
-        return char * len(value)
-
-    @staticmethod
-    def _hash(value: str, type_code: str, key: bytes) -> Any:
-        digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).digest()
-        if type_code == "decimal":
-            return _MISSING
-        if type_code == "id":
-            return hash_id(value, key)
-        if type_code == "oid":
-            return f"urn:oid:2.25.{int.from_bytes(digest[:16], 'big')}"
-        if type_code == "uuid":
-            return f"urn:uuid:{uuid.UUID(bytes=digest[:16])}"
-        hashed = base64.b64encode(digest).decode("ascii")
-        if type_code == "xhtml":
-            return f'<div xmlns="http://www.w3.org/1999/xhtml">{hashed}</div>'
-        return hashed
-
     def _transform(self, value: str, type_code: str, st: _State) -> Any:
         """Legacy TRANSFORM: the text default rule on the whole value (spec 3.2)."""
         rule = self.text._default
         if rule is None or rule.kind == "dateShift":
             return self._shift(value, type_code, st) if type_code in DATES else _MISSING
         if rule.kind == "characterMask" and type_code in MASKABLE:
-            return self._mask(value, type_code, rule.masking_character)
+            return mask_value(value, type_code, rule.masking_character)
         if rule.kind == "cryptoHash" and type_code in MASKABLE:
-            return self._hash(value, type_code, rule.crypto_key or self.hash_key)
+            return hash_value(value, type_code, rule.crypto_key or self.hash_key)
         return _MISSING
 
     def _clean(self, value: str, steps: tuple[Step, ...], jpath: str, st: _State) -> Any:
@@ -600,61 +465,22 @@ class FhirDeidentifier:
             found = st.matcher.detect(text, info_types=INFO_TYPES)
             found = [Finding(f.info_type, f.start, f.end, value[f.start : f.end]) for f in found]
             transform = found
-            if st.plain is not None and found:
+            if st.contextual and found:
                 spans = st.matcher.context_spans(text, INFO_TYPES)
                 transform = [
                     Finding(CTX, f.start, f.end, f.quote) if any(s < f.end and f.start < e for s, e in spans) else f
                     for f in found
                 ]
-        self._record(jpath, value, found, st)
+        if self.annotate:
+            st.details[jpath] = annotation_findings(value, found, st.names, self.store_quote, st.info_types)
         if not transform:
             return value
         new = self.text.apply(value, transform, None, st.patient_key, escape=escape if t == "xhtml" else None)
         return new if new else _MISSING
 
-    def _record(self, jpath: str, value: str, found: list[Finding], st: _State) -> None:
-        if not self.annotate:
-            return
-        out = []
-        for f in sorted(found, key=lambda f: (f.start, f.start - f.end)):
-            out.append(self._finding(f.info_type, f.start, f.end, value))
-            st.info_types[f.info_type] += 1
-            if f.info_type == "PERSON_NAME":
-                out.extend(self._name_parts(f, value, st.names))
-        st.details[jpath] = out
-
-    def _finding(self, info_type: str, start: int, end: int, value: str) -> dict:
-        item = {"infoType": info_type, "start": str(start), "end": str(end)}
-        if self.store_quote:
-            item["quote"] = value[start:end]
-        return item
-
-    def _name_parts(self, f: Finding, value: str, names: list[tuple[str, ...]]) -> list[dict]:
-        """The family and given parts inside a PERSON_NAME matching one of the resource's names."""
-        quote = value[f.start : f.end].lower()
-        for parts in names:
-            if len(parts) < 2 or not all(p.lower() in quote for p in parts):
-                continue
-            spans = []
-            for part in parts:
-                pos = quote.find(part.lower())
-                if pos >= 0 and not (pos == 0 and len(part) == len(quote)):
-                    spans.append((f.start + pos, f.start + pos + len(part)))
-            spans.sort()
-            return [self._finding("PERSON_NAME", s, e, value) for s, e in spans]
-        return []
-
-
-def _pn_values(name: dict) -> list[str]:
-    """A HumanName as DICOM PN values (``Family^Given Middle``) plus its text."""
-    out = []
-    family = name.get("family") if isinstance(name.get("family"), str) else ""
-    given = [g for g in name.get("given") or [] if isinstance(g, str)]
-    if family or given:
-        out.append(f"{family}^{given[0]}^{' '.join(given[1:])}".rstrip("^") if given else family)
-    if isinstance(name.get("text"), str) and name["text"].strip():
-        out.append(name["text"])
-    return out
+    def context_values(self, resource: dict) -> tuple[ContextValue, ...]:
+        """The resource's own identifying values, as detector context (``inspection.context_values``)."""
+        return context_values(resource)
 
 
 __all__ = ["COUNTERS", "DATA_ABSENT_REASON", "FhirDeidentifier", "RawNumber", "Result", "identifier_value", "patient_reference"]

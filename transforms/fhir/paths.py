@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from transforms.fhir.elements import PRIMITIVES, Step, cap, child_step, is_resource, node_children
+from transforms.fhir.elements import PRIMITIVES, Step, cap, is_resource, node_children
 from transforms.fhir._fhir_r4_types import DATATYPES, RESOURCES
 
 MASKABLE = frozenset("code decimal id markdown oid string uri url canonical uuid xhtml".split())
@@ -193,16 +193,6 @@ def check_path(comps: tuple[str, ...], allowed: frozenset[str] | None) -> None:
             f"path {text!r} names an element of type {', '.join(sorted(types))}, "
             f"which this action cannot take (allowed: {', '.join(sorted(allowed))})"
         )
-
-
-def describe(comps: tuple[str, ...]) -> str:
-    """The path as written."""
-    return ".".join(comps)
-
-
-def child(owner: str, rel: str, key: str) -> Step | None:
-    """Alias of ``types.child_step`` for callers that only import paths."""
-    return child_step(owner, rel, key)
 
 
 __all__ = [
