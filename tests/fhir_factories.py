@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,3 +181,64 @@ def build_cohort(count: int = 20, seed: int = 42) -> Cohort:
         report["result"] = list(report.get("result", [])) + [{"reference": "#note1"}]
     ndjson = {t: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in items) for t, items in by_type.items()}
     return Cohort(ndjson, copy.deepcopy(by_type["Patient"]), needles, mrns)
+
+
+_R4_DATE = {
+    "date": re.compile(r"\d{4}(-\d{2}(-\d{2})?)?"),
+    "dateTime": re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?)?)?"),
+    "instant": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"),
+}
+
+
+def invariant_problems(resource: dict) -> list[str]:
+    """Problems of an output resource: a date not valid R4, an empty element, a missing required
+    element, an id outside the id pattern, a narrative that is not XML (paths only, no values)."""
+    import xml.dom.minidom
+
+    from transforms.fhir.elements import child_step, node_children, root_step
+    from transforms.fhir.ids import ID_PATTERN
+
+    problems: list[str] = []
+
+    def visit(value, steps, path):
+        step = steps[-1]
+        if isinstance(value, list):
+            if not value:
+                problems.append(f"{path}: empty array")
+            for i, item in enumerate(value):
+                visit(item, steps, f"{path}[{i}]")
+            return
+        if isinstance(value, dict):
+            if not value:
+                problems.append(f"{path}: empty object")
+                return
+            if step.type == "Resource":
+                steps = steps + (root_step(value["resourceType"]),)
+            node = steps[-1].children_node()
+            for key, item in value.items():
+                if key == "resourceType":
+                    continue
+                sub = child_step(*node, key.lstrip("_"))
+                if sub is None:
+                    problems.append(f"{path}.{key}: not an R4 element")
+                    continue
+                visit(item, steps + (sub,), f"{path}.{key}")
+            for name, (types, minimum, _, choice, _) in node_children(*node).items():
+                if minimum >= 1 and not any(k.lstrip("_") == name or (choice and k.lstrip("_").startswith(name)) for k in value):
+                    problems.append(f"{path}.{name}: required element missing")
+            return
+        if value is None or value == "":
+            problems.append(f"{path}: empty value")
+        elif step.type in _R4_DATE and not _R4_DATE[step.type].fullmatch(value):
+            problems.append(f"{path}: not an R4 {step.type}")
+        elif step.type == "id" and not ID_PATTERN.fullmatch(value):
+            problems.append(f"{path}: not an R4 id")
+        elif step.type == "xhtml":
+            try:
+                xml.dom.minidom.parseString(value)
+            except Exception:
+                problems.append(f"{path}: not XML")
+
+    rtype = resource["resourceType"]
+    visit(resource, (root_step(rtype),), rtype)
+    return problems

@@ -12,7 +12,7 @@ import xml.dom.minidom
 
 import pytest
 
-from tests.fhir_factories import MRN_SYSTEM, sample_patient
+from tests.fhir_factories import MRN_SYSTEM, invariant_problems, sample_patient
 from transforms.deid_config import parse_config
 from transforms.dicom.cleantext import text_key
 from transforms.errors import ConfigError, InvalidResourceError, UnsupportedBundleError
@@ -57,6 +57,7 @@ class TestSamplePatient:
         assert f"<b>DateOfBirth</b>: {out['birthDate']}</p>" in div
         assert "Female" in div
         xml.dom.minidom.parseString(div)
+        assert invariant_problems(out) == []
 
     def test_example_1_annotation(self):
         """One key, Patient.text.div: PERSON_NAME 42-54, 42-47, 49-54, DATE 81-91, with quotes."""
@@ -304,6 +305,7 @@ def test_required_element_kept_as_data_absent_reason():
     }
     cfg = {"fhirFieldConfig": {"fieldMetadataList": [{"paths": ["Task.input.value"], "removeField": {}}]}}
     out = engine(cfg)(task).resource
+    assert invariant_problems(out) == []
     assert "valueString" not in out["input"][0]
     assert out["input"][0]["_valueString"]["extension"][0] == {"url": DATA_ABSENT_REASON, "valueCode": "masked"}
 

@@ -13,7 +13,7 @@ import pydicom
 import pytest
 
 from pipeline.fhir_run import run
-from tests.fhir_factories import MRN_SYSTEM, build_cohort
+from tests.fhir_factories import MRN_SYSTEM, build_cohort, invariant_problems
 from tests.test_pipeline import gcs  # noqa: F401  (the storage emulator fixture)
 from transforms.dicom.cleantext import text_key
 from transforms.dicom.uids import decode_key
@@ -103,6 +103,13 @@ def test_no_planted_value_in_any_output_line(cohort_run):
         pattern = re.compile(r"(?<![0-9A-Za-z])" + re.escape(needle) + r"(?![0-9A-Za-z])", re.I)
         leaks += [needle for line in lines if pattern.search(line)]
     assert leaks == []
+
+
+def test_output_invariants(cohort_run):
+    """R4 dates, no empty element, required elements present, valid ids, narratives parse as XML."""
+    resources = _output_resources(cohort_run["out"])
+    problems = [p for r in resources for p in invariant_problems(r)]
+    assert problems == []
 
 
 def test_ids_valid_and_references_resolve(cohort_run):
@@ -318,3 +325,18 @@ def test_failures_over_the_fraction_exit_3(tmp_path):
     out = tmp_path / "out"
     assert run(["--input", str(inp), "--output", str(out), "--max_failure_fraction", "0.25"]) == 3
     assert (out / "Patient-00000-of-00001.ndjson").read_text().count("\n") == 1
+
+
+def test_request_body_resource_filter(tmp_path):
+    """A request body's resourceFilter limits the output; the rest counts as filtered out."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    lines = [{"resourceType": "Patient", "id": f"p{i}", "birthDate": "1970-01-01"} for i in range(3)]
+    (inp / "Patient.ndjson").write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    cfg = tmp_path / "request.json"
+    cfg.write_text(json.dumps({"config": {}, "resourceFilter": {"resources": {"resources": ["Patient/p1"]}}, "skipModifiedResources": False}))
+    out = tmp_path / "out"
+    assert run(["--input", str(inp), "--output", str(out), "--config", str(cfg)]) == 0
+    summary = json.loads((out / "deid_summary.json").read_text())
+    assert (summary["found"], summary["succeeded"], summary["filtered_out"]) == (3, 1, 2)
+    assert summary["by_resource_type"]["Patient"] == {"found": 3, "filtered_out": 2, "succeeded": 1, "failed": 0}
