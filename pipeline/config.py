@@ -200,12 +200,14 @@ def _load_spec(path: str | None, problems: list[str]) -> DeidSpec:
         return DeidSpec()
     try:
         spec = parse_config(obj, log=_LOGGER.info)
+        if spec.resource_filter is not None:
+            _LOGGER.info("request.resourceFilter applies to fhir-deid only; it has no effect on DICOM instances")
         if spec.config_uri:
             inner = _load_json(spec.config_uri, "request.gcsConfigUri", problems)
             if inner is None:
                 return spec
             loaded = parse_config(inner, log=_LOGGER.info)
-            return DeidSpec(**{**loaded.__dict__, "filter_uri": spec.filter_uri})
+            return DeidSpec(**{**loaded.__dict__, "filter_uri": spec.filter_uri, "resource_filter": spec.resource_filter})
         return spec
     except ConfigError as exc:
         problems.extend(exc.problems)

@@ -103,6 +103,8 @@ class FhirJobConfig:
                 import google.cloud.kms  # noqa: F401
             except ImportError:
                 problems.append("config: kmsWrapped keys need the google-cloud-kms package (pip install google-cloud-kms)")
+        if spec.filter_uri:
+            _LOGGER.info("request.filterConfig is accepted and has no effect on FHIR resources (use resourceFilter)")
         for name in ("dicomTagConfig", "dicom", "image"):
             if spec.source == name or (name == "image" and spec.clean_image is not None):
                 _LOGGER.info("config.%s is accepted and has no effect on FHIR resources", name)

@@ -19,7 +19,7 @@ from apache_beam.metrics import Metrics
 from pipeline.config import KeySource
 from pipeline.files import FAILED, is_gcs, join, write_text
 from transforms.deid_config import DeidSpec
-from transforms.errors import DeidError, InvalidResourceError
+from transforms.errors import DeidError, KeyMaterialError, UnexpectedError
 from transforms.fhir.bundle import units
 from transforms.fhir.engine import FhirDeidentifier, identifier_value, patient_reference
 from transforms.fhir.ndjson import dumps, parse_resource
@@ -46,7 +46,7 @@ def fhir_failure(source: str, line: int | None, entry: int | None, rtype: str, s
 
 
 def _error_name(exc: Exception) -> str:
-    return type(exc).__name__ if isinstance(exc, DeidError) else "UnexpectedError"
+    return type(exc).__name__ if isinstance(exc, DeidError) else UnexpectedError.__name__
 
 
 def _message(exc: Exception, what: str) -> str:
@@ -230,7 +230,7 @@ class DeidentifyFhirFn(beam.DoFn):
             )
             line = dumps(result.resource)
         except Exception as exc:
-            stage = "text" if "Key" in type(exc).__name__ else "fields"
+            stage = "text" if isinstance(exc, KeyMaterialError) else "fields"
             yield pvalue.TaggedOutput(
                 FAILED, fhir_failure(unit["source"], unit["line"], unit["entry"], rtype, stage, _error_name(exc), _message(exc, "de-identifying"))
             )

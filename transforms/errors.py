@@ -58,3 +58,8 @@ class InvalidResourceError(DeidError):
 
 class UnsupportedBundleError(InvalidResourceError):
     """A Bundle of a type that is not unwrapped (only collection, transaction, batch, searchset)."""
+
+
+class UnexpectedError(DeidError):
+    """An unexpected exception (a bug) while de-identifying one input: the failure record names
+    its class in the message, never its text (which may hold values)."""
