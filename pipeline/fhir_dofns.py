@@ -187,7 +187,7 @@ class PatientInfoFn(beam.DoFn):
             return
         try:
             mrn = identifier_value(res.get("identifier"), self._system) if self._system else None
-            context = self._engine.context_values(res) if self._engine.fhir.contextual else ()
+            context = self._engine.context_values(res, True) if self._engine.fhir.contextual else ()
         except Exception:
             return  # the Patient itself fails in DeidentifyFhirFn and is reported there
         yield patient_join_key(unit), (mrn, tuple(context))

@@ -382,6 +382,9 @@ def test_contextual_deid_marks_context_findings_ctx():
     assert "[CTX]" in out.resource["text"]["div"]
     findings = out.annotation["textAnnotation"]["details"]["Patient.text.div"]["findings"]
     assert findings[0]["infoType"] == "PERSON_NAME"  # the annotation keeps the detected infoType
+    org = {"resourceType": "Organization", "id": "o", "name": "Acme Clinic", "text": {"status": "generated", "div": "<div>Acme Clinic, Mr. John Doe</div>"}}
+    div = engine({"fhirFieldConfig": {"options": {"contextualDeid": {}}}})(org).resource["text"]["div"]
+    assert "[CTX]" not in div and "[ORGANIZATION_NAME]" in div and "[PERSON_NAME]" in div  # a kept field is not CTX
 
 
 def test_clean_all_cleans_text_keeps_links():

@@ -340,3 +340,15 @@ def test_request_body_resource_filter(tmp_path):
     summary = json.loads((out / "deid_summary.json").read_text())
     assert (summary["found"], summary["succeeded"], summary["filtered_out"]) == (3, 1, 2)
     assert summary["by_resource_type"]["Patient"] == {"found": 3, "filtered_out": 2, "succeeded": 1, "failed": 0}
+
+
+def test_contextual_deid_uses_the_patients_values(tmp_path):
+    """contextualDeid: an Observation note naming its Patient gets [CTX] through the Patient join."""
+    cohort = build_cohort(3, SEED + 3)
+    cohort.write(tmp_path / "in")
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"fhirFieldConfig": {"options": {"contextualDeid": {}}}}))
+    out = tmp_path / "out"
+    assert run(["--input", str(tmp_path / "in"), "--output", str(out), "--config", str(cfg)]) == 0
+    notes = [n["text"] for r in _output_resources(out) if r["resourceType"] == "Observation" for n in r.get("note", [])]
+    assert notes and all(n.startswith("Patient [CTX] called back from [CTX]") for n in notes)

@@ -70,7 +70,7 @@ class Result:
 class _State:
     patient_key: str
     matcher: Any
-    contextual: bool
+    contextual: Any  # the matcher of the contextualDeid values, None without the option
     names: list[tuple[str, ...]]
     details: dict[str, list[dict]] = field(default_factory=dict)
     counters: Counter = field(default_factory=Counter)
@@ -225,7 +225,8 @@ class FhirDeidentifier:
         context = context_values(resource) + tuple(patient_context)
         matcher = Detector.for_context(context)
         names = resource_names(resource)
-        st = _State(pkey, matcher, self.fhir.contextual, names, counters=counters, bundle=bundle)
+        ctx = Detector.for_context(context_values(resource, True) + tuple(patient_context)) if self.fhir.contextual else None
+        st = _State(pkey, matcher, ctx, names, counters=counters, bundle=bundle)
         root = root_step(rtype)
         out = self._object(resource, (root,), rtype, st)
         if source_id is None and full_url and self._rows:
@@ -465,8 +466,8 @@ class FhirDeidentifier:
             found = st.matcher.detect(text, info_types=INFO_TYPES)
             found = [Finding(f.info_type, f.start, f.end, value[f.start : f.end]) for f in found]
             transform = found
-            if st.contextual and found:
-                spans = st.matcher.context_spans(text, INFO_TYPES)
+            if st.contextual is not None and found:
+                spans = st.contextual.context_spans(text, INFO_TYPES)
                 transform = [
                     Finding(CTX, f.start, f.end, f.quote) if any(s < f.end and f.start < e for s, e in spans) else f
                     for f in found
@@ -478,9 +479,9 @@ class FhirDeidentifier:
         new = self.text.apply(value, transform, None, st.patient_key, escape=escape if t == "xhtml" else None)
         return new if new else _MISSING
 
-    def context_values(self, resource: dict) -> tuple[ContextValue, ...]:
+    def context_values(self, resource: dict, removed_only: bool = False) -> tuple[ContextValue, ...]:
         """The resource's own identifying values, as detector context (``inspection.context_values``)."""
-        return context_values(resource)
+        return context_values(resource, removed_only)
 
 
 __all__ = ["COUNTERS", "DATA_ABSENT_REASON", "FhirDeidentifier", "RawNumber", "Result", "identifier_value", "patient_reference"]

@@ -17,8 +17,12 @@ from transforms.text.infotypes import DEFAULT_INFO_TYPES
 INFO_TYPES = tuple(t for t in DEFAULT_INFO_TYPES if t != "DATE_OF_BIRTH")
 
 
-def context_values(resource: dict) -> tuple[ContextValue, ...]:
-    """The resource's own identifying values, as detector context (spec 8)."""
+def context_values(resource: dict, removed_only: bool = False) -> tuple[ContextValue, ...]:
+    """The resource's own identifying values, as detector context (spec 8).
+
+    With ``removed_only`` only the values of fields BASIC removes, hashes or shifts (the
+    ``contextualDeid`` set): ``Address.state`` and Organization/Location names are left out.
+    """
     out: list[ContextValue] = []
     rtype = str(resource.get("resourceType"))
 
@@ -48,6 +52,8 @@ def context_values(resource: dict) -> tuple[ContextValue, ...]:
                 out.append(ContextValue(da, "DATE"))
         elif parent == "Address" and step.name in ("line", "text"):
             out.append(ContextValue(value, "STREET_ADDRESS"))
+        elif parent == "Address" and step.name == "state" and removed_only:
+            return
         elif parent == "Address" and step.name in ("city", "district", "state", "postalCode"):
             out.append(ContextValue(value, "LOCATION"))
         elif parent == "ContactPoint" and step.name == "value":
@@ -55,11 +61,12 @@ def context_values(resource: dict) -> tuple[ContextValue, ...]:
             out.append(ContextValue(value, kind))
         elif parent == "Identifier" and step.name == "value":
             out.append(ContextValue(value, "MEDICAL_RECORD_NUMBER"))
-        elif rtype in ("Organization", "Location") and len(steps) == 2 and step.name == "name":
+        elif rtype in ("Organization", "Location") and len(steps) == 2 and step.name == "name" and not removed_only:
             out.append(ContextValue(value, "ORGANIZATION_NAME"))
 
     visit(resource, (root_step(rtype),))
     return tuple(out)
+
 
 def resource_names(resource: dict) -> list[tuple[str, ...]]:
     """The resource's own HumanNames as (family, given...) tuples."""
