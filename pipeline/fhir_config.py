@@ -16,7 +16,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.config import KeySource, SetupError, _is_inside, _load_spec, _uses_kms, key_source
 from pipeline.files import expand_inputs, is_gcs, join
-from pipeline.options import DEFAULT_PROGRESS_SECONDS, DeidOptions, FhirOptions
+from pipeline.options import DeidOptions, FhirOptions
 from transforms.deid_config import DeidSpec
 from transforms.fhir.config import FhirSpec
 
@@ -40,7 +40,6 @@ class FhirJobConfig:
     patient_key_system: str | None = None
     lowercase_annotation_keys: bool = False
     max_failure_fraction: float | None = None
-    progress_interval: float = DEFAULT_PROGRESS_SECONDS
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -124,7 +123,6 @@ class FhirJobConfig:
             patient_key_system=fopts.patient_key_system,
             lowercase_annotation_keys=fopts.lowercase_annotation_keys,
             max_failure_fraction=opts.max_failure_fraction,
-            progress_interval=opts.progress_interval,
         )
 
 

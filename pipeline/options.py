@@ -169,6 +169,7 @@ DICOM_ONLY_FLAGS = (
     "--uid_mapping_output",
     "--skip_existing",
     "--stream_copy_bytes",
+    "--progress_interval",
 )
 
 
@@ -176,8 +177,8 @@ class FhirOptions(PipelineOptions):
     """The options ``fhir-deid`` adds to the shared ones of ``DeidOptions``.
 
     ``--input``, ``--output``, ``--config``, ``--annotations_output``, ``--annotations_table``,
-    ``--failures_output``, ``--summary_output``, ``--max_failure_fraction`` and
-    ``--progress_interval`` are ``DeidOptions``'; the key is a file (``--key_file``, the
+    ``--failures_output``, ``--summary_output`` and ``--max_failure_fraction`` are
+    ``DeidOptions``' (the others there are refused by fhir-deid); the key is a file (``--key_file``, the
     same file as ``dicom-deid --uid_key_file``) or $DEID_UID_KEY, never an option value.
     """
 

@@ -431,9 +431,9 @@ class FhirDeidentifier:
             return self._transform(value, t, st)
         return self._clean(value, steps, jpath, st)
 
-    def _shift(self, value: str, type_code: str, st: _State) -> Any:
+    def _shift(self, value: str, type_code: str, st: _State, key: bytes | None = None) -> Any:
         try:
-            return shift_fhir_date(value, date_offset_days(st.patient_key, self.date_key), type_code)
+            return shift_fhir_date(value, date_offset_days(st.patient_key, key or self.date_key), type_code)
         except ValueError:
             st.counters["invalid_dates_removed"] += 1
             return _MISSING
@@ -455,8 +455,8 @@ class FhirDeidentifier:
             rule = self.text.rule_for("DATE")
             if rule is None:
                 return value
-            if rule.kind == "dateShift":
-                return self._shift(value, t, st)
+            if rule.kind == "dateShift":  # the text rule's key first, as for a DATE in text
+                return self._shift(value, t, st, rule.crypto_key)
             return _MISSING
         if any(s.type == "HumanName" for s in steps[:-1]):
             found = [Finding("PERSON_NAME", 0, len(value), value)]
