@@ -394,3 +394,44 @@ def test_clean_all_cleans_text_keeps_links():
     out = engine({"fhirFieldConfig": {"profileType": "CLEAN_ALL"}})(obs).resource
     assert out["id"] == h("o") and out["subject"]["reference"] == f"Patient/{h('p1')}"
     assert "Grant" not in out["valueString"]
+
+
+@pytest.mark.parametrize(
+    "value, type_code, days_, expected",
+    [
+        ("2020", "date", 100, "2020"),
+        ("2020-03", "dateTime", 20, "2020-04"),
+        ("2020-12-31", "date", 1, "2021-01-01"),
+        ("2020-03-01T23:59:60.123+14:00", "dateTime", -1, "2020-02-29T23:59:60.123+14:00"),
+        ("2020-03-01T10:00:00Z", "instant", 2, "2020-03-03T10:00:00Z"),
+    ],
+)
+def test_fhir_date_precision(value, type_code, days_, expected):
+    """Precision kept: a year stays, a month follows its 15th, time and zone as written."""
+    from transforms.fhir.dates import shift_fhir_date
+
+    assert shift_fhir_date(value, days_, type_code) == expected
+
+
+@pytest.mark.parametrize(
+    "value, type_code",
+    [("2020-03-01", "instant"), ("2020-03-01T10:00:00Z", "date"), ("2020-02-30", "date"), ("2020-03-01T25:00:00Z", "dateTime"), ("0000", "date")],
+)
+def test_invalid_fhir_dates(value, type_code):
+    """Values invalid for their type raise (the engine removes and counts them)."""
+    from transforms.fhir.dates import shift_fhir_date
+
+    with pytest.raises(ValueError):
+        shift_fhir_date(value, 5, type_code)
+
+
+def test_primitive_arrays_keep_their_extension_arrays_aligned():
+    """given/_given stay aligned when extensions are kept and a value is removed."""
+    name_ext = {"url": "http://example.org/n", "valueCode": "x"}
+    p = {"resourceType": "Patient", "id": "x", "name": [{"given": ["A", "B"], "_given": [None, {"extension": [name_ext]}]}]}
+    cfg = {"fhirFieldConfig": {"profileType": "KEEP_ALL", "options": {"keepExtensions": {}}}}
+    assert engine(cfg)(p).resource["name"] == p["name"]
+    cfg["fhirFieldConfig"]["fieldMetadataList"] = [{"paths": ["HumanName.given"], "characterMaskField": {}}]
+    out = engine(cfg)(p).resource["name"][0]
+    assert out["given"] == ["*", "*"]  # the rule covers the _given extensions too (they belong to given)
+    assert out["_given"][0] is None and out["_given"][1]["extension"][0]["valueCode"] == "*"

@@ -10,9 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transforms.fhir.paths import ACTION_TYPES, PathError, check_path, parse_path
+
+if TYPE_CHECKING:
+    from transforms.deid_config import _Checker
 
 BASIC = "BASIC"
 CLEAN_ALL = "CLEAN_ALL"
@@ -63,7 +66,7 @@ class FhirSpec:
     date_shift_kms: tuple[str, str] | None = None
 
 
-def _key(c, value: Any, path: str) -> tuple[bytes | None, tuple[str, str] | None]:
+def _key(c: _Checker, value: Any, path: str) -> tuple[bytes | None, tuple[str, str] | None]:
     from transforms.deid_config import _check_key
 
     f = c.fields(value, path, ("cryptoKey", "kmsWrapped"))
@@ -81,7 +84,7 @@ def _key(c, value: Any, path: str) -> tuple[bytes | None, tuple[str, str] | None
     return key, kms
 
 
-def _paths(c, value: Any, path: str, action: str) -> tuple[tuple[str, ...], ...]:
+def _paths(c: _Checker, value: Any, path: str, action: str) -> tuple[tuple[str, ...], ...]:
     texts = c.strings(value, path)
     if isinstance(value, list) and not value:
         c.fail(path, "needs at least one path")
@@ -98,7 +101,7 @@ def _paths(c, value: Any, path: str, action: str) -> tuple[tuple[str, ...], ...]
     return tuple(out)
 
 
-def check_fhir_field_config(c, value: Any, path: str) -> FhirSpec:
+def check_fhir_field_config(c: _Checker, value: Any, path: str) -> FhirSpec:
     """Check a ``fhirFieldConfig`` object; return its ``FhirSpec`` (problems go to ``c``)."""
     f = c.fields(value, path, ("profileType", "fieldMetadataList", "options"))
     profile = BASIC
@@ -157,7 +160,7 @@ def check_fhir_field_config(c, value: Any, path: str) -> FhirSpec:
     return FhirSpec("fhirFieldConfig", profile, tuple(rules), **spec)
 
 
-def check_legacy_fhir(c, value: Any, path: str) -> FhirSpec:
+def check_legacy_fhir(c: _Checker, value: Any, path: str) -> FhirSpec:
     """Check a legacy ``fhir`` (FhirConfig) object: BASIC, overridden by its list (spec 3.2)."""
     f = c.fields(value, path, ("fieldMetadataList", "defaultKeepExtensions"))
     rules: list[FieldRule] = []
