@@ -250,6 +250,12 @@ def test_stale_output_and_bad_configs_exit_2(cohort_run, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "fieldMetadataList[0].paths[0]" in err and "fieldMetadataList[1].paths[0]" in err
     assert run(["--input", str(tmp_path / "nothing-*.ndjson"), "--output", str(tmp_path / "o")]) == 2
+    cfg.write_text(json.dumps({"annotation": {"storeQuote": True}}))
+    o = tmp_path / "o"
+    assert run(["--input", str(inp), "--output", str(o), "--config", str(cfg), "--annotations_output", str(o / "ann")]) == 2
+    assert "--annotations_output may not be --output or lie inside it" in capsys.readouterr().err
+    assert run(["--input", str(inp), "--output", str(o), "--annotations_output", str(tmp_path / "ann")]) == 2
+    assert "needs an 'annotation' object" in capsys.readouterr().err
     assert run(["--input", str(inp), "--output", str(tmp_path / "o"), "--uid_key_file", str(key)]) == 2
     assert "dicom-deid only" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()

@@ -448,12 +448,14 @@ def _check_deidentify_config(c: _Checker, value: Any, path: str, base: dict[str,
         c.fail(path, f"{path}.dicom and {path}.dicomTagConfig cannot be used together")
     if "fhir" in f and "fhirFieldConfig" in f:
         c.fail(path, f"{path}.fhir and {path}.fhirFieldConfig cannot be used together")
-    from transforms.fhir.config import check_fhir_field_config, check_legacy_fhir
+    if "fhirFieldConfig" in f or "fhir" in f:
+        # Imported only when needed: the R4 type table is large and DICOM jobs rarely need it.
+        from transforms.fhir.config import check_fhir_field_config, check_legacy_fhir
 
-    if "fhirFieldConfig" in f:
-        base["fhir"] = check_fhir_field_config(c, f["fhirFieldConfig"], f"{path}.fhirFieldConfig")
-    elif "fhir" in f:
-        base["fhir"] = check_legacy_fhir(c, f["fhir"], f"{path}.fhir")
+        if "fhirFieldConfig" in f:
+            base["fhir"] = check_fhir_field_config(c, f["fhirFieldConfig"], f"{path}.fhirFieldConfig")
+        else:
+            base["fhir"] = check_legacy_fhir(c, f["fhir"], f"{path}.fhir")
     if "useRegionalDataProcessing" in f:
         c.boolean(f["useRegionalDataProcessing"], f"{path}.useRegionalDataProcessing")
     if "dicomTagConfig" in f:
