@@ -65,6 +65,13 @@ class Step:
     root: bool = False
     array: bool = False
 
+    def __post_init__(self) -> None:
+        # Decisions are cached per tuple of steps: hash each step once, not per lookup.
+        object.__setattr__(self, "_hash", hash((self.name, self.type, self.owner, self.rel, self.choice, self.root)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
+
     def children_node(self) -> tuple[str, str] | None:
         """Return the node whose children are this step's children (None for primitives)."""
         if self.root:

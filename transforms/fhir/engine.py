@@ -129,6 +129,7 @@ class FhirDeidentifier:
         else:
             self._rows = compiled(BASIC_ROWS)
         self._decisions: dict[tuple[Step, ...], tuple[str, bool]] = {}
+        self._offsets: dict[tuple[str, bytes], int] = {}
 
     # -- decisions -------------------------------------------------------------------
 
@@ -327,8 +328,10 @@ class FhirDeidentifier:
                 ext = self._ext_value(obj[ext_key], steps + (step,), f"{jpath}.{ext_key}", st)
                 if ext is not _MISSING:
                     out[ext_key] = ext
-        order = {k: i for i, k in enumerate(obj)}
-        return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+        if all(k in obj for k in out):
+            return {k: out[k] for k in obj if k in out}  # the source's key order
+        extra = {k: v for k, v in out.items() if k not in obj}  # data-absent-reason siblings
+        return {**{k: out[k] for k in obj if k in out}, **extra}
 
     def _ext_value(self, value: Any, steps: tuple[Step, ...], jpath: str, st: _State) -> Any:
         """A primitive's ``_x`` object (id and extension), processed like an element."""
@@ -431,9 +434,18 @@ class FhirDeidentifier:
             return self._transform(value, t, st)
         return self._clean(value, steps, jpath, st)
 
+    def _offset(self, patient_key: str, key: bytes) -> int:
+        cache = self._offsets
+        hit = cache.get((patient_key, key))
+        if hit is None:
+            if len(cache) > 65536:
+                cache.clear()
+            hit = cache[(patient_key, key)] = date_offset_days(patient_key, key)
+        return hit
+
     def _shift(self, value: str, type_code: str, st: _State, key: bytes | None = None) -> Any:
         try:
-            return shift_fhir_date(value, date_offset_days(st.patient_key, key or self.date_key), type_code)
+            return shift_fhir_date(value, self._offset(st.patient_key, key or self.date_key), type_code)
         except ValueError:
             st.counters["invalid_dates_removed"] += 1
             return _MISSING

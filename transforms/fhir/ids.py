@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from functools import lru_cache
 
 from transforms.fhir.elements import is_resource
 
@@ -18,9 +19,16 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9\-\.]{1,64}")
 _RELATIVE = re.compile(r"(?:https?://[^?#\s]+/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\-\.]{1,64})(?:/_history/[A-Za-z0-9\-\.]{1,64})?")
 
 
+@lru_cache(maxsize=8)
+def _keyed(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def hash_id(source_id: str, key: bytes) -> str:
     """Return the output id of a source id (or of an entry's fullUrl)."""
-    return hmac.new(key, source_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    h = _keyed(key).copy()  # the keyed state is computed once per key
+    h.update(source_id.encode("utf-8"))
+    return h.hexdigest()
 
 
 def parse_reference(reference: str) -> tuple[str, str] | None:
