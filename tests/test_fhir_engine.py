@@ -435,3 +435,17 @@ def test_primitive_arrays_keep_their_extension_arrays_aligned():
     out = engine(cfg)(p).resource["name"][0]
     assert out["given"] == ["*", "*"]  # the rule covers the _given extensions too (they belong to given)
     assert out["_given"][0] is None and out["_given"][1]["extension"][0]["valueCode"] == "*"
+
+
+def test_narrative_replacements_never_eat_markup():
+    """A name across inline tags is replaced run by run; the narrative stays well-formed XHTML."""
+    p = {
+        "resourceType": "Patient",
+        "id": "x",
+        "name": [{"family": "Smith", "given": ["Darcy"]}],
+        "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml"><p>Seen: <b>Darcy</b> Smith &amp; co, <i title="Darcy Smith">x</i></p></div>'},
+    }
+    div = engine()(p).resource["text"]["div"]
+    xml.dom.minidom.parseString(div)
+    assert "Darcy" not in div and "Smith" not in div
+    assert div.startswith('<div xmlns="http://www.w3.org/1999/xhtml"><p>Seen: <b>[PERSON_NAME]</b> [PERSON_NAME] &amp; co')

@@ -53,9 +53,33 @@ def blank_markup(xhtml: str) -> str:
     return "".join(chars)
 
 
+def text_segments(xhtml: str, findings: list) -> list:
+    """Split findings at markup: one finding per run of text, so a replacement never eats a tag.
+
+    A name written ``<b>Smith</b> Darcy`` is found across the blanked ``</b>``; replacing the
+    whole span would drop the closing tag. Each text run inside the span (white space only
+    runs aside) becomes its own finding of the same infoType; the tags stay.
+    """
+    keep = text_mask(xhtml)
+    out = []
+    for f in findings:
+        start = None
+        for i in range(f.start, f.end + 1):
+            inside = i < f.end and keep[i]
+            if inside and start is None:
+                start = i
+            elif not inside and start is not None:
+                run = xhtml[start:i]
+                if run.strip():
+                    s, e = start + len(run) - len(run.lstrip()), i - (len(run) - len(run.rstrip()))
+                    out.append(type(f)(f.info_type, s, e, xhtml[s:e]))
+                start = None
+    return out
+
+
 def escape(text: str) -> str:
     """XML-escape a replacement for XHTML text or an attribute value."""
     return "".join(_ESCAPES.get(c, c) for c in text)
 
 
-__all__ = ["blank_markup", "escape", "text_mask"]
+__all__ = ["blank_markup", "escape", "text_mask", "text_segments"]
