@@ -443,9 +443,9 @@ def test_narrative_replacements_never_eat_markup():
         "resourceType": "Patient",
         "id": "x",
         "name": [{"family": "Smith", "given": ["Darcy"]}],
-        "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml"><p>Seen: <b>Darcy</b> Smith &amp; co, <i title="Darcy Smith">x</i></p></div>'},
+        "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml"><p>Seen: <b>Darcy</b> Smith &amp; co, <i title="Darcy Smith">x</i></p><!-- Darcy Smith --></div>'},
     }
     div = engine()(p).resource["text"]["div"]
     xml.dom.minidom.parseString(div)
-    assert "Darcy" not in div and "Smith" not in div
+    assert "Darcy" not in div and "Smith" not in div and "<!--" not in div  # comments are not inspected: dropped
     assert div.startswith('<div xmlns="http://www.w3.org/1999/xhtml"><p>Seen: <b>[PERSON_NAME]</b> [PERSON_NAME] &amp; co')

@@ -26,7 +26,7 @@ from transforms.fhir.ids import hash_id, rewrite_reference
 from transforms.fhir.inspection import INFO_TYPES, annotation_findings, context_values, resource_names
 from transforms.fhir.leaves import MISSING as _MISSING
 from transforms.fhir.leaves import hash_value, mask_value
-from transforms.fhir.narrative import blank_markup, escape, text_segments
+from transforms.fhir.narrative import blank_markup, drop_comments, escape, text_segments
 from transforms.fhir.paths import ACTION_TYPES, DATES, MASKABLE, matches
 from transforms.fhir.patients import identifier_value, patient_reference
 from transforms.text.detect import ContextValue, Detector, Finding
@@ -486,11 +486,12 @@ class FhirDeidentifier:
                 ]
         if self.annotate:
             st.details[jpath] = annotation_findings(value, found, st.names, self.store_quote, st.info_types)
+        if t == "xhtml":
+            new = self.text.apply(value, text_segments(value, transform), None, st.patient_key, escape=escape)
+            return drop_comments(new) or _MISSING
         if not transform:
             return value
-        if t == "xhtml":
-            transform = text_segments(value, transform)
-        new = self.text.apply(value, transform, None, st.patient_key, escape=escape if t == "xhtml" else None)
+        new = self.text.apply(value, transform, None, st.patient_key)
         return new if new else _MISSING
 
     def context_values(self, resource: dict, removed_only: bool = False) -> tuple[ContextValue, ...]:

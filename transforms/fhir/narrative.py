@@ -6,6 +6,7 @@ in place, so finding offsets point into the raw XHTML. A block element's tag sta
 a line break instead of a space (ours: the detector's name patterns join words across
 spaces, and ``Darcy</p><p>DateOfBirth`` is not a name). The ``xmlns`` value is blanked
 too (ours: a namespace name is not text, and cleaning it would break the narrative).
+Comments are not inspected, so a cleaned narrative drops them (``drop_comments``).
 """
 
 from __future__ import annotations
@@ -77,9 +78,14 @@ def text_segments(xhtml: str, findings: list) -> list:
     return out
 
 
+def drop_comments(xhtml: str) -> str:
+    """Remove XML comments (ours: they are not inspected, so they may not survive cleaning)."""
+    return _COMMENT.sub("", xhtml)
+
+
 def escape(text: str) -> str:
     """XML-escape a replacement for XHTML text or an attribute value."""
     return "".join(_ESCAPES.get(c, c) for c in text)
 
 
-__all__ = ["blank_markup", "escape", "text_mask", "text_segments"]
+__all__ = ["blank_markup", "drop_comments", "escape", "text_mask", "text_segments"]
