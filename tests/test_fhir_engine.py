@@ -449,3 +449,13 @@ def test_narrative_replacements_never_eat_markup():
     xml.dom.minidom.parseString(div)
     assert "Darcy" not in div and "Smith" not in div and "<!--" not in div  # comments are not inspected: dropped
     assert div.startswith('<div xmlns="http://www.w3.org/1999/xhtml"><p>Seen: <b>[PERSON_NAME]</b> [PERSON_NAME] &amp; co')
+
+
+def test_snake_case_names_and_unknown_fields():
+    """snake_case names are accepted; unknown fields are rejected at their JSON path."""
+    spec = parse_config({"fhir_field_config": {"profile_type": "KEEP_ALL", "field_metadata_list": [{"paths": ["Patient.name"], "remove_field": {}}]}})
+    assert spec.fhir.profile == "KEEP_ALL" and spec.fhir.rules[0].action == "removeField"
+    with pytest.raises(ConfigError, match=r"config\.fhirFieldConfig\.options\.keepExtension: unknown field"):
+        parse_config({"fhirFieldConfig": {"options": {"keepExtension": {}}}})
+    with pytest.raises(ConfigError, match=r"config\.fhir\.fieldMetadataList\[0\]\.action: expected one of"):
+        parse_config({"fhir": {"fieldMetadataList": [{"paths": ["Patient.name"], "action": "REDACT"}]}})
