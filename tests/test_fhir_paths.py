@@ -46,7 +46,14 @@ def test_table_equals_a_fresh_generation():
     spec.loader.exec_module(gen)
     files = gen._load(tgz)
     assert gen._compartment(files) == table.PATIENT_COMPARTMENT
-    assert gen._elements(files["StructureDefinition-Patient.json"]) == table.RESOURCES["Patient"]
+    resources, types = {}, {}
+    for sd in files.values():
+        if sd.get("resourceType") == "StructureDefinition" and sd.get("derivation") == "specialization":
+            if sd["kind"] == "resource" and sd["type"] not in ("Resource", "DomainResource"):
+                resources[sd["type"]] = gen._elements(sd)
+            elif sd["kind"] == "complex-type":
+                types[sd["type"]] = gen._elements(sd)
+    assert resources == table.RESOURCES and types == table.DATATYPES
 
 
 @pytest.mark.parametrize("text", ["", "Patient..name", ".name", "Patient.", "Patient.na-me"])
