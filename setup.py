@@ -1,11 +1,11 @@
-"""dicom-deid: a Beam pipeline that de-identifies DICOM archives."""
+"""dicom-deid: a Beam pipeline that de-identifies DICOM archives (and, with fhir-deid, FHIR R4)."""
 
 from setuptools import find_packages, setup
 
 setup(
     name="dicom-deid",
     version="0.1.0",
-    description="Apache Beam pipeline that de-identifies DICOM instances "
+    description="Apache Beam pipelines that de-identify DICOM instances and FHIR R4 resources "
     "(Cloud Healthcare API DeidentifyConfig semantics)",
     packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*"]),
     python_requires=">=3.10",
@@ -39,5 +39,5 @@ setup(
         "requests-toolbelt",
         "google-auth",
     ],
-    entry_points={"console_scripts": ["dicom-deid=pipeline.run:main"]},
+    entry_points={"console_scripts": ["dicom-deid=pipeline.run:main", "fhir-deid=pipeline.fhir_run:main"]},
 )

@@ -105,3 +105,51 @@ class WriteAnnotationsTable(beam.PTransform):
             | "AnnotationRows" >> beam.MapTuple(annotation_row)
             | "WriteAnnotationRows" >> write_annotations_table(self._table)
         )
+
+
+# Documented in README.md ("FHIR"). One row per de-identified resource with an annotation.
+FHIR_ANNOTATIONS_SCHEMA = {
+    "fields": [
+        {"name": "resource_type", "type": "STRING", "mode": "REQUIRED", "description": "The resource's type."},
+        {
+            "name": "source_name",
+            "type": "STRING",
+            "mode": "REQUIRED",
+            "description": "annotationSource.cloudHealthcareSource.name: source file and source id (re-identifying).",
+        },
+        {
+            "name": "annotation",
+            "type": "STRING",
+            "mode": "REQUIRED",
+            "description": "The Annotation as JSON, as in the --annotations_output lines (PHI when storeQuote is true).",
+        },
+    ]
+}
+
+
+def fhir_annotation_row(resource_type: str, line: str) -> dict:
+    """Return the FHIR_ANNOTATIONS_SCHEMA row of one annotation JSON line."""
+    name = json.loads(line)["annotationSource"]["cloudHealthcareSource"]["name"]
+    return {"resource_type": resource_type, "source_name": name, "annotation": line}
+
+
+class WriteFhirAnnotationsTable(beam.PTransform):
+    """(type, new id, JSON line) triples -> rows of ``table`` (created if needed, appended)."""
+
+    def __init__(self, table: str) -> None:
+        super().__init__()
+        self._table = table
+
+    def expand(self, triples):
+        return (
+            triples
+            | "ToFhirAnnotationRows" >> beam.Map(lambda t: fhir_annotation_row(t[0], t[2]))
+            | "WriteFhirAnnotationRows"
+            >> WriteToBigQuery(
+                self._table,
+                schema=FHIR_ANNOTATIONS_SCHEMA,
+                create_disposition=BigQueryDisposition.CREATE_IF_NEEDED,
+                write_disposition=BigQueryDisposition.WRITE_APPEND,
+                method=WriteToBigQuery.Method.FILE_LOADS,
+            )
+        )

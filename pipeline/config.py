@@ -315,12 +315,14 @@ def _load_spec(path: str | None, problems: list[str]) -> DeidSpec:
         return DeidSpec()
     try:
         spec = parse_config(obj, log=_LOGGER.info)
+        if spec.resource_filter is not None:
+            _LOGGER.info("request.resourceFilter applies to fhir-deid only; it has no effect on DICOM instances")
         if spec.config_uri:
             inner = _load_json(spec.config_uri, "request.gcsConfigUri", problems)
             if inner is None:
                 return spec
             loaded = parse_config(inner, log=_LOGGER.info)
-            return DeidSpec(**{**loaded.__dict__, "filter_uri": spec.filter_uri})
+            return DeidSpec(**{**loaded.__dict__, "filter_uri": spec.filter_uri, "resource_filter": spec.resource_filter})
         return spec
     except ConfigError as exc:
         problems.extend(exc.problems)
@@ -328,14 +330,19 @@ def _load_spec(path: str | None, problems: list[str]) -> DeidSpec:
 
 
 def _key_source(opts: DeidOptions, env, problems: list[str]) -> KeySource:
-    if opts.uid_key_file:
+    return key_source(opts.uid_key_file, "--uid_key_file", env, problems)
+
+
+def key_source(path: str | None, flag: str, env, problems: list[str]) -> KeySource:
+    """The run key: a key file (checked here, read again by workers), $DEID_UID_KEY, or random."""
+    if path:
         try:
-            decode_key(read_bytes(opts.uid_key_file))
+            decode_key(read_bytes(path))
         except DeidError as exc:
-            problems.append(f"--uid_key_file {opts.uid_key_file}: {exc}")
+            problems.append(f"{flag} {path}: {exc}")
         except Exception as exc:
-            problems.append(f"--uid_key_file {opts.uid_key_file}: cannot be read ({type(exc).__name__})")
-        return KeySource(path=_local_absolute(opts.uid_key_file), origin="file")
+            problems.append(f"{flag} {path}: cannot be read ({type(exc).__name__})")
+        return KeySource(path=_local_absolute(path), origin="file")
     if env.get(UID_KEY_ENV):
         try:
             return KeySource(secret=Secret(decode_key(env[UID_KEY_ENV].encode())), origin="environment")
@@ -343,8 +350,9 @@ def _key_source(opts: DeidOptions, env, problems: list[str]) -> KeySource:
             problems.append(f"${UID_KEY_ENV}: {exc}")
             return KeySource(secret=Secret(b""), origin="environment")
     _LOGGER.warning(
-        "No UID key given (--uid_key_file or $%s): using a random key for this run only. "
-        "Reruns will map UIDs differently.",
+        "No key given (%s or $%s): using a random key for this run only. "
+        "Reruns will map UIDs and ids differently.",
+        flag,
         UID_KEY_ENV,
     )
     return KeySource(secret=Secret(random_key()), origin="random")

@@ -244,3 +244,53 @@ class DeidOptions(PipelineOptions):
         if self.annotations_table and not _TABLE_RE.match(self.annotations_table):
             errors.append("--annotations_table must be PROJECT:DATASET.TABLE (or DATASET.TABLE)")
         return errors
+
+
+# Flags of dicom-deid that fhir-deid refuses (they would silently do nothing there).
+DICOM_ONLY_FLAGS = (
+    "--filter_file",
+    "--filter_table_export",
+    "--filter_table",
+    "--filter_query",
+    "--uid_key_file",
+    "--uid_root",
+    "--uid_mapping_output",
+    "--skip_existing",
+    "--stream_copy_bytes",
+    "--progress_interval",
+)
+
+
+class FhirOptions(PipelineOptions):
+    """The options ``fhir-deid`` adds to the shared ones of ``DeidOptions``.
+
+    ``--input``, ``--output``, ``--config``, ``--annotations_output``, ``--annotations_table``,
+    ``--failures_output``, ``--summary_output`` and ``--max_failure_fraction`` are
+    ``DeidOptions``' (the others there are refused by fhir-deid); the key is a file (``--key_file``, the
+    same file as ``dicom-deid --uid_key_file``) or $DEID_UID_KEY, never an option value.
+    """
+
+    @classmethod
+    def _add_argparse_args(cls, parser) -> None:
+        parser.add_argument(
+            "--key_file",
+            help=f"File holding the run key (raw bytes or base64), local or gs://; the same file as "
+            f"dicom-deid --uid_key_file. Else ${UID_KEY_ENV}; else a random per-run key.",
+        )
+        parser.add_argument(
+            "--id_mapping_output",
+            help="Write original,new Type/id pairs here (CSV; for the key holder only: it re-identifies).",
+        )
+        parser.add_argument(
+            "--patient_key_system",
+            help="Identifier system (e.g. the MRN system) whose value keys each patient's date shift, "
+            "so FHIR and DICOM (PatientID = that value) dates shift alike.",
+        )
+        parser.add_argument(
+            "--lowercase_annotation_keys",
+            type=_boolean,
+            nargs="?",
+            const=True,
+            default=False,
+            help="Annotation keys as patient.text.div (the public documentation's form). =true/false.",
+        )

@@ -95,3 +95,40 @@ def test_bigquery_option_errors(tmp_path, extra, message):
     argv = ["--input", str(tmp_path / "in"), "--output", str(tmp_path / "out"), *extra]
     with pytest.raises(SetupError, match=message):
         JobConfig.from_options(PipelineOptions(argv).view_as(DeidOptions), environ={})
+
+
+def test_fhir_annotations_table_rows_and_graph(tmp_path):
+    """fhir-deid --annotations_table: rows {resource_type, source_name, annotation}; the graph builds."""
+    from pipeline.bigquery import FHIR_ANNOTATIONS_SCHEMA, fhir_annotation_row
+    from pipeline.fhir_config import FhirJobConfig
+    from pipeline.fhir_graph import build as build_fhir
+    from pipeline.options import FhirOptions
+    from tests.fhir_factories import sample_patient
+    from transforms.fhir.engine import FhirDeidentifier
+    from transforms.fhir.ndjson import dumps
+
+    result = FhirDeidentifier(parse_config({"annotation": {}}), b"k" * 32)(sample_patient(), source="in.ndjson")
+    line = dumps(result.annotation)
+    row = fhir_annotation_row("Patient", line)
+    assert row == {"resource_type": "Patient", "source_name": f"in.ndjson/fhir/Patient/{sample_patient()['id']}", "annotation": line}
+    assert [f["name"] for f in FHIR_ANNOTATIONS_SCHEMA["fields"]] == list(row)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "Patient.ndjson").write_text(json.dumps(sample_patient()) + "\n")
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"annotation": {}}))
+    opts = PipelineOptions(["--input", str(tmp_path / "in"), "--output", str(tmp_path / "out"), "--config", str(cfg),
+                            "--annotations_table", "my-project:deid.fhir_annotations"])  # fmt: skip
+    job = FhirJobConfig.from_options(opts.view_as(DeidOptions), opts.view_as(FhirOptions), environ={})
+    p = beam.Pipeline(options=opts)
+    build_fhir(p, job)
+    labels = []
+    p.visit(_Labels(labels))
+    assert any(label.endswith("WriteAnnotationsTable/WriteFhirAnnotationRows") for label in labels)
+
+
+class _Labels(beam.pipeline.PipelineVisitor):
+    def __init__(self, out: list) -> None:
+        self.out = out
+
+    def enter_composite_transform(self, node) -> None:
+        self.out.append(node.full_label)

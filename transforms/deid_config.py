@@ -121,6 +121,8 @@ class DeidSpec:
     annotation: AnnotationSpec | None = None
     filter_uri: str | None = None
     config_uri: str | None = None
+    fhir: Any = None  # transforms.fhir.config.FhirSpec: fhirFieldConfig / legacy fhir / default
+    resource_filter: tuple[str, ...] | None = None  # request resourceFilter: Type/id of the sources
 
 
 def _camel(name: str) -> str:
@@ -162,6 +164,9 @@ class _Checker:
         return value
 
     def boolean(self, value: Any, path: str) -> bool:
+        # "true"/"false" too (ours): the public documentation's annotation example sends strings.
+        if value in ("true", "false"):
+            return value == "true"
         if not isinstance(value, bool):
             self.fail(path, f"expected true or false, got {_json_type(value)}")
             return False
@@ -443,9 +448,14 @@ def _check_deidentify_config(c: _Checker, value: Any, path: str, base: dict[str,
         c.fail(path, f"{path}.dicom and {path}.dicomTagConfig cannot be used together")
     if "fhir" in f and "fhirFieldConfig" in f:
         c.fail(path, f"{path}.fhir and {path}.fhirFieldConfig cannot be used together")
-    for name in ("fhir", "fhirFieldConfig"):
-        if name in f and not isinstance(f[name], dict):
-            c.fail(f"{path}.{name}", f"expected a JSON object, got {_json_type(f[name])}")
+    if "fhirFieldConfig" in f or "fhir" in f:
+        # Imported only when needed: the R4 type table is large and DICOM jobs rarely need it.
+        from transforms.fhir.config import check_fhir_field_config, check_legacy_fhir
+
+        if "fhirFieldConfig" in f:
+            base["fhir"] = check_fhir_field_config(c, f["fhirFieldConfig"], f"{path}.fhirFieldConfig")
+        else:
+            base["fhir"] = check_legacy_fhir(c, f["fhir"], f"{path}.fhir")
     if "useRegionalDataProcessing" in f:
         c.boolean(f["useRegionalDataProcessing"], f"{path}.useRegionalDataProcessing")
     if "dicomTagConfig" in f:
@@ -467,7 +477,15 @@ def _check_deidentify_config(c: _Checker, value: Any, path: str, base: dict[str,
         base["annotation"] = AnnotationSpec(store or "", quote)
 
 
-_REQUEST_FIELDS = ("config", "filterConfig", "destinationDataset", "destinationStore", "gcsConfigUri")
+_REQUEST_FIELDS = (
+    "config",
+    "filterConfig",
+    "destinationDataset",
+    "destinationStore",
+    "gcsConfigUri",
+    "resourceFilter",
+    "skipModifiedResources",
+)
 
 
 def is_request_body(obj: Any) -> bool:
@@ -502,6 +520,19 @@ def parse_config(obj: Any, log: Callable[[str], None] | None = None) -> DeidSpec
         for name in ("destinationDataset", "destinationStore"):
             if name in f and log:
                 log(f"request.{name} is ignored: the output location comes from --output")
+        if "skipModifiedResources" in f:
+            c.boolean(f["skipModifiedResources"], "request.skipModifiedResources")
+            if log:
+                log("request.skipModifiedResources is ignored: every input resource is de-identified")
+        if "resourceFilter" in f:
+            rf = c.fields(f["resourceFilter"], "request.resourceFilter", ("resources",))
+            if "resources" in rf:
+                inner = c.fields(rf["resources"], "request.resourceFilter.resources", ("resources",))
+                names = c.strings(inner.get("resources", []), "request.resourceFilter.resources.resources")
+                for i, name in enumerate(names):
+                    if not re.fullmatch(r"[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64}", name):
+                        c.fail(f"request.resourceFilter.resources.resources[{i}]", "expected Type/id")
+                base["resource_filter"] = tuple(names)
         if "config" in f and "gcsConfigUri" in f:
             c.fail("request", "request.config and request.gcsConfigUri cannot be used together")
         if "gcsConfigUri" in f:
@@ -515,7 +546,9 @@ def parse_config(obj: Any, log: Callable[[str], None] | None = None) -> DeidSpec
         _check_deidentify_config(c, obj, "config", base)
     if c.problems:
         raise ConfigError(c.problems)
-    for name in ("fhir", "fhirFieldConfig", "useRegionalDataProcessing"):
+    for name in ("fhir", "fhirFieldConfig"):
         if isinstance(obj, dict) and name in (obj.get("config", obj) or {}) and log:
-            log(f"config.{name} is accepted and has no effect on DICOM de-identification")
+            log(f"config.{name} is checked here and applies to fhir-deid only, not to DICOM instances")
+    if isinstance(obj, dict) and "useRegionalDataProcessing" in (obj.get("config", obj) or {}) and log:
+        log("config.useRegionalDataProcessing is accepted and has no effect (everything runs locally)")
     return DeidSpec(**base)

@@ -106,3 +106,16 @@ class DicomwebListingTruncated(DicomwebError):
 
 class DicomwebRejected(DicomwebError):
     """STOW-RS named the instance in FailedSOPSequence for a reason other than a conflict."""
+
+
+class InvalidResourceError(DeidError):
+    """The input line is not a FHIR R4 resource this tool can de-identify."""
+
+
+class UnsupportedBundleError(InvalidResourceError):
+    """A Bundle of a type that is not unwrapped (only collection, transaction, batch, searchset)."""
+
+
+class UnexpectedError(DeidError):
+    """An unexpected exception (a bug) while de-identifying one input: the failure record names
+    its class in the message, never its text (which may hold values)."""

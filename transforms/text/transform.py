@@ -574,7 +574,12 @@ class TextTransformer:
         return "\\".join(out) if any(out) else ""
 
     def apply(
-        self, text: str, findings: Sequence[FindingLike], vr: str | None, patient_key: str
+        self,
+        text: str,
+        findings: Sequence[FindingLike],
+        vr: str | None,
+        patient_key: str,
+        escape: Callable[[str], str] | None = None,
     ) -> str:
         """Return ``text`` with each finding transformed by its rule.
 
@@ -589,6 +594,8 @@ class TextTransformer:
             The element's VR, for validity and length limits.
         patient_key : str
             Key of the per-patient date offset.
+        escape : callable, optional
+            Applied to each replacement (FHIR narrative: XML escaping).
 
         Returns
         -------
@@ -604,5 +611,7 @@ class TextTransformer:
         out = text
         for span in reversed(spans):
             new = self._replace(text[span.start : span.end], span, vr, patient_key)
+            if escape is not None:
+                new = escape(new)
             out = out[: span.start] + new + out[span.end :]
         return _fit(out, vr)

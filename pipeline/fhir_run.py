@@ -1,0 +1,81 @@
+"""Entry point: ``fhir-deid`` / ``python -m pipeline.fhir_run``.
+
+Parses options, validates the whole job before the pipeline starts, runs the FHIR graph,
+prints the summary and sets the exit status: 0; 2 = cannot start (nothing read);
+3 = failed/found over ``--max_failure_fraction``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.runner import PipelineState
+
+from pipeline.config import SetupError
+from pipeline.fhir_config import FhirJobConfig
+from pipeline.fhir_graph import build
+from pipeline.files import read_bytes
+from pipeline.options import DICOM_ONLY_FLAGS, DeidOptions, FhirOptions
+from pipeline.run import EXIT_FAILURES, EXIT_SETUP, _runner, unknown_flags
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the job; return the process exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    unknown = unknown_flags(argv)
+    dicom_only = sorted({a.split("=")[0] for a in argv if a.split("=")[0] in DICOM_ONLY_FLAGS})
+    if unknown or dicom_only:
+        if unknown:
+            print(f"fhir-deid: unknown option(s): {', '.join(unknown)}", file=sys.stderr)
+        if dicom_only:
+            print(f"fhir-deid: option(s) of dicom-deid only: {', '.join(dicom_only)}", file=sys.stderr)
+        return EXIT_SETUP
+    options = PipelineOptions(argv)
+    try:
+        job = FhirJobConfig.from_options(options.view_as(DeidOptions), options.view_as(FhirOptions))
+    except SetupError as exc:
+        print("fhir-deid: the job cannot start:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_SETUP
+    _LOGGER.info("De-identifying FHIR %s -> %s (%s)", ", ".join(job.patterns), job.output, job.fhir.profile)
+    p = beam.Pipeline(runner=_runner(options), options=options)
+    build(p, job)
+    result = p.run()
+    state = result.wait_until_finish() if hasattr(result, "wait_until_finish") else None
+    if state != PipelineState.DONE:
+        _LOGGER.info("Job state %s; the summary will be written to %s", state, job.summary_output)
+        return 0 if state in (None, PipelineState.RUNNING, PipelineState.PENDING, PipelineState.UNKNOWN) else EXIT_FAILURES
+    try:
+        summary = json.loads(read_bytes(job.summary_output))
+    except Exception:
+        _LOGGER.warning("The job finished but its summary %s cannot be read", job.summary_output)
+        return EXIT_FAILURES
+    print(json.dumps(summary, indent=1, sort_keys=True))
+    if summary["failed"]:
+        _LOGGER.warning("%d resource(s) failed; see %s", summary["failed"], job.failures_output)
+    limit = job.max_failure_fraction
+    if limit is not None and summary["found"] and summary["failed"] / summary["found"] > limit:
+        print(
+            f"fhir-deid: {summary['failed']} of {summary['found']} resources failed, "
+            f"more than --max_failure_fraction={limit}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURES
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

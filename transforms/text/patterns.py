@@ -1,0 +1,400 @@
+"""Pattern and VR rules of the infoType detector: candidate spans from the text alone.
+
+A candidate is ``(start, end, info_type, source)``; ``transforms.text.detect`` resolves
+overlaps. Pattern results are memoised per worker (``_cached_patterns``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import phonenumbers
+from stdnum.us import ssn as _us_ssn
+
+from transforms.text.lexicon import (
+    _AGE_KEY,
+    _AGE_PHRASE,
+    _AGE_WORDS,
+    _AMBIGUOUS_STATES,
+    _AS,
+    _ASCII_TOKEN,
+    _CITY_STATE_ZIP,
+    _COMMON_FIRST,
+    _CUE,
+    _CUE_WORDS,
+    _Cand,
+    _DA,
+    _DATE,
+    _DATE_8,
+    _DATE_MDY,
+    _DATE_MONTH,
+    _DATE_YMD,
+    _DIGIT_GROUPS,
+    _DOB,
+    _DOB_CUE,
+    _DOB_WORDS,
+    _DT,
+    _EMAIL,
+    _FAMILY_GIVEN,
+    _IPV4,
+    _IPV6,
+    _MONTH_WORDS,
+    _MRN,
+    _MRN_WORDS,
+    _NAME_SEQ,
+    _NAME_WORD,
+    _NON_DIGIT,
+    _ORG,
+    _ORG_OF,
+    _ORG_WORDS,
+    _PAT,
+    _PHONE_SHAPE,
+    _PHONE_US,
+    _PN,
+    _SSN,
+    _SSN_BARE,
+    _SSN_WORDS,
+    _STATE_NAME,
+    _STATE_NAME_WORDS,
+    _STATE_WORDS,
+    _STATE_ZIP,
+    _STREET,
+    _SUFFIX_WORDS,
+    _TITLE,
+    _TITLE_WORDS,
+    _TOKEN,
+    _URL,
+    _URL_BARE,
+    _URL_WORDS,
+    _VR,
+    _census_first_all,
+    _census_first_lower,
+    _count_digits,
+    _fold,
+    _is_first_name,
+    _month,
+    _stop,
+    _strip_lead,
+    _upper_ascii,
+    _valid_date,
+)
+
+
+class _Scan:
+    """One text and what the prefilters need to know about it, computed once."""
+
+    __slots__ = ("text", "folded", "words", "lengths", "digits", "upper")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = folded = _fold(text)
+        tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
+        self.words = set(tokens)
+        numbers = [len(t) for t in tokens if t[0].isdigit()]
+        self.lengths = set(numbers)  # the lengths of the digit runs
+        self.digits = sum(numbers)
+        self.upper = folded != text  # an upper-case (or accented) letter is present
+
+
+# ---------------------------------------------------------------------------------------
+# VR rules and patterns
+# ---------------------------------------------------------------------------------------
+
+
+def _vr_candidates(text: str, vr: str) -> list[_Cand]:
+    out: list[_Cand] = []
+    pos = 0
+    for value in text.split("\\"):
+        start, pos = pos, pos + len(value) + 1
+        stripped = value.strip(" \x00")
+        if not stripped:
+            continue
+        s = start + len(value) - len(value.lstrip(" \x00"))
+        e = s + len(stripped)
+        if vr == "PN":
+            if any(c.isalnum() for c in stripped):
+                out.append((s, e, _PN, _VR))
+        elif vr == "DA":
+            m = _DA.fullmatch(stripped)
+            if m and _valid_date(int(m[1]), int(m[2]), int(m[3])):
+                out.append((s, e, _DATE, _VR))
+        elif vr == "DT":
+            m = _DT.fullmatch(stripped)
+            if m and int(m[1]) > 0 and _valid_date(int(m[1]), int(m[2] or 1), int(m[3] or 1)):
+                out.append((s, e, _DATE, _VR))
+        elif vr == "AS" and _AS.fullmatch(stripped):
+            out.append((s, e, "AGE", _VR))
+    return out
+
+
+def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
+    """Pattern dates: (start, end, (year, month, day)); day 0 when only month and year."""
+    text, lengths = scan.text, scan.lengths
+    out = []
+    if 8 in lengths:
+        for m in _DATE_8.finditer(text):
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
+    slash_or_dash = "-" in text or "/" in text
+    short = 1 in lengths or 2 in lengths
+    if slash_or_dash and 4 in lengths and short:
+        for m in _DATE_YMD.finditer(text):
+            y, mo, d = int(m[1]), int(m[3]), int(m[4])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
+    if short and (slash_or_dash or "." in text):
+        for m in _DATE_MDY.finditer(text):
+            a, b, sep, ys = int(m[1]), int(m[3]), m[2], m[4]
+            if len(ys) == 2 and sep != "/":
+                continue
+            y = int(ys) + (2000 if len(ys) == 2 else 0)
+            mo, d = (b, a) if sep == "." or (a > 12 and b <= 12) else (a, b)
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
+    if 4 in lengths and not scan.words.isdisjoint(_MONTH_WORDS):
+        for m in _DATE_MONTH.finditer(text):
+            if m[1]:
+                y, mo, d = int(m[3]), _month(m[2]), int(m[1])
+            elif m[4]:
+                y, mo, d = int(m[6]), _month(m[4]), int(m[5])
+            else:
+                y, mo, d = int(m[8]), _month(m[7]), 0
+            if 1850 <= y <= 2100 and (d == 0 or _valid_date(y, mo, d)):
+                out.append((m.start(), m.end(), (y, mo, d)))
+    return out
+
+
+def _phones(scan: _Scan, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Phone numbers not overlapping the spans in ``taken`` (dates, SSNs, IP addresses).
+
+    North American numbers and local ``ddd-dddd`` come from precompiled patterns;
+    ``phonenumbers`` (slow) runs only when a separated run of 7+ digits is left that
+    neither they nor ``taken`` explain (international and unusual formats).
+    """
+
+    def free(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+        return all(e <= ts or s >= te for ts, te in spans)
+
+    text, lengths = scan.text, scan.lengths
+    out = []
+    if not lengths.isdisjoint((7, 10, 11)) or (4 in lengths and not lengths.isdisjoint((3, 6))):
+        for m in _PHONE_US.finditer(text):
+            raw = m[0]
+            digits = _NON_DIGIT.sub("", raw)
+            if len(digits) == 7:
+                ok = len(raw) == 8 and raw[3] == "-" and raw[0] >= "2"
+            else:
+                ok = len(digits) >= 10 and digits[-10] >= "2" and digits[-7] >= "2"
+            if ok and free(*m.span(), taken):
+                out.append(m.span())
+    explained = taken + out
+    if scan.digits - sum(_count_digits(text[s:e]) for s, e in explained) < 7:
+        return out
+    for run in _DIGIT_GROUPS.finditer(text):
+        s, e = run.span()
+        if (
+            not run[0].isdigit()
+            and len(_NON_DIGIT.sub("", run[0])) >= 7
+            and not (s > 0 and text[s - 1].isalpha())
+            and not (e < len(text) and text[e].isalpha())
+            and free(s, e, explained)
+        ):
+            break
+    else:
+        return out
+    leniency = phonenumbers.Leniency.POSSIBLE
+    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=leniency):
+        s, e, raw = match.start, match.end, match.raw_string
+        if not free(s, e, explained) or not _PHONE_SHAPE.fullmatch(raw) or raw.isdigit():
+            continue
+        if (s > 0 and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum()):
+            continue
+        out.append((s, e))
+    return out
+
+
+def _matches_at(
+    scan: _Scan, vocab: frozenset[str], pattern: re.Pattern[str]
+) -> list[re.Match[str]]:
+    """Matches of ``pattern`` starting where a word of ``vocab`` occurs (no full scan)."""
+    found = []
+    folded, text = scan.folded, scan.text
+    for word in scan.words & vocab:
+        pos = folded.find(word)
+        while pos != -1:
+            m = pattern.match(text, pos)
+            if m is not None:
+                found.append(m)
+            pos = folded.find(word, pos + 1)
+    return found
+
+
+def _name_candidates(scan: _Scan) -> list[_Cand]:
+    text, words = scan.text, scan.words
+    out: list[_Cand] = []
+    if not words.isdisjoint(_TITLE_WORDS):
+        for m in _matches_at(scan, _TITLE_WORDS, _TITLE):
+            end = None
+            for w in _NAME_WORD.finditer(text, m.start(1), m.end(1)):
+                if _stop(w[0]):
+                    break
+                if len(w[0]) > 2 or not w[0].endswith("."):
+                    end = w.end()
+            if end is not None:
+                out.append((m.start(1), end, _PN, _PAT))
+    census = _census_first_lower()
+    if not words.isdisjoint(census):
+        for m in _matches_at(scan, census, _NAME_SEQ):
+            first, second, third = m[1], m[3], m[4]
+            if not _is_first_name(first) or _stop(second) or (second.isupper() and len(second) < 3):
+                continue
+            if _upper_ascii(second) in _COMMON_FIRST:
+                continue
+            end = m.end(3)
+            if third and not m[2] and _is_first_name(second) and not _stop(third):
+                end = m.end(4)  # Given Middle Family
+            out.append((m.start(1), end, _PN, _PAT))
+        if "," in text or "^" in text:
+            for m in _FAMILY_GIVEN.finditer(text):
+                if _is_first_name(m[2]) and not _stop(m[1]):
+                    out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
+    if not words.isdisjoint(_CUE_WORDS):
+        for m in _matches_at(scan, _CUE_WORDS, _CUE):
+            # After a cue ("contact April Haynes") a census first name counts even when it
+            # is also a month or a common word.
+            first_ok = not _stop(m[1]) or _upper_ascii(m[1]) in _census_first_all()
+            if first_ok and not _stop(m[2]):
+                out.append((m.start(1), m.end(2), _PN, _PAT))
+    return out
+
+
+def _digit_candidates(
+    scan: _Scan, want: frozenset[str], dob_dates: frozenset[tuple[int, int, int]]
+) -> list[_Cand]:
+    """Candidates of the rules that need a digit."""
+    text, words = scan.text, scan.words
+    out: list[_Cand] = []
+    phone = "PHONE_NUMBER" in want and scan.digits >= 7
+    dates = _dates(scan) if phone or _DATE in want or _DOB in want else []
+    cue = not words.isdisjoint(_DOB_WORDS)
+    for s, e, ymd in dates:
+        dob = ymd in dob_dates or cue and any(
+            s - c.end() <= 15 for c in _DOB_CUE.finditer(text, max(0, s - 40), s)
+        )
+        kind = _DOB if dob and _DOB in want else _DATE
+        if kind in want:
+            out.append((s, e, kind, _PAT))
+    ssns = []
+    if scan.digits >= 9:
+        if 2 in scan.lengths and 3 in scan.lengths and 4 in scan.lengths:
+            for m in _SSN.finditer(text):
+                if _us_ssn.is_valid(m[1] + m[3] + m[4]):
+                    ssns.append(m.span())
+        if 9 in scan.lengths and not words.isdisjoint(_SSN_WORDS):
+            ssns.extend(m.span(1) for m in _SSN_BARE.finditer(text) if _us_ssn.is_valid(m[1]))
+        if "US_SOCIAL_SECURITY_NUMBER" in want:
+            out.extend((s, e, "US_SOCIAL_SECURITY_NUMBER", _PAT) for s, e in ssns)
+    ips = []
+    if scan.digits >= 4 and text.count(".") >= 3:
+        for m in _IPV4.finditer(text):
+            try:
+                ipaddress.IPv4Address(m[0])
+            except ValueError:
+                continue
+            ips.append(m.span())
+        if "IP_ADDRESS" in want:
+            out.extend((s, e, "IP_ADDRESS", _PAT) for s, e in ips)
+    if phone:
+        taken = [(s, e) for s, e, _ in dates] + ssns + ips
+        out.extend((s, e, "PHONE_NUMBER", _PAT) for s, e in _phones(scan, taken))
+    if "AGE" in want and not words.isdisjoint(_AGE_WORDS):
+        for m in _AGE_PHRASE.finditer(text):
+            if int(m[1]) <= 150:
+                out.append((m.start(), m.end(), "AGE", _PAT))
+        for m in _AGE_KEY.finditer(text):
+            if int(m[1]) <= 150:
+                out.append((m.start(1), m.end(1), "AGE", _PAT))
+    if "MEDICAL_RECORD_NUMBER" in want and not words.isdisjoint(_MRN_WORDS):
+        for m in _matches_at(scan, _MRN_WORDS, _MRN):
+            if sum(c.isdigit() for c in m[1]) >= 4:
+                out.append((m.start(1), m.end(1), "MEDICAL_RECORD_NUMBER", _PAT))
+    if "STREET_ADDRESS" in want and not words.isdisjoint(_SUFFIX_WORDS):
+        for m in _STREET.finditer(text):
+            street_words = m[1].split()
+            if (
+                m[2][0].isupper()
+                and not any(_stop(w) for w in street_words)
+                and any(sum(c.isalpha() for c in w) >= 2 for w in street_words)
+            ):
+                out.append((m.start(), m.end(), "STREET_ADDRESS", _PAT))
+    if "LOCATION" in want and 5 in scan.lengths and not words.isdisjoint(_STATE_WORDS):
+        for m in _CITY_STATE_ZIP.finditer(text):
+            start = _strip_lead(text, m.start(1), m.end(1))
+            out.append((m.start(1) if start is None else start, m.end(), "LOCATION", _PAT))
+        for m in _STATE_ZIP.finditer(text):
+            if m[1] not in _AMBIGUOUS_STATES or text[: m.start()].rstrip().endswith(","):
+                out.append((m.start(), m.end(), "LOCATION", _PAT))
+    return out
+
+
+_PATTERN_CACHE: dict[tuple, tuple[_Cand, ...]] = {}
+_PATTERN_CACHE_SIZE = 16384
+
+
+def _cached_patterns(
+    scan: _Scan, want: frozenset[str], dob_dates: frozenset[tuple[int, int, int]]
+) -> tuple[_Cand, ...]:
+    """``_pattern_candidates`` memoised per worker: archive values repeat a lot.
+
+    Patterns depend only on the text, the wanted types and (for texts with digits) the
+    patient's birth dates, so the key holds exactly those. Values live only in this
+    process's memory; the cache is cleared when full.
+    """
+    key = (scan.text, want, dob_dates)
+    found = _PATTERN_CACHE.get(key)
+    if found is None:
+        if len(_PATTERN_CACHE) >= _PATTERN_CACHE_SIZE:
+            _PATTERN_CACHE.clear()
+        found = _PATTERN_CACHE[key] = tuple(_pattern_candidates(scan, want, dob_dates))
+    return found
+
+
+def _pattern_candidates(
+    scan: _Scan, want: frozenset[str], dob_dates: frozenset[tuple[int, int, int]]
+) -> list[_Cand]:
+    text, words = scan.text, scan.words
+    out = _digit_candidates(scan, want, dob_dates) if scan.digits else []
+    if "@" in text and "EMAIL_ADDRESS" in want:
+        out.extend((m.start(), m.end(), "EMAIL_ADDRESS", _PAT) for m in _EMAIL.finditer(text))
+    if "URL" in want and "." in text and not words.isdisjoint(_URL_WORDS):
+        urls = [m.span() for m in _URL.finditer(text)]
+        urls.extend(m.span() for m in _URL_BARE.finditer(text))
+        for s, e in urls:
+            e = s + len(text[s:e].rstrip(".,;:!?)]}'\""))
+            out.append((s, e, "URL", _PAT))
+    if "IP_ADDRESS" in want and text.count(":") >= 2:
+        for m in _IPV6.finditer(text):
+            candidate = m[0].rstrip(".")
+            if candidate.count(":") >= 2 and any(c not in ":." for c in candidate):
+                try:
+                    ipaddress.IPv6Address(candidate)
+                except ValueError:
+                    continue
+                out.append((m.start(), m.start() + len(candidate), "IP_ADDRESS", _PAT))
+    if not scan.upper:
+        return out
+    if _PN in want:
+        out.extend(_name_candidates(scan))
+    if "ORGANIZATION_NAME" in want and not words.isdisjoint(_ORG_WORDS):
+        for m in _ORG.finditer(text):
+            start = _strip_lead(text, m.start(1), m.end(1))
+            if start is not None:
+                out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
+        out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
+    if "LOCATION" in want and "," in text and not words.isdisjoint(_STATE_NAME_WORDS):
+        for m in _STATE_NAME.finditer(text):
+            start = None if m[1] is None else _strip_lead(text, m.start(1), m.end(1))
+            out.append((m.start(2) if start is None else start, m.end(2), "LOCATION", _PAT))
+    return out
