@@ -7,6 +7,7 @@ does not list, and damaged files: pure engine tests, no Beam.
 from __future__ import annotations
 
 import io
+import json
 import struct
 import time
 
@@ -228,3 +229,45 @@ class TestDamagedFiles:
             if time.monotonic() > deadline:
                 break
         assert seen_kinds == set(KINDS) and failures > 0
+
+
+def test_mixed_folder_reconciles_end_to_end(tmp_path):
+    """A folder as archives hold it, through the whole job on 2 workers: good instances, an
+    identical copy, a re-sent instance with other content, seeded mutants, a UN-encoded file and
+    a file that is no DICOM. Every input is counted exactly once, files written == succeeded,
+    every failure names a DICOM reason, and no planted value reaches a failure record."""
+    from pipeline.run import run
+
+    inp, out = tmp_path / "in", tmp_path / "out"
+    inp.mkdir()
+    key = tmp_path / "uid.key"
+    key.write_bytes(b"V0hhdCBhIHRlc3Qga2V5IGZvciBVSURzIC0tIDMyIGJ5dGVz\n")
+    sources = [to_bytes(make_dataset(index=i)) for i in range(3)]
+    for i, data in enumerate(sources):
+        (inp / f"im{i}.dcm").write_bytes(data)
+    (inp / "copy_of_im0.dcm").write_bytes(sources[0])  # a duplicate
+    resent = make_dataset(index=1)
+    resent.PixelData = bytes(len(resent.PixelData))  # other pixels: different de-identified bytes
+    (inp / "resent_im1.dcm").write_bytes(to_bytes(resent))  # a conflict: same UIDs, other bytes
+    un = make_dataset(index=5)
+    _as_un(un, "FrameOfReferenceUID")
+    (inp / "un.dcm").write_bytes(to_bytes(un))
+    for n, (kind, mutant) in enumerate(mutants(sources[2], seed=3, count=len(KINDS))):
+        (inp / f"mutant_{n}_{kind}.dcm").write_bytes(mutant)
+    (inp / "readme.txt").write_text("not an instance")
+    found = len(list(inp.iterdir()))
+    assert run(["--input", str(inp), "--output", str(out), "--uid_key_file", str(key),
+                "--direct_running_mode=multi_processing", "--direct_num_workers=2"]) == 0
+    summary = json.loads((out / "deid_summary.json").read_text())
+    assert summary["found"] == found
+    assert summary["found"] == summary["filtered_out"] + summary["skipped"] + summary["succeeded"] + summary[
+        "duplicates"] + summary["failed"]
+    assert summary["duplicates"] >= 1 and summary["failed"] >= 2  # the conflict and readme.txt at least
+    assert len(list(out.rglob("*.dcm"))) == summary["succeeded"]
+    records = [json.loads(line) for line in (out / "deid_failures.jsonl").read_text().splitlines()]
+    assert len(records) == summary["failed"]
+    reasons = TestDamagedFiles.DICOM_REASONS
+    assert all(r["error"] in reasons for r in records), {r["error"] for r in records}
+    assert any(r["error"] == "InstanceConflictError" and r["source"].endswith("resent_im1.dcm") for r in records)
+    text = (out / "deid_failures.jsonl").read_text()
+    assert not any(n in text for n in PHI_NEEDLES)
