@@ -90,6 +90,7 @@ class JobConfig:
     progress_interval: float = DEFAULT_PROGRESS_SECONDS
     stream_copy_bytes: int = DEFAULT_STREAM_COPY_BYTES
     progress_scope: str = ""
+    progress_keep: bool = False  # DaskRunner: one reporter per worker process for the whole run
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property

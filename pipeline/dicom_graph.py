@@ -84,7 +84,7 @@ class _WriteSummaryFn(beam.DoFn):
 
 def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     """Add the de-identification job to pipeline ``p``."""
-    progress = Progress(job.progress_interval, job.progress_scope, job.run_id)
+    progress = Progress(job.progress_interval, job.progress_scope, job.run_id, keep=job.progress_keep)
     matched = (
         p
         | "Inputs" >> beam.Create(list(job.patterns))

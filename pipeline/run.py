@@ -34,6 +34,8 @@ def _all_option_classes(cls=PipelineOptions):
 
 def unknown_flags(argv: list[str]) -> list[str]:
     """Return the flags no PipelineOptions class defines (typos must not pass silently)."""
+    if is_dask(argv):
+        _load_dask_options()
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     seen = set()
     for cls in _all_option_classes():
@@ -48,6 +50,33 @@ def unknown_flags(argv: list[str]) -> list[str]:
     return [a.split("=")[0] for a in rest if a.startswith("--")]
 
 
+DASK_RUNNER_NAMES = ("DaskRunner", "dask")
+
+
+def is_dask(argv_or_options) -> bool:
+    """True when the job asks for Beam's DaskRunner (by --runner, or by a --dask_* flag)."""
+    if isinstance(argv_or_options, PipelineOptions):
+        return argv_or_options.view_as(StandardOptions).runner in DASK_RUNNER_NAMES
+    args = list(argv_or_options)
+    for i, arg in enumerate(args):
+        if arg.startswith("--dask_"):
+            return True
+        if arg.startswith("--runner="):
+            if arg.split("=", 1)[1] in DASK_RUNNER_NAMES:
+                return True
+        elif arg == "--runner" and i + 1 < len(args) and args[i + 1] in DASK_RUNNER_NAMES:
+            return True
+    return False
+
+
+def _load_dask_options() -> None:
+    """Import Beam's DaskRunner module, which defines the --dask_* options (dask is heavy: only then)."""
+    try:
+        import apache_beam.runners.dask.dask_runner  # noqa: F401  (registers DaskOptions)
+    except ImportError:  # dask not installed: the flags stay unknown and are reported
+        pass
+
+
 def _runner(options: PipelineOptions):
     """Return the runner: DirectRunner means Beam's FnApiRunner, run in this process.
 
@@ -60,14 +89,23 @@ def _runner(options: PipelineOptions):
         from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
         return FnApiRunner()
+    if name in DASK_RUNNER_NAMES:
+        from pipeline.dask_runner import DeidDaskRunner
+
+        return DeidDaskRunner()
     return None
 
 
 def _with_progress_scope(job: JobConfig, options: PipelineOptions) -> JobConfig:
-    """Progress lines only on the DirectRunner (Dataflow shows the same figures as metrics).
+    """Progress lines on the DirectRunner and the DaskRunner (Dataflow shows the same figures as metrics).
 
-    With multi_processing each worker process logs the instances it finished.
+    With multi_processing, and on dask, each worker process logs the instances it finished.
+    The lines never come from Beam metrics (the DaskRunner collects none).
     """
+    if is_dask(options):
+        # Each dask worker process logs what it finished; its DoFns are set up and torn
+        # down once per partition, so the reporter lives for the whole run in that process.
+        return dataclasses.replace(job, progress_scope=" (this worker)", progress_keep=True)
     if _runner(options) is None:
         return dataclasses.replace(job, progress_interval=0.0)
     direct = options.view_as(DirectOptions)
@@ -91,12 +129,29 @@ def run(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_SETUP
+    if is_dask(options):
+        bigquery = [flag for flag, value in (
+            ("--filter_table", job.filter_table), ("--filter_query", job.filter_query),
+            ("--annotations_table", job.annotations_table),
+        ) if value]
+        if bigquery:
+            print(
+                f"dicom-deid: the job cannot start:\n  {', '.join(bigquery)}: BigQuery reads and writes need "
+                "Dataflow; the DaskRunner cannot run them (use --filter_table_export / --annotations_output)",
+                file=sys.stderr,
+            )
+            return EXIT_SETUP
     job = _with_progress_scope(job, options)
     _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(job.patterns), job.output, job.spec.profile)
     p = beam.Pipeline(runner=_runner(options), options=options)
     build(p, job)
     result = p.run()
-    state = result.wait_until_finish() if hasattr(result, "wait_until_finish") else None
+    try:
+        state = result.wait_until_finish() if hasattr(result, "wait_until_finish") else None
+    finally:
+        client = getattr(result, "client", None)  # DaskRunner: leave the cluster, keep it running
+        if client is not None:
+            client.close()
     if state != PipelineState.DONE:
         # A flex-template launcher only submits the job (nothing ran yet): the summary on
         # disk, if any, is an earlier run's and must not decide this exit status.
