@@ -91,9 +91,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import ClassVar
 
-import names as _census
-import phonenumbers
-from stdnum.us import ssn as _us_ssn
+# phonenumbers, names (census lists) and python-stdnum are imported where first used: a
+# tag-only job, which never detects text, does not pay for them in every worker process.
 
 from transforms.text.infotypes import DEFAULT_INFO_TYPES, KNOWN_INFO_TYPES
 
@@ -415,6 +414,8 @@ def _month(name: str) -> int:
 @cache
 def _census_first_all() -> frozenset[str]:
     """Upper-case 1990 US Census first names of 3+ letters, common words included."""
+    import names as _census
+
     found: set[str] = set()
     for key in ("first:male", "first:female"):
         with open(_census.FILES[key], encoding="ascii") as handle:
@@ -574,6 +575,8 @@ def _phones(scan: _Scan, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
             break
     else:
         return out
+    import phonenumbers
+
     leniency = phonenumbers.Leniency.POSSIBLE
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=leniency):
         s, e, raw = match.start, match.end, match.raw_string
@@ -658,6 +661,8 @@ def _digit_candidates(
             out.append((s, e, kind, _PAT))
     ssns = []
     if scan.digits >= 9:
+        from stdnum.us import ssn as _us_ssn
+
         if 2 in scan.lengths and 3 in scan.lengths and 4 in scan.lengths:
             for m in _SSN.finditer(text):
                 if _us_ssn.is_valid(m[1] + m[3] + m[4]):
