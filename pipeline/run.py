@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
 
 import apache_beam as beam
@@ -19,11 +20,13 @@ from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions,
 from pipeline.config import JobConfig, SetupError
 from pipeline.files import read_bytes
 from pipeline.dicom_graph import build
+from pipeline.forkworkers import fork_server
 from pipeline.options import DeidOptions
 
 _LOGGER = logging.getLogger(__name__)
 EXIT_SETUP = 2
 EXIT_FAILURES = 3
+FORK_ENV = "DEID_FORK_WORKERS"  # 0: Beam's own multi_processing workers (fresh interpreters)
 
 
 def _all_option_classes(cls=PipelineOptions):
@@ -77,7 +80,24 @@ def _load_dask_options() -> None:
         pass
 
 
-def _runner(options: PipelineOptions):
+class _NotInMemoryWarning(logging.Filter):
+    """Drop the FnApiRunner's advice to use multi_processing: the forked workers are that."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "direct_running_mode should be" not in record.getMessage()
+
+
+def _forks_workers(options: PipelineOptions) -> bool:
+    """multi_processing workers are forked from this process unless DEID_FORK_WORKERS=0."""
+    direct = options.view_as(DirectOptions)
+    return (
+        options.view_as(StandardOptions).runner in (None, "DirectRunner", "direct")
+        and direct.direct_running_mode == "multi_processing"
+        and os.environ.get(FORK_ENV, "1") != "0"
+    )
+
+
+def _runner(options: PipelineOptions, worker_command: str | None = None):
     """Return the runner: DirectRunner means Beam's FnApiRunner, run in this process.
 
     Beam's DirectRunner first tries to download and start the Prism runner binary
@@ -88,6 +108,15 @@ def _runner(options: PipelineOptions):
     if name in (None, "DirectRunner", "direct"):
         from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
+        if worker_command:
+            from apache_beam.transforms.environments import SubprocessSDKEnvironment
+
+            # The FnApiRunner replaces its environment by Beam's worker command in
+            # multi_processing mode; in in_memory mode it keeps ours and still runs
+            # direct_num_workers workers of it.
+            options.view_as(DirectOptions).direct_running_mode = "in_memory"
+            logging.getLogger("apache_beam.runners.portability.fn_api_runner.fn_runner").addFilter(_NotInMemoryWarning())
+            return FnApiRunner(default_environment=SubprocessSDKEnvironment.from_command_string(worker_command))
         return FnApiRunner()
     if name in DASK_RUNNER_NAMES:
         from pipeline.dask_runner import DeidDaskRunner
@@ -143,7 +172,9 @@ def run(argv: list[str] | None = None) -> int:
             return EXIT_SETUP
     job = _with_progress_scope(job, options)
     _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(job.patterns), job.output, job.spec.profile)
-    p = beam.Pipeline(runner=_runner(options), options=options)
+    # multi_processing workers forked from one server process per launcher (pipeline.forkworkers).
+    server = fork_server() if _forks_workers(options) else None
+    p = beam.Pipeline(runner=_runner(options, server.command() if server else None), options=options)
     build(p, job)
     result = p.run()
     try:
