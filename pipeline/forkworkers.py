@@ -26,6 +26,7 @@ import sys
 import tempfile
 
 _SOCKET_NAME = "workers.sock"
+CONNECT_SECONDS = 120.0
 
 
 def _recv_all(conn: socket.socket) -> bytes:
@@ -47,18 +48,13 @@ class ForkServer:
 
     def __init__(self) -> None:
         import subprocess
-        import time
 
         self.folder = tempfile.mkdtemp(prefix="deid-workers-")  # 0700: only this user connects
         self.path = os.path.join(self.folder, _SOCKET_NAME)
+        # Not waited for: it imports while the launcher reads the config and builds the
+        # graph; a worker client waits for the socket to appear.
         self._proc = subprocess.Popen([sys.executable, "-m", "pipeline.forkworkers", "--serve", self.path])
         self.pid = self._proc.pid
-        deadline = time.monotonic() + 120
-        while not os.path.exists(self.path):  # bound and listening once the file exists
-            if self._proc.poll() is not None or time.monotonic() > deadline:
-                self.close()
-                raise RuntimeError("the worker fork server did not start")
-            time.sleep(0.02)
 
     def command(self) -> str:
         """The worker command line for Beam's SubprocessSDKEnvironment."""
@@ -72,7 +68,7 @@ class ForkServer:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
                 conn.connect(self.path)
                 conn.sendall(b"null")
-        except OSError:
+        except OSError:  # not listening yet (or gone): it has no workers to wait for
             self._proc.kill()
         self._proc.wait()
         self.pid = None
@@ -199,9 +195,20 @@ def fork_server() -> ForkServer | None:
 
 def _client(path: str) -> int:
     """The worker command: pass this environment to the server, wait for the worker's status."""
+    import time
+
     body = json.dumps(dict(os.environ)).encode()
+    deadline = time.monotonic() + CONNECT_SECONDS
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-        conn.connect(path)
+        while True:  # the server may still be importing
+            try:
+                conn.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline:
+                    print(f"forkworkers: no worker server at {path}", file=sys.stderr)
+                    return 1
+                time.sleep(0.02)
         conn.sendall(b"%010d" % len(body) + body)
         status = _recv_all(conn)
     return int(status) if status.strip().isdigit() else 1

@@ -151,6 +151,9 @@ def run(argv: list[str] | None = None) -> int:
         print(f"dicom-deid: unknown option(s): {', '.join(unknown)}", file=sys.stderr)
         return EXIT_SETUP
     options = PipelineOptions(argv)
+    # multi_processing workers are forked from one server process per launcher
+    # (pipeline.forkworkers); it starts importing now, while the job is set up.
+    server = fork_server() if _forks_workers(options) else None
     try:
         job = JobConfig.from_options(options.view_as(DeidOptions))
     except SetupError as exc:
@@ -172,8 +175,6 @@ def run(argv: list[str] | None = None) -> int:
             return EXIT_SETUP
     job = _with_progress_scope(job, options)
     _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(job.patterns), job.output, job.spec.profile)
-    # multi_processing workers forked from one server process per launcher (pipeline.forkworkers).
-    server = fork_server() if _forks_workers(options) else None
     p = beam.Pipeline(runner=_runner(options, server.command() if server else None), options=options)
     build(p, job)
     result = p.run()
