@@ -100,9 +100,17 @@ def _serve(listener: socket.socket) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the launcher, which stops us
+    launcher = os.getppid()
+    listener.settimeout(1.0)
     workers = set()
     while True:
-        conn, _ = listener.accept()
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            if os.getppid() != launcher:  # the launcher died without stopping us
+                break
+            continue
+        conn.settimeout(None)
         env = json.loads(_recv_all_request(conn) or b"null")
         if env is None:
             conn.close()
