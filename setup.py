@@ -38,6 +38,9 @@ setup(
         "requests",
         "requests-toolbelt",
         "google-auth",
+        # --runner DaskRunner (SLURM/PBS clusters via dask-jobqueue, or dask-scheduler/dask-worker):
+        # the packages of Beam's [dask] extra.
+        "dask[distributed]",
     ],
     entry_points={"console_scripts": ["dicom-deid=pipeline.run:main", "fhir-deid=pipeline.fhir_run:main"]},
 )

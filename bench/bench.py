@@ -551,12 +551,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--case",
-        choices=("throughput", "scaling", "memory", "scale-and-memory", "ocr"),
+        choices=("throughput", "scaling", "memory", "scale-and-memory", "ocr", "peers", "profile"),
         default="throughput",
         help="throughput (default: the cases above); scaling: multi_processing with 1 and 2 workers "
         "on the same corpus; memory: peak RSS of a 1-worker run on a corpus with a ~500 MB "
         "multi-frame instance (generated in bench/out/corpus_large); ocr: burned-in text "
-        "redaction on a make_corpus.py corpus given as --corpus (see bench/bench_ocr.py)",
+        "redaction on a make_corpus.py corpus given as --corpus (see bench/bench_ocr.py); peers: whole-process "
+        "wall and CPU time against dicom-anonymizer and a pydicom read+write; profile: where one tag-only run "
+        "spends its time (see bench/bench_peers.py)",
+    )
+    parser.add_argument(
+        "--anonymizer", default=None, help="dicom-anonymizer executable for --case peers "
+        "(default /work/tools/anonvenv/bin/dicom-anonymizer)",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -568,6 +574,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         work.mkdir(parents=True)
         key_file = OUT_DIR / "uid.key"
         ensure_key(key_file)
+        if args.case in ("peers", "profile"):
+            from bench_peers import main_peers, main_profile
+
+            try:
+                return (main_peers if args.case == "peers" else main_profile)(args, work, key_file)
+            finally:
+                if not args.keep:
+                    shutil.rmtree(work, ignore_errors=True)
         if args.case == "ocr":
             from bench_ocr import main as main_ocr
 

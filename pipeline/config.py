@@ -107,6 +107,7 @@ class JobConfig:
     dicomweb_page_size: int = DEFAULT_PAGE_SIZE
     stow_batch_instances: int = DEFAULT_STOW_BATCH_INSTANCES
     stow_batch_bytes: int = DEFAULT_STOW_BATCH_BYTES
+    progress_keep: bool = False  # DaskRunner: one reporter per worker process for the whole run
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property

@@ -132,7 +132,7 @@ def dicomweb_seeds(job: JobConfig) -> list[tuple[str, str]]:
 
 def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     """Add the de-identification job to pipeline ``p``."""
-    progress = Progress(job.progress_interval, job.progress_scope, job.run_id)
+    progress = Progress(job.progress_interval, job.progress_scope, job.run_id, keep=job.progress_keep)
     to_deid, found, filtered, skipped, read_failures, stats = [], [], [], [], [], []
     if job.patterns:
         matched = (

@@ -34,8 +34,10 @@ class ProgressReporter:
     _lock = threading.Lock()
     _shared: ProgressReporter | None = None
 
-    def __init__(self, interval: float, scope: str, run_id: str = "") -> None:
+    def __init__(self, interval: float, scope: str, run_id: str = "", keep: bool = False) -> None:
         self.run_id = run_id
+        self.keep = keep
+        self._logged: int | None = None
         self.interval = interval
         self.scope = scope
         self.done = 0
@@ -47,17 +49,20 @@ class ProgressReporter:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def acquire(cls, interval: float, scope: str, run_id: str = "") -> ProgressReporter:
+    def acquire(cls, interval: float, scope: str, run_id: str = "", keep: bool = False) -> ProgressReporter:
         """Return the process's reporter of this run, starting its thread on first use.
 
         A reporter left by another run (whose steps were not torn down) is stopped.
+        With ``keep`` (a dask worker, whose DoFns are set up once per partition) the
+        reporter outlives its last user: counts add up over the whole run, and the
+        thread logs only when they changed since its last line.
         """
         with cls._lock:
             if cls._shared is not None and cls._shared.run_id != run_id:
                 cls._shared._stop.set()
                 cls._shared = None
             if cls._shared is None:
-                cls._shared = cls(interval, scope, run_id)
+                cls._shared = cls(interval, scope, run_id, keep)
                 if interval > 0:
                     thread = threading.Thread(target=cls._shared._loop, name="deid-progress", daemon=True)
                     cls._shared._thread = thread
@@ -69,7 +74,7 @@ class ProgressReporter:
         """Drop one user; the last one stops the thread and logs the final line."""
         with self._lock:
             self.users -= 1
-            if self.users > 0:
+            if self.users > 0 or self.keep:
                 return
             if ProgressReporter._shared is self:
                 ProgressReporter._shared = None
@@ -105,6 +110,12 @@ class ProgressReporter:
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
+            if self.keep:
+                with self._lock:
+                    changed = self._logged != self.done
+                    self._logged = self.done
+                if not changed:
+                    continue
             self.log()
 
 
@@ -115,8 +126,9 @@ class Progress:
     the figures live: a separate step may run only after the work is done.
     """
 
-    def __init__(self, interval: float, scope: str = "", run_id: str = "") -> None:
+    def __init__(self, interval: float, scope: str = "", run_id: str = "", keep: bool = False) -> None:
         self._interval = interval
+        self._keep = keep
         self._scope = scope
         self._run_id = run_id
         self._reporter: ProgressReporter | None = None
@@ -125,7 +137,7 @@ class Progress:
 
     def start(self) -> None:
         """Call from DoFn.setup."""
-        self._reporter = ProgressReporter.acquire(self._interval, self._scope, self._run_id)
+        self._reporter = ProgressReporter.acquire(self._interval, self._scope, self._run_id, self._keep)
 
     def found(self) -> None:
         """Count a matched path."""

@@ -11,7 +11,6 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-import names as _census
 
 from transforms.text.infotypes import DEFAULT_INFO_TYPES
 
@@ -313,6 +312,8 @@ def _month(name: str) -> int:
 @cache
 def _census_first_all() -> frozenset[str]:
     """Upper-case 1990 US Census first names of 3+ letters, common words included."""
+    import names as _census  # on first use: a tag-only job never loads the census lists
+
     found: set[str] = set()
     for key in ("first:male", "first:female"):
         with open(_census.FILES[key], encoding="ascii") as handle:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
-import phonenumbers
-from stdnum.us import ssn as _us_ssn
+# phonenumbers and python-stdnum are imported where first used: a tag-only job, which never
+# detects text, does not pay for them in every worker process.
 
 from transforms.text.lexicon import (
     _AGE_KEY,
@@ -204,6 +204,8 @@ def _phones(scan: _Scan, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
             break
     else:
         return out
+    import phonenumbers
+
     leniency = phonenumbers.Leniency.POSSIBLE
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=leniency):
         s, e, raw = match.start, match.end, match.raw_string
@@ -288,6 +290,8 @@ def _digit_candidates(
             out.append((s, e, kind, _PAT))
     ssns = []
     if scan.digits >= 9:
+        from stdnum.us import ssn as _us_ssn
+
         if 2 in scan.lengths and 3 in scan.lengths and 4 in scan.lengths:
             for m in _SSN.finditer(text):
                 if _us_ssn.is_valid(m[1] + m[3] + m[4]):
