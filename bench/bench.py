@@ -562,7 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--anonymizer", default=None, help="dicom-anonymizer executable for --case peers "
-        "(default /work/tools/anonvenv/bin/dicom-anonymizer)",
+        "(default bench/out/anonvenv/bin/dicom-anonymizer, installed there on first use)",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:

@@ -48,8 +48,10 @@ import time  # noqa: E402
 
 from tests.orthanc import OrthancServer  # noqa: E402
 
-TOOLS_PYTHON = "/work/tools/toolvenv/bin/python"
-SHARED_TOOLS = Path("/work/shared/tools")
+# The project-independent corpus generator and scorer (../shared/tools beside the checkout) and an
+# interpreter with their needs (pydicom numpy pillow faker pytesseract): DEID_TOOLS_PYTHON.
+TOOLS_PYTHON = os.environ.get("DEID_TOOLS_PYTHON", sys.executable)
+SHARED_TOOLS = Path(os.environ.get("DEID_SHARED_TOOLS", REPO_ROOT.parent / "shared" / "tools"))
 OUT_DIR = REPO_ROOT / "bench" / "out"
 KEY = b"YmVuY2ggZGljb213ZWIga2V5IC0tIDMyIGJ5dGVzIGxvbmc=\n"
 

@@ -40,7 +40,17 @@ from pathlib import Path
 
 from bench import OUT_DIR, REPO_ROOT, ensure_corpus, warm_cache
 
-DEFAULT_ANONYMIZER = Path("/work/tools/anonvenv/bin/dicom-anonymizer")
+ANONYMIZER_VENV = OUT_DIR / "anonvenv"  # its own venv: a peer's dependencies never enter the project's
+DEFAULT_ANONYMIZER = ANONYMIZER_VENV / "bin" / "dicom-anonymizer"
+ANONYMIZER_PIN = "dicom-anonymizer==2.1.0"
+
+
+def ensure_anonymizer(path: Path) -> Path:
+    """The dicom-anonymizer command; the default one is installed in bench/out/anonvenv on first use."""
+    if path == DEFAULT_ANONYMIZER and not path.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ANONYMIZER_VENV)], check=True)
+        subprocess.run([str(ANONYMIZER_VENV / "bin" / "pip"), "install", "-q", ANONYMIZER_PIN], check=True)
+    return path
 TARGET_WALL = 2.5
 TARGET_CPU = 0.7
 
@@ -124,7 +134,7 @@ def main_peers(args, work: Path, key_file: Path) -> int:
     corpus = (args.corpus or OUT_DIR / "corpus").resolve()
     files = ensure_corpus(corpus, args.studies, args.series_per_study, args.instances_per_series)
     n = len(files)
-    anonymizer = Path(getattr(args, "anonymizer", None) or DEFAULT_ANONYMIZER)
+    anonymizer = ensure_anonymizer(Path(getattr(args, "anonymizer", None) or DEFAULT_ANONYMIZER))
     flat = _flat_links(files, OUT_DIR / "corpus_flat")
     total = warm_cache(files)
     print(f"corpus {corpus}: {n} files, {total / 1e6:.0f} MB; {os.cpu_count()} CPUs; repeat {args.repeat}", flush=True)
