@@ -41,11 +41,13 @@ from pydicom.uid import UID, ExplicitVRLittleEndian, RLELossless
 
 from transforms.errors import PixelDataError
 
-__all__ = ["Box", "frame_count", "decode_frames", "render_for_ocr", "redact"]
+__all__ = ["Box", "frame_count", "decode_frames", "render_for_ocr", "render_views", "redact"]
 
 # Rec. 601 luma weights, as Pillow's "L" conversion uses.
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 DEFAULT_MARGIN = 2
+# render_views: a windowed rendering with more of its pixels at white also gets a full-range one.
+CLIPPED_SHARE = 0.005
 
 MONOCHROME1 = "MONOCHROME1"
 MONOCHROME2 = "MONOCHROME2"
@@ -243,6 +245,46 @@ def render_for_ocr(frame: np.ndarray, ds: Dataset) -> np.ndarray:
     if photometric == MONOCHROME1:
         scaled = 1.0 - scaled
     return _to_uint8(scaled)
+
+
+def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
+    """Return the 8-bit renderings of one frame that a text detector looks at.
+
+    Colour frames (RGB, YBR decoded to RGB, palette colour through its tables)
+    give an RGB rendering (rows, columns, 3), where a detector sees text of any
+    colour (a luminance rendering can make yellow print on grey speckle
+    vanish), and the luminance (print over a strongly coloured texture is found
+    there better: measured on bench/burnedin_cases.py ``textured``). Grey frames give ``render_for_ocr`` (VOI window when
+    present, MONOCHROME1 inverted); when that window clips more than
+    ``CLIPPED_SHARE`` of the pixels at its bright end, a min-max stretch of the
+    whole stored range is added, so that text stored beyond the window (white
+    print over bone on a soft-tissue window) is still seen.
+    """
+    frame = np.asarray(frame)
+    if frame.ndim == 3:
+        if frame.shape[-1] != 3:
+            raise ValueError("a colour frame must have 3 samples per pixel")
+        top = float(2 ** _bits_stored(ds, frame.dtype) - 1)
+        return [_to_uint8(frame.astype(np.float64) / top), _to_uint8(_luminance(frame) / top)]
+    photometric = _photometric(ds)
+    if photometric == PALETTE_COLOR:
+        try:
+            rgb = np.asarray(apply_color_lut(frame, ds))[..., :3]
+        except Exception as exc:  # malformed tables raise many types
+            raise PixelDataError(
+                f"the palette colour lookup tables could not be applied ({type(exc).__name__})"
+            ) from exc
+        top = 255.0 if rgb.size == 0 or rgb.max() <= 255 else 65535.0
+        return [_to_uint8(rgb.astype(np.float64) / top), _to_uint8(_luminance(rgb) / top)]
+    views = [render_for_ocr(frame, ds)]
+    if _window(ds) is not None:
+        first = views[0]
+        if np.count_nonzero(first == (0 if photometric == MONOCHROME1 else 255)) > CLIPPED_SHARE * first.size:
+            scaled = _stretch(_modality(frame, ds))
+            if photometric == MONOCHROME1:
+                scaled = 1.0 - scaled
+            views.append(_to_uint8(scaled))
+    return views
 
 
 def redact(ds: Dataset, boxes: Mapping[int, Sequence[Box]], margin: int = DEFAULT_MARGIN) -> int:
