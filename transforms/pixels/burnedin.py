@@ -75,6 +75,9 @@ READ_SURE = 0.8
 # padded by CHANGE_PAD, is examined.
 CHANGE_TOLERANCE = 2
 CHANGE_PAD = 16
+# _tighten: ink differs from the box's border by this share of the box's largest difference.
+INK_SHARE = 0.35
+INK_MIN_CONTRAST = 24
 # Regions of one text line closer than this many line heights are read as one line.
 JOIN_GAP = 1.2
 
@@ -261,12 +264,12 @@ class ImageRedactor:
             return []
         grey = view if view.ndim == 2 else _grey(view)
         if self.spec.mode == ALL_TEXT:
-            return [(_box(r), TEXT_LABEL) for r in regions]
+            return [(_tighten(view, _box(r)), TEXT_LABEL) for r in regions]
         out = []
         readings = self.engine.read(view, regions)
         for region, reading in zip(regions, readings):
             if region.score >= DETECT_SURE and (reading.confidence < READ_SURE or not reading.words):
-                out.append((_box(region), UNREADABLE_LABEL))
+                out.append((_tighten(view, _box(region)), UNREADABLE_LABEL))
                 continue
             words = [Word(w.text, w.confidence, max(w.x0, region.x0), region.y0, min(w.x1, region.x1), region.y1, w.line)
                      for w in reading.words]
@@ -274,6 +277,33 @@ class ImageRedactor:
                 grown = _grow(grey, box, line_gap=False)  # over a word's strokes, inside its region
                 out.append((pixels.Box(max(grown.x0, region.x0), grown.y0, min(grown.x1, region.x1), grown.y1), label))
         return out
+
+
+def _tighten(view: np.ndarray, box: pixels.Box) -> pixels.Box:
+    """Shrink a detected box to the rows and columns that hold ink.
+
+    The detector's box is its text kernel grown back (unclip), a few pixels
+    larger than the glyphs. Ink is what differs from the box's own border (its
+    outer ring's median, per channel) by at least ``INK_SHARE`` of the largest
+    difference in the box; on a busy background (text over texture) that is
+    everywhere and the box stays as it is. The blacked-out margin covers the
+    faint edges of anti-aliased glyphs.
+    """
+    rows, columns = view.shape[:2]
+    x0, y0, x1, y1 = max(0, box.x0), max(0, box.y0), min(columns, box.x1), min(rows, box.y1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return box
+    crop = view[y0:y1, x0:x1].astype(np.int16)
+    if crop.ndim == 2:
+        crop = crop[..., None]
+    ring = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    deviation = np.abs(crop - np.median(ring, axis=0)).max(axis=2)
+    top = int(deviation.max())
+    if top < INK_MIN_CONTRAST:
+        return box
+    ink = deviation >= INK_SHARE * top
+    ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return pixels.Box(x0 + int(xs[0]), y0 + int(ys[0]), x0 + int(xs[-1]) + 1, y0 + int(ys[-1]) + 1)
 
 
 def _box(region: Region) -> pixels.Box:

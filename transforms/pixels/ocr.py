@@ -394,7 +394,7 @@ DET_BOX_THRESHOLD = 0.45
 DET_UNCLIP = 1.2
 # Detection input: images whose longer side is under DET_MIN_SIDE are enlarged to it, over
 # DET_MAX_SIDE reduced to it (DBNet finds 8-40 px text best; the model runs on multiples of 32).
-DET_MIN_SIDE = 640
+DET_MIN_SIDE = 512
 # A region higher than DET_MAX_LINE pixels and DET_MAX_LINE_SHARE of the image, and less than three
 # times as wide as high, is a blob (a flat organ, a sector), not a line of text.
 DET_MAX_LINE = 40
