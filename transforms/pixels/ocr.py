@@ -149,8 +149,8 @@ class TesseractEngine:
     def __reduce__(self):  # an engine is per-worker state
         raise TypeError("TesseractEngine is per-worker state and is not picklable")
 
-    def detect(self, image: np.ndarray) -> list[Region]:
-        """Text lines Tesseract reads in any of ``renderings`` of ``image``, as regions.
+    def detect(self, image: np.ndarray, min_side: int | None = None) -> list[Region]:
+        """Text lines Tesseract reads in any of ``renderings`` of ``image``, as regions (``min_side`` unused).
 
         A line counts when one word has 2+ letters or digits at confidence 80, or 4+
         at 60 (what REDACT_ALL_TEXT trusted before the neural detector).
@@ -442,19 +442,21 @@ class PaddleEngine:
     def __reduce__(self):  # an engine is per-worker state
         raise TypeError("PaddleEngine is per-worker state and is not picklable")
 
-    def detect(self, image: np.ndarray) -> list[Region]:
+    def detect(self, image: np.ndarray, min_side: int | None = None) -> list[Region]:
         """Text regions of ``image`` (uint8, rows x columns grey or rows x columns x 3 RGB).
 
         Text of either polarity, any colour and any position; boxes are
         axis-aligned, grown back from DBNet's shrunk kernels (unclip), in
-        ``image`` coordinates.
+        ``image`` coordinates. ``min_side`` (default ``DET_MIN_SIDE``) is the
+        longer side a smaller image is enlarged to.
         """
         import cv2
 
         rgb = _as_rgb(image)
         rows, columns = rgb.shape[:2]
         side = max(rows, columns)
-        scale = DET_MIN_SIDE / side if side < DET_MIN_SIDE else (DET_MAX_SIDE / side if side > DET_MAX_SIDE else 1.0)
+        smallest = min_side or DET_MIN_SIDE
+        scale = smallest / side if side < smallest else (DET_MAX_SIDE / side if side > DET_MAX_SIDE else 1.0)
         scale = min(scale, 3.0)
         height, width = max(1, round(rows * scale)), max(1, round(columns * scale))
         resized = rgb if scale == 1.0 else cv2.resize(rgb, (width, height), interpolation=cv2.INTER_LINEAR)
