@@ -271,6 +271,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="reader processes")
     parser.add_argument("--no-score", action="store_true", help="skip ../shared/tools/score.py")
     parser.add_argument("--work", default=str(OUT_DIR / "burnedin_work"))
+    parser.add_argument("--json", default=str(OUT_DIR / "bench_burnedin.json"), help="where the results go")
     args = parser.parse_args(argv)
     corpora = [Path(c).resolve() for c in args.corpus]
     if args.generate:
@@ -305,8 +306,8 @@ def main(argv=None) -> int:
             print(table(summary), flush=True)
             results.append({"corpus": str(corpus), "mode": mode, "files": files, "job_wall_s": job["wall_s"],
                             "score": scored, "summary": summary})
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    path = OUT_DIR / "bench_burnedin.json"
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=1) + "\n")
     print(f"\nwrote {path}")
     return 0
