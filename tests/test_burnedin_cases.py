@@ -115,3 +115,37 @@ def test_generator_is_deterministic():
     b, boxes_b = case_instance("later_frame", 11)
     assert a.PixelData == b.PixelData and boxes_a == boxes_b
     assert all(box.frame and box.frame > 0 for box in boxes_a)
+
+
+def test_unreadable_text_fails_closed():
+    """Upside-down print: the detector is sure it is text, recognition cannot read it. The sensitive
+    mode redacts it whole and labels it UNREADABLE_TEXT; upright non-identifying text stays."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from transforms.deid_config import ImageSpec
+    from transforms.pixels.burnedin import UNREADABLE_LABEL, ImageRedactor
+
+    original, _ = case_instance("no_text", SEED)
+    rows, columns = int(original.Rows), int(original.Columns)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 22) if _has_dejavu() else ImageFont.load_default(size=22)
+    upside = Image.new("L", (columns, rows), 0)
+    ImageDraw.Draw(upside).text((20, 20), "QUENNEVILLE 48151623", fill=255, font=font)
+    upright = Image.new("L", (columns, rows), 0)
+    ImageDraw.Draw(upright).text((20, 40), "Female", fill=255, font=font)
+    mask = np.maximum(np.asarray(upside)[::-1, ::-1], np.asarray(upright)).astype(np.float32) / 255
+    pixels = np.frombuffer(original.PixelData, np.uint16).reshape(rows, columns)
+    original.PixelData = np.round(pixels * (1 - mask) + 4095 * mask).astype(np.uint16).tobytes()
+    burned = np.frombuffer(original.PixelData, np.uint16).reshape(rows, columns).copy()
+    found = ImageRedactor(ImageSpec("REDACT_SENSITIVE_TEXT"))(original)
+    labels = {item.label for item in found}
+    assert labels == {UNREADABLE_LABEL}
+    assert all(item.box.y0 >= rows // 2 for item in found)  # the upside-down line, at the bottom
+    after = np.frombuffer(original.PixelData, np.uint16).reshape(rows, columns)
+    assert np.array_equal(after[: rows // 2], burned[: rows // 2])  # Female kept
+    assert not np.array_equal(after, burned)
+
+
+def _has_dejavu() -> bool:
+    import os
+
+    return os.path.exists("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
