@@ -364,6 +364,22 @@ def test_fuzzy_match_spans_split_words():
     assert (0, 2, "PERSON_NAME") in found or {(0, 1, "PERSON_NAME"), (1, 2, "PERSON_NAME")} <= set(found)
 
 
+def test_run_together_words_match_the_header():
+    """The recogniser runs words together and misreads a letter: the value inside still matches."""
+    context = [ContextValue("OYELARAN^WENDELL", "PERSON_NAME"), ContextValue("A7768360", "MEDICAL_RECORD_NUMBER")]
+    fuzzy = _FuzzyContext(context)
+    assert fuzzy.matches(_words("WENDEQYELARAN"))[0][2] == "PERSON_NAME"
+    assert fuzzy.matches(_words("ACCA7768360"))[0][2] == "MEDICAL_RECORD_NUMBER"
+    assert fuzzy.matches(_words("Female")) == [] and fuzzy.matches(_words("W:400", "L:40")) == []
+
+
+def test_label_glued_to_its_value():
+    """``ACCA7768`` and ``ID37905560`` are a label and its value read as one word."""
+    assert _cued(_words("ACCA7768")) == [(0, 1, "MEDICAL_RECORD_NUMBER")]
+    assert _cued(_words("D0B:", "1977-08-18")) == [(1, 2, "DATE_OF_BIRTH")]
+    assert _cued(_words("Accurate")) == [] and _cued(_words("10", "mm")) == []
+
+
 def test_cued_values():
     """Words after ID / DOB / Name labels are identifiers, up to the next label."""
     runs = _cued(_words("ID:", "7111538", "DOB:", "2080-84-27"))

@@ -85,7 +85,10 @@ TEXTURE_LAPLACIAN = 40.0
 INK_SHARE = 0.35
 INK_MIN_CONTRAST = 24
 # Regions of one text line closer than this many line heights are read as one line.
-JOIN_GAP = 1.2
+JOIN_GAP = 2.0
+# A region that ends with a label is followed by its value: up to this many line heights of the
+# line after it are redacted in the sensitive modes.
+LABEL_REACH = 10
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 _TOKEN = re.compile(r"[^\W_]+")
@@ -284,7 +287,24 @@ class ImageRedactor:
             for box, label in _sensitive(words, matcher, fuzzy, self.info_types):
                 grown = _grow(grey, box, line_gap=False)  # over a word's strokes, inside its region
                 out.append((pixels.Box(max(grown.x0, region.x0), grown.y0, min(grown.x1, region.x1), grown.y1), label))
+            kind = _cue(words[-1].text) if words else None
+            if kind is not None and kind in self.info_types:
+                out.append((_after_label(region, regions, grey.shape[1]), kind))
         return out
+
+
+def _after_label(region: Region, regions: Sequence[Region], columns: int) -> pixels.Box:
+    """The rest of a line after a region that ends with a label (``DOB``, ``ID:``): fail closed.
+
+    The detector found the label but not (all of) its value; the box runs to the end of the next
+    region on the same line within ``LABEL_REACH`` line heights, else that far.
+    """
+    height = region.y1 - region.y0
+    reach = region.x1 + LABEL_REACH * height
+    right = [r for r in regions if r.x0 >= region.x1 and r.x0 <= reach
+             and min(r.y1, region.y1) - max(r.y0, region.y0) >= 0.5 * min(height, r.y1 - r.y0)]
+    end = min(right, key=lambda r: r.x0).x1 if right else reach
+    return pixels.Box(region.x1, region.y0, min(columns, end), region.y1)
 
 
 def _tighten(view: np.ndarray, box: pixels.Box) -> pixels.Box:
@@ -516,6 +536,8 @@ class _FuzzyContext:
                 return kind
             if any(n in value for n in numbers):
                 return kind
+            if len(value) >= 5 and len(run) > len(value) + 2 and _window_ratio(value, run) >= 0.8:
+                return kind  # the value, misread by a character or two, inside a longer word
             if len(value) < 5 or abs(len(value) - len(run)) > max(2, len(value) // 4):
                 continue
             limit = 0.75 if len(value) >= 8 else 0.8
@@ -523,6 +545,17 @@ class _FuzzyContext:
             if matcher.real_quick_ratio() >= limit and matcher.quick_ratio() >= limit and matcher.ratio() >= limit:
                 return kind
         return None
+
+
+def _window_ratio(value: str, run: str) -> float:
+    """The best similarity of ``value`` to a window of ``run`` as long as it (as score.py reads)."""
+    size = len(value)
+    best = 0.0
+    for start in range(len(run) - size + 1):
+        matcher = difflib.SequenceMatcher(None, value, run[start : start + size], autojunk=False)
+        if matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
 
 
 def _normalize(text: str) -> str:
@@ -539,9 +572,27 @@ def _cue(text: str) -> str | None:
     return _CUES.get(word) or _CUES.get(word.translate(_LETTER_LOOKALIKES))
 
 
+def _glued_cue(text: str) -> str | None:
+    """The infoType of a label read together with its value (``ACCA7768``, ``ID37905560``), or None.
+
+    The word starts with a label and the rest holds 3+ digits.
+    """
+    word = _NON_ALNUM.sub("", text).lower()
+    for size in (3, 2):
+        head, rest = word[:size], word[size:]
+        kind = _CUES.get(head) or _CUES.get(head.translate(_LETTER_LOOKALIKES))
+        if kind is not None and sum(c.isdigit() for c in rest) >= 3:
+            return kind
+    return None
+
+
 def _cued(line: Sequence[Word]) -> list[tuple[int, int, str]]:
     """Runs of words that follow a label such as ``ID:``, ``DOB`` or ``Name:`` on their line."""
     out = []
+    for i, word in enumerate(line):
+        kind = _glued_cue(word.text)
+        if kind is not None:
+            out.append((i, i + 1, kind))
     i = 0
     while i < len(line):
         kind = _cue(line[i].text)
