@@ -286,7 +286,8 @@ class ImageRedactor:
                      for w in reading.words]
             for box, label in _sensitive(words, matcher, fuzzy, self.info_types):
                 grown = _grow(grey, box, line_gap=False)  # over a word's strokes, inside its region
-                out.append((pixels.Box(max(grown.x0, region.x0), grown.y0, min(grown.x1, region.x1), grown.y1), label))
+                grown = pixels.Box(max(grown.x0, region.x0), grown.y0, min(grown.x1, region.x1), grown.y1)
+                out.append((_tighten(view, grown), label))
             kind = _cue(words[-1].text) if words else None
             if kind is not None and kind in self.info_types:
                 out.append((_after_label(region, regions, grey.shape[1]), kind))
