@@ -1,24 +1,27 @@
-"""Tesseract OCR of one 8-bit frame: words with their boxes, confidences and lines.
+"""Text detection and recognition in 8-bit frames: one interface, two engines.
 
-This module owns talking to Tesseract. ``OcrEngine.words(image)`` returns every
-word Tesseract reads in an 8-bit grey image, in the image's own pixel
-coordinates, grouped into text lines. Small images are enlarged first (Tesseract
-reads glyphs best at 20-40 px; burned-in annotations on a 256x256 MR are often
-6-9 px high).
+``OcrEngine(name=None)`` returns this worker's engine; every engine has
+``detect(image) -> [Region]`` (where text is: boxes in the image's pixels, a
+score 0-1) and ``read(image, regions) -> [Reading]`` (what each region says,
+a confidence 0-1, and its words with boxes). Images are uint8 grey or RGB.
 
-Two bindings are supported, chosen once per engine:
+* ``ppocr`` (``PaddleEngine``, the default): PP-OCRv4 DBNet detection and
+  SVTR-LCNet CTC recognition, the ONNX models inside the pinned
+  ``rapidocr-onnxruntime`` wheel, run by onnxruntime on the CPU with one thread
+  (pre- and post-processing here). Measured on the 200-instance burned-in
+  corpus: 26 512x512 frames per CPU second for detection. Text of either
+  polarity, any colour and position is found.
+* ``tesseract`` (``TesseractEngine``): Tesseract 5 page reads of several
+  renderings (grey, inverse, each colour channel, CLAHE) as the detector and a
+  one-line read per region as the recogniser; 9 frames per CPU second. It is
+  the bench's and the tests' independent second reader. Two bindings, chosen
+  once per engine: ``tesserocr`` (the C++ API in-process, preferred) and
+  ``pytesseract`` (the ``tesseract`` command of the Debian ``tesseract-ocr``
+  package). Both read the English model from the Debian package's tessdata
+  folder (or ``$TESSDATA_PREFIX``); ``OMP_THREAD_LIMIT`` is set to 1 before
+  Tesseract is loaded (one bundle per core already).
 
-* ``tesserocr`` (preferred): the Tesseract C++ API in-process, one
-  ``PyTessBaseAPI`` per engine, no subprocess and no image encoding per call.
-  Measured on a 2-core VM on the burned-in corpus: about 60 ms per 512x512 frame,
-  against about 200 ms for ``pytesseract``.
-* ``pytesseract``: the ``tesseract`` command of the Debian ``tesseract-ocr``
-  package through a subprocess; used when tesserocr is not installed.
-
-Both read the English model from the Debian package's tessdata folder (or
-``$TESSDATA_PREFIX``). ``OMP_THREAD_LIMIT`` is set to 1 before Tesseract is
-loaded: on a worker that already runs one bundle per core, Tesseract's own
-threads make it several times slower. No recognised text is logged here.
+Nothing is downloaded at run time. No recognised text is logged here.
 """
 
 from __future__ import annotations
