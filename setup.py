@@ -41,6 +41,13 @@ setup(
         # --runner DaskRunner (SLURM/PBS clusters via dask-jobqueue, or dask-scheduler/dask-worker):
         # the packages of Beam's [dask] extra.
         "dask[distributed]",
+        # Burned-in text detection and recognition: PP-OCRv4 (DBNet detector, SVTR recogniser) ONNX
+        # models ship inside the rapidocr-onnxruntime wheel, run on onnxruntime (CPU); nothing is
+        # downloaded at run time. On bench/burnedin_cases.py (seed 7) REDACT_ALL_TEXT left 56 of 90
+        # readable identifiers readable with the former Tesseract detection, 1 with PP-OCR.
+        "rapidocr-onnxruntime==1.4.4",
+        "onnxruntime",
+        "opencv-python",
     ],
     entry_points={"console_scripts": ["dicom-deid=pipeline.run:main", "fhir-deid=pipeline.fhir_run:main"]},
 )

@@ -459,7 +459,15 @@ def memory_cases(work: Path, key_file: Path) -> dict:
     size = large.stat().st_size
     files = len(list_dcm(corpus))
     result = {"instance_bytes": size, "files": files, "runs": {}}
-    for label, extra in (("stream copy (default)", ()), ("whole file (--stream_copy_bytes=10^12)", ("--stream_copy_bytes=1000000000000",))):
+    redact = work / "memory_redact_all_text.json"
+    redact.write_text(json.dumps({"dicomTagConfig": {"options": {"cleanImage": {"textRedactionMode": "REDACT_ALL_TEXT"}}}}))
+    for label, extra in (
+        ("stream copy (default)", ()),
+        ("whole file (--stream_copy_bytes=10^12)", ("--stream_copy_bytes=1000000000000",)),
+        # Redaction needs the pixels: the instance is decoded, examined and written whole (the
+        # issue's target, frame by frame under 2x, is not met yet).
+        ("REDACT_ALL_TEXT", ("--config", str(redact))),
+    ):
         out = work / "memory_out"
         if out.exists():
             shutil.rmtree(out)
@@ -500,6 +508,7 @@ def main_scale(args, work: Path, key_file: Path) -> int:
             mem = memory_cases(work, key_file)
             mem["target"] = "peak RSS < 2x the instance size"
             mem["target_met"] = mem["runs"]["stream copy (default)"]["ratio_to_instance"] < 2
+            mem["redaction_target_met"] = mem["runs"]["REDACT_ALL_TEXT"]["ratio_to_instance"] < 2
             result["memory"] = mem
     finally:
         if not args.keep:

@@ -1,7 +1,9 @@
-"""Burned-in text redaction with real Tesseract (spec sections 2.2, 2.4, 2.5, 6 and 7).
+"""Burned-in text redaction with the real OCR engines (spec sections 2.2, 2.4, 2.5, 6 and 7).
 
-Every test OCRs real pixels with the installed Tesseract: nothing is mocked. Images are
-built with numpy and Pillow's bundled font, with fake identifiers drawn in.
+Redaction runs the default engine (PP-OCRv4 detection and recognition on onnxruntime); what
+is left readable is checked with the other engine, Tesseract, as an independent reader.
+Nothing is mocked. Images are built with numpy and Pillow's bundled font, with fake
+identifiers drawn in.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from transforms.dicom.cleantext import header_context
 from transforms.deid_config import ImageSpec, parse_config
 from transforms.dicom.deidentify import Deidentifier, StageFailure
 from transforms.text.detect import ContextValue
-from transforms.pixels.ocr import OcrEngine, OcrUnavailableError, Word, check_ocr_available
+from transforms.pixels.ocr import OcrEngine, OcrUnavailableError, TesseractEngine, Word, check_ocr_available
 from transforms.pixels.pixeldata import decode_frames, render_for_ocr
 
 KEY = b"k" * 32
@@ -38,15 +40,16 @@ SENSITIVE = {"dicomTagConfig": {"options": {"cleanImage": {"textRedactionMode": 
 
 
 @pytest.fixture(scope="module")
-def engine() -> OcrEngine:
-    return OcrEngine()
+def engine() -> TesseractEngine:
+    """The independent reader (Tesseract), not the engine that decides redaction."""
+    return TesseractEngine()
 
 
 def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def readable(engine: OcrEngine, ds, needle: str, frame: int = 0) -> bool:
+def readable(engine: TesseractEngine, ds, needle: str, frame: int = 0) -> bool:
     """True when OCR of the frame (whole, and each line alone) still reads ``needle``."""
     image = render_for_ocr(decode_frames(ds)[frame], ds)
     words = engine.words(image)
@@ -361,6 +364,22 @@ def test_fuzzy_match_spans_split_words():
     assert (0, 2, "PERSON_NAME") in found or {(0, 1, "PERSON_NAME"), (1, 2, "PERSON_NAME")} <= set(found)
 
 
+def test_run_together_words_match_the_header():
+    """The recogniser runs words together and misreads a letter: the value inside still matches."""
+    context = [ContextValue("OYELARAN^WENDELL", "PERSON_NAME"), ContextValue("A7768360", "MEDICAL_RECORD_NUMBER")]
+    fuzzy = _FuzzyContext(context)
+    assert fuzzy.matches(_words("WENDEQYELARAN"))[0][2] == "PERSON_NAME"
+    assert fuzzy.matches(_words("ACCA7768360"))[0][2] == "MEDICAL_RECORD_NUMBER"
+    assert fuzzy.matches(_words("Female")) == [] and fuzzy.matches(_words("W:400", "L:40")) == []
+
+
+def test_label_glued_to_its_value():
+    """``ACCA7768`` and ``ID37905560`` are a label and its value read as one word."""
+    assert _cued(_words("ACCA7768")) == [(0, 1, "MEDICAL_RECORD_NUMBER")]
+    assert _cued(_words("D0B:", "1977-08-18")) == [(1, 2, "DATE_OF_BIRTH")]
+    assert _cued(_words("Accurate")) == [] and _cued(_words("10", "mm")) == []
+
+
 def test_cued_values():
     """Words after ID / DOB / Name labels are identifiers, up to the next label."""
     runs = _cued(_words("ID:", "7111538", "DOB:", "2080-84-27"))
@@ -382,20 +401,29 @@ def test_pytesseract_reads_like_tesserocr(engine):
     mask = burn_text((120, 480), ["QUENNEVILLE 48151623"], origin=(10, 30), size=28)
     image = (mask * 255).astype(np.uint8)
     fast = engine.words(image)
-    slow = OcrEngine("pytesseract").words(image)
+    slow = TesseractEngine("pytesseract").words(image)
     assert [w.text for w in fast] == [w.text for w in slow] == ["QUENNEVILLE", "48151623"]
     for a, b in zip(fast, slow):
         assert abs(a.x0 - b.x0) <= 2 and abs(a.x1 - b.x1) <= 2
 
 
 def test_missing_model_is_a_clear_error(monkeypatch, tmp_path):
-    """Without Tesseract's English model the check names the Debian package."""
+    """Without the PP-OCR models the check names the Python package; Tesseract names its Debian package."""
     import transforms.pixels.ocr as ocr
 
+    monkeypatch.setattr(ocr, "_ppocr_models", lambda: None)
+    with pytest.raises(OcrUnavailableError, match="rapidocr-onnxruntime"):
+        check_ocr_available()
     monkeypatch.setattr(ocr, "_TESSDATA_DIRS", ())
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
     with pytest.raises(OcrUnavailableError, match="tesseract-ocr"):
-        check_ocr_available()
+        OcrEngine("tesseract")
+
+
+def test_default_engine_is_ppocr():
+    assert check_ocr_available() == "ppocr"
+    with pytest.raises(ValueError):
+        OcrEngine("nonesuch")
 
 
 def test_redactor_needs_a_redacting_mode():

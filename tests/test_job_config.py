@@ -63,16 +63,15 @@ def test_request_body_filter_and_config_errors_together(tmp_path):
     assert "config.dicomTagConfig.profileType" in text and "--uid_root" in text
 
 
-def test_redaction_without_tesseract_stops_the_job(tmp_path, monkeypatch):
-    """A config asking for burned-in text redaction does not start without Tesseract's model;
-    the message names the Debian package. Without redaction the same machine starts the job."""
+def test_redaction_without_ocr_models_stops_the_job(tmp_path, monkeypatch):
+    """A config asking for burned-in text redaction does not start without the PP-OCR models;
+    the message names the Python package. Without redaction the same machine starts the job."""
     import transforms.pixels.ocr
 
     (tmp_path / "c.json").write_text('{"image": {"textRedactionMode": "REDACT_ALL_TEXT"}}')
     assert job(tmp_path, "--config", str(tmp_path / "c.json")).spec.clean_image.mode == "REDACT_ALL_TEXT"
-    monkeypatch.setattr(transforms.pixels.ocr, "_TESSDATA_DIRS", ())
-    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    monkeypatch.setattr(transforms.pixels.ocr, "_ppocr_models", lambda: None)
     with pytest.raises(SetupError) as info:
         job(tmp_path, "--config", str(tmp_path / "c.json"))
-    assert any("burned-in text redaction" in p and "tesseract-ocr" in p for p in info.value.problems)
+    assert any("burned-in text redaction" in p and "rapidocr-onnxruntime" in p for p in info.value.problems)
     assert job(tmp_path).spec.clean_image is None

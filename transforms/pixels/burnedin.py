@@ -1,42 +1,45 @@
-"""Burned-in text redaction (spec section 6): which OCR words to black out, per mode.
+"""Burned-in text redaction (spec section 6): find text, then decide per region, per mode.
 
-``ImageRedactor(image_spec)(ds, context)`` decodes every frame of ``ds``, OCRs an
-8-bit rendering of each (``transforms.pixels.ocr``), chooses the boxes the
-``textRedactionMode`` asks for and blacks them out in the original pixel values
-(``transforms.pixels.pixeldata.redact``). It returns the boxes, with their labels, for
-image annotations. What it chooses:
+``ImageRedactor(image_spec)(ds, context)`` decodes every frame of ``ds``, renders
+it (``pixeldata.render_views``: RGB for colour, the windowed grey and, when the
+window clips, the full range for grey), finds text regions with the OCR
+engine's detector (``transforms.pixels.ocr``: PP-OCRv4 DBNet by default), and
+blacks out what the ``textRedactionMode`` asks for in the original pixel values
+(``pixeldata.redact``). Detection does not depend on where text usually is: it
+runs on the whole frame, for either polarity, any colour and size. It returns
+the boxes, with their labels, for image annotations. What it chooses:
 
-* ``REDACT_ALL_TEXT``: every text line in which Tesseract read at least one
-  word of 4+ letters or digits with confidence >= ``MIN_CONFIDENCE`` or of 2-3
-  with confidence >= ``SURE_CONFIDENCE``, or whose letters and digits weighted
-  by confidence add up to ``MIN_TEXT_SCORE`` (a line that does not is read
-  again alone and enlarged, and either read may qualify it), as one box
-  covering all the line's words (label ``TEXT``).
-* ``REDACT_SENSITIVE_TEXT``: lines with a word under ``REREAD_BELOW`` are read
-  again alone and enlarged; each read's words are joined into one string and
-  the infoType detector (``transforms.text.detect``, patterns only) runs on it with
-  the default infoTypes, plus ``additionalInfoTypes``, minus
-  ``excludeInfoTypes``; each finding becomes the box of the words it spans
-  (label = its infoType).
-* ``REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS``: as sensitive, with the
-  instance's own header identifiers as context (``cleantext.header_context``:
-  name parts, IDs, dates in any common format, institution, ...), plus a match
-  of single OCR words against those values that tolerates OCR noise: case and
-  punctuation are ignored, digits misread as look-alike letters (``O``/``0``,
-  ``l``/``1``, ``S``/``5``, ``B``/``8``) are mapped back, one wrong character is
-  allowed in words of 5+ characters (two in 9+), and a word made of several
-  header tokens joined by one stray character (``FLOWERS^BRANDI`` read as
-  ``FLOWERSABRANDI``) matches.
+* ``REDACT_ALL_TEXT``: every detected region (recall first: a region that reads
+  as noise is still text if the detector says so), label ``TEXT``.
+* ``REDACT_SENSITIVE_TEXT``: each region is recognised; its words are joined
+  into one string and the infoType detector (``transforms.text.detect``,
+  patterns only) runs on it with the default infoTypes, plus
+  ``additionalInfoTypes``, minus ``excludeInfoTypes``, and words after a label
+  (``ID``, ``DOB``, ``Name``, ...) are identifiers; each finding becomes the box
+  of the words it spans (label = its infoType). A region the detector is sure of
+  (score >= ``DETECT_SURE``) whose recognition is unsure (confidence under
+  ``READ_SURE``, or nothing read) is redacted whole: fail closed, label
+  ``UNREADABLE_TEXT``.
+* ``REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS``: as sensitive, with the instance's
+  own header identifiers as context (``cleantext.header_context``: name parts,
+  IDs, dates in any common format, institution, ...), plus a match of runs of
+  recognised words against those values that tolerates OCR noise (case,
+  punctuation, digit look-alikes, 75-80% similarity).
 
-Multi-frame images: frame 0 is read whole and its boxes are blacked out in
-every frame (burned-in annotations stay put while the picture moves); a later
-frame is read again only where it differs from frame 0 and has pixels as bright
-(or, on a light image, as dark) as text, so text that appears on any frame is
-found without reading a cine's moving picture frame by frame.
+Text that is not an identifier (``Female``, ``L``/``R``, scale numbers, ``mm``,
+window/level figures) gives no finding and stays in the sensitive modes.
 
-Every box is stretched to the full height of its text line (Tesseract's word
-boxes are glyph-tight) and grown by ``pixels.DEFAULT_MARGIN`` when blacked out.
-Nothing here logs or returns recognised text: labels are infoType names.
+Multi-frame images: frame 0 is examined whole; every later frame that differs
+from frame 0 (and from the frame examined before it) is examined where it
+differs, wherever that is: the detector runs on the changed area, so text that
+appears on one later frame over a moving picture is found whatever its
+brightness. Frame 0's boxes are blacked out in every frame (burned-in
+annotations stay put while the picture moves); a later frame's boxes in that
+frame. A frame equal to the frame examined before it gets that frame's boxes.
+
+Boxes are grown sideways over the strokes of text that touch them and by
+``pixels.DEFAULT_MARGIN`` when blacked out. Nothing here logs or returns
+recognised text: labels are infoType names.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from transforms.deid_config import DeidSpec, ImageSpec
 from transforms.text.detect import ContextValue, Detector
 from transforms.errors import PixelDataError
 from transforms.text.infotypes import DEFAULT_INFO_TYPES
-from transforms.pixels.ocr import OcrEngine, Word
+from transforms.pixels.ocr import OcrEngine, Region, Word
 from transforms.dicom.profiles import pixel_image_spec
 
 __all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "ImageRedactor", "RedactedBox", "needs_pixels", "redacting_image_spec", "redacts"]
@@ -63,28 +66,41 @@ ALL_TEXT = "REDACT_ALL_TEXT"
 SENSITIVE = "REDACT_SENSITIVE_TEXT"
 CLEAN_DESCRIPTORS = "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS"
 TEXT_LABEL = "TEXT"
-# Words read with less confidence are not trusted to be text in REDACT_ALL_TEXT (image
-# noise gives one- or two-character words at 20-57); a line with one trusted word is
-# redacted whole, a line without one is read again alone first.
-MIN_CONFIDENCE = 60.0
-SURE_CONFIDENCE = 80.0
-MIN_TEXT_SCORE = 2.4
-# In the sensitive modes, lines with a word read with less confidence are read again alone.
-REREAD_BELOW = 75.0
-# Later frames of a multi-frame image: what counts as ink where they differ from frame 0.
-INK_LIGHT = 224
-INK_DARK = 31
-MIN_INK_PIXELS = 8
-INK_PAD = 24
-_LATER_LINES = 1_000_000  # line numbers of words read in a later frame's changed region
+UNREADABLE_LABEL = "UNREADABLE_TEXT"
+# Sensitive modes: a region the detector scores at DETECT_SURE or more whose recognition is
+# less confident than READ_SURE (mean character probability) is redacted whole (fail closed).
+DETECT_SURE = 0.6
+READ_SURE = 0.8
+# Later frames: the changed area (|frame - frame 0| > CHANGE_TOLERANCE in the rendering),
+# padded by CHANGE_PAD, is examined.
+CHANGE_TOLERANCE = 2
+CHANGE_PAD = 16
+# The luminance view of a colourful picture whose mean absolute Laplacian is TEXTURE_LAPLACIAN or
+# more (fine grain: ~137 on the generator's textured case, 13-16 on make_corpus colour images) is
+# detected with its longer side enlarged to TEXTURED_SIDE (textured case: 16 of 28 strings found
+# at 512, 26 at 1024).
+TEXTURED_SIDE = 1024
+TEXTURE_LAPLACIAN = 40.0
+# _tighten: ink differs from the box's border by this share of the box's largest difference.
+INK_SHARE = 0.35
+INK_MIN_CONTRAST = 24
+# Regions of one text line closer than this many line heights are read as one line.
+JOIN_GAP = 2.0
+# A region that ends with a label is followed by its value: up to this many line heights of the
+# line after it are redacted in the sensitive modes.
+LABEL_REACH = 10
 
 _NON_ALNUM = re.compile(r"[\W_]+")
-_ALNUM = re.compile(r"[^\W_]")
 _TOKEN = re.compile(r"[^\W_]+")
 # OCR look-alikes of digits, applied to words that are mostly digits.
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "q": "0", "d": "0", "l": "1", "i": "1", "|": "1", "s": "5",
                                     "b": "8", "z": "2", "g": "9", "t": "7"})
 _MIN_TOKEN = 3
+# A header value (or name part) of this many characters found inside a longer OCR word matches.
+_MIN_CONTAINED = 4
+_DIGIT_RUN = re.compile(r"\d+")
+# Digits a recogniser reads in place of a label's letters (``D0B`` for ``DOB``).
+_LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "i", "5": "s", "8": "b"})
 # Labels after which the rest of a line (up to the next label) is an identifier.
 _CUES = {
     "id": "MEDICAL_RECORD_NUMBER",
@@ -139,7 +155,7 @@ class ImageRedactor:
         The OCR engine; built on first use (one per worker) when not given.
     """
 
-    def __init__(self, spec: ImageSpec, engine: OcrEngine | None = None) -> None:
+    def __init__(self, spec: ImageSpec, engine=None) -> None:
         if not redacts(spec):
             raise ValueError(f"{spec.mode} redacts nothing")
         self.spec = spec
@@ -148,7 +164,7 @@ class ImageRedactor:
         self.info_types = frozenset(wanted - set(spec.exclude_info_types))
 
     @property
-    def engine(self) -> OcrEngine:
+    def engine(self):
         if self._engine is None:
             self._engine = OcrEngine()
         return self._engine
@@ -166,30 +182,52 @@ class ImageRedactor:
         frames = pixels.decode_frames(ds)
         matcher, fuzzy = self._matchers(context)
         found: list[RedactedBox] = []
-        first = None
-        first_chosen: list[tuple[pixels.Box, str]] = []
+        first: list[np.ndarray] | None = None
+        previous: list[np.ndarray] | None = None
+        last = 0  # the last frame examined
         for index in range(frames.shape[0]):
-            image = pixels.render_for_ocr(frames[index], ds)
+            views = pixels.render_views(frames[index], ds)
             if first is None:
-                first = image
-                chosen = first_chosen = self._choose(image, self.engine.words(image), matcher, fuzzy)
+                first = previous = views
+                areas = [None] * len(views)
             else:
-                # Text that frame 0 shows is blacked out in every frame; the rest of a later
-                # frame is read only where it differs from frame 0 and could hold text.
-                new = _changed_words(self.engine, first, image)
-                chosen = first_chosen + (self._choose(image, new, matcher, fuzzy) if new else [])
-            found.extend(RedactedBox(index, box, label) for box, label in chosen)
+                if all(np.array_equal(v, p) for v, p in zip(views, previous)):
+                    # the same picture as the frame examined before: the same text
+                    found.extend([RedactedBox(index, item.box, item.label) for item in found if item.frame == last and last])
+                    continue
+                previous, last = views, index
+                areas = [_changed_area(v, f) for v, f in zip(views, first)]
+                if all(area is None for area in areas):
+                    continue
+            chosen: list[tuple[pixels.Box, str]] = []
+            for number, (view, area) in enumerate(zip(views, areas)):
+                if index and area is None:
+                    continue
+                # The luminance of a strongly textured colour picture is searched at twice the size.
+                side = TEXTURED_SIDE if number and views[0].ndim == 3 and _textured(view) else None
+                chosen.extend(self._choose(view, self._detect(view, area, side), matcher, fuzzy))
+            found.extend(RedactedBox(index, box, label) for box, label in _unique(chosen))
         if found:
-            boxes: dict[int, list[pixels.Box]] = {}
+            still = [item.box for item in found if item.frame == 0]
+            boxes = {i: list(still) for i in range(frames.shape[0])} if still else {}
             for item in found:
-                boxes.setdefault(item.frame, []).append(item.box)
+                if item.frame:
+                    boxes.setdefault(item.frame, []).append(item.box)
             pixels.redact(ds, boxes)
         return found
+
+    def _detect(self, view: np.ndarray, area, side: int | None = None) -> list[Region]:
+        """Text regions of ``view``, or of its ``area`` (x0, y0, x1, y1) only, in ``view`` coordinates."""
+        if area is None:
+            return _join_lines(self.engine.detect(view, side))
+        x0, y0, x1, y1 = area
+        regions = self.engine.detect(np.ascontiguousarray(view[y0:y1, x0:x1]), side)
+        return _join_lines([Region(r.x0 + x0, r.y0 + y0, r.x1 + x0, r.y1 + y0, r.score) for r in regions])
 
     def overlays(self, ds: Dataset, context: Sequence[ContextValue] = (), groups: Sequence[int] | None = None) -> int:
         """Clear the text the mode asks for from overlay bitmaps (60xx,3000) kept in ``ds``.
 
-        Each overlay plane is rendered (set bits white on black), OCR'd like a
+        Each overlay plane is rendered (set bits white on black), examined like a
         frame, and the bits inside the chosen boxes (plus the margin) are
         cleared. ``groups`` limits the overlay groups examined (default: all).
         Returns the number of bits cleared. Raises ``PixelDataError`` when an
@@ -210,7 +248,8 @@ class ImageRedactor:
             planes = planes.reshape((-1,) + planes.shape[-2:]).astype(np.uint8)
             changed = False
             for plane in planes:
-                chosen = self._choose(plane * 255, self.engine.words(plane * 255), matcher, fuzzy)
+                view = plane * 255
+                chosen = self._choose(view, self._detect(view, None), matcher, fuzzy)
                 for box, _ in chosen:
                     m = pixels.DEFAULT_MARGIN
                     area = plane[max(0, box.y0 - m) : box.y1 + m, max(0, box.x0 - m) : box.x1 + m]
@@ -230,96 +269,128 @@ class ImageRedactor:
             return Detector.for_context(list(context)), _FuzzyContext(context)
         return Detector.for_context(()), None
 
-    def _choose(self, image, words, matcher, fuzzy) -> list[tuple[pixels.Box, str]]:
-        """The boxes (grown over their strokes) and labels the mode takes from one frame's words."""
-        if not words:
+    def _choose(self, view, regions: Sequence[Region], matcher, fuzzy) -> list[tuple[pixels.Box, str]]:
+        """The boxes (grown over their strokes) and labels the mode takes from one view's regions."""
+        if not regions:
             return []
+        grey = view if view.ndim == 2 else _grey(view)
         if self.spec.mode == ALL_TEXT:
-            words = _reread(self.engine, image, words, lambda line: not _is_text(line))
-            return [(_grow(image, box, line_gap=True), label) for box, label in _all_text(words)]
-        words = _reread(self.engine, image, words, lambda line: min(w.confidence for w in line) < REREAD_BELOW)
-        return [
-            (_grow(image, box, line_gap=False), label)
-            for box, label in _sensitive(words, matcher, fuzzy, self.info_types)
-        ]
+            return [(_tighten(view, _box(r)), TEXT_LABEL) for r in regions]
+        out = []
+        readings = self.engine.read(view, regions)
+        for region, reading in zip(regions, readings):
+            if region.score >= DETECT_SURE and (reading.confidence < READ_SURE or not reading.words):
+                out.append((_tighten(view, _box(region)), UNREADABLE_LABEL))
+                continue
+            words = [Word(w.text, w.confidence, max(w.x0, region.x0), region.y0, min(w.x1, region.x1), region.y1, w.line)
+                     for w in reading.words]
+            for box, label in _sensitive(words, matcher, fuzzy, self.info_types):
+                grown = _grow(grey, box, line_gap=False)  # over a word's strokes, inside its region
+                grown = pixels.Box(max(grown.x0, region.x0), grown.y0, min(grown.x1, region.x1), grown.y1)
+                out.append((_tighten(view, grown), label))
+            kind = _cue(words[-1].text) if words else None
+            if kind is not None and kind in self.info_types:
+                out.append((_after_label(region, regions, grey.shape[1]), kind))
+        return out
 
 
-def _trusted(word: Word) -> bool:
-    """A word that is text for REDACT_ALL_TEXT.
+def _after_label(region: Region, regions: Sequence[Region], columns: int) -> pixels.Box:
+    """The rest of a line after a region that ends with a label (``DOB``, ``ID:``): fail closed.
 
-    2-3 letters or digits read with confidence >= ``SURE_CONFIDENCE``, or 4+ read
-    with confidence >= ``MIN_CONFIDENCE``: speckle gives short words at up to 75.
+    The detector found the label but not (all of) its value; the box runs to the end of the next
+    region on the same line within ``LABEL_REACH`` line heights, else that far.
     """
-    characters = len(_ALNUM.findall(word.text))
-    if characters >= 4:
-        return word.confidence >= MIN_CONFIDENCE
-    return characters >= 2 and word.confidence >= SURE_CONFIDENCE
+    height = region.y1 - region.y0
+    reach = region.x1 + LABEL_REACH * height
+    right = [r for r in regions if r.x0 >= region.x1 and r.x0 <= reach
+             and min(r.y1, region.y1) - max(r.y0, region.y0) >= 0.5 * min(height, r.y1 - r.y0)]
+    end = min(right, key=lambda r: r.x0).x1 if right else reach
+    return pixels.Box(region.x1, region.y0, min(columns, end), region.y1)
 
 
-def _is_text(line: Sequence[Word]) -> bool:
-    """A line is text for REDACT_ALL_TEXT when a word is trusted or its characters add up.
+def _tighten(view: np.ndarray, box: pixels.Box) -> pixels.Box:
+    """Shrink a detected box to the rows and columns that hold ink.
 
-    The sum of (letters and digits x confidence / 100) over the line's words must
-    reach ``MIN_TEXT_SCORE``: a long identifier read at 50 (``ACC91160481``) or
-    three words of small print at 30-40 count; speckle's short words do not.
+    The detector's box is its text kernel grown back (unclip), a few pixels
+    larger than the glyphs. Ink is what differs from the box's own border (its
+    outer ring's median, per channel) by at least ``INK_SHARE`` of the largest
+    difference in the box; on a busy background (text over texture) that is
+    everywhere and the box stays as it is. The blacked-out margin covers the
+    faint edges of anti-aliased glyphs.
     """
-    if any(map(_trusted, line)):
-        return True
-    return sum(len(_ALNUM.findall(w.text)) * w.confidence for w in line) / 100.0 >= MIN_TEXT_SCORE
-
-
-def _plausible(line: Sequence[Word]) -> bool:
-    """A line worth reading again: 3+ letters or digits in a box wider than high.
-
-    Image noise gives many one- or two-character "lines"; reading each again
-    would cost more than the page itself.
-    """
-    box = _union(line, line)
-    height = box.y1 - box.y0
-    characters = sum(len(_ALNUM.findall(w.text)) for w in line)
-    return characters >= 3 and height >= 4 and box.x1 - box.x0 >= 1.2 * height
-
-
-def _changed_words(engine: OcrEngine, first, image) -> list[Word]:
-    """OCR the part of a later frame that differs from frame 0 and holds ink-like pixels.
-
-    Pixels equal to frame 0's show what frame 0 showed, and frame 0 was read whole.
-    New text needs pixels as bright as light text (>= ``INK_LIGHT`` of 255) on a dark
-    frame, or as dark as dark text (<= ``INK_DARK``) on a light one, where the
-    frame changed; when there are fewer than ``MIN_INK_PIXELS`` of them the frame
-    adds no text (a cine's moving speckle is never that bright). Otherwise the
-    region around them (padded by ``INK_PAD``) is read like a page.
-    """
-    changed = image != first
-    if not changed.any():
-        return []
-    light_text = float(np.median(first)) < 128
-    ink = changed & ((image >= INK_LIGHT) if light_text else (image <= INK_DARK))
-    if np.count_nonzero(ink) < MIN_INK_PIXELS:
-        return []
-    rows, columns = image.shape
+    rows, columns = view.shape[:2]
+    x0, y0, x1, y1 = max(0, box.x0), max(0, box.y0), min(columns, box.x1), min(rows, box.y1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return box
+    crop = view[y0:y1, x0:x1].astype(np.int16)
+    if crop.ndim == 2:
+        crop = crop[..., None]
+    ring = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    deviation = np.abs(crop - np.median(ring, axis=0)).max(axis=2)
+    top = int(deviation.max())
+    if top < INK_MIN_CONTRAST:
+        return box
+    ink = deviation >= INK_SHARE * top
     ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    y0, y1 = max(0, int(ys[0]) - INK_PAD), min(rows, int(ys[-1]) + 1 + INK_PAD)
-    x0, x1 = max(0, int(xs[0]) - INK_PAD), min(columns, int(xs[-1]) + 1 + INK_PAD)
-    return [
-        Word(w.text, w.confidence, w.x0 + x0, w.y0 + y0, w.x1 + x0, w.y1 + y0, w.line + _LATER_LINES)
-        for w in engine.words(image[y0:y1, x0:x1])
-    ]
+    return pixels.Box(x0 + int(xs[0]), y0 + int(ys[0]), x0 + int(xs[-1]) + 1, y0 + int(ys[-1]) + 1)
 
 
-def _reread(engine: OcrEngine, image, words: Sequence[Word], doubtful) -> list[Word]:
-    """Add a second read, alone and enlarged, of each plausible line that ``doubtful`` picks.
+def _box(region: Region) -> pixels.Box:
+    return pixels.Box(region.x0, region.y0, region.x1, region.y1)
 
-    The second read gets its own line number, so both reads are matched (a
-    finding in either is redacted).
+
+def _grey(rgb: np.ndarray) -> np.ndarray:
+    red, green, blue = pixels.LUMA_WEIGHTS
+    return np.clip(rgb[..., 0] * red + rgb[..., 1] * green + rgb[..., 2] * blue, 0, 255).astype(np.uint8)
+
+
+def _unique(chosen):
+    return list(dict.fromkeys(chosen))
+
+
+def _textured(grey: np.ndarray) -> bool:
+    import cv2
+
+    return float(np.abs(cv2.Laplacian(grey, cv2.CV_32F)).mean()) >= TEXTURE_LAPLACIAN
+
+
+def _changed_area(view: np.ndarray, first: np.ndarray):
+    """The padded bounding box (x0, y0, x1, y1) of where ``view`` differs from frame 0's, or None."""
+    diff = np.abs(view.astype(np.int16) - first.astype(np.int16))
+    if diff.ndim == 3:
+        diff = diff.max(axis=2)
+    changed = diff > CHANGE_TOLERANCE
+    if not changed.any():
+        return None
+    rows, columns = changed.shape
+    ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+    return (
+        max(0, int(xs[0]) - CHANGE_PAD),
+        max(0, int(ys[0]) - CHANGE_PAD),
+        min(columns, int(xs[-1]) + 1 + CHANGE_PAD),
+        min(rows, int(ys[-1]) + 1 + CHANGE_PAD),
+    )
+
+
+def _join_lines(regions: Sequence[Region]) -> list[Region]:
+    """Join regions of one text line (overlapping rows, a gap under ``JOIN_GAP`` heights) into one.
+
+    A detector splits a line at wide word gaps (``DOB:`` and the date); the
+    sensitive modes read a label and its value together.
     """
-    out = list(words)
-    lines = _lines(words)
-    offset = max(lines) + 1 if lines else 0
-    for number, line in lines.items():
-        if doubtful(line) and _plausible(line):
-            box = _union(line, line)
-            out.extend(engine.read_line(image, box.x0, box.y0, box.x1, box.y1, offset + number))
+    pending = sorted(regions, key=lambda r: (r.x0, r.y0))
+    out: list[Region] = []
+    for region in pending:
+        for i, line in enumerate(out):
+            height = max(line.y1 - line.y0, region.y1 - region.y0)
+            overlap = min(line.y1, region.y1) - max(line.y0, region.y0)
+            gap = region.x0 - line.x1
+            if overlap >= 0.6 * min(line.y1 - line.y0, region.y1 - region.y0) and gap <= JOIN_GAP * height:
+                out[i] = Region(min(line.x0, region.x0), min(line.y0, region.y0), max(line.x1, region.x1),
+                                max(line.y1, region.y1), max(line.score, region.score))
+                break
+        else:
+            out.append(region)
     return out
 
 
@@ -384,14 +455,6 @@ def _union(words: Sequence[Word], line: Sequence[Word]) -> pixels.Box:
         max(w.x1 for w in words),
         max(w.y1 for w in line),
     )
-
-
-def _all_text(words: Sequence[Word]) -> list[tuple[pixels.Box, str]]:
-    out = []
-    for line in _lines(words).values():
-        if _is_text(line):
-            out.append((_union(line, line), TEXT_LABEL))
-    return out
 
 
 def _sensitive(words, matcher, fuzzy, info_types) -> list[tuple[pixels.Box, str]]:
@@ -464,9 +527,18 @@ class _FuzzyContext:
         if kind is not None:
             return kind
         digits = sum(c.isdigit() for c in run)
+        numbers = [n for n in _DIGIT_RUN.findall(run) if len(n) >= 5]
         for value, kind in self.values.items():
             if len(run) >= 5 and digits == len(run) and run in value:
                 return kind
+            # Words run together by the recogniser (``RASHIDDELACROIX``, ``ACCA1827254``) hold the
+            # value; a run of 5+ digits inside a word that is part of the value is a truncated read.
+            if len(value) >= _MIN_CONTAINED and len(run) > len(value) and value in run:
+                return kind
+            if any(n in value for n in numbers):
+                return kind
+            if len(value) >= 5 and len(run) > len(value) + 2 and _window_ratio(value, run) >= 0.8:
+                return kind  # the value, misread by a character or two, inside a longer word
             if len(value) < 5 or abs(len(value) - len(run)) > max(2, len(value) // 4):
                 continue
             limit = 0.75 if len(value) >= 8 else 0.8
@@ -474,6 +546,17 @@ class _FuzzyContext:
             if matcher.real_quick_ratio() >= limit and matcher.quick_ratio() >= limit and matcher.ratio() >= limit:
                 return kind
         return None
+
+
+def _window_ratio(value: str, run: str) -> float:
+    """The best similarity of ``value`` to a window of ``run`` as long as it (as score.py reads)."""
+    size = len(value)
+    best = 0.0
+    for start in range(len(run) - size + 1):
+        matcher = difflib.SequenceMatcher(None, value, run[start : start + size], autojunk=False)
+        if matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
 
 
 def _normalize(text: str) -> str:
@@ -484,17 +567,41 @@ def _normalize(text: str) -> str:
     return text
 
 
+def _cue(text: str) -> str | None:
+    """The infoType a label word (``ID:``, ``DOB``, ``D0B``, ``Name``) announces, or None."""
+    word = _NON_ALNUM.sub("", text).lower()
+    return _CUES.get(word) or _CUES.get(word.translate(_LETTER_LOOKALIKES))
+
+
+def _glued_cue(text: str) -> str | None:
+    """The infoType of a label read together with its value (``ACCA7768``, ``ID37905560``), or None.
+
+    The word starts with a label and the rest holds 3+ digits.
+    """
+    word = _NON_ALNUM.sub("", text).lower()
+    for size in (3, 2):
+        head, rest = word[:size], word[size:]
+        kind = _CUES.get(head) or _CUES.get(head.translate(_LETTER_LOOKALIKES))
+        if kind is not None and sum(c.isdigit() for c in rest) >= 3:
+            return kind
+    return None
+
+
 def _cued(line: Sequence[Word]) -> list[tuple[int, int, str]]:
     """Runs of words that follow a label such as ``ID:``, ``DOB`` or ``Name:`` on their line."""
     out = []
+    for i, word in enumerate(line):
+        kind = _glued_cue(word.text)
+        if kind is not None:
+            out.append((i, i + 1, kind))
     i = 0
     while i < len(line):
-        kind = _CUES.get(_NON_ALNUM.sub("", line[i].text).lower())
+        kind = _cue(line[i].text)
         if kind is None or i + 1 >= len(line):
             i += 1
             continue
         j = i + 1
-        while j < len(line) and _NON_ALNUM.sub("", line[j].text).lower() not in _CUES:
+        while j < len(line) and _cue(line[j].text) is None:
             j += 1
         if j > i + 1:
             out.append((i + 1, j, kind))

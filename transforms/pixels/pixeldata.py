@@ -41,11 +41,17 @@ from pydicom.uid import UID, ExplicitVRLittleEndian, RLELossless
 
 from transforms.errors import PixelDataError
 
-__all__ = ["Box", "frame_count", "decode_frames", "render_for_ocr", "redact"]
+__all__ = ["Box", "frame_count", "decode_frames", "render_for_ocr", "render_views", "redact"]
 
 # Rec. 601 luma weights, as Pillow's "L" conversion uses.
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 DEFAULT_MARGIN = 2
+# render_views: a windowed rendering with more of its pixels at white also gets a full-range one.
+CLIPPED_SHARE = 0.005
+# render_views: a colour rendering with more than this share of pixels this far from grey also
+# gets a luminance rendering.
+COLOURFUL_SHARE = 0.25
+COLOURFUL_CHROMA = 32
 
 MONOCHROME1 = "MONOCHROME1"
 MONOCHROME2 = "MONOCHROME2"
@@ -243,6 +249,65 @@ def render_for_ocr(frame: np.ndarray, ds: Dataset) -> np.ndarray:
     if photometric == MONOCHROME1:
         scaled = 1.0 - scaled
     return _to_uint8(scaled)
+
+
+def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
+    """Return the 8-bit renderings of one frame that a text detector looks at.
+
+    Colour frames (RGB, YBR decoded to RGB, palette colour through its tables)
+    give an RGB rendering (rows, columns, 3), where a detector sees text of any
+    colour (a luminance rendering can make yellow print on grey speckle
+    vanish); a colourful picture (more than ``COLOURFUL_SHARE`` of its pixels
+    with a chroma over ``COLOURFUL_CHROMA``) also gets its luminance, where
+    print over a strongly coloured texture is found better (measured on
+    bench/burnedin_cases.py ``textured``). Grey frames give ``render_for_ocr``
+    (VOI window when present, MONOCHROME1 inverted); when that window clips
+    more than ``CLIPPED_SHARE`` of the pixels to white and the frame holds
+    stored values at the white end of its stored range (where burned-in text
+    is written), a min-max stretch of the whole range is added, so that text
+    stored beyond the window (white print over bone on a soft-tissue window)
+    is still seen.
+    """
+    frame = np.asarray(frame)
+    if frame.ndim == 3:
+        if frame.shape[-1] != 3:
+            raise ValueError("a colour frame must have 3 samples per pixel")
+        top = float(2 ** _bits_stored(ds, frame.dtype) - 1)
+        return _colour_views(frame, top)
+    photometric = _photometric(ds)
+    if photometric == PALETTE_COLOR:
+        try:
+            rgb = np.asarray(apply_color_lut(frame, ds))[..., :3]
+        except Exception as exc:  # malformed tables raise many types
+            raise PixelDataError(
+                f"the palette colour lookup tables could not be applied ({type(exc).__name__})"
+            ) from exc
+        top = 255.0 if rgb.size == 0 or rgb.max() <= 255 else 65535.0
+        return _colour_views(rgb, top)
+    views = [render_for_ocr(frame, ds)]
+    if _window(ds) is not None and frame.size:
+        first = views[0]
+        bits = _bits_stored(ds, frame.dtype)
+        signed = frame.dtype.kind == "i"
+        low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
+        near = (high - low) // 100
+        white_end = (frame.min() <= low + near) if photometric == MONOCHROME1 else (frame.max() >= high - near)
+        clipped = np.count_nonzero(first == 255) > CLIPPED_SHARE * first.size
+        if white_end and clipped:
+            scaled = _stretch(_modality(frame, ds))
+            if photometric == MONOCHROME1:
+                scaled = 1.0 - scaled
+            views.append(_to_uint8(scaled))
+    return views
+
+
+def _colour_views(rgb: np.ndarray, top: float) -> list[np.ndarray]:
+    view = _to_uint8(rgb.astype(np.float64) / top)
+    sample = view[::4, ::4].astype(np.int16)
+    chroma = sample.max(axis=2) - sample.min(axis=2)
+    if np.count_nonzero(chroma > COLOURFUL_CHROMA) > COLOURFUL_SHARE * chroma.size:
+        return [view, _to_uint8(_luminance(view) / 255.0)]
+    return [view]
 
 
 def redact(ds: Dataset, boxes: Mapping[int, Sequence[Box]], margin: int = DEFAULT_MARGIN) -> int:
