@@ -20,7 +20,6 @@ with ``--score``, runs the project-independent scorer ``score.py --real`` on it.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess

@@ -7,20 +7,17 @@ prints the summary and sets the exit status: 0; 2 = cannot start (nothing read);
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
-from apache_beam.runners.runner import PipelineState
 
 from pipeline.config import SetupError
 from pipeline.fhir_config import FhirJobConfig
 from pipeline.fhir_graph import build
-from pipeline.files import read_bytes
 from pipeline.options import DICOM_ONLY_FLAGS, DeidOptions, FhirOptions
-from pipeline.run import EXIT_FAILURES, EXIT_SETUP, _runner, unknown_flags
+from pipeline.run import EXIT_SETUP, _runner, finish, unknown_flags
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,28 +44,7 @@ def run(argv: list[str] | None = None) -> int:
     _LOGGER.info("De-identifying FHIR %s -> %s (%s)", ", ".join(job.patterns), job.output, job.fhir.profile)
     p = beam.Pipeline(runner=_runner(options), options=options)
     build(p, job)
-    result = p.run()
-    state = result.wait_until_finish() if hasattr(result, "wait_until_finish") else None
-    if state != PipelineState.DONE:
-        _LOGGER.info("Job state %s; the summary will be written to %s", state, job.summary_output)
-        return 0 if state in (None, PipelineState.RUNNING, PipelineState.PENDING, PipelineState.UNKNOWN) else EXIT_FAILURES
-    try:
-        summary = json.loads(read_bytes(job.summary_output))
-    except Exception:
-        _LOGGER.warning("The job finished but its summary %s cannot be read", job.summary_output)
-        return EXIT_FAILURES
-    print(json.dumps(summary, indent=1, sort_keys=True))
-    if summary["failed"]:
-        _LOGGER.warning("%d resource(s) failed; see %s", summary["failed"], job.failures_output)
-    limit = job.max_failure_fraction
-    if limit is not None and summary["found"] and summary["failed"] / summary["found"] > limit:
-        print(
-            f"fhir-deid: {summary['failed']} of {summary['found']} resources failed, "
-            f"more than --max_failure_fraction={limit}",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURES
-    return 0
+    return finish(p.run(), job, "resource", "fhir-deid")
 
 
 def main() -> None:

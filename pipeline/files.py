@@ -498,7 +498,7 @@ class _DecideOutputFn(beam.DoFn):
                     pass
             for source in sorted(r[0] for r in records):
                 self._progress.outcome("failed")
-                yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", type(exc).__name__, safe_message(exc)))
+                yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", *failure_reason(exc, "write")))
             return
         self._written.inc()
         _, _, _, _, study, annotations, uid_pairs = kept

@@ -180,7 +180,15 @@ def run(argv: list[str] | None = None) -> int:
     _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(inputs), job.destinations, job.spec.profile)
     p = beam.Pipeline(runner=_runner(options, server.command() if server else None), options=options)
     build(p, job)
-    result = p.run()
+    return finish(p.run(), job, "instance", "dicom-deid")
+
+
+def finish(result, job, noun: str, tool: str) -> int:
+    """Wait for a job, print its summary and return the exit status (shared by both commands).
+
+    ``job`` has ``summary_output``, ``failures_output`` and ``max_failure_fraction``;
+    ``noun`` names what was counted in the messages ("instance", "resource").
+    """
     try:
         state = result.wait_until_finish() if hasattr(result, "wait_until_finish") else None
     finally:
@@ -199,11 +207,11 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_FAILURES
     print(json.dumps(summary, indent=1, sort_keys=True))
     if summary["failed"]:
-        _LOGGER.warning("%d instance(s) failed; see %s", summary["failed"], job.failures_output)
+        _LOGGER.warning("%d %s(s) failed; see %s", summary["failed"], noun, job.failures_output)
     limit = job.max_failure_fraction
     if limit is not None and summary["found"] and summary["failed"] / summary["found"] > limit:
         print(
-            f"dicom-deid: {summary['failed']} of {summary['found']} instances failed, "
+            f"{tool}: {summary['failed']} of {summary['found']} {noun}s failed, "
             f"more than --max_failure_fraction={limit}",
             file=sys.stderr,
         )
