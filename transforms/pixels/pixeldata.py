@@ -191,6 +191,18 @@ def decode_frames(ds: Dataset) -> np.ndarray:
     return _decode(ds, as_rgb=True)[0]
 
 
+
+def _palette_rgb(frame: np.ndarray, ds: Dataset) -> tuple[np.ndarray, float]:
+    """A palette colour frame through its lookup tables, and the tables' top value."""
+    try:
+        rgb = np.asarray(apply_color_lut(frame, ds))[..., :3]
+    except Exception as exc:  # malformed tables raise many types
+        raise PixelDataError(
+            f"the palette colour lookup tables could not be applied ({type(exc).__name__})"
+        ) from exc
+    # Some 16-bit tables hold 8-bit entries.
+    return rgb, (255.0 if rgb.size == 0 or rgb.max() <= 255 else 65535.0)
+
 def render_for_ocr(frame: np.ndarray, ds: Dataset) -> np.ndarray:
     """Return an 8-bit grey rendering of one frame for OCR.
 
@@ -234,14 +246,7 @@ def render_for_ocr(frame: np.ndarray, ds: Dataset) -> np.ndarray:
         raise ValueError("a frame must be shaped (rows, columns) or (rows, columns, 3)")
     photometric = _photometric(ds)
     if photometric == PALETTE_COLOR:
-        try:
-            rgb = np.asarray(apply_color_lut(frame, ds))[..., :3]
-        except Exception as exc:  # malformed tables raise many types
-            raise PixelDataError(
-                f"the palette colour lookup tables could not be applied ({type(exc).__name__})"
-            ) from exc
-        # Some 16-bit tables hold 8-bit entries.
-        top = 255.0 if rgb.size == 0 or rgb.max() <= 255 else 65535.0
+        rgb, top = _palette_rgb(frame, ds)
         return _to_uint8(_luminance(rgb) / top)
     values = _modality(frame, ds)
     window = _window(ds)
@@ -276,13 +281,7 @@ def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
         return _colour_views(frame, top)
     photometric = _photometric(ds)
     if photometric == PALETTE_COLOR:
-        try:
-            rgb = np.asarray(apply_color_lut(frame, ds))[..., :3]
-        except Exception as exc:  # malformed tables raise many types
-            raise PixelDataError(
-                f"the palette colour lookup tables could not be applied ({type(exc).__name__})"
-            ) from exc
-        top = 255.0 if rgb.size == 0 or rgb.max() <= 255 else 65535.0
+        rgb, top = _palette_rgb(frame, ds)
         return _colour_views(rgb, top)
     views = [render_for_ocr(frame, ds)]
     if _window(ds) is not None and frame.size:
