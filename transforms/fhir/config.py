@@ -111,13 +111,7 @@ def check_fhir_field_config(c: _Checker, value: Any, path: str) -> FhirSpec:
             profile = chosen
     rules: list[FieldRule] = []
     if "fieldMetadataList" in f:
-        lpath = f"{path}.fieldMetadataList"
-        items = f["fieldMetadataList"]
-        if not isinstance(items, list):
-            c.fail(lpath, "expected a list")
-            items = []
-        for i, item in enumerate(items):
-            ipath = f"{lpath}[{i}]"
+        for ipath, item in _list_items(c, f["fieldMetadataList"], f"{path}.fieldMetadataList"):
             e = c.fields(item, ipath, ("paths",) + FIELD_ACTIONS)
             actions = [k for k in FIELD_ACTIONS if k in e]
             if len(actions) != 1:
@@ -160,18 +154,20 @@ def check_fhir_field_config(c: _Checker, value: Any, path: str) -> FhirSpec:
     return FhirSpec("fhirFieldConfig", profile, tuple(rules), **spec)
 
 
+
+def _list_items(c: _Checker, items: Any, lpath: str) -> list[tuple[str, Any]]:
+    """The (JSON path, item) pairs of a list field; a non-list is a problem and no items."""
+    if not isinstance(items, list):
+        c.fail(lpath, "expected a list")
+        return []
+    return [(f"{lpath}[{i}]", item) for i, item in enumerate(items)]
+
 def check_legacy_fhir(c: _Checker, value: Any, path: str) -> FhirSpec:
     """Check a legacy ``fhir`` (FhirConfig) object: BASIC, overridden by its list (spec 3.2)."""
     f = c.fields(value, path, ("fieldMetadataList", "defaultKeepExtensions"))
     rules: list[FieldRule] = []
     if "fieldMetadataList" in f:
-        lpath = f"{path}.fieldMetadataList"
-        items = f["fieldMetadataList"]
-        if not isinstance(items, list):
-            c.fail(lpath, "expected a list")
-            items = []
-        for i, item in enumerate(items):
-            ipath = f"{lpath}[{i}]"
+        for ipath, item in _list_items(c, f["fieldMetadataList"], f"{path}.fieldMetadataList"):
             e = c.fields(item, ipath, ("paths", "action"))
             action = "keepField"
             if "action" in e:
