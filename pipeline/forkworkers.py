@@ -39,18 +39,40 @@ def _recv_all(conn: socket.socket) -> bytes:
 
 
 class ForkServer:
-    """A fresh process that imports Beam and the job's modules once and forks SDK workers on request.
+    """A process holding Beam and the job's modules that forks SDK workers on request.
 
-    It is started as a new interpreter, not forked from the launcher: the
-    launcher may already run gRPC threads (an earlier job in the same process),
-    and a process forked from it would hang in gRPC.
+    In a fresh command-line process (``fork_here``: no thread but the main one,
+    no gRPC channel opened yet) the server is forked from the launcher itself,
+    after the launcher's imports: it costs no import at all. Otherwise it is
+    started as a new interpreter that imports once: the launcher may already
+    run gRPC threads (an earlier job in the same process, as in the tests), and
+    a process forked from it would hang in gRPC.
     """
 
-    def __init__(self) -> None:
-        import subprocess
-
+    def __init__(self, fork_here: bool = False) -> None:
         self.folder = tempfile.mkdtemp(prefix="deid-workers-")  # 0700: only this user connects
         self.path = os.path.join(self.folder, _SOCKET_NAME)
+        self._proc = None
+        self.forked = fork_here
+        if fork_here:
+            from apache_beam.runners.worker import sdk_worker_main  # noqa: F401  (what every worker runs)
+
+            listener = _listen(self.path)  # bound before the fork: a client never waits on imports
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the server: serve, then leave without the launcher's exit handlers
+                code = 1
+                try:
+                    _serve(listener)
+                    code = 0
+                finally:
+                    os._exit(code)
+            listener.close()
+            self.pid = pid
+            return
+        import subprocess
+
         # Not waited for: it imports while the launcher reads the config and builds the
         # graph; a worker client waits for the socket to appear.
         self._proc = subprocess.Popen([sys.executable, "-m", "pipeline.forkworkers", "--serve", self.path])
@@ -69,8 +91,14 @@ class ForkServer:
                 conn.connect(self.path)
                 conn.sendall(b"null")
         except OSError:  # not listening yet (or gone): it has no workers to wait for
-            self._proc.kill()
-        self._proc.wait()
+            os.kill(self.pid, 9)
+        if self._proc is not None:
+            self._proc.wait()
+        else:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
         self.pid = None
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -82,13 +110,18 @@ def _server_main(path: str) -> int:
 
     import pipeline.dicom_graph  # noqa: F401  (the job's DoFns and everything they import)
 
+    _serve(_listen(path))
+    return 0
+
+
+def _listen(path: str) -> socket.socket:
+    """A listening socket at ``path``, which appears only once it listens (clients wait for the name)."""
     tmp = path + ".new"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(tmp)
     listener.listen(16)
-    os.rename(tmp, path)  # the launcher waits for this name
-    _serve(listener)
-    return 0
+    os.rename(tmp, path)
+    return listener
 
 
 def _serve(listener: socket.socket) -> None:
@@ -182,21 +215,24 @@ def _work(conn: socket.socket, env: dict) -> None:
 _SERVER: ForkServer | None = None
 
 
-def fork_server() -> ForkServer | None:
+def fork_server(fork_here: bool = False) -> ForkServer | None:
     """The process's fork server, started on first use; None where ``os.fork`` is not available.
 
     One server serves every job this process runs; it stops when the process
     exits, after waiting for its workers (so their CPU time is counted in this
-    process's children).
+    process's children). ``fork_here``: the caller is a fresh command-line
+    process that has started no job yet; the server is forked from it when it
+    still runs a single thread.
     """
     global _SERVER
     if not hasattr(os, "fork") or not hasattr(socket, "AF_UNIX"):
         return None
     if _SERVER is None or _SERVER.pid is None:
         import atexit
+        import threading
 
 
-        _SERVER = ForkServer()
+        _SERVER = ForkServer(fork_here=fork_here and threading.active_count() == 1)
         atexit.register(_SERVER.close)
     return _SERVER
 

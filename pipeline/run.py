@@ -144,8 +144,12 @@ def _with_progress_scope(job: JobConfig, options: PipelineOptions) -> JobConfig:
     return job
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run the job; return the process exit status."""
+def run(argv: list[str] | None = None, fresh_process: bool = False) -> int:
+    """Run the job; return the process exit status.
+
+    ``fresh_process``: called by the command line, in a process that has run no
+    job yet (multi_processing workers are then forked from this process itself).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     quiet_beam_logs()
     unknown = unknown_flags(argv)
@@ -155,7 +159,7 @@ def run(argv: list[str] | None = None) -> int:
     options = PipelineOptions(argv)
     # multi_processing workers are forked from one server process per launcher
     # (pipeline.forkworkers); it starts importing now, while the job is set up.
-    server = fork_server() if _forks_workers(options) else None
+    server = fork_server(fork_here=fresh_process) if _forks_workers(options) else None
     try:
         job = JobConfig.from_options(options.view_as(DeidOptions))
     except SetupError as exc:
@@ -222,7 +226,7 @@ def finish(result, job, noun: str, tool: str) -> int:
 def main() -> None:
     """Console-script entry point."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    sys.exit(run())
+    sys.exit(run(fresh_process=True))
 
 
 if __name__ == "__main__":

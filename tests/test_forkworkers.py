@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,42 @@ def test_forked_workers_write_what_beams_workers_write(tmp_path: Path, key_file:
     server = commands[0]
     server.close()  # as at exit: waits for its workers, removes its socket folder
     assert server.pid is None and not os.path.exists(server.folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_command_line_forks_its_workers_from_itself(tmp_path: Path, key_file: Path, monkeypatch):
+    """``dicom-deid`` (a fresh process) forks the worker server from itself: same bytes as in memory."""
+    inp = tmp_path / "in"
+    write_archive(inp, studies=2, series=2, instances=2)
+    (inp / "empty.dcm").write_bytes(b"")
+    monkeypatch.setenv(FORK_ENV, "1")
+    common = ["--input", str(inp), "--uid_key_file", str(key_file)]
+    assert run([*common, "--output", str(tmp_path / "memory")]) == 0
+    script = (
+        "import sys; from pipeline import forkworkers, run\n"
+        "made = []\n"
+        "init = forkworkers.ForkServer.__init__\n"
+        "def spy(self, fork_here=False):\n"
+        "    init(self, fork_here)\n"
+        "    made.append(self.forked)\n"
+        "forkworkers.ForkServer.__init__ = spy\n"
+        "code = run.run(sys.argv[1:], fresh_process=True)\n"
+        "print('FORKED', made)\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *common, "--output", str(tmp_path / "cli"), *MP],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "FORKED [True]" in proc.stdout
+    assert outputs(tmp_path / "cli") == outputs(tmp_path / "memory")
+    for name in ("deid_failures.jsonl",):
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes()
+    summary = json.loads((tmp_path / "cli" / "deid_summary.json").read_text())
+    assert (summary["succeeded"], summary["failed"], summary["found"]) == (8, 1, 9)
+    assert not list(Path(tempfile.gettempdir()).glob("deid-workers-*/workers.sock.new"))
 
 
 @pytest.fixture
