@@ -10,6 +10,7 @@ import pydicom
 import pytest
 from pydicom.filebase import DicomBytesIO
 from pydicom.filewriter import write_dataset as pydicom_write_dataset
+from pydicom.filewriter import write_file_meta_info
 
 from transforms.deid_config import parse_config
 from transforms.dicom import codec, fastwrite
@@ -50,6 +51,67 @@ def test_same_bytes_as_pydicom_on_its_test_files(path):
     assert fast == ref
 
 
+def _decode_all(ds) -> None:
+    for elem in list(ds):  # iterating a Dataset converts its raw elements
+        if elem.VR == "SQ":
+            for item in elem.value:
+                _decode_all(item)
+
+
+@pytest.mark.parametrize("path", TEST_FILES, ids=os.path.basename)
+def test_same_bytes_as_pydicom_with_every_element_decoded(path):
+    """Decoded (changed) elements of every kind pydicom reads: the encoders here or pydicom's, same bytes."""
+    try:
+        ds = pydicom.dcmread(path, force=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _decode_all(ds)
+    except Exception:
+        pytest.skip("pydicom cannot decode it")
+    ref, fast = _both(ds, False, True)
+    assert fast == ref
+
+
+def test_same_bytes_for_new_elements_items_and_file_meta():
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.filewriter import write_file_meta_info
+    from pydicom.sequence import Sequence
+
+    ds = codec.parse(to_bytes(make_dataset(index=1)))
+    item = Dataset()
+    item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning = "113100", "DCM", "Basic Application Confidentiality Profile"
+    inner = Dataset()
+    inner.Rows, inner.LUTDescriptor = 7, [256, 0, 16]  # LUTDescriptor: ambiguous 'US or SS', left to pydicom
+    item.ReferencedImageSequence = Sequence([inner])
+    ds.DeidentificationMethodCodeSequence = Sequence([item, Dataset()])
+    ds.ImageType = ["DERIVED", "SECONDARY"]  # a multi-valued CS, odd joined length
+    ds.SeriesDescription = "odd"  # padded with a space
+    ds.add_new(0x00091010, "LO", "Ärger")  # not ASCII: pydicom's encoder
+    ds.WindowCenter = "40"  # DS: pydicom's
+    ds.FrameIncrementPointer = 0x00181063  # AT: pydicom's
+    ds.add_new(0x00280106, "US", 0)  # zero is a value, not an empty element
+    ds.add_new(0x00280107, "US", None)  # empty
+    ds.ImagerPixelSpacing = None
+    ds.add_new(0x00189219, "SS", [-3, 4])
+    ds.add_new(0x00091011, "OB", b"\x01\x02\x03")  # odd: a zero byte added
+    ds.SOPInstanceUID = "1.2.3.45"  # odd: a NUL added
+    ref, fast = _both(ds, False, True)
+    assert fast == ref
+
+    def meta_bytes(write) -> bytes:
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
+        meta.MediaStorageSOPInstanceUID = "1.2.3.4.5"
+        meta.TransferSyntaxUID = "1.2.840.10008.1.2.1"
+        meta.ImplementationClassUID = "1.2.3"
+        meta.ImplementationVersionName = "X"
+        fp = DicomBytesIO()
+        write(fp, meta)
+        return fp.getvalue() + bytes(meta.FileMetaInformationGroupLength.to_bytes(4, "little"))
+
+    assert meta_bytes(fastwrite.write_file_meta) == meta_bytes(lambda fp, m: write_file_meta_info(fp, m, enforce_standard=True))
+
+
 def test_same_bytes_when_some_elements_are_decoded_or_changed():
     ds = codec.parse(to_bytes(make_dataset(index=3)))
     ds.PatientName = "CHANGED^NAME"  # a new DataElement among raw ones
@@ -71,6 +133,7 @@ def test_engine_output_unchanged_by_the_fast_writer(monkeypatch):
         except StageFailure as exc:
             fast.append(exc.stage)
     monkeypatch.setattr(fastwrite, "write_dataset", pydicom_write_dataset)
+    monkeypatch.setattr(fastwrite, "write_file_meta", lambda fp, meta: write_file_meta_info(fp, meta, enforce_standard=True))
     for data, got in zip(inputs, fast):
         try:
             ref = engine(data).data

@@ -224,7 +224,7 @@ def serialize(ds: Dataset) -> bytes:
     preamble = getattr(ds, "preamble", None) or b"\x00" * 128
     fp.write(preamble)
     fp.write(b"DICM")
-    write_file_meta_info(fp, meta, enforce_standard=True)
+    fastwrite.write_file_meta(fp, meta)  # write_file_meta_info(fp, meta, enforce_standard=True)'s bytes
     fp.is_implicit_VR = ts.is_implicit_VR
     fp.is_little_endian = ts.is_little_endian
     if "PixelData" in ds:
