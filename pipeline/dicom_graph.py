@@ -17,7 +17,6 @@ import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.fileio import EmptyMatchTreatment
 
-from pipeline.bigquery import ReadBigQueryFilter, WriteAnnotationsTable
 from pipeline.config import JobConfig
 from pipeline.dicomweb_fns import STATS, ReadDicomweb
 from pipeline.dicomweb_store import StoreFn
@@ -144,6 +143,8 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         paths = matched | "Reshuffle" >> beam.Reshuffle()
         side = {}
         if job.filter_table or job.filter_query:
+            from pipeline.bigquery import ReadBigQueryFilter  # BigQuery's Beam I/O only for a job that reads it
+
             table_filter = p | "FilterFromBigQuery" >> ReadBigQueryFilter(job.filter_table, job.filter_query)
             side["table_filter"] = beam.pvalue.AsSingleton(table_filter)
         read = paths | "ReadAndFilter" >> beam.ParDo(_ReadFn(job, progress), **side).with_outputs(
@@ -195,6 +196,8 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     if job.annotations_output:
         annotations | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
     if job.annotations_table:
+        from pipeline.bigquery import WriteAnnotationsTable
+
         annotations | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
     failures = (*read_failures, deid[FAILED], *write_failures) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)

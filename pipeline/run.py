@@ -13,16 +13,21 @@ import logging
 import os
 import sys
 
-import apache_beam as beam
-from apache_beam.runners.runner import PipelineState
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+from pipeline.lean import skip_cloud_io
 
-from pipeline.config import JobConfig, SetupError
-from pipeline.files import read_bytes
-from pipeline.dicom_graph import build
-from pipeline.logs import quiet_beam_logs
-from pipeline.forkworkers import fork_server
-from pipeline.options import DeidOptions
+if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "dicom-deid":  # the command line, before Beam
+    skip_cloud_io(sys.argv[1:])
+
+import apache_beam as beam  # noqa: E402
+from apache_beam.runners.runner import PipelineState  # noqa: E402
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions  # noqa: E402
+
+from pipeline.config import JobConfig, SetupError  # noqa: E402
+from pipeline.files import read_bytes  # noqa: E402
+from pipeline.dicom_graph import build  # noqa: E402
+from pipeline.logs import quiet_beam_logs  # noqa: E402
+from pipeline.forkworkers import fork_server  # noqa: E402
+from pipeline.options import DeidOptions  # noqa: E402
 
 _LOGGER = logging.getLogger(__name__)
 EXIT_SETUP = 2
