@@ -141,3 +141,24 @@ def test_engine_output_unchanged_by_the_fast_writer(monkeypatch):
             ref = exc.stage
         assert got == ref
     assert sum(isinstance(x, bytes) for x in fast) > 20
+
+
+def test_engine_copies_the_pixel_tail_only_when_the_bytes_are_the_same():
+    """The header-plus-source-tail path (Deidentifier._split_tail) writes what the whole-file path writes."""
+    engine = Deidentifier(parse_config({}), b"k" * 32)
+    inputs = [to_bytes(make_dataset(index=i)) for i in range(3)]
+    inputs += [open(p, "rb").read() for p in TEST_FILES]
+    copied = 0
+    for data in inputs:
+        results = []
+        for tail_copy in (True, False):
+            engine._tail_copy = tail_copy
+            try:
+                r = engine(data)
+                results.append((r.data, r.uid_pairs, r.annotations, r.relative_path))
+            except StageFailure as exc:
+                results.append((exc.stage, exc.error_type, exc.message))
+        engine._tail_copy = True
+        assert results[0] == results[1]
+        copied += engine._split_tail(data)[1] is not None
+    assert copied > 20

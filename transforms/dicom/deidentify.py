@@ -10,6 +10,7 @@ element value.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -47,6 +48,7 @@ from transforms.errors import (
 from transforms.pixels.ocr import OcrEngine
 from transforms.dicom.outpath import instance_path
 from transforms.dicom.profiles import Op, Plan, compile_plan, pixel_image_spec
+from transforms.dicom.streamcopy import copyable_tail
 from transforms.dicom.sweep import ResidualSweep
 from transforms.dicom.tags import apply_plan
 from transforms.dicom.uids import DEFAULT_UID_ROOT, remap_uid
@@ -272,6 +274,10 @@ class Deidentifier:
         self.steps: list[Step] = [TagStep(plan, text, inspect_meta=spec.profile == TAG_CONTENTS)]
         if needs_pixels(spec):
             self.steps.insert(0, PixelStep(spec))
+        # No step changes PixelData: the header is de-identified alone and the source's
+        # PixelData element follows it byte for byte (``_split_tail``), when that is exact.
+        self._plan = plan
+        self._tail_copy = not needs_pixels(spec)
         self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
 
     def __call__(self, data: bytes, source: str = "", header_only: bool = False) -> InstanceResult:
@@ -284,7 +290,11 @@ class Deidentifier:
         that do not change pixels).
         """
         ctx = Context(self._remap)
-        ds = _run("read", codec.parse, data, header_only)
+        tail = None
+        if not header_only and self._tail_copy:
+            ds, tail = self._split_tail(data)
+        if tail is None:
+            ds = _run("read", codec.parse, data, header_only)
         original_uids = _run("read", _naming_uids, ds)
         snapshot = _run("tags", self._sweep.before, ds) if self._sweep is not None else None
         for step in self.steps:
@@ -295,6 +305,8 @@ class Deidentifier:
                 ctx.text_details = {**(ctx.text_details or {}), **swept.details}
         _run("tags", self._finalize, ds, ctx.dates_shifted)
         out = _run("write", codec.serialize, ds)
+        if tail is not None:
+            out += data[tail:]
         annotations: tuple[str, ...] = ()
         if self.spec.annotation is not None:
             name = "{}/studies/{}/series/{}/instances/{}".format(source, *original_uids)
@@ -310,6 +322,23 @@ class Deidentifier:
             tuple(sorted(ctx.uid_pairs.items())),
             annotations,
         )
+
+    def _split_tail(self, data: bytes) -> tuple[Dataset | None, int | None]:
+        """The header and the PixelData offset when the output is the de-identified header plus the source's tail.
+
+        ``streamcopy.copyable_tail`` accepts the tail only when that concatenation
+        is exactly what the whole-file path writes (the same bytes, the same
+        checks on the pixel data); it saves parsing and re-serializing PixelData,
+        a third of a tag-only instance's time. Anything else, and any error here,
+        goes the whole-file way, which then reports the error itself.
+        """
+        try:
+            ds, stop = codec.parse_header(data)
+            if stop < len(data) and copyable_tail(self.spec, self._plan, ds, io.BytesIO(data), stop, len(data)):
+                return ds, stop
+        except Exception:
+            pass
+        return None, None
 
     def _finalize(self, ds: Dataset, dates_shifted: bool) -> None:
         codec.check_required(ds, "the config removed or emptied {}, which the output needs")
