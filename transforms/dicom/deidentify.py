@@ -306,7 +306,7 @@ class Deidentifier:
         _run("tags", self._finalize, ds, ctx.dates_shifted)
         out = _run("write", codec.serialize, ds)
         if tail is not None:
-            out += data[tail:]
+            out = b"".join((out, memoryview(data)[tail:]))  # one copy of the pixels, not two
         annotations: tuple[str, ...] = ()
         if self.spec.annotation is not None:
             name = "{}/studies/{}/series/{}/instances/{}".format(source, *original_uids)
