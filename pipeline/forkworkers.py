@@ -60,7 +60,13 @@ class ForkServer:
             listener = _listen(self.path)  # bound before the fork: a client never waits on imports
             sys.stdout.flush()
             sys.stderr.flush()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare now: a fresh interpreter below, which may wait for one
+                listener.close()
+                os.remove(self.path)
+                pid = None
+                self.forked = False
             if pid == 0:  # the server: serve, then leave without the launcher's exit handlers
                 code = 1
                 try:
@@ -68,9 +74,10 @@ class ForkServer:
                     code = 0
                 finally:
                     os._exit(code)
-            listener.close()
-            self.pid = pid
-            return
+            elif pid is not None:
+                listener.close()
+                self.pid = pid
+                return
         import subprocess
 
         # Not waited for: it imports while the launcher reads the config and builds the
