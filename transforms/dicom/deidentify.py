@@ -85,6 +85,8 @@ class Context:
     text_details: dict[str, list] | None = None
     dates_shifted: bool = False
     redacted: list[RedactedBox] | None = None
+    # A header-only instance's frames, read from its source one at a time (framestream.FrameReader).
+    frames: object | None = None
 
 
 class Step(Protocol):
@@ -135,6 +137,9 @@ class PixelStep:
     mode matches OCR words against the instance's own identifiers. The
     ImageConfig is chosen per instance with the action precedence
     (``profiles.pixel_image_spec``); one OCR engine serves every config.
+    A header-only instance with a frame reader (a large native instance,
+    ``transforms.pixels.framestream``) has its frames examined as they are
+    read; they are blacked out as the writer copies them.
     """
 
     stage = "pixels"
@@ -151,9 +156,10 @@ class PixelStep:
 
     def __call__(self, ds: Dataset, ctx: Context) -> None:
         elem = ds.get(_PIXEL_DATA)
-        if elem is None:
+        if elem is None and ctx.frames is None:
             return
-        image = pixel_image_spec(self.spec, elem.VR or "OB or OW")
+        vr = elem.VR if elem is not None else ctx.frames.vr
+        image = pixel_image_spec(self.spec, vr or "OB or OW")
         if not redacts(image):
             return
         redactor = self._redactors.get(image)
@@ -162,7 +168,10 @@ class PixelStep:
                 self._engine = OcrEngine()
             redactor = self._redactors[image] = ImageRedactor(image, self._engine)
         context = header_context(ds) if image.mode == "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS" else ()
-        ctx.redacted = redactor(ds, context)
+        if elem is not None:
+            ctx.redacted = redactor(ds, context)
+        else:
+            ctx.redacted = redactor.examine(ctx.frames.decoded(ds), ds, context)
         if self._kept_overlays:
             redactor.overlays(ds, context, self._kept_overlays)
 
@@ -190,6 +199,8 @@ class InstanceResult:
     sop_uid: str
     uid_pairs: tuple[tuple[str, str], ...] = ()
     annotations: tuple[str, ...] = ()
+    # With a frame reader (header_only): the boxes found in the frames, which the writer blacks out.
+    redacted: tuple[RedactedBox, ...] = ()
 
     @property
     def relative_path(self) -> str:
@@ -274,16 +285,21 @@ class Deidentifier:
             self.steps.insert(0, PixelStep(spec))
         self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
 
-    def __call__(self, data: bytes, source: str = "", header_only: bool = False) -> InstanceResult:
+    def __call__(self, data: bytes, source: str = "", header_only: bool = False, frames=None) -> InstanceResult:
         """De-identify Part 10 bytes; raise ``StageFailure`` on any error.
 
         ``source`` names the input in annotations (``<source>/studies/...``).
         ``header_only``: ``data`` is a file's head up to its PixelData tag and the
         output is the de-identified header, to which the caller appends the
-        source's PixelData element (``transforms.dicom.streamcopy``; only for configs
-        that do not change pixels).
+        source's PixelData element (``transforms.dicom.streamcopy``). Without
+        ``frames`` only for configs that do not change pixels; with ``frames``
+        (a ``framestream.FrameReader`` on the source), a redacting config
+        examines the frames as they are read, and the result's ``redacted``
+        boxes are what the caller blacks out (``framestream.write_redacted``).
         """
-        ctx = Context(self._remap)
+        if frames is not None and not header_only:
+            raise ValueError("a frame reader goes with header_only")
+        ctx = Context(self._remap, frames=frames)
         ds = _run("read", codec.parse, data, header_only)
         original_uids = _run("read", _naming_uids, ds)
         snapshot = _run("tags", self._sweep.before, ds) if self._sweep is not None else None
@@ -309,6 +325,7 @@ class Deidentifier:
             str(ds.SOPInstanceUID),
             tuple(sorted(ctx.uid_pairs.items())),
             annotations,
+            tuple(ctx.redacted or ()) if frames is not None else (),
         )
 
     def _finalize(self, ds: Dataset, dates_shifted: bool) -> None:

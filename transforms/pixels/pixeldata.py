@@ -41,7 +41,18 @@ from pydicom.uid import UID, ExplicitVRLittleEndian, RLELossless
 
 from transforms.errors import PixelDataError
 
-__all__ = ["Box", "frame_count", "decode_frames", "render_for_ocr", "render_views", "redact"]
+__all__ = [
+    "Box",
+    "frame_count",
+    "decode_frames",
+    "frame_dataset",
+    "decode_frame",
+    "frame_changes",
+    "redact_frame",
+    "render_for_ocr",
+    "render_views",
+    "redact",
+]
 
 # Rec. 601 luma weights, as Pillow's "L" conversion uses.
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
@@ -371,6 +382,85 @@ def redact(ds: Dataset, boxes: Mapping[int, Sequence[Box]], margin: int = DEFAUL
     if syntax == RLELossless and _rle_encodable(ds, photometric, samples):
         return _redact_rle(ds, syntax, rects, photometric, frames)
     return _redact_decompressed(ds, syntax, rects)
+
+
+# --- one native frame at a time (transforms.pixels.framestream) ---------------------------------
+
+
+def frame_dataset(ds: Dataset) -> Dataset:
+    """A one-frame copy of the header ``ds`` (no PixelData) for ``decode_frame`` and ``redact_frame``.
+
+    The copy is shallow (the elements and the file meta are shared, not
+    copied) and declares NumberOfFrames 1: one frame of a native multi-frame
+    PixelData, given alone, decodes to exactly that frame of ``decode_frames``.
+    """
+    out = Dataset(dict(ds._dict))
+    out.file_meta = ds.file_meta
+    if "PixelData" in out:
+        del out["PixelData"]
+    out.NumberOfFrames = 1
+    return out
+
+
+def _set_frame(frame_ds: Dataset, raw: bytes, vr: str) -> None:
+    frame_ds[0x7FE00010] = DataElement(0x7FE00010, vr, raw)
+
+
+def decode_frame(frame_ds: Dataset, raw: bytes, vr: str = "OW", as_rgb: bool = True) -> np.ndarray:
+    """Decode one native frame's stored bytes as ``decode_frames`` decodes that frame.
+
+    ``frame_ds`` comes from ``frame_dataset``; ``as_rgb`` as in the whole-image
+    decode (YBR_FULL to RGB for examination; False keeps the stored colour
+    space, as ``redact`` decodes). Raises ``PixelDataError`` as ``decode_frames``.
+    """
+    _set_frame(frame_ds, raw, vr)
+    return _decode(frame_ds, as_rgb=as_rgb)[0][0]
+
+
+def _frame_plan(frame_ds: Dataset, boxes: Sequence[Box], margin: int):
+    """(syntax, photometric, samples, rectangles) of one native frame's boxes, as ``redact`` grows them."""
+    if margin < 0:
+        raise ValueError("margin must not be negative")
+    rows, columns, samples = _geometry(frame_ds)
+    syntax = _transfer_syntax(frame_ds)
+    if not syntax.is_transfer_syntax or syntax.is_private or syntax.is_compressed:
+        raise PixelDataError("per-frame redaction needs native (uncompressed) pixel data")
+    photometric = _photometric(frame_ds)
+    rects = _rects({0: list(boxes)} if boxes else {}, margin, rows, columns, pairs=photometric == YBR_FULL_422)
+    return syntax, photometric, samples, rects
+
+
+def frame_changes(frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN) -> int:
+    """The number of pixels of one native frame that blacking out ``boxes`` changes (``redact``'s count)."""
+    _, photometric, _, rects = _frame_plan(frame_ds, boxes, margin)
+    if not rects:
+        return 0
+    _set_frame(frame_ds, raw, vr)
+    arr, _ = _decode(frame_ds, as_rgb=False)
+    return _blacken(frame_ds, arr, rects, photometric, stored_ybr=True)[2]
+
+
+def redact_frame(frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN) -> bytes:
+    """One native frame's bytes with ``boxes`` blacked out, exactly as ``redact`` writes that frame.
+
+    ``redact`` leaves PixelData untouched when no covered pixel of any frame
+    differs from black; otherwise it writes every box of every frame. A caller
+    that streams the frames decides the first (``frame_changes`` over the
+    frames) and calls this for every frame with boxes in the second case. The
+    result is decoded again and compared with the blacked-out frame (fail
+    closed: ``PixelDataError``).
+    """
+    syntax, photometric, samples, rects = _frame_plan(frame_ds, boxes, margin)
+    if not rects:
+        return raw
+    _set_frame(frame_ds, raw, vr)
+    arr, _ = _decode(frame_ds, as_rgb=False)
+    expected, blacks, _ = _blacken(frame_ds, arr, rects, photometric, stored_ybr=True)
+    out = bytearray(raw)
+    _write_native(frame_ds, out, syntax, rects, blacks, photometric, samples, 1)
+    _set_frame(frame_ds, bytes(out), vr)
+    _verify(frame_ds, expected, as_rgb=False)
+    return bytes(out)
 
 
 # --- decoding -----------------------------------------------------------------------------------
