@@ -271,6 +271,73 @@ def test_no_text_keeps_pixel_data():
     assert not [a for a in whole.annotations if "imageAnnotation" in a]
 
 
+def _cine(frames: int, text_on=(), rows: int = 160, columns: int = 192) -> np.ndarray:
+    """RGB ultrasound-like frames; ``text_on``: the frames with burned-in yellow print."""
+    mask = burn_text((rows, columns), [NAME, "DOB 1971-03-04"], origin=(6, 6), size=16)
+    out = []
+    for index in range(frames):
+        picture = ultrasound_picture(rows, columns, seed=index).astype(np.float32)
+        if index in text_on:
+            picture = picture * (1 - mask[..., None]) + np.array([255, 255, 0]) * mask[..., None]
+        out.append(picture.astype(np.uint8))
+    return np.stack(out)
+
+
+def _jpeg_bytes(frames: np.ndarray, bot: bool = True, split: bool = False, extended: bool = False) -> bytes:
+    """A JPEG baseline (YBR_FULL_422) multi-frame instance of ``frames``, one fragment per frame."""
+    from PIL import Image
+    from pydicom.encaps import encapsulate, encapsulate_extended
+    from pydicom.uid import JPEGBaseline8Bit
+
+    encoded = []
+    for frame in frames:
+        buf = io.BytesIO()
+        Image.fromarray(frame, "RGB").save(buf, format="JPEG", quality=95, subsampling=1)
+        encoded.append(buf.getvalue() + b"\0" * (len(buf.getvalue()) % 2))
+    ds = _image(frames, "YBR_FULL_422", len(frames))
+    if extended:
+        data, table, lengths = encapsulate_extended(encoded)
+        ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths = table, lengths
+    elif split:
+        data = encapsulate(encoded, fragments_per_frame=2, has_bot=True)
+    else:
+        data = encapsulate(encoded, has_bot=bot)
+    ds.PixelData = data
+    ds["PixelData"].VR = "OB"
+    ds["PixelData"].is_undefined_length = True
+    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+    return to_bytes(ds)
+
+
+@pytest.mark.parametrize("bot", [True, False], ids=["offset_table", "no_offset_table"])
+def test_jpeg_cine_text_on_every_frame(bot):
+    """A JPEG cine with print on every frame: decoded, blacked out and written uncompressed frame by frame,
+    the same bytes and header (Explicit VR LE, RGB, lossy 01) as the whole-file way."""
+    whole, redacted = _assert_same_ways(ALL, _jpeg_bytes(_cine(3, text_on=(0, 1, 2)), bot=bot))
+    assert redacted is not None and redacted.decompressed is not None and redacted.boxes.every
+    out = pydicom.dcmread(io.BytesIO(whole.data))
+    assert out.file_meta.TransferSyntaxUID == pydicom.uid.ExplicitVRLittleEndian
+    assert (out.PhotometricInterpretation, out.LossyImageCompression, out.NumberOfFrames) == ("RGB", "01", 3)
+
+
+def test_jpeg_cine_text_on_a_later_frame_and_none():
+    """Print on frame 2 only: both ways agree; without print the JPEG fragments are copied as they are."""
+    whole, redacted = _assert_same_ways(ALL, _jpeg_bytes(_cine(3, text_on=(2,)), bot=False))
+    assert redacted is not None and 2 in [f for f, _ in redacted.boxes.later]
+    smooth = np.repeat(np.linspace(0, 120, 192, dtype=np.float32)[None, :, None], 160, axis=0)
+    data = _jpeg_bytes(np.stack([np.repeat(smooth + 3 * i, 3, axis=2).astype(np.uint8) for i in range(3)]))
+    whole, redacted = _assert_same_ways(ALL, data)
+    assert redacted is None
+    out = pydicom.dcmread(io.BytesIO(whole.data))
+    assert out.PixelData == pydicom.dcmread(io.BytesIO(data)).PixelData
+    assert out.file_meta.TransferSyntaxUID == pydicom.uid.JPEGBaseline8Bit
+
+
+def test_jpeg2000_single_frame():
+    """An encapsulated single frame (JPEG 2000) goes the frame way too, with the same output."""
+    _assert_same_ways(ALL, open(get_testdata_file("JPEG2000.dcm"), "rb").read())
+
+
 def _bits1() -> bytes:
     ds = _image(np.zeros((2, 8, 8), np.uint8), "MONOCHROME2", 2)
     ds.BitsAllocated, ds.BitsStored, ds.HighBit = 1, 1, 0
@@ -309,7 +376,8 @@ NOT_STREAMED = {
     "ybr_full_422": _ybr422,
     "fewer_frames_than_declared": _short,
     "deflated": lambda: open(get_testdata_file("image_dfl.dcm"), "rb").read(),
-    "jpeg2000": lambda: open(get_testdata_file("JPEG2000.dcm"), "rb").read(),
+    "jpeg_two_fragments_per_frame": lambda: _jpeg_bytes(_cine(2), split=True),
+    "jpeg_extended_offsets": lambda: _jpeg_bytes(_cine(2), extended=True),
     "trailing_element": lambda: open(get_testdata_file("CT_small.dcm"), "rb").read(),
 }
 
@@ -366,6 +434,21 @@ def test_source_changed_after_examination_fails_closed():
         write_redacted(io.BytesIO(header_moved), io.BytesIO(), redacted)
 
 
+def test_jpeg_source_changed_fails_closed():
+    """An encapsulated frame that is not the one examined: no output (digest or decode failure)."""
+    data = _jpeg_bytes(_cine(2, text_on=(0, 1)))
+    f = io.BytesIO(data)
+    head, header, offset = read_header(f)
+    spec = parse_config(ALL)
+    layout = redactable_tail(spec, compile_plan(spec), header, f, offset, len(data))
+    _, redacted = deidentify_framed(_engine(ALL), head[:offset], f, layout)
+    start, length = layout.fragments[1]
+    changed = bytearray(data)
+    changed[start + length // 2] ^= 0x01
+    with pytest.raises(PixelDataError):
+        write_redacted(io.BytesIO(bytes(changed)), io.BytesIO(), redacted)
+
+
 def test_pipeline_either_way_writes_the_same(tmp_path, monkeypatch):
     """One Beam run per way (--stream_copy_bytes 1 and 10^12): outputs, annotations, failures, summary."""
     import pipeline.dofns
@@ -383,6 +466,7 @@ def test_pipeline_either_way_writes_the_same(tmp_path, monkeypatch):
         (inp / name).write_bytes(_dcm(case_instance(case, seed)[0]))
     ds = _image(np.zeros((2, 8, 8), np.uint8), "PALETTE COLOR", 2)  # fails in the pixel stage
     (inp / "palette.dcm").write_bytes(to_bytes(ds))
+    (inp / "jpeg.dcm").write_bytes(_jpeg_bytes(_cine(3, text_on=(0, 1, 2))))
     config = tmp_path / "config.json"
     config.write_text(json.dumps(ALL))
     key = tmp_path / "uid.key"
@@ -395,7 +479,7 @@ def test_pipeline_either_way_writes_the_same(tmp_path, monkeypatch):
         summary = json.loads((out / "deid_summary.json").read_text())
         summary = {k: v for k, v in summary.items() if k not in ("output", "failures_output")}
         if way == "framed":  # the in-memory runner runs the DoFns in this process
-            assert sorted(calls) == ["examine", "examine", "examine", "write"]
+            assert sorted(calls) == ["examine"] * 4 + ["write"] * 2
         seen[way] = (
             {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.dcm"))},
             {p.name: p.read_text() for p in sorted(notes.glob("*.jsonl"))},
@@ -406,7 +490,7 @@ def test_pipeline_either_way_writes_the_same(tmp_path, monkeypatch):
         assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
     assert seen["framed"] == seen["whole"]
     files, notes, failures, summary = seen["whole"]
-    assert len(files) == 2 and summary["succeeded"] == 2
-    assert [json.loads(line)["imageAnnotation"]["frameIndex"] for text in notes.values() for line in text.splitlines()] == [
-        case_instance("later_frame", 11)[1][0].frame]
+    assert len(files) == 3 and summary["succeeded"] == 3
+    frames = sorted(json.loads(line)["imageAnnotation"]["frameIndex"] for text in notes.values() for line in text.splitlines())
+    assert frames == sorted([0, 1, 2, case_instance("later_frame", 11)[1][0].frame])
     assert failures == [{"stage": "pixels", "error": "PixelDataError", "message": failures[0]["message"], "source": "palette.dcm"}]

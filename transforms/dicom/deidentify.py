@@ -172,6 +172,7 @@ class PixelStep:
             ctx.redacted = redactor(ds, context)
         else:
             ctx.redacted = redactor.examine(ctx.frames.decoded(ds), ds, context)
+            ctx.frames.finish(ds, ctx.redacted)  # encapsulated frames written uncompressed: the header says so
         if self._kept_overlays:
             redactor.overlays(ds, context, self._kept_overlays)
 

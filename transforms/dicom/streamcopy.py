@@ -30,7 +30,7 @@ from pydicom.dataset import Dataset
 
 from transforms.dicom import codec
 from transforms.pixels.burnedin import needs_pixels
-from transforms.pixels.framestream import FrameLayout, native_layout
+from transforms.pixels.framestream import FrameLayout, encapsulated_layout, native_layout
 from transforms.deid_config import PIXEL_DATA, DeidSpec
 from transforms.errors import MissingAttributeError
 from transforms.dicom.profiles import Op, Plan
@@ -119,16 +119,23 @@ def redactable_tail(
 
     As ``copyable_tail`` (the header-only output followed by the source's
     PixelData element is what the engine writes, byte for byte, apart from the
-    blacked-out pixels), for native PixelData only (``framestream.native_layout``:
+    blacked-out pixels), for native PixelData (``framestream.native_layout``:
     uncompressed, 8 to 64 bits allocated, the photometric interpretations
-    redaction supports). Parameters as ``copyable_tail``.
+    redaction supports) and encapsulated PixelData of one fragment per frame
+    other than RLE (``framestream.encapsulated_layout``; written uncompressed
+    when a box changes a pixel, as on the whole-file way). Parameters as
+    ``copyable_tail``.
     """
     if not needs_pixels(spec):
         return None
     element = _pixel_element(plan, ds, f, pixel_offset)
-    if element is None or ds.file_meta.TransferSyntaxUID.is_compressed:
+    if element is None:
         return None
     vr, length, value_start = element
+    if ds.file_meta.TransferSyntaxUID.is_compressed:
+        if vr != "OB" or length != _UNDEFINED:
+            return None
+        return encapsulated_layout(ds, f, pixel_offset, value_start, size)
     if length == _UNDEFINED or length % 2 or value_start + length != size or not _native_length_ok(ds, length):
         return None
     return native_layout(ds, pixel_offset, value_start, length, None if vr == "OB or OW" else vr)
