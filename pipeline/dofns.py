@@ -27,8 +27,8 @@ class DeidentifyFn(beam.DoFn):
     A ``LargeInstance`` is de-identified from its header alone; its output
     element carries the pixel offset, and the writer copies the source's
     PixelData after the header bytes. One with a frame layout (a redacting
-    config, native frames) has its frames read from the source and examined
-    one at a time; when text was found the element carries ``RedactedPixels``
+    config; ``streamcopy.redactable_tail``) has its frames read from the
+    source and examined one at a time; when text was found the element carries ``RedactedPixels``
     (layout, boxes per frame, digest) in place of the offset, and the writer
     blacks the boxes out as it copies the frames.
 

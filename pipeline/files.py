@@ -190,8 +190,8 @@ def failure_record(source: str, stage: str, error: str, message: str) -> dict:
 class LargeInstance:
     """A large instance whose PixelData is copied, not read whole: its head and where pixels start.
 
-    ``layout``: set when a redacting config examines and blacks out its native
-    frames one at a time (``transforms.pixels.framestream``); None for a copy.
+    ``layout``: set when a redacting config examines and blacks out its frames
+    one at a time (``transforms.pixels.framestream``); None for a copy.
     """
 
     header: bytes
@@ -211,9 +211,10 @@ class _ReadFn(beam.DoFn):
     The header is read first (a bounded head of the file) when a filter,
     ``--skip_existing`` or the large-instance copy needs it: filtered-out and
     skipped instances are never read whole, and a large instance whose pixels
-    are not redacted is never read whole at all; one whose native frames a
-    redacting config examines is read a frame at a time (with ``--output``: a
-    DICOMweb destination alone takes whole instances or copied tails). Any
+    are not redacted is never read whole at all; one whose frames a redacting
+    config examines (``streamcopy.redactable_tail``) is read a frame at a time
+    (with ``--output``: a DICOMweb destination alone takes whole instances or
+    copied tails). Any
     instance is read whole at most once.
     """
 

@@ -511,7 +511,9 @@ def _frame_plan(frame_ds: Dataset, boxes: Sequence[Box], margin: int):
     return syntax, photometric, samples, rects
 
 
-def frame_changes(frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN) -> int:
+def frame_changes(
+    frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN
+) -> int:
     """The number of pixels of one native frame that blacking out ``boxes`` changes (``redact``'s count)."""
     _, photometric, _, rects = _frame_plan(frame_ds, boxes, margin)
     if not rects:
@@ -521,7 +523,9 @@ def frame_changes(frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str =
     return _blacken(frame_ds, arr, rects, photometric, stored_ybr=True)[2]
 
 
-def redact_frame(frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN) -> bytes:
+def redact_frame(
+    frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN
+) -> bytes:
     """One native frame's bytes with ``boxes`` blacked out, exactly as ``redact`` writes that frame.
 
     ``redact`` leaves PixelData untouched when no covered pixel of any frame
