@@ -449,6 +449,34 @@ def test_jpeg_source_changed_fails_closed():
         write_redacted(io.BytesIO(bytes(changed)), io.BytesIO(), redacted)
 
 
+def test_writer_failure_mid_copy_leaves_no_file(tmp_path):
+    """The instance writer (its process(), no pipeline): a source changed after examination is a
+    pixels failure record with a DICOM reason, and neither the output nor a temporary file is left."""
+    from apache_beam import pvalue
+
+    from pipeline.files import FAILED, _WriteDicomFn
+    from pipeline.progress import Progress
+
+    data, redacted = _later_frame_split()
+    source = tmp_path / "src.dcm"
+    changed = bytearray(data)
+    changed[redacted.layout.value_offset + redacted.layout.frames * redacted.layout.frame_bytes - 3] ^= 0xFF
+    source.write_bytes(bytes(changed))  # the last frame: the failure comes after most bytes were written
+    out = tmp_path / "out"
+    writer = _WriteDicomFn(str(out), "run1", Progress(0.0))
+    writer.setup()
+    try:
+        element = (str(source), "studies/1/series/2/instances/3.dcm", b"header", ("1", ()), redacted, ())
+        results = list(writer.process(element))
+    finally:
+        writer.teardown()
+    assert len(results) == 1 and isinstance(results[0], pvalue.TaggedOutput) and results[0].tag == FAILED
+    record = results[0].value
+    assert (record["stage"], record["error"]) == ("pixels", "PixelDataError")
+    assert "changed after it was examined" in record["message"]
+    assert [p for p in out.rglob("*") if p.is_file()] == []
+
+
 def test_pipeline_either_way_writes_the_same(tmp_path, monkeypatch):
     """One Beam run per way (--stream_copy_bytes 1 and 10^12): outputs, annotations, failures, summary."""
     import pipeline.dofns
