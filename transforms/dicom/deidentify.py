@@ -137,7 +137,7 @@ class PixelStep:
     mode matches OCR words against the instance's own identifiers. The
     ImageConfig is chosen per instance with the action precedence
     (``profiles.pixel_image_spec``); one OCR engine serves every config.
-    A header-only instance with a frame reader (a large native instance,
+    A header-only instance with a frame reader (a large instance,
     ``transforms.pixels.framestream``) has its frames examined as they are
     read; they are blacked out as the writer copies them.
     """
