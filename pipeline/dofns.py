@@ -9,10 +9,11 @@ from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
 from pipeline.config import KeySource
-from pipeline.files import FAILED, LargeInstance, failure_record
+from pipeline.files import FAILED, LargeInstance, _open, failure_record
 from pipeline.progress import Progress
 from transforms.deid_config import DeidSpec
-from transforms.dicom.deidentify import Deidentifier, StageFailure
+from transforms.dicom.deidentify import Deidentifier, StageFailure, failure_reason
+from transforms.pixels.framestream import deidentify_framed
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,7 +26,11 @@ class DeidentifyFn(beam.DoFn):
 
     A ``LargeInstance`` is de-identified from its header alone; its output
     element carries the pixel offset, and the writer copies the source's
-    PixelData after the header bytes.
+    PixelData after the header bytes. One with a frame layout (a redacting
+    config; ``streamcopy.redactable_tail``) has its frames read from the
+    source and examined one at a time; when text was found the element carries ``RedactedPixels``
+    (layout, boxes per frame, digest) in place of the offset, and the writer
+    blacks the boxes out as it copies the frames.
 
     An instance read from a DICOMweb store is named ``<store>/studies/...``; its
     annotations name the store as their source (``store_names``), as the
@@ -68,8 +73,11 @@ class DeidentifyFn(beam.DoFn):
         path, data = element
         large = isinstance(data, LargeInstance)
         source = next((n for n in self._store_names if path.startswith(n + "/studies/")), path)
+        pixels = None
         try:
-            if large:
+            if large and data.layout is not None:
+                result, pixels = self._framed(path, source, data)
+            elif large:
                 result = self._engine(data.header, source=source, header_only=True)
             else:
                 result = self._engine(data, source=source)
@@ -81,8 +89,17 @@ class DeidentifyFn(beam.DoFn):
             return
         self._ok.inc()
         pairs = tuple(result.uid_pairs) if self._emit_uid_pairs else ()
-        pixel_offset = data.pixel_offset if large else None
+        pixel_offset = (pixels if pixels is not None else data.pixel_offset) if large else None
         yield path, result.relative_path, result.data, (result.study_uid, result.annotations), pixel_offset, pairs
+
+    def _framed(self, path: str, source: str, data: LargeInstance):
+        """Header-only de-identification with the frames examined as read: (result, RedactedPixels or None)."""
+        try:
+            f = _open(path)
+        except Exception as exc:
+            raise StageFailure("read", *failure_reason(exc, "read")) from None
+        with f:
+            return deidentify_framed(self._engine, data.header, f, data.layout, source)
 
 
 def _resolve_kms(rule) -> bytes:

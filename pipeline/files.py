@@ -26,7 +26,9 @@ from transforms.pixels.burnedin import needs_pixels
 from transforms.dicom.deidentify import UidCache, failure_reason
 from transforms.dicom.outpath import predict_output_path
 from transforms.dicom.profiles import compile_plan
-from transforms.dicom.streamcopy import copy_tail, copyable_tail, read_header
+from transforms.dicom.streamcopy import copy_tail, copyable_tail, read_header, redactable_tail
+from transforms.errors import PixelDataError
+from transforms.pixels.framestream import FrameLayout, RedactedPixels, write_redacted
 
 _LOGGER = logging.getLogger(__name__)
 FAILED = "failed"
@@ -186,10 +188,15 @@ def failure_record(source: str, stage: str, error: str, message: str) -> dict:
 
 @dataclass(frozen=True)
 class LargeInstance:
-    """A large instance whose PixelData is copied, not read: its head and where pixels start."""
+    """A large instance whose PixelData is copied, not read whole: its head and where pixels start.
+
+    ``layout``: set when a redacting config examines and blacks out its frames
+    one at a time (``transforms.pixels.framestream``); None for a copy.
+    """
 
     header: bytes
     pixel_offset: int
+    layout: FrameLayout | None = None
 
 
 def _open(path: str):
@@ -204,8 +211,11 @@ class _ReadFn(beam.DoFn):
     The header is read first (a bounded head of the file) when a filter,
     ``--skip_existing`` or the large-instance copy needs it: filtered-out and
     skipped instances are never read whole, and a large instance whose pixels
-    are not redacted is never read whole at all. Any instance is read whole at
-    most once.
+    are not redacted is never read whole at all; one whose frames a redacting
+    config examines (``streamcopy.redactable_tail``) is read a frame at a time
+    (with ``--output``: a DICOMweb destination alone takes whole instances or
+    copied tails). Any
+    instance is read whole at most once.
     """
 
     def __init__(self, job, progress: Progress) -> None:
@@ -213,6 +223,7 @@ class _ReadFn(beam.DoFn):
         self._progress = progress
         self._read = Metrics.counter("deid", "read")
         self._large = Metrics.counter("deid", "stream_copied")
+        self._framed = Metrics.counter("deid", "stream_redacted")
         self._filtered = Metrics.counter("deid", "filtered_out")
         self._skipped = Metrics.counter("deid", "skipped")
         self._failed = Metrics.counter("deid", "failed_read")
@@ -228,6 +239,7 @@ class _ReadFn(beam.DoFn):
             self._existing = ExistingOutputs(job)
         self._cleaned: set[str] = set()
         self._copy_pixels = not needs_pixels(job.spec)
+        self._frame_pixels = not self._copy_pixels and job.output is not None
         self._table_filter = self._merged = None
         self._progress.start()
 
@@ -250,7 +262,7 @@ class _ReadFn(beam.DoFn):
         path, size = element
         job = self._job
         instance_filter = self._filter(table_filter)
-        large = self._copy_pixels and size is not None and size >= job.stream_copy_bytes
+        large = (self._copy_pixels or self._frame_pixels) and size is not None and size >= job.stream_copy_bytes
         stage = "filter" if instance_filter is not None else "read"
         try:
             if instance_filter is not None or job.skip_existing or large:
@@ -275,12 +287,18 @@ class _ReadFn(beam.DoFn):
                             self._progress.finished("skipped")
                             yield pvalue.TaggedOutput(SKIPPED, path)
                             return
-                        if large and pixel_offset is not None and copyable_tail(
+                        if large and pixel_offset is not None and self._copy_pixels and copyable_tail(
                             job.spec, self._plan, ds, f, pixel_offset, size
                         ):
                             self._large.inc()
                             yield path, LargeInstance(head[:pixel_offset], pixel_offset)
                             return
+                        if large and pixel_offset is not None and self._frame_pixels:
+                            layout = redactable_tail(job.spec, self._plan, ds, f, pixel_offset, size)
+                            if layout is not None:
+                                self._framed.inc()
+                                yield path, LargeInstance(head[:pixel_offset], pixel_offset, layout)
+                                return
             stage = "read"
             data = read_bytes(path)
         except Exception as exc:  # every input ends up counted: unreadable = failed
@@ -390,7 +408,9 @@ class _WriteDicomFn(beam.DoFn):
     output path keeps is decided afterwards, by ``_DecideOutputFn``, from all
     inputs of that path. With a pixel offset (a large instance), the bytes are
     the de-identified header and the source's PixelData element is copied
-    after them in chunks.
+    after them in chunks; with ``RedactedPixels`` in its place, frame by frame
+    with the boxes blacked out (``framestream.write_redacted``; a failure there
+    is a ``pixels`` failure, as on the whole-file way, and leaves no file).
     """
 
     def __init__(self, output: str, run_id: str, progress: Progress) -> None:
@@ -419,13 +439,14 @@ class _WriteDicomFn(beam.DoFn):
         except Exception as exc:
             self._failed.inc()
             self._progress.finished("failed")
-            yield pvalue.TaggedOutput(FAILED, failure_record(source, "write", *failure_reason(exc, "write")))
+            stage = "pixels" if isinstance(exc, PixelDataError) else "write"
+            yield pvalue.TaggedOutput(FAILED, failure_record(source, stage, *failure_reason(exc, stage)))
             return
         self._count += 1
         self._progress.finished(None)  # done; its outcome is decided with the path's other inputs
         yield relative, (source, digest, placed, staged, study, tuple(annotations), tuple(uid_pairs))
 
-    def _filler(self, source: str, data: bytes, pixel_offset: int | None):
+    def _filler(self, source: str, data: bytes, pixel_offset: int | RedactedPixels | None):
         if self._crash_after is not None and self._count >= self._crash_after:
 
             def crash(f) -> None:  # test-only (CRASH_ENV): die mid-write, as a killed worker does
@@ -437,7 +458,10 @@ class _WriteDicomFn(beam.DoFn):
 
         def fill(f) -> None:
             f.write(data)
-            if pixel_offset is not None:
+            if isinstance(pixel_offset, RedactedPixels):
+                with _open(source) as src:
+                    write_redacted(src, f, pixel_offset)
+            elif pixel_offset is not None:
                 with _open(source) as src:
                     copy_tail(src, f, pixel_offset)
 

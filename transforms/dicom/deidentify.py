@@ -87,6 +87,8 @@ class Context:
     text_details: dict[str, list] | None = None
     dates_shifted: bool = False
     redacted: list[RedactedBox] | None = None
+    # A header-only instance's frames, read from its source one at a time (framestream.FrameReader).
+    frames: object | None = None
 
 
 class Step(Protocol):
@@ -137,6 +139,9 @@ class PixelStep:
     mode matches OCR words against the instance's own identifiers. The
     ImageConfig is chosen per instance with the action precedence
     (``profiles.pixel_image_spec``); one OCR engine serves every config.
+    A header-only instance with a frame reader (a large instance,
+    ``transforms.pixels.framestream``) has its frames examined as they are
+    read; they are blacked out as the writer copies them.
     """
 
     stage = "pixels"
@@ -153,9 +158,10 @@ class PixelStep:
 
     def __call__(self, ds: Dataset, ctx: Context) -> None:
         elem = ds.get(_PIXEL_DATA)
-        if elem is None:
+        if elem is None and ctx.frames is None:
             return
-        image = pixel_image_spec(self.spec, elem.VR or "OB or OW")
+        vr = elem.VR if elem is not None else ctx.frames.vr
+        image = pixel_image_spec(self.spec, vr or "OB or OW")
         if not redacts(image):
             return
         redactor = self._redactors.get(image)
@@ -164,7 +170,11 @@ class PixelStep:
                 self._engine = OcrEngine()
             redactor = self._redactors[image] = ImageRedactor(image, self._engine)
         context = header_context(ds) if image.mode == "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS" else ()
-        ctx.redacted = redactor(ds, context)
+        if elem is not None:
+            ctx.redacted = redactor(ds, context)
+        else:
+            ctx.redacted = redactor.examine(ctx.frames.decoded(ds), ds, context)
+            ctx.frames.finish(ds, ctx.redacted)  # encapsulated frames written uncompressed: the header says so
         if self._kept_overlays:
             redactor.overlays(ds, context, self._kept_overlays)
 
@@ -192,6 +202,8 @@ class InstanceResult:
     sop_uid: str
     uid_pairs: tuple[tuple[str, str], ...] = ()
     annotations: tuple[str, ...] = ()
+    # With a frame reader (header_only): the boxes found in the frames, which the writer blacks out.
+    redacted: tuple[RedactedBox, ...] = ()
 
     @property
     def relative_path(self) -> str:
@@ -280,16 +292,21 @@ class Deidentifier:
         self._tail_copy = not needs_pixels(spec)
         self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
 
-    def __call__(self, data: bytes, source: str = "", header_only: bool = False) -> InstanceResult:
+    def __call__(self, data: bytes, source: str = "", header_only: bool = False, frames=None) -> InstanceResult:
         """De-identify Part 10 bytes; raise ``StageFailure`` on any error.
 
         ``source`` names the input in annotations (``<source>/studies/...``).
         ``header_only``: ``data`` is a file's head up to its PixelData tag and the
         output is the de-identified header, to which the caller appends the
-        source's PixelData element (``transforms.dicom.streamcopy``; only for configs
-        that do not change pixels).
+        source's PixelData element (``transforms.dicom.streamcopy``). Without
+        ``frames`` only for configs that do not change pixels; with ``frames``
+        (a ``framestream.FrameReader`` on the source), a redacting config
+        examines the frames as they are read, and the result's ``redacted``
+        boxes are what the caller blacks out (``framestream.write_redacted``).
         """
-        ctx = Context(self._remap)
+        if frames is not None and not header_only:
+            raise ValueError("a frame reader goes with header_only")
+        ctx = Context(self._remap, frames=frames)
         tail = None
         if not header_only and self._tail_copy:
             ds, tail = self._split_tail(data)
@@ -321,6 +338,7 @@ class Deidentifier:
             str(ds.SOPInstanceUID),
             tuple(sorted(ctx.uid_pairs.items())),
             annotations,
+            tuple(ctx.redacted or ()) if frames is not None else (),
         )
 
     def _split_tail(self, data: bytes) -> tuple[Dataset | None, int | None]:

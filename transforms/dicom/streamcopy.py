@@ -30,6 +30,7 @@ from pydicom.dataset import Dataset
 
 from transforms.dicom import codec
 from transforms.pixels.burnedin import needs_pixels
+from transforms.pixels.framestream import FrameLayout, encapsulated_layout, native_layout
 from transforms.deid_config import PIXEL_DATA, DeidSpec
 from transforms.errors import MissingAttributeError
 from transforms.dicom.profiles import Op, Plan
@@ -100,29 +101,67 @@ def copyable_tail(spec: DeidSpec, plan: Plan, ds: Dataset, f: BinaryIO, pixel_of
     """
     if needs_pixels(spec):
         return False
-    ts = ds.file_meta.TransferSyntaxUID
-    if not ts.is_little_endian or ts.is_deflated or not ts.is_transfer_syntax:
+    element = _pixel_element(plan, ds, f, pixel_offset)
+    if element is None:
         return False
-    f.seek(pixel_offset)
-    if ts.is_implicit_VR:
-        head = f.read(8)
-        if len(head) < 8:
-            return False
-        vr, length, value_start = "OB or OW", struct.unpack_from("<I", head, 4)[0], pixel_offset + 8
-    else:
-        head = f.read(12)
-        if len(head) < 12 or head[6:8] != b"\x00\x00":
-            return False
-        vr, length, value_start = head[4:6].decode("latin-1"), struct.unpack_from("<I", head, 8)[0], pixel_offset + 12
-        if vr not in ("OB", "OW"):
-            return False
-    if plan.decide(PIXEL_DATA, vr) not in (Op.KEEP, Op.WALK):
-        return False
-    if ts.is_compressed:
+    vr, length, value_start = element
+    if ds.file_meta.TransferSyntaxUID.is_compressed:
         return vr == "OB" and length == _UNDEFINED and _items_end(f, value_start, size) == size
     if length == _UNDEFINED or length % 2 or value_start + length != size:
         return False
     return _native_length_ok(ds, length)
+
+
+def redactable_tail(
+    spec: DeidSpec, plan: Plan, ds: Dataset, f: BinaryIO, pixel_offset: int, size: int
+) -> FrameLayout | None:
+    """The frame layout when a redacting config can black out the frames one at a time, else None.
+
+    As ``copyable_tail`` (the header-only output followed by the source's
+    PixelData element is what the engine writes, byte for byte, apart from the
+    blacked-out pixels), for native PixelData (``framestream.native_layout``:
+    uncompressed, 8 to 64 bits allocated, the photometric interpretations
+    redaction supports) and encapsulated PixelData of one fragment per frame
+    other than RLE (``framestream.encapsulated_layout``; written uncompressed
+    when a box changes a pixel, as on the whole-file way). Parameters as
+    ``copyable_tail``.
+    """
+    if not needs_pixels(spec):
+        return None
+    element = _pixel_element(plan, ds, f, pixel_offset)
+    if element is None:
+        return None
+    vr, length, value_start = element
+    if ds.file_meta.TransferSyntaxUID.is_compressed:
+        if vr != "OB" or length != _UNDEFINED:
+            return None
+        return encapsulated_layout(ds, f, pixel_offset, value_start, size)
+    if length == _UNDEFINED or length % 2 or value_start + length != size or not _native_length_ok(ds, length):
+        return None
+    return native_layout(ds, pixel_offset, value_start, length, None if vr == "OB or OW" else vr)
+
+
+def _pixel_element(plan: Plan, ds: Dataset, f: BinaryIO, pixel_offset: int) -> tuple[str, int, int] | None:
+    """(VR, value length, value offset) of a little-endian, not deflated PixelData the plan keeps, or None."""
+    ts = ds.file_meta.TransferSyntaxUID
+    if not ts.is_little_endian or ts.is_deflated or not ts.is_transfer_syntax:
+        return None
+    f.seek(pixel_offset)
+    if ts.is_implicit_VR:
+        head = f.read(8)
+        if len(head) < 8:
+            return None
+        vr, length, value_start = "OB or OW", struct.unpack_from("<I", head, 4)[0], pixel_offset + 8
+    else:
+        head = f.read(12)
+        if len(head) < 12 or head[6:8] != b"\x00\x00":
+            return None
+        vr, length, value_start = head[4:6].decode("latin-1"), struct.unpack_from("<I", head, 8)[0], pixel_offset + 12
+        if vr not in ("OB", "OW"):
+            return None
+    if plan.decide(PIXEL_DATA, vr) not in (Op.KEEP, Op.WALK):
+        return None
+    return vr, length, value_start
 
 
 def _items_end(f: BinaryIO, pos: int, size: int) -> int | None:

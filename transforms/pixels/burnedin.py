@@ -46,8 +46,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from pydicom.dataset import Dataset
@@ -60,7 +61,7 @@ from transforms.text.infotypes import DEFAULT_INFO_TYPES
 from transforms.pixels.ocr import OcrEngine, Region, Word
 from transforms.dicom.profiles import pixel_image_spec
 
-__all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "ImageRedactor", "RedactedBox", "needs_pixels", "redacting_image_spec", "redacts"]
+__all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "FrameBoxes", "ImageRedactor", "RedactedBox", "needs_pixels", "redacting_image_spec", "redacts"]
 
 ALL_TEXT = "REDACT_ALL_TEXT"
 SENSITIVE = "REDACT_SENSITIVE_TEXT"
@@ -144,6 +145,46 @@ class RedactedBox:
     label: str
 
 
+@dataclass(frozen=True)
+class FrameBoxes:
+    """What to black out per frame, from the found boxes (small: it travels with a streamed instance).
+
+    Frame 0's boxes are blacked out in every frame (burned-in annotations stay
+    put while the picture moves); a later frame's boxes in that frame, after
+    frame 0's.
+    """
+
+    every: tuple[pixels.Box, ...] = ()
+    later: tuple[tuple[int, tuple[pixels.Box, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, found: Sequence[RedactedBox]) -> "FrameBoxes":
+        later: dict[int, list[pixels.Box]] = {}
+        for item in found:
+            if item.frame:
+                later.setdefault(item.frame, []).append(item.box)
+        every = tuple(item.box for item in found if item.frame == 0)
+        return cls(every, tuple((frame, tuple(boxes)) for frame, boxes in sorted(later.items())))
+
+    def __bool__(self) -> bool:
+        return bool(self.every or self.later)
+
+    @cached_property
+    def _later(self) -> dict[int, tuple[pixels.Box, ...]]:
+        return dict(self.later)
+
+    def for_frame(self, index: int) -> list[pixels.Box]:
+        """The boxes of frame ``index`` (0-based), in the order ``by_frame`` lists them."""
+        return [*self.every, *self._later.get(index, ())]
+
+    def by_frame(self, frames: int) -> dict[int, list[pixels.Box]]:
+        """Boxes per frame for ``pixeldata.redact`` (frames without a box left out)."""
+        boxes = {i: list(self.every) for i in range(frames)} if self.every else {}
+        for frame, extra in self.later:
+            boxes.setdefault(frame, []).extend(extra)
+        return boxes
+
+
 class ImageRedactor:
     """Per-worker burned-in text redaction for one ``ImageConfig``.
 
@@ -180,13 +221,28 @@ class ImageRedactor:
         if "PixelData" not in ds:
             return []
         frames = pixels.decode_frames(ds)
+        found = self.examine(frames, ds, context)
+        if found:
+            pixels.redact(ds, FrameBoxes.of(found).by_frame(frames.shape[0]))
+        return found
+
+    def examine(
+        self, frames: Iterable[np.ndarray], ds: Dataset, context: Sequence[ContextValue] = ()
+    ) -> list[RedactedBox]:
+        """Find the text the mode asks for in ``frames`` (decoded, in order); blacks out nothing.
+
+        ``frames`` may be an iterator (``transforms.pixels.framestream`` reads a
+        large instance one frame at a time): only the current frame's, frame
+        0's and the previously examined frame's renderings are held. ``ds``
+        gives the rendering attributes (photometric, window, LUTs).
+        """
         matcher, fuzzy = self._matchers(context)
         found: list[RedactedBox] = []
         first: list[np.ndarray] | None = None
         previous: list[np.ndarray] | None = None
         last = 0  # the last frame examined
-        for index in range(frames.shape[0]):
-            views = pixels.render_views(frames[index], ds)
+        for index, frame in enumerate(frames):
+            views = pixels.render_views(frame, ds)
             if first is None:
                 first = previous = views
                 areas = [None] * len(views)
@@ -207,13 +263,6 @@ class ImageRedactor:
                 side = TEXTURED_SIDE if number and views[0].ndim == 3 and _textured(view) else None
                 chosen.extend(self._choose(view, self._detect(view, area, side), matcher, fuzzy))
             found.extend(RedactedBox(index, box, label) for box, label in _unique(chosen))
-        if found:
-            still = [item.box for item in found if item.frame == 0]
-            boxes = {i: list(still) for i in range(frames.shape[0])} if still else {}
-            for item in found:
-                if item.frame:
-                    boxes.setdefault(item.frame, []).append(item.box)
-            pixels.redact(ds, boxes)
         return found
 
     def _detect(self, view: np.ndarray, area, side: int | None = None) -> list[Region]:

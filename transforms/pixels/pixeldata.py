@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from pydicom.dataelem import DataElement
-from pydicom.dataset import Dataset
+from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate, encapsulate_extended, generate_frames
 from pydicom.pixels import apply_color_lut, apply_modality_lut, get_decoder, get_encoder
 from pydicom.pixels.utils import as_pixel_options
@@ -41,7 +41,21 @@ from pydicom.uid import UID, ExplicitVRLittleEndian, RLELossless
 
 from transforms.errors import PixelDataError
 
-__all__ = ["Box", "frame_count", "decode_frames", "render_for_ocr", "render_views", "redact"]
+__all__ = [
+    "Box",
+    "frame_count",
+    "decode_frames",
+    "frame_dataset",
+    "decode_frame",
+    "frame_changes",
+    "Decompressed",
+    "encapsulated_changes",
+    "decompress_frame",
+    "redact_frame",
+    "render_for_ocr",
+    "render_views",
+    "redact",
+]
 
 # Rec. 601 luma weights, as Pillow's "L" conversion uses.
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
@@ -371,6 +385,167 @@ def redact(ds: Dataset, boxes: Mapping[int, Sequence[Box]], margin: int = DEFAUL
     if syntax == RLELossless and _rle_encodable(ds, photometric, samples):
         return _redact_rle(ds, syntax, rects, photometric, frames)
     return _redact_decompressed(ds, syntax, rects)
+
+
+# --- one native frame at a time (transforms.pixels.framestream) ---------------------------------
+
+
+def frame_dataset(ds: Dataset) -> Dataset:
+    """A one-frame copy of the header ``ds`` (no PixelData) for ``decode_frame`` and ``redact_frame``.
+
+    The copy is shallow (the elements and the file meta are shared, not
+    copied) and declares NumberOfFrames 1: one frame of a native multi-frame
+    PixelData, given alone, decodes to exactly that frame of ``decode_frames``.
+    """
+    out = Dataset(dict(ds._dict))
+    out.file_meta = FileMetaDataset(dict(ds.file_meta._dict))
+    if "PixelData" in out:
+        del out["PixelData"]
+    out.NumberOfFrames = 1
+    return out
+
+
+def _set_frame(frame_ds: Dataset, raw: bytes, vr: str, encapsulated: bool = False) -> None:
+    if encapsulated:
+        frame_ds[0x7FE00010] = DataElement(0x7FE00010, "OB", encapsulate([raw]), is_undefined_length=True)
+    else:
+        frame_ds[0x7FE00010] = DataElement(0x7FE00010, vr, raw)
+
+
+def decode_frame(
+    frame_ds: Dataset, raw: bytes, vr: str = "OW", as_rgb: bool = True, encapsulated: bool = False
+) -> np.ndarray:
+    """Decode one frame's stored bytes as ``decode_frames`` decodes that frame.
+
+    ``frame_ds`` comes from ``frame_dataset``; ``raw`` is a native frame, or
+    with ``encapsulated`` one frame's compressed bytes (its fragment); ``as_rgb``
+    as in the whole-image decode (YBR to RGB for examination; False keeps the
+    stored colour space, as ``redact`` decodes native pixels). Raises
+    ``PixelDataError`` as ``decode_frames``.
+    """
+    _set_frame(frame_ds, raw, vr, encapsulated)
+    return _decode(frame_ds, as_rgb=as_rgb)[0][0]
+
+
+@dataclass(frozen=True)
+class Decompressed:
+    """How a redacted encapsulated image is written uncompressed (``redact``'s way for JPEG & co.)."""
+
+    dtype: str  # numpy dtype string of the decoded values, native order
+    photometric: str
+    colour: bool
+    lossy: bool
+
+    def apply(self, ds: Dataset) -> None:
+        """Set the image attributes and transfer syntax of the uncompressed output on header ``ds``."""
+        _set_decompressed(ds, np.dtype(self.dtype), self.photometric, self.colour, self.lossy)
+
+    def element_header(self, ds: Dataset) -> bytes:
+        """The Explicit VR Little Endian PixelData element header of the uncompressed output of ``ds``."""
+        rows, columns, _ = _geometry(ds)
+        dtype = np.dtype(self.dtype)
+        length = frame_count(ds) * rows * columns * (3 if self.colour else 1) * dtype.itemsize
+        length += length % 2
+        vr = b"OB" if dtype.itemsize == 1 else b"OW"
+        return b"\xe0\x7f\x10\x00" + vr + b"\x00\x00" + length.to_bytes(4, "little")
+
+
+def encapsulated_changes(
+    frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], margin: int = DEFAULT_MARGIN
+) -> tuple[int, Decompressed]:
+    """Pixels of one encapsulated frame that blacking out ``boxes`` changes, and how ``redact`` writes it.
+
+    ``redact`` decodes such an image (colour as RGB) and, when a pixel changes,
+    writes it uncompressed; ``frame_ds`` (``frame_dataset``) holds the source's
+    attributes.
+    """
+    if margin < 0:
+        raise ValueError("margin must not be negative")
+    rows, columns, _ = _geometry(frame_ds)
+    syntax = _transfer_syntax(frame_ds)
+    _set_frame(frame_ds, raw, "OB", encapsulated=True)
+    arr, photometric = _decode(frame_ds, as_rgb=True)
+    rects = _rects({0: list(boxes)} if boxes else {}, margin, rows, columns, pairs=False)
+    changed = _blacken(frame_ds, arr, rects, photometric, stored_ybr=False)[2] if rects else 0
+    return changed, Decompressed(arr.dtype.str, photometric, arr.ndim == 4, _was_lossy(frame_ds, syntax))
+
+
+def decompress_frame(
+    frame_ds: Dataset, out_ds: Dataset, raw: bytes, boxes: Sequence[Box], margin: int = DEFAULT_MARGIN
+) -> bytes:
+    """One encapsulated frame decoded, ``boxes`` blacked out, as the uncompressed bytes ``redact`` writes.
+
+    ``frame_ds`` has the source's attributes, ``out_ds`` the output's
+    (``Decompressed.apply`` on a ``frame_dataset``). The bytes are decoded
+    again with ``out_ds`` and compared (fail closed: ``PixelDataError``).
+    """
+    rows, columns, _ = _geometry(frame_ds)
+    syntax = _transfer_syntax(frame_ds)
+    _set_frame(frame_ds, raw, "OB", encapsulated=True)
+    arr, photometric = _decode(frame_ds, as_rgb=True)
+    rects = _rects({0: list(boxes)} if boxes else {}, margin, rows, columns, pairs=False)
+    expected = _blacken(frame_ds, arr, rects, photometric, stored_ybr=False)[0] if rects else arr
+    data = expected.astype(expected.dtype.newbyteorder("<"), copy=False).tobytes()
+    try:
+        out_ds[0x7FE00010] = DataElement(0x7FE00010, "OB" if expected.dtype.itemsize == 1 else "OW", data)
+        _verify(out_ds, expected, as_rgb=True)
+    except PixelDataError:
+        raise
+    except Exception as exc:  # element or decoder errors come in many types; fail closed
+        raise PixelDataError(
+            f"redacted PixelData from {_describe(syntax)} could not be written uncompressed ({type(exc).__name__})"
+        ) from exc
+    return data
+
+
+def _frame_plan(frame_ds: Dataset, boxes: Sequence[Box], margin: int):
+    """(syntax, photometric, samples, rectangles) of one native frame's boxes, as ``redact`` grows them."""
+    if margin < 0:
+        raise ValueError("margin must not be negative")
+    rows, columns, samples = _geometry(frame_ds)
+    syntax = _transfer_syntax(frame_ds)
+    if not syntax.is_transfer_syntax or syntax.is_private or syntax.is_compressed:
+        raise PixelDataError("per-frame redaction needs native (uncompressed) pixel data")
+    photometric = _photometric(frame_ds)
+    rects = _rects({0: list(boxes)} if boxes else {}, margin, rows, columns, pairs=photometric == YBR_FULL_422)
+    return syntax, photometric, samples, rects
+
+
+def frame_changes(
+    frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN
+) -> int:
+    """The number of pixels of one native frame that blacking out ``boxes`` changes (``redact``'s count)."""
+    _, photometric, _, rects = _frame_plan(frame_ds, boxes, margin)
+    if not rects:
+        return 0
+    _set_frame(frame_ds, raw, vr)
+    arr, _ = _decode(frame_ds, as_rgb=False)
+    return _blacken(frame_ds, arr, rects, photometric, stored_ybr=True)[2]
+
+
+def redact_frame(
+    frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], vr: str = "OW", margin: int = DEFAULT_MARGIN
+) -> bytes:
+    """One native frame's bytes with ``boxes`` blacked out, exactly as ``redact`` writes that frame.
+
+    ``redact`` leaves PixelData untouched when no covered pixel of any frame
+    differs from black; otherwise it writes every box of every frame. A caller
+    that streams the frames decides the first (``frame_changes`` over the
+    frames) and calls this for every frame with boxes in the second case. The
+    result is decoded again and compared with the blacked-out frame (fail
+    closed: ``PixelDataError``).
+    """
+    syntax, photometric, samples, rects = _frame_plan(frame_ds, boxes, margin)
+    if not rects:
+        return raw
+    _set_frame(frame_ds, raw, vr)
+    arr, _ = _decode(frame_ds, as_rgb=False)
+    expected, blacks, _ = _blacken(frame_ds, arr, rects, photometric, stored_ybr=True)
+    out = bytearray(raw)
+    _write_native(frame_ds, out, syntax, rects, blacks, photometric, samples, 1)
+    _set_frame(frame_ds, bytes(out), vr)
+    _verify(frame_ds, expected, as_rgb=False)
+    return bytes(out)
 
 
 # --- decoding -----------------------------------------------------------------------------------
@@ -790,17 +965,7 @@ def _redact_decompressed(
     saved = _snapshot(ds)
     try:
         ds["PixelData"] = DataElement(0x7FE00010, "OB" if bits <= 8 else "OW", data)
-        ds["BitsAllocated"] = DataElement(0x00280100, "US", bits)
-        ds["PixelRepresentation"] = DataElement(0x00280103, "US", int(out.dtype.kind == "i"))
-        ds["PhotometricInterpretation"] = DataElement(0x00280004, "CS", photometric)
-        if arr.ndim == 4:
-            ds["PlanarConfiguration"] = DataElement(0x00280006, "US", 0)
-        for keyword in ("ExtendedOffsetTable", "ExtendedOffsetTableLengths"):
-            if keyword in ds:
-                del ds[keyword]
-        if lossy:
-            ds["LossyImageCompression"] = DataElement(0x00282110, "CS", "01")
-        ds.file_meta["TransferSyntaxUID"] = DataElement(0x00020010, "UI", ExplicitVRLittleEndian)
+        _set_decompressed(ds, out.dtype, photometric, arr.ndim == 4, lossy)
         _verify(ds, expected, as_rgb=True)
     except PixelDataError:
         _restore(ds, saved)
@@ -812,6 +977,21 @@ def _redact_decompressed(
             f"({type(exc).__name__})"
         ) from exc
     return changed
+
+
+def _set_decompressed(ds: Dataset, dtype: np.dtype, photometric: str, colour: bool, lossy: bool) -> None:
+    """The attributes (all but PixelData) of an image written uncompressed as Explicit VR Little Endian."""
+    ds["BitsAllocated"] = DataElement(0x00280100, "US", dtype.itemsize * 8)
+    ds["PixelRepresentation"] = DataElement(0x00280103, "US", int(dtype.kind == "i"))
+    ds["PhotometricInterpretation"] = DataElement(0x00280004, "CS", photometric)
+    if colour:
+        ds["PlanarConfiguration"] = DataElement(0x00280006, "US", 0)
+    for keyword in ("ExtendedOffsetTable", "ExtendedOffsetTableLengths"):
+        if keyword in ds:
+            del ds[keyword]
+    if lossy:
+        ds["LossyImageCompression"] = DataElement(0x00282110, "CS", "01")
+    ds.file_meta["TransferSyntaxUID"] = DataElement(0x00020010, "UI", ExplicitVRLittleEndian)
 
 
 def _was_lossy(ds: Dataset, syntax: UID) -> bool:
