@@ -51,14 +51,15 @@ def _draw(image: np.ndarray, xy, text: str, px: int, fill) -> tuple[int, int, in
 
 
 def test_dark_print_on_a_label_is_shrunk_to_the_glyphs():
-    """The box ends at the print inside a bright label (the label's edge and the picture beside it stay)."""
+    """The box ends at the print, at most at the edge of the bright label it is on (the air and the
+    body beside the label stay)."""
     image = np.zeros((120, 400), np.uint8)
     image[:, 200:] = 110  # two backgrounds: air and a body
-    image[40:70, 60:330] = 235  # the label
+    image[40:70, 60:236] = 235  # the label
     ink = _draw(image, (66, 44), "DOE, JANE 1234", 20, 20)
-    tight = _tighten(image, pixeldata.Box(54, 34, 336, 76))
-    assert 60 < tight.x0 <= ink[0] + 1 and ink[2] - 1 <= tight.x1 < 330
-    assert 40 < tight.y0 <= ink[1] + 1 and ink[3] - 1 <= tight.y1 < 70
+    tight = _tighten(image, pixeldata.Box(54, 34, 242, 76))
+    assert 60 <= tight.x0 <= ink[0] + 1 and ink[2] - 1 <= tight.x1 <= 236
+    assert 40 <= tight.y0 <= ink[1] + 1 and ink[3] - 1 <= tight.y1 <= 70
 
 
 def test_bright_print_over_two_backgrounds_keeps_the_whole_line():
@@ -71,24 +72,20 @@ def test_bright_print_over_two_backgrounds_keeps_the_whole_line():
     assert tight.x0 <= ink[0] + 1 and tight.x1 >= ink[2] - 1
 
 
-def test_print_over_grain_is_shrunk_to_its_rows(engine):
-    """Print over the strongly textured picture of a textured instance (generator seed 101,
-    instance 3): each detected line is shrunk to its truth box's rows (the grain above and below
-    stays), and still spans the line."""
+def test_print_over_grain_is_covered_and_the_grain_left(engine):
+    """A textured instance (generator seed 101, instance 3: print over a strongly textured colour
+    picture, the case that changed 2-2.3% of the pixels outside text): every line is covered and
+    at most 1.5% of the pixels outside the truth boxes change."""
     ds, boxes = case_instance("textured", 101 * 1000 + 3)
-    checked = 0
-    view = pixeldata.render_views(pixeldata.decode_frames(ds)[0], ds)[0]
-    for truth in boxes:
-        x0, y0, x1, y1 = truth.bbox
-        for region in engine.detect(view):
-            inside = region.x0 >= x0 - 6 and region.x1 <= x1 + 6 and y0 <= (region.y0 + region.y1) / 2 < y1
-            if inside and region.x1 - region.x0 >= 0.5 * (x1 - x0):
-                tight = _tighten(view, pixeldata.Box(region.x0, region.y0, region.x1, region.y1))
-                assert y0 - 1 <= tight.y0 and tight.y1 <= y1 + 1, truth.text
-                grow = (region.y1 - region.y0) // 2  # the most the detector's box reaches past the print
-                assert tight.x0 - region.x0 <= grow and region.x1 - tight.x1 <= grow, truth.text
-                checked += 1
-    assert checked >= 3
+    before = pixeldata.decode_frames(ds)[0].astype(int)
+    ImageRedactor(ImageSpec("REDACT_ALL_TEXT"), engine)(ds)
+    changed = (np.abs(pixeldata.decode_frames(ds)[0].astype(int) - before) > 0).any(axis=-1)
+    truth = np.zeros(changed.shape, bool)
+    for box in boxes:
+        x0, y0, x1, y1 = box.bbox
+        truth[y0:y1, x0:x1] = True
+        assert changed[y0:y1, x0:x1].mean() >= 0.7, box.text
+    assert changed[~truth].mean() <= 0.015
 
 
 def test_all_text_leaves_the_gap_between_two_strings_of_a_line(engine):
