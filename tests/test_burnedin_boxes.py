@@ -102,14 +102,16 @@ def test_all_text_leaves_the_gap_between_two_strings_of_a_line(engine):
 
 
 @pytest.mark.parametrize("mode", ["REDACT_ALL_TEXT", "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS"])
-def test_synthetic_organ_is_not_text(engine, mode):
-    """no_text instance (generator seed 101, instance 4): the detector scores two organ patches 0.8-0.9;
-    nothing reads in them, so they are not redacted and PixelData keeps its bytes."""
-    ds, boxes = case_instance("no_text", 101 * 1000 + 4)
+@pytest.mark.parametrize("seed, tall", [(101 * 1000 + 4, 40), (64 * 1000 + 2, 30)])
+def test_synthetic_organ_is_not_text(engine, mode, seed, tall):
+    """no_text instances (generator seed 101 instance 4, 512 px; seed 64 instance 2, 256 px): the
+    detector scores organ patches 0.6-0.9; nothing reads in them, so they are not redacted and
+    PixelData keeps its bytes."""
+    ds, boxes = case_instance("no_text", seed)
     assert not boxes
     before = bytes(ds.PixelData)
     view = pixeldata.render_views(pixeldata.decode_frames(ds)[0], ds)[0]
-    assert any(r.y1 - r.y0 > 40 for r in engine.detect(view))  # the false positives are there
+    assert any(r.y1 - r.y0 > tall for r in engine.detect(view))  # the false positives are there
     assert ImageRedactor(ImageSpec(mode), engine)(ds) == []
     assert bytes(ds.PixelData) == before
 

@@ -103,9 +103,11 @@ ONE_COLOUR_SURE = 0.25
 ONE_COLOUR_RATIO = 0.5
 TIGHTEN_MAX_END = 0.5
 STROKE_REACH = 0.35
-# _without_blobs: a region higher than BLOB_HEIGHT pixels and less than BLOB_ASPECT times as wide is
+# _without_blobs: a region higher than BLOB_HEIGHT pixels (BLOB_SHARE of the image's height if less: a
+# 60x34 organ patch on a 256-px image, generator seed 64) and less than BLOB_ASPECT times as wide is
 # kept only when recognition reads a letter or digit in it at BLOB_READ confidence.
 BLOB_HEIGHT = 40
+BLOB_SHARE = 0.12
 BLOB_ASPECT = 3
 BLOB_READ = 0.5
 # Regions of one text line closer than this many line heights are read as one line.
@@ -328,13 +330,14 @@ class ImageRedactor:
     def _without_blobs(self, view, regions: Sequence[Region]) -> list[Region]:
         """``regions`` without the blobs: tall, not wide regions in which recognition reads nothing.
 
-        A region higher than ``BLOB_HEIGHT`` pixels and less than ``BLOB_ASPECT`` times as wide as
-        high is rarely a line of print (an organ's patch, a sector's edge: the detector scored
-        such patches of the generator's synthetic organs 0.6-0.9); it is read, and kept only
-        when a letter or digit is read in it at ``BLOB_READ`` confidence or more (a large ``L``
-        marker is kept).
+        A region higher than ``BLOB_HEIGHT`` pixels (or ``BLOB_SHARE`` of the image's height, if
+        less) and less than ``BLOB_ASPECT`` times as wide as high is rarely a line of print (an
+        organ's patch, a sector's edge: the detector scored such patches of the generator's
+        synthetic organs 0.6-0.9); it is read, and kept only when a letter or digit is read in it
+        at ``BLOB_READ`` confidence or more (a large ``L`` marker is kept).
         """
-        tall = [r for r in regions if r.y1 - r.y0 > BLOB_HEIGHT and r.x1 - r.x0 < BLOB_ASPECT * (r.y1 - r.y0)]
+        limit = min(BLOB_HEIGHT, BLOB_SHARE * view.shape[0])
+        tall = [r for r in regions if r.y1 - r.y0 > limit and r.x1 - r.x0 < BLOB_ASPECT * (r.y1 - r.y0)]
         if not tall:
             return list(regions)
         readings = dict(zip(tall, self.engine.read(view, tall)))
