@@ -457,7 +457,10 @@ class PaddleEngine:
         Text of either polarity, any colour and any position; boxes are
         axis-aligned, grown back from DBNet's shrunk kernels (unclip), in
         ``image`` coordinates. ``min_side`` (default ``DET_MIN_SIDE``) is the
-        longer side a smaller image is enlarged to.
+        longer side a smaller image is enlarged to. An image detected at less
+        than ``SMALL_PRINT_SCALE`` that holds a region lower than ``SMALL_PRINT``
+        pixels (small print) is searched again ``SMALL_PRINT_ENLARGE`` times
+        larger, and the small regions found only then are added.
         """
         rgb = _as_rgb(image)
         rows, columns = rgb.shape[:2]
