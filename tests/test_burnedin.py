@@ -387,6 +387,22 @@ def test_cued_values():
     assert _cued(_words("Axial", "Series", "3")) == []
 
 
+def test_a_value_ends_before_plain_annotations():
+    """A label's value ends at ``Female``, ``L``/``R``, ``mm`` or window/level figures on the same line;
+    an ID ends at the first word without digits; a name goes on."""
+    assert _cued(_words("ID:", "80241736", "Female")) == [(1, 2, "MEDICAL_RECORD_NUMBER")]
+    assert _cued(_words("ID:", "80241736", "Axial")) == [(1, 2, "MEDICAL_RECORD_NUMBER")]
+    assert _cued(_words("DOB:", "1982-06-25", "W:400", "L:40")) == [(1, 2, "DATE_OF_BIRTH")]
+    assert _cued(_words("Name:", "QUINTERO", "SIOBHAN", "R")) == [(1, 3, "PERSON_NAME")]
+
+
+def test_fuzzy_match_takes_the_fewest_words():
+    """A header value found inside a run of words (``5 mm QUINTERO,``) marks only the words that hold it."""
+    fuzzy = _FuzzyContext([ContextValue("QUINTERO^SIOBHAN", "PERSON_NAME")])
+    found = fuzzy.matches(_words("5", "mm", "QUINTERO,", "SIOBHAN"))
+    assert found and all(first >= 2 for first, _, _ in found)
+
+
 def test_header_context_feeds_clean_descriptors():
     """The clean-descriptors context holds the patient's name parts, ID and birth date."""
     values = {v.text for v in header_context(make_dataset())}
