@@ -7,10 +7,13 @@ instances are never read whole); ``_WriteDicomFn`` writes outputs atomically.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
 import logging
 import os
+import sys
 import uuid
 from dataclasses import dataclass
 
@@ -355,9 +358,9 @@ def file_digest(path: str, chunk: int = 1 << 20) -> str:
 def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) -> tuple[str | None, bool, str | None]:
     """Write an instance's bytes for ``final`` without replacing what is there; return (digest, placed, staged).
 
-    Locally the bytes go to a temporary sibling that is hard-linked to
-    ``final``, which creates it only if absent (atomic, exact with any number
-    of writers): ``placed`` is True and the temporary file is removed. When
+    Locally the bytes go to a temporary sibling that is moved to ``final``
+    only if ``final`` is absent (``_rename_no_replace``: atomic, exact with any
+    number of writers): ``placed`` is True. When
     ``final`` exists (another input with the same new UIDs, or an earlier run)
     the temporary file is kept, ``staged``, for the decision after all writes.
     On gs:// an absent object is created directly (check, then create: two
@@ -381,15 +384,56 @@ def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) ->
         with _open_new(tmp, folder, None) as f:
             fill(f)
         try:
-            os.link(tmp, final)
+            _rename_no_replace(tmp, final)
         except FileExistsError:
             return None, False, tmp
-        os.remove(tmp)
         return None, True, None
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _rename_no_replace(tmp: str, final: str) -> None:
+    """Move ``tmp`` to ``final`` only if ``final`` is absent (atomic); FileExistsError otherwise.
+
+    Linux's renameat2(RENAME_NOREPLACE) does it in one directory operation; where
+    it is missing (another OS, an old kernel or C library, a file system without
+    it) a hard link and the removal of ``tmp`` do the same in two. With several
+    workers writing into one folder, each directory operation waits for the
+    folder's lock (perf, 2 workers: a tenth of the run spinning on it).
+    """
+    global _RENAMEAT2
+    if _RENAMEAT2 is None:
+        _RENAMEAT2 = _load_renameat2()
+    if _RENAMEAT2:
+        if _RENAMEAT2(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(final), _RENAME_NOREPLACE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err == errno.EEXIST:
+            raise FileExistsError(err, os.strerror(err), final)
+        if err not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(err, os.strerror(err), final)
+    os.link(tmp, final)
+    os.remove(tmp)
+
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+_RENAMEAT2 = None
+
+
+def _load_renameat2():
+    """libc's renameat2, or False where there is none."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
 
 
 def _remove(path: str) -> None:

@@ -182,3 +182,20 @@ def test_bare_and_relative_output_names_from_another_directory(tmp_path, key_fil
             assert "/pipeline/" in location or "/transforms/" in location, line
         else:
             assert name == "__main__" or name.split(".")[0] in ("pipeline", "transforms"), line
+
+
+@pytest.mark.parametrize("renameat2", [None, False], ids=["renameat2", "hard link"])
+def test_place_instance_creates_only_if_absent(tmp_path: Path, monkeypatch, renameat2):
+    """The first writer of a path places it; a later one is staged, the placed bytes untouched (both ways)."""
+    from pipeline import files
+
+    monkeypatch.setattr(files, "_RENAMEAT2", renameat2)  # None: loaded on first use; False: the fallback
+    final = str(tmp_path / "studies" / "1" / "x.dcm")
+    made: set[str] = set()
+    assert files.place_instance(final, lambda f: f.write(b"first"), made, "run") == (None, True, None)
+    digest, placed, staged = files.place_instance(final, lambda f: f.write(b"second"), made, "run")
+    assert (digest, placed) == (None, False) and staged and Path(staged).read_bytes() == b"second"
+    assert Path(final).read_bytes() == b"first"
+    assert sorted(p.name for p in Path(final).parent.iterdir()) == sorted(["x.dcm", Path(staged).name])
+    if renameat2 is None and sys.platform.startswith("linux"):
+        assert files._RENAMEAT2  # glibc has it: the one-operation way was the one tested
