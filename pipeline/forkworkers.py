@@ -18,6 +18,7 @@ the runner keeps Beam's own subprocess workers.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -60,6 +61,9 @@ class ForkServer:
             listener = _listen(self.path)  # bound before the fork: a client never waits on imports
             sys.stdout.flush()
             sys.stderr.flush()
+            # Everything imported so far lives as long as the process: frozen, the workers'
+            # garbage collections skip it (and do not touch, hence copy, its memory pages).
+            gc.freeze()
             try:
                 pid = os.fork()
             except OSError:  # no process to spare now: a fresh interpreter below, which may wait for one
@@ -74,7 +78,8 @@ class ForkServer:
                     code = 0
                 finally:
                     os._exit(code)
-            elif pid is not None:
+            gc.unfreeze()  # the launcher itself collects as before
+            if pid is not None:
                 listener.close()
                 self.pid = pid
                 return

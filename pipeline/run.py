@@ -17,6 +17,9 @@ from pipeline.lean import skip_cloud_io
 
 if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "dicom-deid":  # the command line, before Beam
     skip_cloud_io(sys.argv[1:])
+    # numpy's OpenBLAS would start a thread per core in every process (the launcher, each
+    # worker), which spin after any call; the job's parallelism is its worker processes.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import apache_beam as beam  # noqa: E402
 from apache_beam.runners.runner import PipelineState  # noqa: E402
