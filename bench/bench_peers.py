@@ -234,13 +234,19 @@ def main_profile(args, work: Path, key_file: Path) -> int:
     n = len(files)
     warm_cache(files)
     env = _env()
-    out = work / "profile_out"
-    base = ["--input", str(corpus), "--output", str(out), "--uid_key_file", str(key_file), "--progress_interval=0"]
-    shutil.rmtree(out, ignore_errors=True)
-    plain_wall, plain_cpu, rc = _timed([sys.executable, "-m", "pipeline.run", *base], work / "plain.log", env)
+    # Each run writes a fresh folder after a sync, removed at the end (see main_peers).
+    plain_out, out = work / "profile_out_plain", work / "profile_out"
+    for folder in (plain_out, out):
+        shutil.rmtree(folder, ignore_errors=True)
+    common = ["--input", str(corpus), "--uid_key_file", str(key_file), "--progress_interval=0"]
+    base = [*common, "--output", str(out)]
+    os.sync()
+    plain_wall, plain_cpu, rc = _timed(
+        [sys.executable, "-m", "pipeline.run", *common, "--output", str(plain_out)], work / "plain.log", env
+    )
     if rc != 0:
         raise RuntimeError((work / "plain.log").read_text()[-3000:])
-    shutil.rmtree(out, ignore_errors=True)
+    os.sync()
     env["DEID_PROFILE_STATS"] = str(work / "run.pstats")
     env["DEID_PROFILE_TIMES"] = str(work / "times.json")
     wall, cpu, rc = _timed([sys.executable, "-c", _PROFILED, "-", "-", *base], work / "profiled.log", env)
@@ -282,6 +288,8 @@ def main_profile(args, work: Path, key_file: Path) -> int:
     for (filename, line, func), (cc, nc, tt, ct, _) in rows:
         short = filename.replace(str(REPO_ROOT) + "/", "").split("site-packages/")[-1]
         print(f"  {tt:7.2f} s own {ct:7.2f} s cum {nc:>9} calls  {short}:{line}({func})")
+    for folder in (plain_out, out):
+        shutil.rmtree(folder, ignore_errors=True)
     path = OUT_DIR / "bench_profile.json"
     path.write_text(json.dumps({"files": n, "profiled_wall_s": wall, "unprofiled_wall_s": plain_wall,
                                 "unprofiled_cpu_s": plain_cpu, "stages_s": stages}, indent=1) + "\n")
