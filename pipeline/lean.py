@@ -26,8 +26,8 @@ CLOUD_IO_MODULES = (
     "apache_beam.transforms.xlang.io",
     "google.cloud.dataflow",  # the Dataflow API client (Beam's DataflowRunner imports it in try/except)
 )
-_CLOUD_FLAGS = ("--filter_table", "--filter_query", "--annotations_table", "--runner", "--project", "--temp_location",
-                "--staging_location", "--dataflow", "--template", "--region", "--dask")
+_CLOUD_FLAGS = ("--filter_table", "--filter_query", "--annotations_table", "--project", "--temp_location",
+                "--staging_location", "--dataflow", "--template", "--region", "--dask")  # --runner: its value decides
 LOCAL_RUNNERS = ("DirectRunner", "direct")
 
 

@@ -85,7 +85,8 @@ def write_dataset(fp: DicomIO, dataset: Dataset, parent_encoding=default_encodin
         else:
             encoded = _encode(elem, encodings)
             if encoded is not None:
-                write(encoded)
+                for part in encoded:
+                    write(part)
                 continue
         with tag_in_exception(tag):
             write_data_element(fp, elem, encodings)
@@ -120,6 +121,7 @@ def write_file_meta(fp: DicomIO, file_meta: FileMetaDataset) -> None:
     # the group length counts what follows its own 12 bytes, as pydicom computes it
     file_meta.FileMetaInformationGroupLength = len(data) - 12
     encoded = _encode(file_meta[0x00020000], default_encoding)
+    encoded = None if encoded is None else b"".join(encoded)
     if encoded is None or len(encoded) != 12 or not data.startswith(encoded[:8]):
         write_file_meta_info(fp, file_meta, enforce_standard=True)  # an unusual group length: pydicom's way
         return
@@ -136,28 +138,32 @@ _ITEM_DELIMITER = b"\xfe\xff\x0d\xe0\x00\x00\x00\x00"
 _SEQ_DELIMITER = b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
 
 
-def _encode(elem: DataElement, encodings) -> bytes | None:
-    """The element's explicit VR little endian bytes as pydicom writes them, or None (left to pydicom)."""
+def _encode(elem: DataElement, encodings) -> tuple[bytes, ...] | None:
+    """The element's explicit VR little endian bytes as pydicom writes them, in parts; None: left to pydicom.
+
+    The header and the value stay apart, so that a large value (a redacted
+    PixelData) is written as it is, not copied into one more buffer.
+    """
     vr = elem.VR
     if elem.is_buffered:
         return None
     tag = elem.tag
     if vr == "SQ":
         return _encode_sequence(elem, encodings)
-    value = _value_bytes(vr, elem.value, tag)
+    value = _value_bytes(vr, elem.value)
     if value is None:
         return None
     n = len(value)
     if vr in _LONG_VRS:
         if elem.is_undefined_length:
             return None
-        return _LONG(tag >> 16, tag & 0xFFFF, vr.encode(), n) + value
+        return _LONG(tag >> 16, tag & 0xFFFF, vr.encode(), n), value
     if n > 0xFFFF or len(vr) != 2:
         return None
-    return _SHORT(tag >> 16, tag & 0xFFFF, vr.encode(), n) + value
+    return _SHORT(tag >> 16, tag & 0xFFFF, vr.encode(), n), value
 
 
-def _value_bytes(vr: str, value, tag: int) -> bytes | None:
+def _value_bytes(vr: str, value) -> bytes | None:
     if value is None:
         return b""
     if vr == "UI" or vr in _STRING_VRS or vr in _TEXT_VRS:
@@ -194,7 +200,7 @@ def _value_bytes(vr: str, value, tag: int) -> bytes | None:
     return None
 
 
-def _encode_sequence(elem: DataElement, encodings) -> bytes | None:
+def _encode_sequence(elem: DataElement, encodings) -> tuple[bytes, ...]:
     """A sequence as pydicom writes it: items of defined length unless read undefined, then the element."""
     encodings = convert_encodings(encodings or [default_encoding])
     parts = []
@@ -210,5 +216,5 @@ def _encode_sequence(elem: DataElement, encodings) -> bytes | None:
     value = b"".join(parts)
     tag = elem.tag
     if elem.is_undefined_length:
-        return _LONG(tag >> 16, tag & 0xFFFF, b"SQ", _UNDEFINED) + value + _SEQ_DELIMITER
-    return _LONG(tag >> 16, tag & 0xFFFF, b"SQ", len(value)) + value
+        return _LONG(tag >> 16, tag & 0xFFFF, b"SQ", _UNDEFINED), value, _SEQ_DELIMITER
+    return _LONG(tag >> 16, tag & 0xFFFF, b"SQ", len(value)), value
