@@ -138,7 +138,7 @@ def _read_file(job):
     record["md5_kept"] = hashlib.md5(original.PixelData).digest() == hashlib.md5(out.PixelData).digest()
     for b in boxes:
         frame = b.get("frame") or 0
-        entry = {"kind": b["kind"], "identifier": bool(b["identifier"]), "frame": frame}
+        entry = {"kind": b["kind"], "identifier": bool(b["identifier"]), "frame": frame, "bbox": list(b["bbox"])}
         x0, y0, x1, y1 = b["bbox"]
         touched = bool(changed[frame, y0:y1, x0:x1].any())
         needle = b["needle"] or b["text"]
@@ -245,6 +245,18 @@ def summarise(records: list[dict]) -> dict:
     return out
 
 
+def left_readable(records: list[dict]) -> list[dict]:
+    """The identifier boxes a reader still reads in the output: file, case, kind, frame, box, readers."""
+    out = []
+    for r in records:
+        for b in r["boxes"]:
+            readers = [name for name in ("tesseract", "rapidocr") if b[name] == [True, True]]
+            if b["identifier"] and readers:
+                out.append({"rel": r["rel"], "case": r["case"], "kind": b["kind"], "frame": b["frame"],
+                            "bbox": b.get("bbox"), "readers": readers})
+    return out
+
+
 def table(summary: dict) -> str:
     head = (f"{'case':<13} {'files':>5} {'ids':>4} {'tess left':>12} {'rapid left':>12} "
             f"{'plain kept (t/r)':>17} {'outside%':>8} {'md5 kept':>8}")
@@ -305,7 +317,7 @@ def main(argv=None) -> int:
                       f"{scored.get('outputs_unmatched')}")
             print(table(summary), flush=True)
             results.append({"corpus": str(corpus), "mode": mode, "files": files, "job_wall_s": job["wall_s"],
-                            "score": scored, "summary": summary})
+                            "score": scored, "summary": summary, "left": left_readable(records)})
     path = Path(args.json)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=1) + "\n")

@@ -668,3 +668,49 @@ class TestRedactErrors:
         ds.PhotometricInterpretation = "YBR_PARTIAL_422"
         with pytest.raises(PixelDataError):
             redact(ds, {0: [Box(0, 0, 2, 2)]})
+
+
+# --- ink_views: print hidden in a picture as bright as its pen ---------------------------------
+
+
+def _pen_over_picture(pen: int, organ: int, noise: float = 60.0) -> tuple[np.ndarray, np.ndarray]:
+    """A 12-bit frame: a noisy organ with a line of print drawn at one pen value; and the print's mask."""
+    from tests.factories import burn_text
+
+    rng = np.random.default_rng(RNG_SEED)
+    rows = columns = 256
+    picture = np.full((rows, columns), 900.0)
+    picture[60:180, 20:236] = organ
+    picture = np.clip(picture + rng.normal(0, noise, picture.shape), 0, 4095)
+    mask = burn_text((rows, columns), ["QUENNEVILLE 48151623"], origin=(30, 100), size=18)
+    frame = np.round(picture * (1 - mask) + pen * mask).astype(np.uint16)
+    return frame, mask
+
+
+def _view(frame: np.ndarray) -> np.ndarray:
+    return np.round(frame.astype(np.float64) / 4095 * 255).astype(np.uint8)
+
+
+def test_ink_view_shows_print_as_bright_as_the_picture_under_it():
+    """A pen 50 of 4096 levels above the organ (3 grey levels in the view): one ink view over the
+    print's rows, the print white in it and the organ around it dark."""
+    frame, mask = _pen_over_picture(pen=3650, organ=3600)
+    found = pixels.ink_views(frame, _view(frame))
+    assert found, "the hidden pen was not found"
+    rows = np.flatnonzero(mask.max(axis=1) > 0.5)
+    for ink, (x0, y0, x1, y1) in found:
+        assert ink.dtype == np.uint8 and ink.shape == frame.shape
+        assert (x0, x1) == (0, frame.shape[1]) and y0 <= rows[0] and y1 > rows[-1]
+    best = max(float(ink[mask == 1].mean()) - float(ink[60:90, 20:236].mean()) for ink, _ in found)
+    assert best > 100
+
+
+def test_ink_view_not_made_for_print_the_rendering_shows():
+    """White print over a dark picture, a picture without print, and colour frames: no ink view."""
+    frame, _ = _pen_over_picture(pen=4095, organ=600)
+    assert pixels.ink_views(frame, _view(frame)) == []
+    rng = np.random.default_rng(RNG_SEED)
+    plain = np.clip(rng.normal(2000, 300, (256, 256)), 0, 4095).astype(np.uint16)
+    assert pixels.ink_views(plain, _view(plain)) == []
+    colour = rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)
+    assert pixels.ink_views(colour, colour[..., 0]) == []

@@ -104,6 +104,9 @@ ONE_COLOUR_SURE = 0.25
 ONE_COLOUR_RATIO = 0.5
 TIGHTEN_MAX_END = 0.5
 STROKE_REACH = 0.35
+# A box found in an ink view (pixeldata.ink_views) that lies this much inside a box already
+# found is the same print.
+INK_COVERED = 0.5
 # _without_blobs: a region higher than BLOB_HEIGHT pixels (BLOB_SHARE of the image's height if less: a
 # 60x34 organ patch on a 256-px image, generator seed 64) and less than BLOB_ASPECT times as wide is
 # kept only when recognition reads a letter or digit in it at BLOB_READ confidence.
@@ -291,6 +294,15 @@ class ImageRedactor:
                 # The luminance of a strongly textured colour picture is searched at twice the size.
                 side = TEXTURED_SIDE if number and views[0].ndim == 3 and _textured(view) else None
                 chosen.extend(self._choose(view, self._detect(view, area, side), matcher, fuzzy))
+            if views[0].ndim == 2 and not (index and areas[0] is None):
+                # Print with little contrast to the picture under it, seen in its pen's own view.
+                # Only what the other views did not find is added (their boxes hug the print better).
+                for ink, area in pixels.ink_views(frame, views[0]):
+                    area = _overlap(area, areas[0]) if index else area
+                    if area is not None:
+                        for box, label in self._choose(ink, self._detect(ink, area), matcher, fuzzy):
+                            if not any(_covered(box, other) for other, _ in chosen):
+                                chosen.append((box, label))
             found.extend(RedactedBox(index, box, label) for box, label in _unique(chosen))
         return found
 
@@ -583,6 +595,20 @@ def _changed_area(view: np.ndarray, first: np.ndarray):
         min(columns, int(xs[-1]) + 1 + CHANGE_PAD),
         min(rows, int(ys[-1]) + 1 + CHANGE_PAD),
     )
+
+
+def _covered(box: pixels.Box, other: pixels.Box) -> bool:
+    """True when at least ``INK_COVERED`` of ``box``'s area is inside ``other``."""
+    inside = _overlap((box.x0, box.y0, box.x1, box.y1), (other.x0, other.y0, other.x1, other.y1))
+    if inside is None:
+        return False
+    return (inside[2] - inside[0]) * (inside[3] - inside[1]) >= INK_COVERED * max(1, _area(box))
+
+
+def _overlap(a, b):
+    """The overlap of two areas (x0, y0, x1, y1), or None."""
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return (x0, y0, x1, y1) if x0 < x1 and y0 < y1 else None
 
 
 def _join_lines(regions: Sequence[Region]) -> list[tuple[Region, list[Region]]]:

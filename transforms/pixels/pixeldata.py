@@ -54,6 +54,7 @@ __all__ = [
     "redact_frame",
     "render_for_ocr",
     "render_views",
+    "ink_views",
     "redact",
 ]
 
@@ -66,6 +67,27 @@ CLIPPED_SHARE = 0.005
 # gets a luminance rendering.
 COLOURFUL_SHARE = 0.25
 COLOURFUL_CHROMA = 32
+# ink_views: a stored value is an ink when at least INK_MIN_PIXELS pixels hold it, at least
+# INK_SPIKE times as many as the values 3-12 above or below it hold on average, and more than
+# them by INK_SIGMAS times the square root of that average (its count's noise) plus 10 (the pen
+# of burned-in text is one value; a picture's values are spread). At most INK_SPIKES inks (the
+# largest excesses) per frame are looked at.
+INK_MIN_PIXELS = 40
+INK_SPIKE = 2.5
+INK_SIGMAS = 8.0
+INK_SPIKES = 4
+# ... it gets a view of its own where at least INK_MIN_HIDDEN of its pixels, each with 2 or more
+# of the same ink next to it (strokes, not scattered noise), are within INK_CONTRAST grey levels
+# of the other pixels around them (INK_AROUND px square) in the rendering: print a detector
+# hardly sees over a picture as bright (or dark) as the ink.
+INK_MIN_HIDDEN = 25
+INK_CONTRAST = 48
+INK_AROUND = 7
+INK_PAD = 24
+# ... and that view is the ink's estimated share of each pixel: the frame smoothed (Gaussian,
+# INK_SMOOTH px) against the mean of the non-ink pixels around (INK_WINDOW px square).
+INK_SMOOTH = 0.8
+INK_WINDOW = 15
 
 MONOCHROME1 = "MONOCHROME1"
 MONOCHROME2 = "MONOCHROME2"
@@ -312,6 +334,93 @@ def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
                 scaled = 1.0 - scaled
             views.append(_to_uint8(scaled))
     return views
+
+
+def ink_views(frame: np.ndarray, view: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """Return renderings of the print of one grey frame that its rendering ``view`` hides.
+
+    Burned-in text is drawn with one pen value; a picture's values are
+    spread. Each stored value held by markedly more pixels than its
+    neighbouring values (a histogram spike, ``INK_SPIKE``, ``INK_SIGMAS``) is an ink; where
+    its strokes are hardly darker or brighter than the picture around them in
+    ``view`` (light print over bright anatomy, white print over bone on a
+    full-range window: under ``INK_CONTRAST`` grey levels), the ink gets a
+    view of its own: how much of each pixel is that ink, white on black, which a detector reads at
+    full contrast whatever the picture under it (``_coverage_view``). Returns (view, area) pairs,
+    ``area`` (x0, y0, x1, y1) the rows of the hidden strokes (padded by
+    ``INK_PAD``), whole: the part of the view to search. Colour and non-integer
+    frames give none; so does print that ``view`` shows clearly.
+    """
+    import cv2
+
+    frame = np.asarray(frame)
+    if frame.ndim != 2 or frame.dtype.kind not in "iu" or not frame.size:
+        return []
+    low = int(frame.min())
+    shifted = frame.astype(np.int64) - low
+    counts = np.bincount(shifted.ravel())
+    if counts.size < 32:
+        return []  # a few values only (bitmaps, labels): nothing to tell ink from picture by
+    padded = np.concatenate([np.zeros(13), counts, np.zeros(13)])
+    cum = np.concatenate([[0.0], np.cumsum(padded)])
+    index = np.arange(counts.size) + 13
+    below = (cum[index - 2] - cum[index - 12]) / 10.0  # mean count of values v-12 .. v-3
+    above = (cum[index + 13] - cum[index + 3]) / 10.0  # mean count of values v+3 .. v+12
+    baseline = np.maximum(below, above)
+    excess = counts - baseline
+    spikes = np.flatnonzero(
+        (counts >= INK_MIN_PIXELS) & (counts >= INK_SPIKE * baseline) & (excess >= INK_SIGMAS * np.sqrt(baseline) + 10)
+    )
+    spikes = spikes[np.argsort(-excess[spikes], kind="stable")][:INK_SPIKES]
+    rendered = view.astype(np.float32)
+    rows, columns = frame.shape
+    out = []
+    for value in spikes:
+        ink = shifted == value
+        other = (~ink).astype(np.float32)
+        weight = cv2.blur(other, (INK_AROUND, INK_AROUND))
+        around = cv2.blur(rendered * other, (INK_AROUND, INK_AROUND)) / np.maximum(weight, 1e-6)
+        strokes = cv2.blur(ink.astype(np.float32), (3, 3)) * 9.0 >= 2.5  # itself and 2 neighbours
+        hidden = ink & strokes & (weight > 0.15) & (np.abs(rendered - around) < INK_CONTRAST)
+        if np.count_nonzero(hidden) < INK_MIN_HIDDEN:
+            continue
+        ys = np.flatnonzero(hidden.any(axis=1))
+        # Whole rows: a line of print runs on beyond the part of it that is hidden.
+        area = (0, max(0, int(ys[0]) - INK_PAD), columns, min(rows, int(ys[-1]) + 1 + INK_PAD))
+        strokes_only = np.zeros((rows, columns), np.uint8)
+        strokes_only[area[1] : area[3]] = ink[area[1] : area[3]] * np.uint8(255)
+        out.append((strokes_only, area))
+        out.append((_coverage_view(frame, ink, value + low, area), area))
+    return out
+
+
+def _coverage_view(frame: np.ndarray, ink: np.ndarray, value: int, area) -> np.ndarray:
+    """How much of each pixel of ``area`` is ``value``'s ink, 0 (the picture around) to 255 (all ink).
+
+    A pixel's estimated ink coverage is (smoothed value - local picture) /
+    (ink - local picture), the local picture being the mean of the pixels
+    around it (``INK_WINDOW`` square) that are not ink: antialiased edges of
+    the print get their share, the picture's grain is smoothed
+    (``INK_SMOOTH``) and flat picture is 0 whether bright or dark. Outside
+    ``area`` the view is 0.
+    """
+    import cv2
+
+    x0, y0, x1, y1 = area
+    rows, columns = frame.shape
+    pad = INK_WINDOW
+    top, bottom = max(0, y0 - pad), min(rows, y1 + pad)
+    values = frame[top:bottom].astype(np.float32)
+    other = (~ink[top:bottom]).astype(np.float32)
+    weight = cv2.blur(other, (INK_WINDOW, INK_WINDOW))
+    picture = cv2.blur(values * other, (INK_WINDOW, INK_WINDOW)) / np.maximum(weight, 1e-6)
+    smooth = cv2.GaussianBlur(values, (0, 0), INK_SMOOTH)
+    span = float(value) - picture
+    span = np.where(np.abs(span) < 1.0, np.where(span < 0, -1.0, 1.0), span)
+    share = np.clip((smooth - picture) / span, 0.0, 1.0)
+    out = np.zeros((rows, columns), np.uint8)
+    out[y0:y1, x0:x1] = np.round(share[y0 - top : y1 - top, x0:x1] * 255.0).astype(np.uint8)
+    return out
 
 
 def _colour_views(rgb: np.ndarray, top: float) -> list[np.ndarray]:
