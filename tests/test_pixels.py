@@ -714,3 +714,12 @@ def test_ink_view_not_made_for_print_the_rendering_shows():
     assert pixels.ink_views(plain, _view(plain)) == []
     colour = rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)
     assert pixels.ink_views(colour, colour[..., 0]) == []
+
+
+def test_ink_view_skips_bitmaps_and_32_bit_ranges():
+    """Two-value frames and 32-bit value ranges are not searched for a pen (no histogram is built)."""
+    frame, _ = _pen_over_picture(pen=3650, organ=3600)
+    wide = frame.astype(np.int64) * 100_000
+    assert pixels.ink_views(wide, _view(frame)) == []
+    bitmap = (frame > 2000).astype(np.uint16)
+    assert pixels.ink_views(bitmap, _view(frame)) == []

@@ -75,6 +75,7 @@ COLOURFUL_CHROMA = 32
 INK_MIN_PIXELS = 40
 INK_SPIKE = 2.5
 INK_SIGMAS = 8.0
+INK_MAX_RANGE = 1 << 16
 INK_SPIKES = 4
 # ... it gets a view of its own where at least INK_MIN_HIDDEN of its pixels, each with 2 or more
 # of the same ink next to it (strokes, not scattered noise), are within INK_CONTRAST grey levels
@@ -356,11 +357,13 @@ def ink_views(frame: np.ndarray, view: np.ndarray) -> list[tuple[np.ndarray, tup
     frame = np.asarray(frame)
     if frame.ndim != 2 or frame.dtype.kind not in "iu" or not frame.size:
         return []
-    low = int(frame.min())
+    low, high = int(frame.min()), int(frame.max())
+    if high - low < 32 or high - low > INK_MAX_RANGE:
+        # A few values only (bitmaps, labels): nothing to tell ink from picture by; or a range
+        # (32-bit values) whose histogram would cost more than the frame.
+        return []
     shifted = frame.astype(np.int64) - low
     counts = np.bincount(shifted.ravel())
-    if counts.size < 32:
-        return []  # a few values only (bitmaps, labels): nothing to tell ink from picture by
     padded = np.concatenate([np.zeros(13), counts, np.zeros(13)])
     cum = np.concatenate([[0.0], np.cumsum(padded)])
     index = np.arange(counts.size) + 13
