@@ -6,7 +6,10 @@ window clips, the full range for grey), finds text regions with the OCR
 engine's detector (``transforms.pixels.ocr``: PP-OCRv4 DBNet by default), and
 blacks out what the ``textRedactionMode`` asks for in the original pixel values
 (``pixeldata.redact``). Detection does not depend on where text usually is: it
-runs on the whole frame, for either polarity, any colour and size. It returns
+runs on the whole frame, for either polarity, any colour and size. Print about
+as bright (or dark) as the picture under it, which the rendering hides, is
+looked for in its pen's own views (``pixeldata.ink_views``: burned-in text is
+drawn with one stored value); what those add is what the other views missed. It returns
 the boxes, with their labels, for image annotations. What it chooses:
 
 * ``REDACT_ALL_TEXT``: every detected region (recall first: a region that reads
