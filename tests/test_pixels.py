@@ -698,10 +698,11 @@ def test_ink_view_shows_print_as_bright_as_the_picture_under_it():
     found = pixels.ink_views(frame, _view(frame))
     assert found, "the hidden pen was not found"
     rows = np.flatnonzero(mask.max(axis=1) > 0.5)
-    for ink, (x0, y0, x1, y1) in found:
+    for ink, (x0, y0, x1, y1), pen in found:
+        assert pen.dtype == bool and pen[mask == 1].all()
         assert ink.dtype == np.uint8 and ink.shape == frame.shape
         assert (x0, x1) == (0, frame.shape[1]) and y0 <= rows[0] and y1 > rows[-1]
-    best = max(float(ink[mask == 1].mean()) - float(ink[60:90, 20:236].mean()) for ink, _ in found)
+    best = max(float(ink[mask == 1].mean()) - float(ink[60:90, 20:236].mean()) for ink, _, _ in found)
     assert best > 100
 
 

@@ -109,7 +109,7 @@ TIGHTEN_MAX_END = 0.5
 STROKE_REACH = 0.35
 # A box found in an ink view (pixeldata.ink_views) that lies this much inside a box already
 # found is the same print.
-INK_COVERED = 0.5
+INK_COVERED = 0.85
 # _without_blobs: a region higher than BLOB_HEIGHT pixels (BLOB_SHARE of the image's height if less: a
 # 60x34 organ patch on a 256-px image, generator seed 64) and less than BLOB_ASPECT times as wide is
 # kept only when recognition reads a letter or digit in it at BLOB_READ confidence.
@@ -291,21 +291,36 @@ class ImageRedactor:
                 if all(area is None for area in areas):
                     continue
             chosen: list[tuple[pixels.Box, str]] = []
+            seen: list[pixels.Box] = []  # every region detected in this frame's views
             for number, (view, area) in enumerate(zip(views, areas)):
                 if index and area is None:
                     continue
                 # The luminance of a strongly textured colour picture is searched at twice the size.
                 side = TEXTURED_SIDE if number and views[0].ndim == 3 and _textured(view) else None
-                chosen.extend(self._choose(view, self._detect(view, area, side), matcher, fuzzy))
+                regions = self._detect(view, area, side)
+                seen.extend(_box(r) for r in regions)
+                chosen.extend(self._choose(view, regions, matcher, fuzzy))
             if views[0].ndim == 2 and not (index and areas[0] is None):
-                # Print with little contrast to the picture under it, seen in its pen's own view.
-                # Only what the other views did not find is added (their boxes hug the print better).
-                for ink, area in pixels.ink_views(frame, views[0]):
+                # Print with little contrast to the picture under it, seen in its pen's own views.
+                # Only print the other views did not find is added: what they found was decided
+                # there (read, in the sensitive modes), and their boxes hug the print better.
+                for ink, area, pen in pixels.ink_views(frame, views[0]):
                     area = _overlap(area, areas[0]) if index else area
-                    if area is not None:
-                        for box, label in self._choose(ink, self._detect(ink, area), matcher, fuzzy):
-                            if not any(_covered(box, other) for other, _ in chosen):
-                                chosen.append((box, label))
+                    if area is None:
+                        continue
+                    regions, again = [], []
+                    for r in self._detect(ink, area):
+                        (again if any(_covered(_box(r), q) for q in seen) else regions).append(r)
+                    seen.extend(_box(r) for r in regions)
+                    picked = self._choose(ink, regions, matcher, fuzzy)
+                    if again and self.spec.mode != ALL_TEXT:
+                        # Print found before but read here at the pen's full contrast: identifiers
+                        # read only here are added; the unsure reads were decided where it was found.
+                        picked += self._choose(ink, again, matcher, fuzzy, unsure=False)
+                    for box, label in picked:
+                        box = _hug_pen(box, pen)
+                        if not any(_covered(box, other) for other, _ in chosen):
+                            chosen.append((box, label))
             found.extend(RedactedBox(index, box, label) for box, label in _unique(chosen))
         return found
 
@@ -362,8 +377,12 @@ class ImageRedactor:
             return Detector.for_context(list(context)), _FuzzyContext(context)
         return Detector.for_context(()), None
 
-    def _choose(self, view, regions: Sequence[Region], matcher, fuzzy) -> list[tuple[pixels.Box, str]]:
-        """The boxes (grown over their strokes) and labels the mode takes from one view's regions."""
+    def _choose(self, view, regions: Sequence[Region], matcher, fuzzy, unsure: bool = True) -> list[tuple[pixels.Box, str]]:
+        """The boxes (grown over their strokes) and labels the mode takes from one view's regions.
+
+        ``unsure=False``: a region whose read is unsure is not redacted whole (fail closed) here;
+        only the identifiers read in it are (regions another view found and decided on).
+        """
         regions = self._without_blobs(view, regions)
         if not regions:
             return []
@@ -377,7 +396,7 @@ class ImageRedactor:
         readings = self.engine.read(view, regions)
         for (region, parts), reading in zip(joined, readings):
             narrow = region.x1 - region.x0 < NARROW_LINE * (region.y1 - region.y0)  # room for 1-2 glyphs
-            if region.score >= DETECT_SURE and not narrow and (reading.confidence < READ_SURE or not reading.words):
+            if unsure and region.score >= DETECT_SURE and not narrow and (reading.confidence < READ_SURE or not reading.words):
                 out.extend((_tighten(view, _box(part)), UNREADABLE_LABEL) for part in parts)
                 continue
             words = [Word(w.text, w.confidence, max(w.x0, region.x0), region.y0, min(w.x1, region.x1), region.y1, w.line)
@@ -598,6 +617,15 @@ def _changed_area(view: np.ndarray, first: np.ndarray):
         min(columns, int(xs[-1]) + 1 + CHANGE_PAD),
         min(rows, int(ys[-1]) + 1 + CHANGE_PAD),
     )
+
+
+def _hug_pen(box: pixels.Box, pen: np.ndarray) -> pixels.Box:
+    """``box`` shrunk to the pen's pixels inside it (``box`` when it holds none)."""
+    inside = pen[box.y0 : box.y1, box.x0 : box.x1]
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    if not rows.size:
+        return box
+    return pixels.Box(box.x0 + int(columns[0]), box.y0 + int(rows[0]), box.x0 + int(columns[-1]) + 1, box.y0 + int(rows[-1]) + 1)
 
 
 def _covered(box: pixels.Box, other: pixels.Box) -> bool:

@@ -337,7 +337,9 @@ def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
     return views
 
 
-def ink_views(frame: np.ndarray, view: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+def ink_views(
+    frame: np.ndarray, view: np.ndarray
+) -> list[tuple[np.ndarray, tuple[int, int, int, int], np.ndarray]]:
     """Return renderings of the print of one grey frame that its rendering ``view`` hides.
 
     Burned-in text is drawn with one pen value; a picture's values are
@@ -347,9 +349,10 @@ def ink_views(frame: np.ndarray, view: np.ndarray) -> list[tuple[np.ndarray, tup
     ``view`` (light print over bright anatomy, white print over bone on a
     full-range window: under ``INK_CONTRAST`` grey levels), the ink gets a
     view of its own: how much of each pixel is that ink, white on black, which a detector reads at
-    full contrast whatever the picture under it (``_coverage_view``). Returns (view, area) pairs,
-    ``area`` (x0, y0, x1, y1) the rows of the hidden strokes (padded by
-    ``INK_PAD``), whole: the part of the view to search. Colour and non-integer
+    full contrast whatever the picture under it (``_coverage_view``). Returns (view, area, pen)
+    triples, ``area`` (x0, y0, x1, y1) the rows of the hidden strokes (padded by
+    ``INK_PAD``), whole: the part of the view to search; ``pen`` the pixels
+    holding the pen's value (bool), where boxes found in the view are shrunk to. Colour and non-integer
     frames give none; so does print that ``view`` shows clearly.
     """
     import cv2
@@ -392,8 +395,8 @@ def ink_views(frame: np.ndarray, view: np.ndarray) -> list[tuple[np.ndarray, tup
         area = (0, max(0, int(ys[0]) - INK_PAD), columns, min(rows, int(ys[-1]) + 1 + INK_PAD))
         strokes_only = np.zeros((rows, columns), np.uint8)
         strokes_only[area[1] : area[3]] = ink[area[1] : area[3]] * np.uint8(255)
-        out.append((strokes_only, area))
-        out.append((_coverage_view(frame, ink, value + low, area), area))
+        out.append((strokes_only, area, ink))
+        out.append((_coverage_view(frame, ink, value + low, area), area, ink))
     return out
 
 
