@@ -75,6 +75,9 @@ COLOURFUL_CHROMA = 32
 INK_MIN_PIXELS = 40
 INK_SPIKE = 2.5
 INK_SIGMAS = 8.0
+# A value held by more than INK_MAX_SHARE of the frame is its background (air clipped to the
+# lowest value, the padding outside a CT's circle), not a pen.
+INK_MAX_SHARE = 0.12
 INK_MAX_RANGE = 1 << 16
 INK_SPIKES = 4
 # ... it gets a view of its own where at least INK_MIN_HIDDEN of its pixels, each with 2 or more
@@ -83,6 +86,10 @@ INK_SPIKES = 4
 # hardly sees over a picture as bright (or dark) as the ink.
 INK_MIN_HIDDEN = 25
 INK_CONTRAST = 48
+# ... and (stored values) at least INK_MIN_STEP of the frame's value range from them (air whose
+# noise is clipped at the lowest value, black around black in any window, is no print).
+INK_MIN_STEP = 0.01
+INK_STROKE = 5
 INK_AROUND = 7
 INK_PAD = 24
 # ... and that view is the ink's estimated share of each pixel: the frame smoothed (Gaussian,
@@ -347,7 +354,8 @@ def ink_views(
     neighbouring values (a histogram spike, ``INK_SPIKE``, ``INK_SIGMAS``) is an ink; where
     its strokes are hardly darker or brighter than the picture around them in
     ``view`` (light print over bright anatomy, white print over bone on a
-    full-range window: under ``INK_CONTRAST`` grey levels), the ink gets a
+    full-range window: under ``INK_CONTRAST`` grey levels) while their stored
+    values differ from it (``INK_MIN_STEP`` of the range), the ink gets a
     view of its own: how much of each pixel is that ink, white on black, which a detector reads at
     full contrast whatever the picture under it (``_coverage_view``). Returns (view, area, pen)
     triples, ``area`` (x0, y0, x1, y1) the rows of the hidden strokes (padded by
@@ -376,18 +384,38 @@ def ink_views(
     excess = counts - baseline
     spikes = np.flatnonzero(
         (counts >= INK_MIN_PIXELS) & (counts >= INK_SPIKE * baseline) & (excess >= INK_SIGMAS * np.sqrt(baseline) + 10)
+        & (counts <= INK_MAX_SHARE * frame.size)
     )
     spikes = spikes[np.argsort(-excess[spikes], kind="stable")][:INK_SPIKES]
     rendered = view.astype(np.float32)
+    stored = shifted.astype(np.float32)
+    step = INK_MIN_STEP * (high - low)
     rows, columns = frame.shape
     out = []
     for value in spikes:
         ink = shifted == value
-        other = (~ink).astype(np.float32)
+        mask = ink.view(np.uint8)
+        # Strokes: a pixel of the value with 2 or more of it next to it (not scattered grain)...
+        strokes = ink & (cv2.boxFilter(mask, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT) >= 3)
+        if np.count_nonzero(strokes) < INK_MIN_HIDDEN:
+            continue
+        # ... and not part of an area of the value (a label, a mask): strokes are thinner than
+        # INK_STROKE pixels, so a morphological opening removes them.
+        strokes &= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((INK_STROKE, INK_STROKE), np.uint8)) == 0
+        band = np.flatnonzero(strokes.any(axis=1))
+        if band.size == 0 or np.count_nonzero(strokes) < INK_MIN_HIDDEN:
+            continue
+        top, bottom = max(0, int(band[0]) - INK_AROUND), min(rows, int(band[-1]) + 1 + INK_AROUND)
+        other = (~ink[top:bottom]).astype(np.float32)
         weight = cv2.blur(other, (INK_AROUND, INK_AROUND))
-        around = cv2.blur(rendered * other, (INK_AROUND, INK_AROUND)) / np.maximum(weight, 1e-6)
-        strokes = cv2.blur(ink.astype(np.float32), (3, 3)) * 9.0 >= 2.5  # itself and 2 neighbours
-        hidden = ink & strokes & (weight > 0.15) & (np.abs(rendered - around) < INK_CONTRAST)
+        safe = np.maximum(weight, 1e-6)
+        around = cv2.blur(rendered[top:bottom] * other, (INK_AROUND, INK_AROUND)) / safe
+        around_stored = cv2.blur(stored[top:bottom] * other, (INK_AROUND, INK_AROUND)) / safe
+        # Hidden by the rendering, not by the values: print stored as what is around it is no print.
+        hidden = np.zeros((rows, columns), bool)
+        hidden[top:bottom] = (strokes[top:bottom] & (weight > 0.15)
+                              & (np.abs(rendered[top:bottom] - around) < INK_CONTRAST)
+                              & (np.abs(value - around_stored) >= step))
         if np.count_nonzero(hidden) < INK_MIN_HIDDEN:
             continue
         ys = np.flatnonzero(hidden.any(axis=1))
