@@ -117,6 +117,11 @@ BLOB_HEIGHT = 40
 BLOB_SHARE = 0.12
 BLOB_ASPECT = 3
 BLOB_READ = 0.5
+BLOB_READ_ONE = 0.7
+# ... and a region at least SQUAT_HEIGHT pixels high and less than SQUAT_ASPECT times as wide is
+# dropped when recognition reads nothing in it (organ patches of 20-30 px on 256-px images).
+SQUAT_HEIGHT = 20
+SQUAT_ASPECT = 2
 # Regions of one text line closer than this many line heights are read as one line.
 JOIN_GAP = 2.0
 # A region that ends with a label is followed by its value: up to this many line heights of the
@@ -411,21 +416,38 @@ class ImageRedactor:
         return out
 
     def _without_blobs(self, view, regions: Sequence[Region]) -> list[Region]:
-        """``regions`` without the blobs: tall, not wide regions in which recognition reads nothing.
+        """``regions`` without the blobs: tall or squat regions in which recognition reads nothing.
 
         A region higher than ``BLOB_HEIGHT`` pixels (or ``BLOB_SHARE`` of the image's height, if
         less) and less than ``BLOB_ASPECT`` times as wide as high is rarely a line of print (an
         organ's patch, a sector's edge: the detector scored such patches of the generator's
         synthetic organs 0.6-0.9); it is read, and kept only when a letter or digit is read in it
-        at ``BLOB_READ`` confidence or more (a large ``L`` marker is kept).
+        at ``BLOB_READ`` confidence or more, ``BLOB_READ_ONE`` when it is one character (a large
+        ``L`` marker is kept; an organ read as ``g`` at 0.6 is not). A squat region (at least
+        ``SQUAT_HEIGHT`` pixels high, less than ``SQUAT_ASPECT`` times as wide: room for one or two
+        glyphs) is dropped only when recognition reads no letter or digit in it at all.
         """
         limit = min(BLOB_HEIGHT, BLOB_SHARE * view.shape[0])
-        tall = [r for r in regions if r.y1 - r.y0 > limit and r.x1 - r.x0 < BLOB_ASPECT * (r.y1 - r.y0)]
-        if not tall:
+
+        def tall(r: Region) -> bool:
+            return r.y1 - r.y0 > limit and r.x1 - r.x0 < BLOB_ASPECT * (r.y1 - r.y0)
+
+        def squat(r: Region) -> bool:
+            return r.y1 - r.y0 >= SQUAT_HEIGHT and r.x1 - r.x0 < SQUAT_ASPECT * (r.y1 - r.y0)
+
+        suspects = [r for r in regions if tall(r) or squat(r)]
+        if not suspects:
             return list(regions)
-        readings = dict(zip(tall, self.engine.read(view, tall)))
-        return [r for r in regions if r not in readings
-                or (readings[r].confidence >= BLOB_READ and any(c.isalnum() for c in readings[r].text))]
+        readings = dict(zip(suspects, self.engine.read(view, suspects)))
+
+        def text(r: Region) -> bool:
+            reading = readings[r]
+            glyphs = [c for c in reading.text if c.isalnum()]
+            if not tall(r):
+                return bool(glyphs)
+            return bool(glyphs) and reading.confidence >= (BLOB_READ_ONE if len(glyphs) == 1 else BLOB_READ)
+
+        return [r for r in regions if r not in readings or text(r)]
 
 
 def _after_label(region: Region, regions: Sequence[Region], columns: int) -> pixels.Box:
