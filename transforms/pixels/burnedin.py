@@ -425,7 +425,9 @@ class ImageRedactor:
         at ``BLOB_READ`` confidence or more, ``BLOB_READ_ONE`` when it is one character (a large
         ``L`` marker is kept; an organ read as ``g`` at 0.6 is not). A squat region (at least
         ``SQUAT_HEIGHT`` pixels high, less than ``SQUAT_ASPECT`` times as wide: room for one or two
-        glyphs) is dropped only when recognition reads no letter or digit in it at all.
+        glyphs) is dropped only when recognition reads no letter or digit in it at all. The area
+        of a tall region dropped is searched again alone, and the regions found there that are
+        neither tall nor squat are kept (10-px print merged with an organ into one region).
         """
         limit = min(BLOB_HEIGHT, BLOB_SHARE * view.shape[0])
 
@@ -447,7 +449,13 @@ class ImageRedactor:
                 return bool(glyphs)
             return bool(glyphs) and reading.confidence >= (BLOB_READ_ONE if len(glyphs) == 1 else BLOB_READ)
 
-        return [r for r in regions if r not in readings or text(r)]
+        kept = [r for r in regions if r not in readings or text(r)]
+        # A blob may hold small print the detector merged into it: its area is searched again
+        # alone (enlarged to the detector's size), and the lines found there are kept.
+        for blob in (r for r in suspects if tall(r) and not text(r)):
+            inner = self._detect(view, (blob.x0, blob.y0, blob.x1, blob.y1))
+            kept.extend(r for r in inner if not tall(r) and not squat(r))
+        return kept
 
 
 def _after_label(region: Region, regions: Sequence[Region], columns: int) -> pixels.Box:
