@@ -65,7 +65,7 @@ from transforms.deid_config import DeidSpec, ImageSpec
 from transforms.text.detect import ContextValue, Detector
 from transforms.errors import PixelDataError
 from transforms.text.infotypes import DEFAULT_INFO_TYPES
-from transforms.pixels.ocr import OcrEngine, Region, Word
+from transforms.pixels.ocr import OcrEngine, Region, Word, mostly_inside
 from transforms.dicom.profiles import pixel_image_spec
 
 __all__ = ["ALL_TEXT", "CLEAN_DESCRIPTORS", "SENSITIVE", "FrameBoxes", "ImageRedactor", "RedactedBox", "needs_pixels", "redacting_image_spec", "redacts"]
@@ -315,7 +315,7 @@ class ImageRedactor:
                         continue
                     regions, again = [], []
                     for r in self._detect(ink, area):
-                        (again if any(_covered(_box(r), q) for q in seen) else regions).append(r)
+                        (again if any(mostly_inside(r, q, INK_COVERED) for q in seen) else regions).append(r)
                     seen.extend(_box(r) for r in regions)
                     picked = self._choose(ink, regions, matcher, fuzzy)
                     if again and self.spec.mode != ALL_TEXT:
@@ -324,7 +324,7 @@ class ImageRedactor:
                         picked += self._choose(ink, again, matcher, fuzzy, unsure=False)
                     for box, label in picked:
                         box = _hug_pen(box, pen)
-                        if not any(_covered(box, other) for other, _ in chosen):
+                        if not any(mostly_inside(box, other, INK_COVERED) for other, _ in chosen):
                             chosen.append((box, label))
             found.extend(RedactedBox(index, box, label) for box, label in _unique(chosen))
         return found
@@ -440,19 +440,18 @@ class ImageRedactor:
         suspects = [r for r in regions if tall(r) or squat(r)]
         if not suspects:
             return list(regions)
-        readings = dict(zip(suspects, self.engine.read(view, suspects)))
 
-        def text(r: Region) -> bool:
-            reading = readings[r]
+        def text(r: Region, reading) -> bool:
             glyphs = [c for c in reading.text if c.isalnum()]
             if not tall(r):
                 return bool(glyphs)
             return bool(glyphs) and reading.confidence >= (BLOB_READ_ONE if len(glyphs) == 1 else BLOB_READ)
 
-        kept = [r for r in regions if r not in readings or text(r)]
+        read_as_text = {r: text(r, reading) for r, reading in zip(suspects, self.engine.read(view, suspects))}
+        kept = [r for r in regions if read_as_text.get(r, True)]
         # A blob may hold small print the detector merged into it: its area is searched again
         # alone (enlarged to the detector's size), and the lines found there are kept.
-        for blob in (r for r in suspects if tall(r) and not text(r)):
+        for blob in (r for r in suspects if tall(r) and not read_as_text[r]):
             inner = self._detect(view, (blob.x0, blob.y0, blob.x1, blob.y1))
             kept.extend(r for r in inner if not tall(r) and not squat(r))
         return kept
@@ -656,14 +655,6 @@ def _hug_pen(box: pixels.Box, pen: np.ndarray) -> pixels.Box:
     if not rows.size:
         return box
     return pixels.Box(box.x0 + int(columns[0]), box.y0 + int(rows[0]), box.x0 + int(columns[-1]) + 1, box.y0 + int(rows[-1]) + 1)
-
-
-def _covered(box: pixels.Box, other: pixels.Box) -> bool:
-    """True when at least ``INK_COVERED`` of ``box``'s area is inside ``other``."""
-    inside = _overlap((box.x0, box.y0, box.x1, box.y1), (other.x0, other.y0, other.x1, other.y1))
-    if inside is None:
-        return False
-    return (inside[2] - inside[0]) * (inside[3] - inside[1]) >= INK_COVERED * max(1, _area(box))
 
 
 def _overlap(a, b):

@@ -474,7 +474,7 @@ class PaddleEngine:
             # image is searched again enlarged, and the small regions that finds besides are added.
             extra = self._detect_scaled(rgb, min(3.0, scale * SMALL_PRINT_ENLARGE))
             regions += [r for r in extra if (r.y1 - r.y0) * scale < SMALL_PRINT
-                        and not any(_mostly_inside(r, q) for q in regions)]
+                        and not any(mostly_inside(r, q) for q in regions)]
         return regions
 
     def _detect_scaled(self, rgb: np.ndarray, scale: float) -> list[Region]:
@@ -579,12 +579,15 @@ class PaddleEngine:
         return Reading(text.strip(), confidence, tuple(words))
 
 
-def _mostly_inside(region: Region, other: Region) -> bool:
-    """True when half or more of ``region``'s area lies inside ``other``."""
+def mostly_inside(region, other, share: float = 0.5) -> bool:
+    """True when ``share`` (default half) or more of ``region``'s area lies inside ``other``.
+
+    Both are boxes with x0, y0, x1, y1 (x1, y1 exclusive): a ``Region`` or a ``pixeldata.Box``.
+    """
     w = min(region.x1, other.x1) - max(region.x0, other.x0)
     h = min(region.y1, other.y1) - max(region.y0, other.y0)
     area = max(1, (region.x1 - region.x0) * (region.y1 - region.y0))
-    return w > 0 and h > 0 and w * h >= 0.5 * area
+    return w > 0 and h > 0 and w * h >= share * area
 
 
 def _as_rgb(image: np.ndarray) -> np.ndarray:

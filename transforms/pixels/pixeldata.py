@@ -373,8 +373,10 @@ def ink_views(
         # A few values only (bitmaps, labels): nothing to tell ink from picture by; or a range
         # (32-bit values) whose histogram would cost more than the frame.
         return []
-    shifted = frame.astype(np.int64) - low
-    counts = np.bincount(shifted.ravel())
+    if frame.dtype.kind == "u":
+        counts = np.bincount(frame.ravel())[low:]
+    else:
+        counts = np.bincount((frame.astype(np.int64) - low).ravel())
     padded = np.concatenate([np.zeros(13), counts, np.zeros(13)])
     cum = np.concatenate([[0.0], np.cumsum(padded)])
     index = np.arange(counts.size) + 13
@@ -387,13 +389,12 @@ def ink_views(
         & (counts <= INK_MAX_SHARE * frame.size)
     )
     spikes = spikes[np.argsort(-excess[spikes], kind="stable")][:INK_SPIKES]
-    rendered = view.astype(np.float32)
-    stored = shifted.astype(np.float32)
     step = INK_MIN_STEP * (high - low)
     rows, columns = frame.shape
     out = []
     for value in spikes:
-        ink = shifted == value
+        pen = int(value) + low
+        ink = frame == pen
         mask = ink.view(np.uint8)
         # Strokes: a pixel of the value with 2 or more of it next to it (not scattered grain)...
         strokes = ink & (cv2.boxFilter(mask, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT) >= 3)
@@ -405,26 +406,26 @@ def ink_views(
         band = np.flatnonzero(strokes.any(axis=1))
         if band.size == 0 or np.count_nonzero(strokes) < INK_MIN_HIDDEN:
             continue
+        # Only the rows of the strokes (and what is around them) are looked at from here on.
         top, bottom = max(0, int(band[0]) - INK_AROUND), min(rows, int(band[-1]) + 1 + INK_AROUND)
+        rendered = view[top:bottom].astype(np.float32)
         other = (~ink[top:bottom]).astype(np.float32)
         weight = cv2.blur(other, (INK_AROUND, INK_AROUND))
         safe = np.maximum(weight, 1e-6)
-        around = cv2.blur(rendered[top:bottom] * other, (INK_AROUND, INK_AROUND)) / safe
-        around_stored = cv2.blur(stored[top:bottom] * other, (INK_AROUND, INK_AROUND)) / safe
+        around = cv2.blur(rendered * other, (INK_AROUND, INK_AROUND)) / safe
+        around_stored = cv2.blur(frame[top:bottom].astype(np.float32) * other, (INK_AROUND, INK_AROUND)) / safe
         # Hidden by the rendering, not by the values: print stored as what is around it is no print.
-        hidden = np.zeros((rows, columns), bool)
-        hidden[top:bottom] = (strokes[top:bottom] & (weight > 0.15)
-                              & (np.abs(rendered[top:bottom] - around) < INK_CONTRAST)
-                              & (np.abs(value - around_stored) >= step))
+        hidden = (strokes[top:bottom] & (weight > 0.15) & (np.abs(rendered - around) < INK_CONTRAST)
+                  & (np.abs(pen - around_stored) >= step))
         if np.count_nonzero(hidden) < INK_MIN_HIDDEN:
             continue
-        ys = np.flatnonzero(hidden.any(axis=1))
+        ys = np.flatnonzero(hidden.any(axis=1)) + top
         # Whole rows: a line of print runs on beyond the part of it that is hidden.
         area = (0, max(0, int(ys[0]) - INK_PAD), columns, min(rows, int(ys[-1]) + 1 + INK_PAD))
         strokes_only = np.zeros((rows, columns), np.uint8)
         strokes_only[area[1] : area[3]] = ink[area[1] : area[3]] * np.uint8(255)
         out.append((strokes_only, area, ink))
-        out.append((_coverage_view(frame, ink, value + low, area), area, ink))
+        out.append((_coverage_view(frame, ink, pen, area), area, ink))
     return out
 
 
