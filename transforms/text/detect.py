@@ -96,13 +96,18 @@ from transforms.text.lexicon import (
     _VR,
 )
 from transforms.text.patterns import (
+    HEADER_TEXT,
     _Scan,
     _cached_patterns,
     _vr_candidates,
+    id_candidates,
+    layout_candidates,
 )
 from transforms.text.infotypes import KNOWN_INFO_TYPES
 
-__all__ = ["ContextMatcher", "ContextValue", "Detector", "Finding", "detect"]
+__all__ = ["HEADER_TEXT", "LAYOUTS", "ContextMatcher", "ContextValue", "Detector", "Finding", "detect"]
+
+LAYOUTS = (None, "line", "header")
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,11 @@ class ContextMatcher(HeaderContext):
         return _resolve(text, cands) if cands else []
 
     def detect(
-        self, text: str, vr: str | None = None, info_types: Collection[str] | None = None
+        self,
+        text: str,
+        vr: str | None = None,
+        info_types: Collection[str] | None = None,
+        layout: str | None = None,
     ) -> list[Finding]:
         """Findings in ``text``, sorted by start, non-overlapping.
 
@@ -178,6 +187,12 @@ class ContextMatcher(HeaderContext):
             None means plain text.
         info_types : Collection[str] or None
             Report only these infoTypes; None means all of ``DEFAULT_INFO_TYPES``.
+        layout : {None, "line", "header"}
+            None for element values and narrative text. ``"line"``: one line of burned-in text
+            (the sensitive modes): a line that holds an identifier or a run of 6+ digits is a
+            header line. ``"header"``: a line of the header block (top edge, after a name
+            label). On a header line each word that is not a known technical term is a
+            ``HEADER_TEXT`` finding (fail closed), whatever ``info_types`` says.
 
         Returns
         -------
@@ -187,8 +202,10 @@ class ContextMatcher(HeaderContext):
         Raises
         ------
         ValueError
-            If ``info_types`` names an unknown infoType.
+            If ``info_types`` names an unknown infoType or ``layout`` is unknown.
         """
+        if layout not in LAYOUTS:
+            raise ValueError("layout must be None, 'line' or 'header'")
         if not text:
             return []
         want = _wanted(info_types)
@@ -203,6 +220,10 @@ class ContextMatcher(HeaderContext):
         scan = _Scan(text)
         cands.extend(self._context_candidates(scan, want))
         cands.extend(_cached_patterns(scan, want, self._dob if scan.digits else frozenset()))
+        if layout is not None:
+            cands.extend(c for c in layout_candidates(scan, cands, layout) if c[2] in want or c[2] == HEADER_TEXT)
+        elif cands and "MEDICAL_RECORD_NUMBER" in want:
+            cands.extend(id_candidates(scan, cands, False))
         if not cands:
             return []
         if len(cands) == 1:
