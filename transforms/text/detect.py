@@ -277,6 +277,7 @@ def detect(
     context: Sequence[ContextValue] = (),
     vr: str | None = None,
     info_types: Collection[str] | None = None,
+    layout: str | None = None,
 ) -> list[Finding]:
     """Findings in text, sorted by start, non-overlapping.
 
@@ -291,6 +292,8 @@ def detect(
         The element's VR; None means plain text.
     info_types : Collection[str] or None
         Report only these infoTypes; None means all of ``DEFAULT_INFO_TYPES``.
+    layout : {None, "line", "header"}
+        Burned-in text: see ``ContextMatcher.detect``.
 
     Returns
     -------
@@ -302,4 +305,4 @@ def detect(
     ValueError
         If ``info_types`` names an unknown infoType.
     """
-    return Detector.for_context(context).detect(text, vr, info_types)
+    return Detector.for_context(context).detect(text, vr, info_types, layout)

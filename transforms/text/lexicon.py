@@ -94,8 +94,8 @@ _STATE_NAMES = (
 # Precompiled patterns
 # ---------------------------------------------------------------------------------------
 
-_UP = "A-ZÀ-ÖØ-Þ"
-_LO = "a-zß-öø-ÿ"
+_UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"  # Latin-1 and Latin Extended-A/B (both cases: Əmirova, Žanis, İbrahimli)
+_LO = "a-zß-öø-ÿĀ-ɏ"
 _W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}][{_UP}{_LO}]+)(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill)
 # Lower-case (or capitalised) particles of family names: van der Berg, de Groot, Le Goff.
 _PARTICLES = r"(?:van|von|de|der|den|da|di|del|della|dos|das|du|la|le|ten|ter|zu|af|y|Van|Von|De|Der|Den|Da|Di|Del|Della|Le|La|Du|VAN|VON|DE|DER|DEN|DA|DI|DEL|LE|LA|DU)"
