@@ -306,7 +306,7 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
             first_ok = not _stop(m[1]) or _upper_ascii(m[1]) in _census_first_all()
             # ... but two ordinary words are not a name (patient Position Acquisition)
             named = [_upper_ascii(w) in _vocab.name_words() or not _vocab.known(_upper_ascii(w)) for w in (m[1], m[2])]
-            if first_ok and not _stop(m[2]) and all(named):
+            if first_ok and not _stop(m[2]) and any(named):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     return out
 
