@@ -16,10 +16,12 @@ import pytest
 from transforms.text.detect import HEADER_TEXT, Detector, detect
 from transforms.text.layout import header_lines
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+# bench/ as the namespace package the other tests use (bench.burnedin_cases): putting bench/
+# itself on sys.path first would make ``import bench`` find bench/bench.py instead.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_text_detector import evaluate  # noqa: E402
-from text_eval_sets import build  # noqa: E402
+from bench.bench_text_detector import evaluate  # noqa: E402
+from bench.text_eval_sets import build  # noqa: E402
 
 # set -> {kind: floor} (recall), or a ceiling on the false-positive rate.
 FLOORS = {
@@ -125,6 +127,20 @@ def test_clinical_vocabulary_is_not_an_identifier(text):
         ("Kate Əmirova", "Kate Əmirova"),
         ("Liesbeth Brown", "Liesbeth Brown"),
         ("BROWN JAMES", "BROWN JAMES"),
+        # particles of a family name, any case, before and after the rest of the name
+        ("van Beulingen, Rickey K", "van Beulingen, Rickey K"),
+        ("ANGEL TER HONCK", "ANGEL TER HONCK"),
+        ("Lisa Meerdink aan de Broekmuele reports", "Lisa Meerdink aan de Broekmuele"),
+        # a family name of two words before FAMILY^GIVEN
+        ("MAJD UDEEN^KELLY", "MAJD UDEEN^KELLY"),
+        # Given M. Family with one name-like word; O'neal
+        ("Bo A. Sadiqov", "Bo A. Sadiqov"),
+        ("Larentius Z. O'neal presented", "Larentius Z. O'neal"),
+        # names that are ordinary words: census first name + census surname, name-like word + surname
+        ("Rob Hart", "Rob Hart"),
+        ("Aleka Gut", "Aleka Gut"),
+        # Dutch names ending in -aal/-dal are not clinical adjectives (intraductal)
+        ("OTABEK GROENENDAAL", "OTABEK GROENENDAAL"),
     ],
 )
 def test_names_nobody_listed(text, quote):
@@ -148,6 +164,25 @@ def test_header_line_fails_closed_on_unknown_words():
     # a line without evidence stays as the plain detector sees it
     assert _kinds("No acute findings", "line") == []
     assert ("PERSON_NAME", "TEST, ADL") in _kinds("TEST, ADL", "line")
+
+
+def test_header_line_flags_spread_along_the_line():
+    # English words next to a flagged word or an initial go (LOON, TUTU, BIGOT); a technical
+    # term that is a census surname goes beside an initial (DIXON M)
+    assert [q for _, q in _kinds("VAN LOON KARAMA 529458489 12/07/2011", "line")][:3] == ["VAN", "LOON", "KARAMA"]
+    assert (HEADER_TEXT, "TUTU") in _kinds("TUTU KIBURI 13483914 6-Jul-1961", "line")
+    assert (HEADER_TEXT, "DIXON") in _kinds("DIXON M 21-NOV-15 3296809", "line")
+    assert ("PERSON_NAME", "PORTER, MAX") in _kinds("PORTER, MAX 35964479", "header")
+    # technical and plain header text without a name stays
+    assert _kinds("No acute findings", "header") == []
+    assert _kinds("Liver Long 12/03/2020", "line") == [("DATE", "12/03/2020")]
+
+
+def test_overlapping_findings_keep_every_word():
+    # "Elza Nwosu" and "Nwosu APR" overlap: the longer wins, Elza is still a finding, and so is the date
+    found = _kinds("Elza Nwosu APR 19 1997", "header")
+    quotes = " ".join(q for _, q in found)
+    assert "Elza" in quotes and "Nwosu" in quotes and "1997" in quotes
 
 
 def test_header_text_ignores_info_types_and_layout_is_checked():

@@ -121,21 +121,40 @@ class Finding:
 
 
 def _resolve(text: str, cands: Iterable[_Cand]) -> list[Finding]:
-    """Non-overlapping findings: VR rule, then longer, then more specific, then context."""
+    """Non-overlapping findings: VR rule, then longer, then more specific, then context.
+
+    Nothing a rule found is dropped: the part of a losing candidate that no chosen finding
+    covers becomes a finding of its own type (``Elza Nwosu`` and ``Nwosu APR`` overlap; the
+    longer one wins and ``Elza`` is still a name).
+    """
     rank = _RANK.get
     ordered = sorted(
         {(src != _VR, s - e, -rank(kind, 0), -src, s, kind, e) for s, e, kind, src in cands}
     )
     chosen: list[tuple[int, int, str]] = []
     for _, _, _, _, s, kind, e in ordered:
-        for cs, ce, _ in chosen:
-            if s < ce and cs < e:
-                break
-        else:
-            if s < e:
-                chosen.append((s, e, kind))
+        for piece_start, piece_end in _uncovered(s, e, chosen):
+            if (piece_start, piece_end) != (s, e):  # a remainder: its words only
+                while piece_start < piece_end and not text[piece_start].isalnum():
+                    piece_start += 1
+                while piece_end > piece_start and not text[piece_end - 1].isalnum():
+                    piece_end -= 1
+            if piece_start < piece_end:
+                chosen.append((piece_start, piece_end, kind))
     chosen.sort()
     return [Finding(kind, s, e, text[s:e]) for s, e, kind in chosen]
+
+
+def _uncovered(s: int, e: int, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The parts of ``[s, e)`` that no span of ``chosen`` covers."""
+    pieces = [(s, e)]
+    for cs, ce, _ in chosen:
+        if cs >= e or ce <= s:
+            continue
+        pieces = [p for ps, pe in pieces for p in ((ps, min(pe, cs)), (max(ps, ce), pe)) if p[0] < p[1]]
+        if not pieces:
+            break
+    return pieces
 
 
 class ContextMatcher(HeaderContext):

@@ -96,9 +96,14 @@ _STATE_NAMES = (
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"  # Latin-1 and Latin Extended-A/B (both cases: Əmirova, Žanis, İbrahimli)
 _LO = "a-zß-öø-ÿĀ-ɏ"
-_W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}][{_UP}{_LO}]+)(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill)
-# Lower-case (or capitalised) particles of family names: van der Berg, de Groot, Le Goff.
-_PARTICLES = r"(?:van|von|de|der|den|da|di|del|della|dos|das|du|la|le|ten|ter|zu|af|y|Van|Von|De|Der|Den|Da|Di|Del|Della|Le|La|Du|VAN|VON|DE|DER|DEN|DA|DI|DEL|LE|LA|DU)"
+_W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}})(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill, O'neal)
+# Particles of family names, any case: van der Berg, de Groot, Le Goff, TER HONCK, van 't Wel,
+# in 't Veld, dos Santos, bin Laden, Silva e Sousa.
+_PARTICLES = (
+    r"(?:(?i:(?:in|op|aan|uit|over|voor|bij|toe|tot)[ \t]+(?:'t|het|de|den|der|ten|ter)"
+    r"|van|von|vom|zum|zur|zu|de|der|den|des|del|della|dello|dei|di|da|das|dos|du|la|le|lo|te|ter|ten"
+    r"|'t|af|av|al|el|bin|ibn|ben|ap)|do|y|e)(?![\w'])"
+)
 _OW = rf"[{_UP}][{_UP}{_LO}'.\-]*"  # a word of an organisation or city name
 _NO_DIGIT_BEFORE = r"(?<![\w.])"
 _NO_DIGIT_AFTER = r"(?!\w|\.\d)"

@@ -25,6 +25,8 @@ from transforms.text.lexicon import (
     _ORG_STRONG,
     _PAIR,
     _PARTICLE,
+    _PARTICLES,
+    _W,
     _AGE_KEY,
     _AGE_PHRASE,
     _AGE_WORDS,
@@ -299,6 +301,8 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
             if sum(c.isalpha() for c in m[0]) >= 3:
                 out.append((m.start(), m.end(), _PN, _PAT))
     out.extend(_shape_names(text))
+    if out:
+        out = _with_particles(text, out)
     if not words.isdisjoint(_CUE_WORDS):
         for m in _matches_at(scan, _CUE_WORDS, _CUE):
             # After a cue ("contact April Haynes") a census first name counts even when it
@@ -312,6 +316,32 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
 
 
 _STATE_UPPER = frozenset(n.upper() for n in _STATE_NAMES) | frozenset(_STATES)
+_PARTICLES_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))((?:{_PARTICLES}[ \t]+)+)\Z")
+_PARTICLES_AFTER = re.compile(rf"[ \t]+(?:{_PARTICLES}[ \t]+)+{_W}")
+_WORD_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))({_W})[ ]+\Z")
+
+
+def _with_particles(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Name candidates grown over the particles of a family name next to them (``van`` in
+    ``van Beulingen, Rickey``, ``TER HONCK`` after ``ANGEL``), and ``FAMILY^GIVEN`` over the
+    words of a family name before it (``MAJD UDEEN^KELLY``)."""
+    out = []
+    for s, e, kind, src in cands:
+        if kind == _PN:
+            m = _PARTICLES_BEFORE.search(text, max(0, s - 40), s)
+            if m is not None:
+                s = m.start(1)
+            m = _PARTICLES_AFTER.match(text, e)
+            if m is not None:
+                e = m.end()
+            if "^" in text[s:e]:
+                for _ in range(2):
+                    m = _WORD_BEFORE.search(text, max(0, s - 40), s)
+                    if m is None or _stop(m[1]) or _upper_ascii(m[1]) in _vocab.TECHNICAL:
+                        break
+                    s = m.start(1)
+        out.append((s, e, kind, src))
+    return out
 
 
 def _unknown(word: str) -> bool:
@@ -322,6 +352,11 @@ def _unknown(word: str) -> bool:
         return False
     upper = _upper_ascii(word)
     return not _vocab.known(upper) or upper in _vocab.surnames()
+
+
+def _technical_pair(up1: str, up2: str) -> bool:
+    """Either word is a technical term (a modality, a view, a manufacturer: never a name)."""
+    return up1 in _vocab.TECHNICAL or up2 in _vocab.TECHNICAL
 
 
 def _shape_names(text: str) -> list[_Cand]:
@@ -342,6 +377,15 @@ def _shape_names(text: str) -> list[_Cand]:
             or (up2 in surnames and up1 not in _vocab.TECHNICAL)  # Edit Peterson
             or (up1 in _vocab.census_first() and _unknown(second))  # Joy Morellato
             or (up1 in common and not m[2] and _is_first_name(second))  # BROWN JAMES
+            # Given M. Family: the initial is evidence; one name-like word is enough (Bo A. Sadiqov)
+            or (m[2] and text[m.end(2) : m.end(2) + 1] == "." and (_unknown(first) or _unknown(second))
+                and not _technical_pair(up1, up2))
+            # a census first name and a census surname that are both ordinary words (Rob Hart)
+            or (up1 in _vocab.census_first() and up2 in census_last and not _technical_pair(up1, up2)
+                and not _vocab.clinical_shape(up2))
+            # a name-like word and a census surname that is an ordinary word (Aleka Gut)
+            or (_unknown(first) and len(up1) >= 4 and len(up2) >= 3 and up2 in census_last
+                and not _technical_pair(up1, up2))
         ):
             out.append((m.start(1), m.end(3), _PN, _PAT))
     if "," in text:
@@ -539,7 +583,8 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
     out: list[_Cand] = []
     if "," in text:
         for m in _COMMA_PAIR.finditer(text):
-            if not any(_upper_ascii(w) in _vocab.TECHNICAL for w in (m[1], m[2])):
+            # a technical term that is also a name (MAX, HEAD) does not make the pair technical
+            if not any(_upper_ascii(w) in _vocab.TECHNICAL and _upper_ascii(w) not in _vocab.name_words() for w in (m[1], m[2])):
                 out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
     evidence = (
         layout == "header"
@@ -550,33 +595,54 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
         return out
     out.extend(id_candidates(scan, cands + out, True))
     found = [(s, e) for s, e, kind, _ in cands + out if kind in _EVIDENCE_KINDS]
-    words = list(_TOKEN_RUN.finditer(text))
     names = [(s, e) for s, e, kind, _ in cands + out if kind in _NAME_KINDS]
-    flagged: set[int] = set()
-    for i, m in enumerate(words):
-        s, e = m.span()
-        if any(ts <= s and e <= te for ts, te in found):
-            continue
-        letters = sum(c.isalpha() for c in m[0])
-        if letters == 0 or m[0][0].isdigit():
-            continue
-        upper = _upper_ascii(m[0].strip(".,;:|*'\"()[]-_/"))
-        # beside an identifier (the word before or after it): only a technical term stays
-        beside = any(
-            any(ts <= n.start() < te or ts < n.end() <= te for ts, te in found)
-            for n in words[max(0, i - 1) : i] + words[i + 1 : i + 2]
-        )
-        if letters == 1:
-            # an initial right after a name (VOGT M): sex markers there go too (fail closed)
-            prev = words[i - 1] if i else None
-            sensitive = upper.isalpha() and prev is not None and (
-                i - 1 in flagged or any(ts <= prev.start() < te for ts, te in names)
-            )
-        elif beside:
-            sensitive = upper not in _vocab.TECHNICAL and not _vocab.clinical_shape(upper)
-        else:
-            sensitive = not _vocab.technical(upper.replace("'", "").replace("-", ""))
-        if sensitive:
-            flagged.add(i)
-            out.append((s, e, HEADER_TEXT, _PAT))
+    words = list(_TOKEN_RUN.finditer(text))
+    flagged = _header_words(words, found, names)
+    out.extend((words[i].start(), words[i].end(), HEADER_TEXT, _PAT) for i in sorted(flagged))
     return out
+
+
+def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], names: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the words of a header line that are sensitive (fail closed).
+
+    A word inside a finding is left to it. A word beside an identifier, or beside a word
+    already flagged, stays only when it is a technical term or clinically shaped (``VAN LOON
+    KARAMA``: LOON is an English word); beside a name, a technical term that is also a census
+    name goes too (``DIXON M``, ``NAME NUHU``). Elsewhere a word stays when it is technical,
+    clinically shaped or an ordinary English word that is not a census name. A word followed
+    by a lone initial (``BIGOT K``) is a name unless technical; the initial goes with it.
+    Repeated until nothing changes (flags spread along the line).
+    """
+
+    def within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+        return any(ts <= span[0] < te or ts < span[1] <= te for ts, te in spans)
+
+    spans = [m.span() for m in words]
+    inside = {i for i, sp in enumerate(spans) if any(ts <= sp[0] and sp[1] <= te for ts, te in found)}
+    uppers = [_upper_ascii(m[0].strip(".,;:|*'\"()[]-_/")) for m in words]
+    letters = [sum(c.isalpha() for c in m[0]) for m in words]
+    flagged: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for i, m in enumerate(words):
+            if i in flagged or i in inside or letters[i] == 0 or m[0][0].isdigit():
+                continue
+            upper = uppers[i]
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
+            if letters[i] == 1:
+                # an initial right after a name (VOGT M): sex markers there go too (fail closed)
+                sensitive = upper.isalpha() and i > 0 and (i - 1 in flagged or within(spans[i - 1], names))
+            else:
+                shaped = upper in _vocab.TECHNICAL or _vocab.clinical_shape(upper)
+                initial = i + 1 < len(words) and letters[i + 1] == 1 and uppers[i + 1].isalpha() and len(uppers[i + 1]) == 1
+                if any(within(spans[j], names) for j in near) or initial:
+                    sensitive = not shaped or upper in _vocab.name_words()
+                elif any(within(spans[j], found) or j in flagged for j in near):
+                    sensitive = not shaped
+                else:
+                    sensitive = not _vocab.technical(upper.replace("'", "").replace("-", ""))
+            if sensitive:
+                flagged.add(i)
+                changed = True
+    return flagged
