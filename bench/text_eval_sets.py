@@ -47,7 +47,19 @@ HELDOUT_LOCALES = (
     "ro_RO", "en_IN", "en_NG", "yo_NG", "hr_HR", "no_NO", "es_MX", "fil_PH", "ga_IE", "sk_SK",
     "sl_SI", "lt_LT", "et_EE", "id_ID", "zu_ZA", "pt_PT", "en_NZ", "de_AT",
 )  # fmt: skip
-SEEDS = {"tune": 1, "heldout": 20260}
+# Mimesis locales (name and place lists other than Faker's): one half for tuning (added in the
+# third round), the other half, with the Faker locales used nowhere else, for the second held-out
+# part ("heldout2", seed 731905: written before that round of tuning and measured once, after it).
+TUNE_MIMESIS = tuple(f"mimesis:{loc}" for loc in (
+    "en", "en-gb", "de", "fr", "es", "it", "nl", "da", "sv", "no", "pl", "cs", "az", "is",
+))  # fmt: skip
+HELDOUT2_LOCALES = (
+    "de_LI", "de_LU", "en_TH", "es_CL", "es_CA", "fr_CA", "fr_CH", "fr_DZ", "nl_BE", "vi_VN",
+) + tuple(f"mimesis:{loc}" for loc in (
+    "en-au", "en-ca", "de-at", "de-ch", "nl-be", "es-mx", "pt", "pt-br", "fi", "hu", "hr", "sk", "et", "tr",
+))  # fmt: skip
+SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905}
+LOCALES = {"tune": TUNE_LOCALES + TUNE_MIMESIS, "heldout": HELDOUT_LOCALES, "heldout2": HELDOUT2_LOCALES}
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -86,8 +98,28 @@ def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+class _Mimesis:
+    """A mimesis locale with the three Faker methods the sets use (other name lists than Faker's)."""
+
+    def __init__(self, locale: str, seed: int) -> None:
+        from mimesis import Address, Locale, Person
+
+        self.person = Person(Locale(locale), seed=seed)
+        self.address = Address(Locale(locale), seed=seed)
+
+    def first_name(self) -> str:
+        return self.person.first_name()
+
+    def last_name(self) -> str:
+        return self.person.last_name()
+
+    def city(self) -> str:
+        return self.address.city()
+
+
 class _People:
-    """Names and places from Faker locales (Latin script only)."""
+    """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
+    (Latin script only)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int) -> None:
         from faker import Faker
@@ -95,6 +127,9 @@ class _People:
         self.rng = random.Random(seed)
         self.fakers = []
         for i, loc in enumerate(locales):
+            if loc.startswith("mimesis:"):
+                self.fakers.append(_Mimesis(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
             f = Faker(loc)
             f.seed_instance(seed * 1000 + i)
             self.fakers.append(f)
@@ -383,9 +418,37 @@ VOCAB_HELDOUT = (
     "Harmonic", "THI", "SonoCT", "XRES", "Color", "PW", "CW", "M-Mode", "Power Doppler", "Elastography",
 )
 
+# Written for the second held-out part before its round of tuning (device overlays of other
+# vendors, mammography, nuclear medicine, fluoroscopy, reports, drugs), measured once.
+VOCAB_HELDOUT2 = (
+    "Bisoprolol 2.5 mg", "Torsemide", "Empagliflozin", "Dapagliflozin 10 mg", "Semaglutide", "Sitagliptin",
+    "Methotrexate", "Hydroxychloroquine", "Allopurinol", "Colchicine", "Famotidine", "Meropenem 1 g IV",
+    "Piperacillin tazobactam", "Azithromycin", "Doxycycline", "Nitrofurantoin", "Fluconazole", "Acyclovir",
+    "Ketorolac 15 mg", "Morphine 2 mg IV", "Hydromorphone", "Lorazepam", "Haloperidol", "Quetiapine",
+    "Escitalopram", "Bupropion", "Duloxetine", "Pregabalin", "Baclofen", "Cyclobenzaprine",
+    "RMLO", "LCC", "R CC", "L MLO", "XCCL", "Spot Compression", "Magnification View", "Tomosynthesis",
+    "C-View", "BI-RADS 2", "Dense breast tissue", "Calcifications", "Architectural distortion",
+    "Bone Scan Whole Body", "Anterior", "Posterior", "MIBI Stress", "Rest", "HIDA", "Ejection 45%",
+    "Gastric Emptying", "V/Q Perfusion", "Tc99m Sestamibi", "I-123 MIBG", "Ga-68 DOTATATE",
+    "Fluoro Time 2.4 min", "DAP 12.5 Gycm2", "Barium Swallow", "Esophagram", "VCUG", "Cine 15 fps",
+    "Road Map", "DSA", "LAO 30 CRA 20", "RAO 15 CAU 25", "Frame 12/48", "Run 3",
+    "Pulsed Wave", "Continuous Wave", "Tissue Doppler", "Strain Rate", "Biplane", "Apical 4 Chamber",
+    "Parasternal Long Axis", "PLAX", "PSAX", "A4C", "A2C", "Subcostal", "Suprasternal", "IVC Collapse",
+    "Gate 2.0mm", "Angle 60", "SV 3mm", "Vel Scale 50 cm/s", "Wall Filter 100Hz", "Frq 5.0",
+    "Gain 60%", "Comp 55", "Rej 2", "Persist 3", "Map C", "Sharp 2", "Dual", "Split", "Quad",
+    "Freeze", "Cine Review", "Clip Store", "Measure Dist 1.23 cm", "Area 2.1 cm2", "Vol 12 ml",
+    "Ax DWI b1000", "Sag T2 FS", "Cor T1 VIBE Post", "3D TOF Circle of Willis", "SWAN", "FIESTA Cine",
+    "Localizer 3 Plane", "Calibration Scan", "ASSET Cal", "Dose Info", "Patient Protocol Page 1",
+    "Recon 2 Bone", "Head 5mm Stnd", "Chest 1.25 Lung", "MPR Sagittal", "3D VR", "MIP Coronal 10mm",
+    "Small bowel obstruction", "Free fluid in pelvis", "No pneumothorax", "Stable nodule 4 mm",
+    "Fatty liver", "Renal cyst Bosniak 1", "Degenerative changes", "Compression fracture L1",
+    "Post surgical changes", "Recommend follow up CT", "Correlate clinically", "Limited study",
+    "Motion artifact", "Prelim read", "Final report", "Addendum", "Comparison prior exam",
+)
+
 
 def _vocabulary(part: str) -> list[Case]:
-    words = VOCAB_TUNE if part == "tune" else VOCAB_HELDOUT
+    words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2}[part]
     return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
 
 
@@ -393,29 +456,39 @@ def _codes(part: str, n: int) -> list[Case]:
     """Concept meanings of the DICOM code dictionary that pydicom ships (SNOMED CT anatomy and
     findings, RxNorm drugs, RadLex, DICOM terms): a clinical vocabulary nobody here wrote (animal
     breeds and organisms left out). The tune and held-out parts take disjoint halves (by a hash
-    of the meaning)."""
+    of the meaning); "heldout2" takes meanings of the held-out half that the held-out sample does
+    not hold, with the schemes no other part uses (IEEE 11073 MDC, NCIt, FMA, IBSI, UCUM)."""
     import hashlib
 
     from pydicom.sr._concepts_dict import concepts
 
-    meanings = sorted({
-        meaning for scheme in ("SCT", "RXNORM", "RADLEX", "DCM") for codes in concepts[scheme].values()
-        for meaning, _ in codes.values()
-        # animal breeds and organisms are not the vocabulary of clinical and device text
-        if 3 <= len(meaning) <= 60 and "breed" not in meaning and "(organism)" not in meaning
-    })
+    def meanings(schemes) -> list[str]:
+        return sorted({
+            meaning for scheme in schemes for codes in concepts[scheme].values()
+            for meaning, _ in codes.values()
+            # animal breeds and organisms are not the vocabulary of clinical and device text
+            if 3 <= len(meaning) <= 60 and "breed" not in meaning and "(organism)" not in meaning
+        })
+
+    base = meanings(("SCT", "RXNORM", "RADLEX", "DCM"))
     half = 0 if part == "tune" else 1
-    mine = [m for m in meanings if hashlib.sha256(m.encode()).digest()[0] % 2 == half]
+    mine = [m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == half]
+    if part != "heldout2":
+        rng = random.Random(SEEDS[part])
+        return [Case(m) for m in rng.sample(mine, min(n, len(mine)))]
+    seen = set(c.text for c in _codes("heldout", n))
+    other = meanings(("MDC", "NCIt", "FMA", "IBSI", "UCUM"))
     rng = random.Random(SEEDS[part])
-    return [Case(m) for m in rng.sample(mine, min(n, len(mine)))]
+    picked = rng.sample([m for m in mine if m not in seen], n // 2) + rng.sample(other, min(n - n // 2, len(other)))
+    return [Case(m) for m in picked]
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune" or "heldout"); ``size`` cases per set."""
+    """The evaluation sets of ``part`` ("tune", "heldout" or "heldout2"); ``size`` cases per set."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or 'heldout'")
+        raise ValueError("part must be 'tune', 'heldout' or 'heldout2'")
     seed = SEEDS[part] if seed is None else seed
-    locales = TUNE_LOCALES if part == "tune" else HELDOUT_LOCALES
+    locales = LOCALES[part]
     sets: dict[str, list[Case]] = {}
     for offset, (name, make) in enumerate((
         ("display", _display), ("header", _header), ("overlay", _overlay), ("narrative", _narrative),
