@@ -178,6 +178,25 @@ def test_header_line_flags_spread_along_the_line():
     assert _kinds("Liver Long 12/03/2020", "line") == [("DATE", "12/03/2020")]
 
 
+@pytest.mark.parametrize(
+    "text, quote",
+    [
+        ("OKAFOR\uff0cMARGARET", "OKAFOR\uff0cMARGARET"),  # a full-width comma, as PP-OCR reads one
+        ("BEATRIZABERNATHY", "BEATRIZABERNATHY"),  # two words OCR glued
+        ("ABERNATHY.BEATRIZ", "ABERNATHY.BEATRIZ"),
+        ("LakeviewMedical Center", "LakeviewMedical"),
+        ("Northgate Imaging Centre", "Northgate Imaging Centre"),
+    ],
+)
+def test_burned_in_lines_as_ocr_reads_them(text, quote):
+    assert quote in [q for _, q in _kinds(text, "line")]
+
+
+@pytest.mark.parametrize("text", ["LYMPH NODE", "Sag Liver L-M", "HGen HPen", "W: 1500L: 50", "Adv Breast", "TIS0.4 MI 1.4"])
+def test_plain_burned_in_lines_stay(text):
+    assert _kinds(text, "line") == []
+
+
 def test_overlapping_findings_keep_every_word():
     # "Elza Nwosu" and "Nwosu APR" overlap: the longer wins, Elza is still a finding, and so is the date
     found = _kinds("Elza Nwosu APR 19 1997", "header")

@@ -108,6 +108,7 @@ from transforms.text.infotypes import KNOWN_INFO_TYPES
 __all__ = ["HEADER_TEXT", "LAYOUTS", "ContextMatcher", "ContextValue", "Detector", "Finding", "detect"]
 
 LAYOUTS = (None, "line", "header")
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,9 @@ class ContextMatcher(HeaderContext):
                 # The VR findings cover every value and win every overlap: patterns and
                 # context could add nothing.
                 return [Finding(k, st, en, text[st:en]) for st, en, k, _ in sorted(cands) if st < en]
-        scan = _Scan(text)
+        # full-width punctuation and letters as OCR may read them (OKAFOR，MARGARET): the same
+        # length in ASCII, so spans stay those of ``text``
+        scan = _Scan(text if text.isascii() else text.translate(_FULL_WIDTH))
         cands.extend(self._context_candidates(scan, want))
         cands.extend(_cached_patterns(scan, want, self._dob if scan.digits else frozenset()))
         if layout is not None:

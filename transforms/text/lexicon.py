@@ -220,7 +220,8 @@ _ORG_WORD = (
 )
 _ORG_STRONG = re.compile(
     r"(?i)\b(?:hospital|hosp|clinic|university|univ|institute|infirmary|foundation|healthcare"
-    r"|med(?:ical)?[ \t]+(?:ctr|cent(?:er|re)|group)|health[ \t]+(?:system|cent(?:er|re)))\b"
+    r"|med(?:ical)?[ \t]+(?:ctr|cent(?:er|re)|group)|health[ \t]+(?:system|cent(?:er|re))"
+    r"|imaging[ \t]+(?:ctr|cent(?:er|re)))\b"
 )
 # Organisation words that need a word before them that is not common English or technical.
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})

@@ -574,7 +574,9 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
     """Findings of a line of burned-in text (``layout`` "line", or "header" for the header block).
 
     A line in the header block, or a line that holds an identifier the other rules found (a
-    date, an ID, a name, an institution) or a run of 6+ digits, is a header line: each of its
+    date, an ID, a name, an institution), a run of 6+ digits or a name-like word (a capitalised
+    word that is no ordinary, technical or clinical word: what OCR reads of a name it glued or
+    misread), is a header line: each of its
     words that is not a known technical term (``vocabulary.technical``) is sensitive, with the
     label ``HEADER_TEXT`` (fail closed). ``FAMILY, GIVEN`` of two words that are not technical
     terms is a name on any line (``TEST, ADL``).
@@ -590,6 +592,9 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
         layout == "header"
         or any(kind in _EVIDENCE_KINDS for _, _, kind, _ in cands)
         or (scan.digits >= 6 and _ID_RUN.search(text) is not None)
+        # a name-like word: a name or place the rules do not know, or one that OCR glued to
+        # its neighbour or misread (BEATRIZABERNATHY, ABERNATHY.BEATRIZ, Laleview)
+        or (scan.upper and any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", text))))
     )
     if not evidence:
         return out
@@ -602,6 +607,18 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
     return out
 
 
+_LETTER_RUN = re.compile(r"[^\W\d_]{4,}")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # LakeviewMedical: two words OCR glued
+
+
+def _name_like(word: str) -> bool:
+    """A capitalised run of 4+ letters that is no ordinary, technical or clinical word."""
+    if not word[0].isupper():
+        return False
+    upper = _upper_ascii(word)
+    return not _vocab.known(upper) or upper in _vocab.surnames()
+
+
 def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], names: list[tuple[int, int]]) -> set[int]:
     """Indexes of the words of a header line that are sensitive (fail closed).
 
@@ -610,7 +627,8 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
     KARAMA``: LOON is an English word); beside a name, a technical term that is also a census
     name goes too (``DIXON M``, ``NAME NUHU``). Elsewhere a word stays when it is technical,
     clinically shaped or an ordinary English word that is not a census name. A word followed
-    by a lone initial (``BIGOT K``) is a name unless technical; the initial goes with it.
+    by a lone initial (``BIGOT K``) is a name unless technical; the initial goes with it. A
+    name-like word goes, also glued to another (``LakeviewMedical``).
     Repeated until nothing changes (flags spread along the line).
     """
 
@@ -633,6 +651,8 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
             if letters[i] == 1:
                 # an initial right after a name (VOGT M): sex markers there go too (fail closed)
                 sensitive = upper.isalpha() and i > 0 and (i - 1 in flagged or within(spans[i - 1], names))
+            elif any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", m[0]))):
+                sensitive = True  # a name-like word, alone or glued to another (LakeviewMedical)
             else:
                 shaped = upper in _vocab.TECHNICAL or _vocab.clinical_shape(upper)
                 initial = i + 1 < len(words) and letters[i + 1] == 1 and uppers[i + 1].isalpha() and len(uppers[i + 1]) == 1

@@ -91,7 +91,7 @@ _CLINICAL_SHAPE = re.compile(
     r"nib|caine|azepam|zolam|pam|done|phine|profen|fenac|semide|thiazide|olone|sone|asone|olide|"
     r"oxetine|aline|triptyline|pramine|peridol|apine|idone|etine|amine|ectomy|otomy|ostomy|plasty|scopy|"
     r"graphy|gram|tion|sion|itant|osis|emia|algia|opathy|pathy|plegia|trophy|megaly|lysis|genic|ology|ologic|"
-    r"ological|iasis|ectasis|cele|rrhage|rrhea|sclerosis|stenosis|plasia|thorax|uria|ism|ase|(?<!e)ide|ate|"
+    r"ological|iasis|ectasis|cele|rrhage|rrhea|sclerosis|stenosis|plasia|thorax|uria|ism|ase|(?<!e)ide|(?<!g)ate|"
     r"ious|eous|ular|ary|ive|ical|ial)s?$"
     # intraductal, intercostal, ventral, neointimal (7+ letters; not Rosendal, Groenendaal, Marechal)
     r"|^[a-z]{4,}[ieunrtsm]al$"
