@@ -186,6 +186,7 @@ def test_header_line_flags_spread_along_the_line():
         ("ABERNATHY.BEATRIZ", "ABERNATHY.BEATRIZ"),
         ("LakeviewMedical Center", "LakeviewMedical"),
         ("Northgate Imaging Centre", "Northgate Imaging Centre"),
+        ("W: 400 L: 40iD94845306", "94845306"),  # an ID glued to the window text beside it
     ],
 )
 def test_burned_in_lines_as_ocr_reads_them(text, quote):

@@ -551,17 +551,20 @@ HEADER_TEXT = "HEADER_TEXT"
 _NAME_KINDS = frozenset({_PN, "FIRST_NAME", "LAST_NAME"})
 _EVIDENCE_KINDS = frozenset({_PN, "FIRST_NAME", "LAST_NAME", _DATE, _DOB, "MEDICAL_RECORD_NUMBER", "ORGANIZATION_NAME"})
 _ID_NEAR = 30  # characters between a name and a 6+ digit run beside it
+_GLUED_ID = re.compile(r"(?<![\d.])\d{6,}(?![\d]|\.\d)")  # 6+ digits, letters around them or not
 _TOKEN_RUN = re.compile(r"\S+")
 
 
 def id_candidates(scan: _Scan, cands: list[_Cand], line: bool) -> list[_Cand]:
-    """Runs of 6+ digits (up to 3 letters before them) beside a name, or on a header line."""
+    """Runs of 6+ digits (up to 3 letters before them) beside a name, or on a header line (any
+    run of 6+ digits there, glued to letters or not)."""
     if not scan.digits or max(scan.lengths, default=0) < 6:
         return []
     text = scan.text
     names = [(s, e) for s, e, kind, _ in cands if kind in _NAME_KINDS]
     out: list[_Cand] = []
-    for m in _ID_RUN.finditer(text):
+    # a header line: also a run OCR glued to the text beside it (W: 400 L: 40iD94845306)
+    for m in (_GLUED_ID if line else _ID_RUN).finditer(text):
         s, e = m.span()
         if any(cs <= s and e <= ce for cs, ce, _, _ in cands):
             continue  # already a date, a phone number, an ID
@@ -591,7 +594,7 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
     evidence = (
         layout == "header"
         or any(kind in _EVIDENCE_KINDS for _, _, kind, _ in cands)
-        or (scan.digits >= 6 and _ID_RUN.search(text) is not None)
+        or (scan.digits >= 6 and _GLUED_ID.search(text) is not None)
         # a name-like word: a name or place the rules do not know, or one that OCR glued to
         # its neighbour or misread (BEATRIZABERNATHY, ABERNATHY.BEATRIZ, Laleview)
         or (scan.upper and any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", text))))
