@@ -240,7 +240,7 @@ def _key_source(opts: DeidOptions, env, problems: list[str]) -> KeySource:
 
 def _load_filters(opts: DeidOptions, spec: DeidSpec, problems: list[str]) -> InstanceFilter | None:
     result: InstanceFilter | None = None
-    sources = [("--filter_file", opts.filter_file), ("request.filterConfig.resourcePathsGcsUri", spec.filter_uri)]
+    sources = [("--filter_file", opts.filter_file), ("request.filterConfig", spec.filter_uri)]
     for what, path in sources:
         if not path:
             continue
