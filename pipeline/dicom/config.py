@@ -29,6 +29,8 @@ from pipeline.options import (
 )
 from transforms.deid_config import DeidSpec
 from transforms.dicom.dicomweb import default_auth, parse_store_url
+from transforms.dicom.method import assess
+from transforms.dicom.profiles import compile_plan
 from transforms.dicom.filters import InstanceFilter, filter_from_rows, parse_filter_file, read_export_rows
 from transforms.dicom.uids import check_uid_root
 from transforms.errors import FilterError
@@ -145,6 +147,7 @@ class JobConfig:
                         _LOGGER.warning("%s", warning)
         if problems:
             raise SetupError(problems)
+        _warn_identity_kept(spec)
         for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output)):
             if value and value.startswith("gs://"):
                 _LOGGER.info(
@@ -177,6 +180,18 @@ class JobConfig:
             residual_sweep=opts.residual_sweep,
             progress_interval=opts.progress_interval,
             stream_copy_bytes=opts.stream_copy_bytes,
+        )
+
+
+def _warn_identity_kept(spec: DeidSpec) -> None:
+    """Say once, before the job starts, when outputs will not be marked PatientIdentityRemoved YES."""
+    kept = assess(compile_plan(spec)).kept
+    if kept:
+        shown = ", ".join(kept[:4]) + (f" and {len(kept) - 4} more" if len(kept) > 4 else "")
+        _LOGGER.warning(
+            "The config keeps %s, which the Basic Profile removes and no PS3.15 option keeps: outputs are marked "
+            "PatientIdentityRemoved NO (docs/configuration.md)",
+            shown,
         )
 
 
