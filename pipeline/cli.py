@@ -14,7 +14,7 @@ import argparse
 import difflib
 import textwrap
 
-from pipeline.options import COMMANDS, HELP_GROUPS, flags_of
+from pipeline.options import COMMANDS, HELP_GROUPS, HELP_OVERRIDES, flags_of
 
 HELP_FLAGS = ("-h", "--help")
 BEAM_HELP_FLAG = "--help_beam"
@@ -156,8 +156,8 @@ def _default(action: argparse.Action) -> str:
     return str(value)
 
 
-def _row(flag: str, action: argparse.Action) -> tuple[str, str, str]:
-    text = " ".join((action.help or "").split())
+def _row(flag: str, action: argparse.Action, tool: str) -> tuple[str, str, str]:
+    text = " ".join((HELP_OVERRIDES[tool].get(flag) or action.help or "").split())
     default = _default(action)
     if default == "none" and "default" in text.lower():
         default = "see the description"
@@ -178,10 +178,10 @@ def option_rows(tool: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
             if action is None or flag in refused:
                 continue
             placed.add(flag)
-            rows.append(_row(flag, action))
+            rows.append(_row(flag, action, tool))
         if rows:
             groups.append((title, rows))
-    other = [_row(f, a) for f, a in actions.items() if f not in placed and f not in refused]
+    other = [_row(f, a, tool) for f, a in actions.items() if f not in placed and f not in refused]
     if other:
         groups.append(("Other", other))
     return groups

@@ -312,6 +312,18 @@ def flags_of(*classes) -> list[str]:
     return [s for action in parser._actions for s in action.option_strings if s.startswith("--")]
 
 
+# What the shared flags mean for fhir-deid, where their DeidArguments help speaks of DICOM.
+FHIR_HELP = {
+    "--input": "NDJSON (.ndjson, .ndjson.gz) or Bundle (.json) file, folder (recursive) or glob, local or gs://; "
+    "repeat for several.",
+    "--output": "Output folder, local or gs://; it may not hold an earlier run's *.ndjson or manifest.json.",
+    "--config": "DeidentifyConfig JSON (or a whole request body), local or gs://; its fhirFieldConfig or fhir part "
+    "applies. Default: {} = the FHIR BASIC profile.",
+    "--failures_output": "JSON-lines file of failed resources (default OUTPUT/deid_failures.jsonl).",
+    "--annotations_output": "Folder (local or gs://) for text annotations, annotations-<Type>-*.jsonl. Needs an "
+    "'annotation' config; holds PHI when storeQuote is true.",
+}
+
 # Flags of dicom-deid that fhir-deid refuses.
 DICOM_ONLY_FLAGS = tuple(f for f in flags_of(DeidArguments) if f not in FHIR_SHARED_FLAGS)
 
@@ -336,6 +348,7 @@ COMMANDS = {
     "dicom-deid": ((DeidArguments,), ()),
     "fhir-deid": ((DeidArguments, FhirArguments), DICOM_ONLY_FLAGS),
 }
+HELP_OVERRIDES = {"dicom-deid": {}, "fhir-deid": FHIR_HELP}
 
 _VIEWS = {"DeidOptions": DeidArguments, "FhirOptions": FhirArguments}
 _VIEWS_LOCK = threading.Lock()

@@ -292,3 +292,9 @@ def test_local_matching_without_beam_is_beams(tmp_path, pattern):
         (tmp_path / name).write_text("{}")
     pattern = pattern.format(d=tmp_path)
     assert match_files(pattern) == sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+
+
+def test_fhir_help_speaks_of_fhir():
+    text = cli.help_text("fhir-deid")
+    assert "NDJSON" in text and "failed resources" in text and "FHIR BASIC profile" in text
+    assert "DICOM file" not in text and "--dicomweb_destination" not in text
