@@ -214,8 +214,6 @@ def help_text(tool: str, width: int = 100) -> str:
 
 def beam_help(tool: str) -> str:
     """Beam's own options (imports Beam): what ``TOOL --help_beam`` prints."""
-    from pipeline.launch import beam_option_classes
-
     parser = argparse.ArgumentParser(prog=tool, add_help=False, allow_abbrev=False, usage=f"{tool} [options] [Beam options]",
                                      description="Apache Beam and Dataflow options (the command's own: --help).")
     for cls in beam_option_classes():
@@ -224,3 +222,19 @@ def beam_help(tool: str) -> str:
         except argparse.ArgumentError:
             continue
     return parser.format_help()
+
+
+def beam_option_classes():
+    """Beam's PipelineOptions classes, ours left out (imports Beam)."""
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    return [cls for cls in _all_option_classes(PipelineOptions) if cls.__module__ != "pipeline.options"]
+
+
+def _all_option_classes(cls):
+    seen = set()
+    for sub in cls.__subclasses__():
+        for found in (sub, *_all_option_classes(sub)):
+            if found not in seen and "_add_argparse_args" in found.__dict__:
+                seen.add(found)
+                yield found

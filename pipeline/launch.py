@@ -17,7 +17,7 @@ import logging
 import re
 import sys
 
-from pipeline.cli import OptionError, beam_help, help_text, mistyped, parse, wants_help
+from pipeline.cli import OptionError, beam_help, beam_option_classes, help_text, mistyped, parse, wants_help
 from pipeline.connectors.files import read_bytes
 from pipeline.options import COMMANDS, flags_of
 
@@ -94,22 +94,6 @@ def beam_options(tool: str, argv: list[str]):
     for cls in COMMANDS[tool][0]:
         getattr(pipeline.options, cls.__name__.replace("Arguments", "Options"))
     return PipelineOptions(argv)
-
-
-def beam_option_classes():
-    """Beam's PipelineOptions classes, ours left out (imports Beam)."""
-    from apache_beam.options.pipeline_options import PipelineOptions
-
-    return [cls for cls in _all_option_classes(PipelineOptions) if cls.__module__ != "pipeline.options"]
-
-
-def _all_option_classes(cls):
-    seen = set()
-    for sub in cls.__subclasses__():
-        for found in (sub, *_all_option_classes(sub)):
-            if found not in seen and "_add_argparse_args" in found.__dict__:
-                seen.add(found)
-                yield found
 
 
 def unknown_flags(argv: list[str], tool: str = "dicom-deid") -> list[str]:

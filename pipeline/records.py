@@ -62,4 +62,14 @@ class WriteLines(beam.PTransform):
         return lines | "CollectLines" >> beam.combiners.ToList() | "WriteLinesFile" >> beam.Map(write)
 
 
-__all__ = ["WriteFailures", "WriteLines", "ANNOTATIONS", "DUPLICATES", "FAILED", "FILTERED", "SKIPPED", "UID_PAIRS", "failure_record"]
+__all__ = [
+    "ANNOTATIONS",
+    "DUPLICATES",
+    "FAILED",
+    "FILTERED",
+    "SKIPPED",
+    "UID_PAIRS",
+    "WriteFailures",
+    "WriteLines",
+    "failure_record",
+]

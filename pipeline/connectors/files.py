@@ -333,15 +333,6 @@ def replace_file(staged: str, final: str) -> None:
         os.replace(staged, final)
 
 
-def __getattr__(name: str):
-    """``WriteFailures`` and ``WriteLines`` live in ``pipeline.records`` (Beam transforms); kept importable here."""
-    if name in ("WriteFailures", "WriteLines"):
-        from pipeline import records
-
-        return getattr(records, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "PRIVATE_MODE",
     "expand_inputs",
