@@ -6,7 +6,7 @@ SAMPLE := sample
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: setup sample test bench clean tesseract
+.PHONY: setup sample test bench docs clean tesseract
 
 # Burned-in text redaction needs Tesseract's English model (Debian package tesseract-ocr).
 tesseract:
@@ -31,8 +31,12 @@ sample: setup
 test: setup
 	$(PY) -m pytest -q tests
 
+# The documentation site in site/ (tests/test_docs.py builds it too, with warnings as errors).
+docs: setup
+	$(VENV)/bin/mkdocs build --strict
+
 bench: setup
 	$(PY) bench/bench.py
 
 clean:
-	rm -rf $(SAMPLE)/archive $(SAMPLE)/output bench/out
+	rm -rf $(SAMPLE)/archive $(SAMPLE)/output bench/out site

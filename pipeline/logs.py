@@ -32,16 +32,46 @@ _OWN_PACKAGES = ("pipeline", "transforms")
 
 
 class WorkerEntryFilter(logging.Filter):
-    """Drop relayed worker entries that Beam itself logged below ERROR; keep ours and all errors."""
+    """Drop relayed worker entries that Beam itself logged below ERROR; keep ours and all errors.
+
+    An entry of ours is shown as its own line: ``INFO pipeline.progress (worker): progress
+    ...`` rather than Beam's ``Worker: severity: INFO timestamp { ... } message: "..."``.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not str(record.msg).startswith("Worker:") or record.levelno >= logging.ERROR:
+        if not str(record.msg).startswith("Worker:"):
             return True
         text = str(record.args[0]) if isinstance(record.args, tuple) and record.args else record.getMessage()
         match = _LOCATION.search(text)
         if match is None:
             return True
-        return not _is_beam(match.group(1))
+        if _is_beam(match.group(1)):
+            return record.levelno >= logging.ERROR
+        message = _MESSAGE.search(text)
+        if message is not None:
+            record.name = _module(match.group(1)) + " (worker)"
+            record.msg, record.args = "%s", (_unescape(message.group(1)),)
+        return True
+
+
+_MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
+
+
+def _module(location: str) -> str:
+    """``/repo/pipeline/progress.py:104`` -> ``pipeline.progress``."""
+    parts = re.split(r"[\\/]", location.rsplit(":", 1)[0])
+    for i, part in enumerate(parts):
+        if part in _OWN_PACKAGES:
+            return ".".join(parts[i:]).removesuffix(".py")
+    return parts[-1].removesuffix(".py")
+
+
+def _unescape(text: str) -> str:
+    """Undo the text-format escapes of a relayed message (quotes, backslashes, octal UTF-8 bytes)."""
+    try:
+        return text.encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1").decode("utf-8")
+    except (UnicodeError, ValueError):
+        return text
 
 
 def _is_beam(location: str) -> bool:

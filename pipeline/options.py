@@ -3,13 +3,20 @@
 Every flag takes the ``--name=value`` form a Dataflow flex-template launcher
 passes. The UID key is never an option value: options end up in job metadata
 and logs, so only a key *file* path is accepted here.
+
+This module does not import Beam (that takes seconds): ``--help``, option values and
+the job's own checks run before it (``pipeline.cli``). ``DeidArguments`` and
+``FhirArguments`` define the flags; ``DeidOptions`` and ``FhirOptions``, the Beam
+``PipelineOptions`` views made of them, are built on first use (``from pipeline.options
+import DeidOptions`` imports Beam then). ``HELP_GROUPS`` orders ``--help`` and the
+options reference (docs/options.md, ``python tools/gen_options_doc.py``).
 """
 
 from __future__ import annotations
 
+import argparse
 import re
-
-from apache_beam.options.pipeline_options import PipelineOptions
+import threading
 
 UID_KEY_ENV = "DEID_UID_KEY"
 # PROJECT:DATASET.TABLE (project ids may hold a domain prefix and dashes) or DATASET.TABLE.
@@ -69,8 +76,8 @@ DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_STREAM_COPY_BYTES = 64 * 1024 * 1024
 
 
-class DeidOptions(PipelineOptions):
-    """Options of ``dicom-deid`` (and of the flex template)."""
+class DeidArguments:
+    """Options of ``dicom-deid`` (and of the flex template); ``DeidOptions`` is their Beam view."""
 
     @classmethod
     def _add_argparse_args(cls, parser) -> None:
@@ -246,28 +253,26 @@ class DeidOptions(PipelineOptions):
         return errors
 
 
-# Flags of dicom-deid that fhir-deid refuses (they would silently do nothing there).
-DICOM_ONLY_FLAGS = (
-    "--filter_file",
-    "--filter_table_export",
-    "--filter_table",
-    "--filter_query",
-    "--uid_key_file",
-    "--uid_root",
-    "--uid_mapping_output",
-    "--skip_existing",
-    "--stream_copy_bytes",
-    "--progress_interval",
+# The dicom-deid flags fhir-deid takes too; every other DeidArguments flag is DICOM-only and
+# refused by fhir-deid (it would silently do nothing there): a new flag is DICOM-only until listed here.
+FHIR_SHARED_FLAGS = (
+    "--input",
+    "--output",
+    "--config",
+    "--annotations_output",
+    "--annotations_table",
+    "--failures_output",
+    "--summary_output",
+    "--max_failure_fraction",
 )
 
 
-class FhirOptions(PipelineOptions):
-    """The options ``fhir-deid`` adds to the shared ones of ``DeidOptions``.
+class FhirArguments:
+    """The options ``fhir-deid`` adds to the shared ones of ``DeidArguments`` (``FHIR_SHARED_FLAGS``).
 
-    ``--input``, ``--output``, ``--config``, ``--annotations_output``, ``--annotations_table``,
-    ``--failures_output``, ``--summary_output`` and ``--max_failure_fraction`` are
-    ``DeidOptions``' (the others there are refused by fhir-deid); the key is a file (``--key_file``, the
-    same file as ``dicom-deid --uid_key_file``) or $DEID_UID_KEY, never an option value.
+    The other ``DeidArguments`` flags are refused by fhir-deid (``DICOM_ONLY_FLAGS``); the key
+    is a file (``--key_file``, the same file as ``dicom-deid --uid_key_file``) or $DEID_UID_KEY,
+    never an option value. ``FhirOptions`` is their Beam view.
     """
 
     @classmethod
@@ -294,3 +299,71 @@ class FhirOptions(PipelineOptions):
             default=False,
             help="Annotation keys as patient.text.div (the public documentation's form). =true/false.",
         )
+
+
+def flags_of(*classes) -> list[str]:
+    """The ``--flags`` the option classes define, in definition order (no Beam)."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    for cls in classes:
+        try:
+            cls._add_argparse_args(parser)
+        except argparse.ArgumentError:
+            continue  # a flag two classes define
+    return [s for action in parser._actions for s in action.option_strings if s.startswith("--")]
+
+
+# What the shared flags mean for fhir-deid, where their DeidArguments help speaks of DICOM.
+FHIR_HELP = {
+    "--input": "NDJSON (.ndjson, .ndjson.gz) or Bundle (.json) file, folder (recursive) or glob, local or gs://; "
+    "repeat for several.",
+    "--output": "Output folder, local or gs://; it may not hold an earlier run's *.ndjson or manifest.json.",
+    "--config": "DeidentifyConfig JSON (or a whole request body), local or gs://; its fhirFieldConfig or fhir part "
+    "applies. Default: {} = the FHIR BASIC profile.",
+    "--failures_output": "JSON-lines file of failed resources (default OUTPUT/deid_failures.jsonl).",
+    "--annotations_output": "Folder (local or gs://) for text annotations, annotations-<Type>-*.jsonl. Needs an "
+    "'annotation' config; holds PHI when storeQuote is true.",
+}
+
+# Flags of dicom-deid that fhir-deid refuses.
+DICOM_ONLY_FLAGS = tuple(f for f in flags_of(DeidArguments) if f not in FHIR_SHARED_FLAGS)
+
+# --help and docs/options.md list each command's flags in these groups, in this order. A flag in
+# no group fails tests/test_cli.py (and shows under "Other" until it is placed).
+HELP_GROUPS = (
+    ("Input", ("--input", "--filter_file", "--filter_table_export", "--filter_table", "--filter_query",
+               "--skip_existing")),
+    ("Output", ("--output", "--failures_output", "--summary_output", "--uid_mapping_output", "--id_mapping_output",
+                "--annotations_output", "--annotations_table", "--lowercase_annotation_keys", "--max_failure_fraction")),
+    ("Configuration", ("--config", "--residual_sweep")),
+    ("Keys and UIDs", ("--uid_key_file", "--key_file", "--uid_root", "--patient_key_system")),
+    ("DICOMweb", ("--dicomweb_source", "--dicomweb_destination", "--dicomweb_auth", "--dicomweb_source_auth",
+                  "--dicomweb_destination_auth", "--dicomweb_page_size", "--dicomweb_stow_batch_instances",
+                  "--dicomweb_stow_batch_bytes", "--dicomweb_max_attempts", "--dicomweb_backoff_seconds",
+                  "--dicomweb_max_requests_per_second")),
+    ("Running", ("--progress_interval", "--stream_copy_bytes")),
+)
+
+# Each command's option classes (Beam-free), and the flags it refuses.
+COMMANDS = {
+    "dicom-deid": ((DeidArguments,), ()),
+    "fhir-deid": ((DeidArguments, FhirArguments), DICOM_ONLY_FLAGS),
+}
+HELP_OVERRIDES = {"dicom-deid": {}, "fhir-deid": FHIR_HELP}
+
+_VIEWS = {"DeidOptions": DeidArguments, "FhirOptions": FhirArguments}
+_VIEWS_LOCK = threading.Lock()
+
+
+def __getattr__(name: str):
+    """``DeidOptions`` / ``FhirOptions``: the Beam PipelineOptions views, built (with Beam) on first use."""
+    base = _VIEWS.get(name)
+    if base is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    with _VIEWS_LOCK:
+        cls = globals().get(name)
+        if cls is None:  # one class per process: Beam finds its options through PipelineOptions' subclasses
+            cls = type(name, (base, PipelineOptions), {"__module__": __name__, "__qualname__": name, "__doc__": base.__doc__})
+            globals()[name] = cls
+    return cls

@@ -10,9 +10,9 @@ bumps the ``deid`` counters ``found``, ``done``, ``succeeded``, ``duplicates``,
 ``skipped``, ``filtered_out`` and ``failed`` (the figures the Dataflow job page
 shows), and, when ``interval`` > 0,
 a reporter thread of the worker process logs ``progress: DONE of FOUND instances
-done (P%), R/s`` every ``interval`` seconds and once at the end (with several
-worker processes, each logs its own; FOUND is known in the one that matched the
-paths). The line holds counts only.
+done (P%), R/s`` every ``interval`` seconds while the counts move, and once at the
+end unless that line was just logged (with several worker processes, each logs its
+own; FOUND is known in the one that matched the paths). The line holds counts only.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class ProgressReporter:
     def __init__(self, interval: float, scope: str, run_id: str = "", keep: bool = False) -> None:
         self.run_id = run_id
         self.keep = keep
-        self._logged: int | None = None
+        self._logged: tuple[int, int] | None = None
         self.interval = interval
         self.scope = scope
         self.done = 0
@@ -79,8 +79,10 @@ class ProgressReporter:
             if ProgressReporter._shared is self:
                 ProgressReporter._shared = None
         self._stop.set()
+        if self._thread is not None:
+            self._thread.join()  # a periodic line being logged now comes first, and only once
         if self.interval > 0:
-            self.log()
+            self.log(final=True)
 
     def add_found(self) -> None:
         """Count one matched path (known in the process that matched it)."""
@@ -104,18 +106,21 @@ class ProgressReporter:
             return f"progress{self.scope}: {self.done} of {self.found} instances done ({100 * self.done / self.found:.0f}%), {rate}"
         return f"progress{self.scope}: {self.done} instances done, {rate}"
 
-    def log(self) -> None:
-        """Log the progress line at INFO."""
+    def log(self, final: bool = False) -> None:
+        """Log the progress line at INFO when the counts moved since the last line (or none was logged).
+
+        The periodic line and the final one may meet at the same counts (the work is done and
+        the job is still writing its summary): the same line is never logged twice.
+        """
+        with self._lock:
+            counts = (self.done, self.found)
+            if counts == self._logged and (self.keep or final or self.done):
+                return
+            self._logged = counts
         _LOGGER.info("%s", self.line())
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
-            if self.keep:
-                with self._lock:
-                    changed = self._logged != self.done
-                    self._logged = self.done
-                if not changed:
-                    continue
             self.log()
 
 

@@ -198,6 +198,20 @@ def test_request_body_and_snake_case():
     assert spec.filter_uri == "gs://b/filter.txt"
 
 
+@pytest.mark.parametrize("field", ["resourcePathsGcsUri", "resourcePathGcsUri", "resource_path_gcs_uri"])
+def test_filter_config_takes_both_spellings(field):
+    """The reference's resourcePathsGcsUri and the how-to's resourcePathGcsUri both give the filter."""
+    spec = parse_config({"config": {}, "filterConfig": {field: "gs://b/filter.txt"}})
+    assert spec.filter_uri == "gs://b/filter.txt"
+
+
+def test_filter_config_refuses_both_spellings_at_once():
+    with pytest.raises(ConfigError, match=r"request\.filterConfig: give one of resourcePathsGcsUri and resourcePathGcsUri"):
+        parse_config({"filterConfig": {"resourcePathsGcsUri": "gs://b/a", "resourcePathGcsUri": "gs://b/b"}})
+    with pytest.raises(ConfigError, match="resourcePathsGcsUri, resourcePathGcsUri"):
+        parse_config({"filterConfig": {"resourcePathUri": "gs://b/a"}})
+
+
 @pytest.mark.parametrize(
     "text, attr, value",
     [("00100010", "tag", 0x00100010), ("0011AbCd", "tag", 0x0011ABCD), ("PatientName", "tag", 0x00100010), ("PN", "vr", "PN"), ("OverlayData", "mask", "60xx3000")],

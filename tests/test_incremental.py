@@ -102,6 +102,7 @@ def test_progress_line_counts_only(tmp_path, archive, key_file, caplog):
         assert run(_args(archive, tmp_path / "out", key_file, "--progress_interval=0.01")) == 0
     lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.progress"]
     assert lines and lines[-1].startswith("progress: 9 of 9 instances done (100%), ")
+    assert sum(line.startswith("progress: 9 of 9 ") for line in lines) == 1  # the periodic and final lines meet once
     # Before the paths are matched the total is not known yet: "progress: 0 instances done, n/a".
     assert all(re.fullmatch(r"progress: \d+( of 9)? instances done( \(\d+%\))?, (n/a|[\d.]+/s)", line) for line in lines)
     assert not [n for n in PHI_NEEDLES if any(n in line for line in lines)]

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.runners.lean import local_job
 from pipeline.dicom.run import run
-from tests.test_pipeline import outputs, write_archive
+from tests.test_pipeline import gcs, outputs, write_archive  # noqa: F401  (gcs: the emulator fixture)
 
 
 @pytest.mark.parametrize(
@@ -60,9 +60,16 @@ def test_command_line_local_job_skips_cloud_io_and_writes_the_same_bytes(tmp_pat
     assert outputs(tmp_path / "cli") == outputs(tmp_path / "in_process") and len(outputs(tmp_path / "cli")) == 4
 
 
-def test_command_line_with_a_cloud_path_imports_cloud_io(tmp_path: Path, key_file: Path):
-    proc = _cli(["--input", "gs://no-such-bucket-deid-test/in"])  # stops at set-up (no --output): no network
+def test_command_line_with_a_cloud_path_imports_cloud_io(tmp_path: Path, key_file: Path, gcs):
+    """A gs:// input keeps Beam's Cloud I/O (its check needs it); the missing bucket stops the job in one line."""
+    _, env = gcs
+    os.environ.update(env)
+    proc = _cli(["--input", "gs://no-such-bucket-deid-test/in", "--output", str(tmp_path / "out")])
     assert "CLOUD_IO True" in proc.stdout, proc.stderr[-2000:]
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "dicom-deid: the job cannot start: --input gs://no-such-bucket-deid-test/in: no bucket no-such-bucket-deid-test")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.fixture

@@ -39,3 +39,13 @@ def test_quiet_beam_logs_raises_only_the_named_loggers():
         assert logging.getLogger("apache_beam.runners.dataflow.dataflow_runner").isEnabledFor(logging.INFO)
     finally:
         root.setLevel(saved)
+
+
+def test_our_relayed_entries_read_as_our_own_lines():
+    """A worker's line of ours shows as `pipeline.progress (worker): <message>`, escapes undone."""
+    entry = ('severity: INFO timestamp { seconds: 1 } message: "progress (this worker): 12 of 24 done, \\"fast\\" '
+             'caf\\303\\251" log_location: "/repo/pipeline/progress.py:109" thread: "MainThread"')
+    record = logging.LogRecord(WORKER_RELAY_LOGGER, logging.INFO, __file__, 1, "Worker: %s", (entry,), None)
+    assert WorkerEntryFilter().filter(record)
+    assert record.name == "pipeline.progress (worker)"
+    assert record.getMessage() == 'progress (this worker): 12 of 24 done, "fast" café'

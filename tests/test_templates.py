@@ -272,14 +272,55 @@ class TestReadme:
         assert body["containerSpecGcsPath"].startswith("gs://")
         assert body["jobName"]
 
-    def test_lists_dockerignore_lines(self):
-        """The README gives the .dockerignore lines for the venv, sample and bench."""
-        assert re.search(r"```\n\.venv/\nsample/\nbench/out/\n```", README)
+    def test_names_the_dockerignore(self):
+        """The README points at the repository's .dockerignore and says what it keeps out."""
+        assert "`.dockerignore`" in README and "sample/uid.key" in README
 
     def test_builds_from_the_repository_root(self):
         """The build commands name templates/Dockerfile with the root as context."""
         assert "['build', '-f', 'templates/Dockerfile', '-t', '$_IMAGE', '.']" in README
         assert "docker build -f templates/Dockerfile -t $IMAGE ." in README
+
+
+def _dockerignore_patterns() -> list[str]:
+    lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _docker_excluded(path: str, patterns: list[str]) -> bool:
+    """Docker's .dockerignore rule for ``path`` (relative to the context): a pattern (Go filepath.Match
+    syntax plus ``**`` for any number of folders) matching the path or one of its parent folders."""
+    assert not any(p.startswith("!") for p in patterns), "exceptions are not modelled here"
+    parts = path.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        rx = re.escape(pattern.rstrip("/")).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
+        rx = rx.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+        if any(re.fullmatch(rx, c) for c in candidates):
+            return True
+    return False
+
+
+class TestDockerignore:
+    @pytest.mark.parametrize("path", [
+        "sample/uid.key", "uid.key", "keys/site/uid.key", "sample/archive/st0/im0.dcm", "sample/output/deid_summary.json",
+        ".venv/bin/python", "tools/.venv/lib/x.py", "bench/out/corpus/x.dcm", ".git/HEAD", "site/index.html",
+        "pipeline/__pycache__/options.cpython-311.pyc", ".pytest_cache/v/cache/lastfailed",
+    ])
+    def test_keeps_keys_samples_venvs_outputs_and_git_out(self, path):
+        assert _docker_excluded(path, _dockerignore_patterns()), path
+
+    @pytest.mark.parametrize("path", [
+        "requirements.txt", "setup.py", "pipeline/dicom/run.py", "transforms/deid_config.py", "templates/Dockerfile",
+    ])
+    def test_keeps_what_the_build_copies(self, path):
+        assert (ROOT / path).exists() and not _docker_excluded(path, _dockerignore_patterns()), path
+
+    def test_the_pattern_model_is_dockers(self):
+        """The matcher above follows Docker's documented examples (a guard for the tests that use it)."""
+        assert _docker_excluded("a/b/c.key", ["**/*.key"]) and _docker_excluded("c.key", ["**/*.key"])
+        assert _docker_excluded("temp/x/y", ["temp?"]) is False and _docker_excluded("tempa/y", ["temp?"])
+        assert not _docker_excluded("x/sample/y", ["sample/"])
 
 
 class TestDockerfile:

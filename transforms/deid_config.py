@@ -393,6 +393,10 @@ def _snake(name: str) -> str:
     return re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
 
 
+# filterConfig's one field: the reference's spelling first, then the how-to's (both accepted).
+FILTER_URI_FIELDS = ("resourcePathsGcsUri", "resourcePathGcsUri")
+
+
 def parse_config(obj: Any, log: Callable[[str], None] | None = None) -> DeidSpec:
     """Validate a config JSON value and return the engine's ``DeidSpec``.
 
@@ -434,9 +438,14 @@ def parse_config(obj: Any, log: Callable[[str], None] | None = None) -> DeidSpec
         if "gcsConfigUri" in f:
             base["config_uri"] = c.string(f["gcsConfigUri"], "request.gcsConfigUri")
         if "filterConfig" in f:
-            fc = c.fields(f["filterConfig"], "request.filterConfig", ("resourcePathsGcsUri",))
-            if "resourcePathsGcsUri" in fc:
-                base["filter_uri"] = c.string(fc["resourcePathsGcsUri"], "request.filterConfig.resourcePathsGcsUri")
+            # The reference spells resourcePathsGcsUri; the service's how-to's request body spells
+            # resourcePathGcsUri: both are accepted (ours), not both at once.
+            fc = c.fields(f["filterConfig"], "request.filterConfig", FILTER_URI_FIELDS)
+            given = [name for name in FILTER_URI_FIELDS if name in fc]
+            if len(given) > 1:
+                c.fail("request.filterConfig", f"give one of {' and '.join(given)}, not both")
+            elif given:
+                base["filter_uri"] = c.string(fc[given[0]], f"request.filterConfig.{given[0]}")
         _check_deidentify_config(c, f.get("config", {}), "config", base)
     else:
         _check_deidentify_config(c, obj, "config", base)

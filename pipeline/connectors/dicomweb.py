@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass
 
 import requests
-from apache_beam.metrics import Metrics
 
 from transforms.dicom.dicomweb import (
     INCLUDE_FIELDS,
@@ -158,6 +157,8 @@ class DicomwebClient:
         self.retries = 0
         self.throttled_seconds = 0.0
         self._throttled_whole = 0
+        from apache_beam.metrics import Metrics  # here, not at import: the job's checks run before Beam is imported
+
         self._throttle_counter = Metrics.counter("dicomweb", "cumulativeThrottlingSeconds")
         self._retry_counter = Metrics.counter("deid", "http_retries")
 

@@ -1,5 +1,8 @@
 """File access through Beam's FileSystems (local paths and gs://): reading, atomic and owner-only writing.
 
+Beam is imported only when a gs:// path is met (``_beam_fs``): local reads and the job's
+checks before it starts do not wait for it.
+
 ``expand_inputs`` turns --input values into match patterns; ``write_atomic`` and
 ``place_instance`` write through a temporary name, so a reader never sees a partial file
 and an existing output is never replaced; ``WriteFailures`` and ``WriteLines`` write the
@@ -10,16 +13,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import hashlib
 import json
 import logging
 import os
 import sys
 import uuid
-
-import apache_beam as beam
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 
 _LOGGER = logging.getLogger(__name__)
 # Re-identifying outputs (UID mapping, annotations with quotes): owner-only, whatever the umask.
@@ -32,6 +32,14 @@ CRASH_ENV = "DEID_TEST_CRASH_AFTER_WRITES"
 CRASH_EXIT = 70
 
 
+def _beam_fs():
+    """Beam's ``FileSystems`` and ``CompressionTypes``, imported on first use (gs://, the running job)."""
+    from apache_beam.io.filesystem import CompressionTypes
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems, CompressionTypes
+
+
 def is_gcs(path: str) -> bool:
     """Return True for gs:// paths."""
     return path.startswith("gs://")
@@ -39,7 +47,9 @@ def is_gcs(path: str) -> bool:
 
 def join(base: str, *parts: str) -> str:
     """Join path parts with '/' for gs:// and os.path for local paths."""
-    return FileSystems.join(base, *parts) if is_gcs(base) else os.path.join(base, *parts)
+    if not is_gcs(base):
+        return os.path.join(base, *parts)
+    return _beam_fs()[0].join(base, *parts)
 
 
 def read_bytes(path: str) -> bytes:
@@ -47,6 +57,7 @@ def read_bytes(path: str) -> bytes:
     if not is_gcs(path):
         with open(path, "rb") as f:
             return f.read()
+    FileSystems, CompressionTypes = _beam_fs()
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
         return f.read()
 
@@ -100,6 +111,7 @@ def write_atomic(
     temporary file before any byte is written); on gs:// the bucket's IAM decides.
     """
     if is_gcs(path):
+        FileSystems, CompressionTypes = _beam_fs()
         with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
             fill(f)
         return
@@ -137,11 +149,12 @@ def write_text(path: str, text: str, private: bool = False) -> None:
     write_bytes_atomic(path, text.encode("utf-8"), mode=PRIVATE_MODE if private else None)
 
 
-def expand_inputs(inputs: list[str]) -> list[str]:
+def expand_inputs(inputs: list[str], gcs_exists=None) -> list[str]:
     """Turn --input values into match patterns, checking that plain paths exist.
 
     A folder (or a gs:// prefix that is not an object) becomes ``folder/**``;
-    a glob is kept; a file is kept.
+    a glob is kept; a file is kept. ``gcs_exists(path)`` tells whether a gs://
+    path is an object (default: Beam's FileSystems).
 
     Raises
     ------
@@ -156,7 +169,8 @@ def expand_inputs(inputs: list[str]) -> list[str]:
             if _GLOB_CHARS & set(item):
                 patterns.append(item)
             elif is_gcs(item):
-                patterns.append(item if FileSystems.exists(item) and not item.endswith("/") else item.rstrip("/") + "/**")
+                exists = gcs_exists or _beam_fs()[0].exists
+                patterns.append(item if not item.endswith("/") and exists(item) else item.rstrip("/") + "/**")
             elif os.path.isdir(item):
                 patterns.append(os.path.join(os.path.abspath(item), "**"))
             elif os.path.isfile(item):
@@ -166,9 +180,31 @@ def expand_inputs(inputs: list[str]) -> list[str]:
     return patterns
 
 
+def match_files(pattern: str, gcs_list=None) -> list[str]:
+    """The files a Beam match pattern names, sorted (``*`` stays within a folder, ``**`` crosses folders).
+
+    Local patterns without ``**`` or ``?`` are matched with ``glob``, and ``FOLDER/**`` by walking the
+    folder (the same files as Beam's FileSystems.match, without importing Beam); the others, and
+    gs://, by Beam's FileSystems.
+    ``gcs_list(pattern, limit=1)`` is called first for a gs:// pattern (a bounded check of its
+    bucket that raises with the cause).
+    """
+    if not is_gcs(pattern) and pattern.endswith("/**") and not _GLOB_CHARS & set(pattern[:-3]):
+        # A folder read recursively (what --input FOLDER becomes): every file under it, as Beam lists it.
+        return sorted(os.path.join(d, f) for d, _, files in os.walk(pattern[:-3]) for f in files)
+    if not is_gcs(pattern) and "**" not in pattern and "?" not in pattern:
+        if not _GLOB_CHARS & set(pattern):
+            return [pattern] if os.path.isfile(pattern) else []
+        return sorted(p for p in glob.glob(pattern, include_hidden=True) if os.path.isfile(p))
+    if is_gcs(pattern) and gcs_list is not None:
+        gcs_list(pattern, limit=1)
+    return sorted(m.path for m in _beam_fs()[0].match([pattern])[0].metadata_list)
+
+
 def open_file(path: str):
     """Open a local or gs:// file for reading bytes (no decompression)."""
     if is_gcs(path):
+        FileSystems, CompressionTypes = _beam_fs()
         return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
     return open(path, "rb")
 
@@ -218,6 +254,7 @@ def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) ->
     """
     tmp = f"{final}{_TMP_MARK}{run_id}-{uuid.uuid4().hex}"
     if is_gcs(final):
+        FileSystems, CompressionTypes = _beam_fs()
         target = tmp if FileSystems.exists(final) else final
         with FileSystems.create(target, compression_type=CompressionTypes.UNCOMPRESSED) as f:
             hashing = _Hashing(f)
@@ -283,7 +320,7 @@ def _load_renameat2():
 def remove_file(path: str) -> None:
     """Remove a local or gs:// file if it is there."""
     if is_gcs(path):
-        FileSystems.delete([path])
+        _beam_fs()[0].delete([path])
     elif os.path.exists(path):
         os.remove(path)
 
@@ -291,57 +328,16 @@ def remove_file(path: str) -> None:
 def replace_file(staged: str, final: str) -> None:
     """Put a staged copy in place of ``final`` (atomic locally; copy then delete on gs://)."""
     if is_gcs(final):
-        FileSystems.rename([staged], [final])
+        _beam_fs()[0].rename([staged], [final])
     else:
         os.replace(staged, final)
 
 
-class WriteFailures(beam.PTransform):
-    """Write failure records as one sorted JSON-lines file (empty when none failed)."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self._path = path
-
-    def expand(self, failures):
-        return (
-            failures
-            | "FailureToJson" >> beam.Map(lambda r: json.dumps(r, sort_keys=True))
-            | "WriteFailuresFile" >> WriteLines(self._path)
-        )
-
-
-class WriteLines(beam.PTransform):
-    """Write strings as one sorted text file, each line once (e.g. the UID mapping CSV).
-
-    ``private``: a re-identifying file, created owner-only (0600) when local.
-    """
-
-    def __init__(self, path: str, header: str = "", private: bool = False) -> None:
-        super().__init__()
-        self._path = path
-        self._header = header
-        self._private = private
-
-    def expand(self, lines):
-        header = self._header
-        path = self._path
-        private = self._private
-
-        def write(items):
-            body = "".join(line + "\n" for line in sorted(set(items)))
-            write_text(path, (header + "\n" if header else "") + body, private=private)
-            return path
-
-        return lines | "CollectLines" >> beam.combiners.ToList() | "WriteLinesFile" >> beam.Map(write)
-
-
 __all__ = [
     "PRIVATE_MODE",
-    "WriteFailures",
-    "WriteLines",
     "expand_inputs",
     "file_digest",
+    "match_files",
     "is_gcs",
     "join",
     "open_file",

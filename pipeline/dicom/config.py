@@ -8,16 +8,31 @@ instance.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import uuid
 from dataclasses import dataclass, field
 
-from apache_beam.io.filesystems import FileSystems
-
+from pipeline.connectors import gcs
 from pipeline.connectors.dicomweb import HttpPolicy, Service, probe, read_credentials
-from pipeline.connectors.files import expand_inputs, join, read_bytes
-from pipeline.jobsetup import KeySource, SetupError, _is_inside, _load_spec, _local_absolute, _uses_kms, key_source
+from pipeline.connectors.files import expand_inputs, is_gcs, join, match_files
+from pipeline.jobsetup import (
+    KeySource,
+    SetupError,
+    _is_inside,
+    _load_spec,
+    _local_absolute,
+    _uses_kms,
+    check_outputs,
+    Announcing,
+    Note,
+    key_source,
+    outputs_of,
+    random_key_notes,
+    read_problem,
+    setup_read,
+)
 from pipeline.options import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_PROGRESS_SECONDS,
@@ -25,10 +40,12 @@ from pipeline.options import (
     DEFAULT_STOW_BATCH_INSTANCES,
     DEFAULT_STREAM_COPY_BYTES,
     UID_KEY_ENV,
-    DeidOptions,
+    DeidArguments,
 )
 from transforms.deid_config import DeidSpec
 from transforms.dicom.dicomweb import default_auth, parse_store_url
+from transforms.dicom.method import assess
+from transforms.dicom.profiles import compile_plan
 from transforms.dicom.filters import InstanceFilter, filter_from_rows, parse_filter_file, read_export_rows
 from transforms.dicom.uids import check_uid_root
 from transforms.errors import FilterError
@@ -39,7 +56,7 @@ _LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class JobConfig:
+class JobConfig(Announcing):
     """The validated job: plain values, picklable, no pipeline options inside."""
 
     patterns: tuple[str, ...]
@@ -68,6 +85,8 @@ class JobConfig:
     stow_batch_instances: int = DEFAULT_STOW_BATCH_INSTANCES
     stow_batch_bytes: int = DEFAULT_STOW_BATCH_BYTES
     progress_keep: bool = False  # DaskRunner: one reporter per worker process for the whole run
+    max_requests_per_second: float = 0.0  # --dicomweb_max_requests_per_second, for the whole job
+    notes: tuple[Note, ...] = field(default=(), compare=False, repr=False)  # logged by announce()
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -80,12 +99,46 @@ class JobConfig:
         """Where outputs go, for log lines: the folder and/or the store's name."""
         return " and ".join(d for d in (self.output, self.destination and self.destination.name) if d)
 
-    @classmethod
-    def from_options(cls, opts: DeidOptions, environ: dict[str, str] | None = None, check_services: bool = True) -> JobConfig:
-        """Validate options and load config, filters and key.
+    def outputs(self) -> list[tuple[str, str | None, str]]:
+        """Every output location as (flag, path, "folder" or "file")."""
+        return outputs_of(self.output, self.failures_output, self.summary_output,
+                          ("--uid_mapping_output", self.uid_mapping_output), self.annotations_output)
 
-        ``check_services``: probe each DICOMweb service (spec section 3) once the
-        rest is valid.
+    def with_workers(self, workers: int) -> JobConfig:
+        """The job with its DICOMweb request cap divided among ``workers`` processes (spec section 8)."""
+        policy = HttpPolicy(self.http_policy.max_attempts, self.http_policy.backoff_base,
+                            self.max_requests_per_second / max(1, workers))
+        return dataclasses.replace(self, http_policy=policy)
+
+    def remote_problems(self) -> list[str]:
+        """What needs the network: gs:// buckets listable, gs:// outputs writable, DICOMweb services answering."""
+        problems = []
+        for pattern in self.patterns:
+            if is_gcs(pattern):
+                try:
+                    gcs.list_prefix(pattern, limit=1)
+                except gcs.GcsProblem as exc:
+                    problems.append(f"--input {pattern}: {exc}")
+        check_outputs(self.outputs(), problems, remote=True)
+        if problems:
+            return problems
+        for service in (self.source, self.destination):
+            if service is not None:
+                problem, warning = probe(service, self.http_policy, self.skip_existing)
+                if problem:
+                    problems.append(problem)
+                if warning:
+                    _LOGGER.warning("%s", warning)
+        return problems
+
+    @classmethod
+    def from_options(cls, opts, environ: dict[str, str] | None = None, check_services: bool = True) -> JobConfig:
+        """Validate options and load config, filters and key; check that every output can be written.
+
+        ``opts``: ``DeidOptions`` (a Beam view) or the namespace ``pipeline.cli.parse`` returns
+        (before Beam is imported; nothing here imports it for local paths). ``check_services``:
+        then also ``remote_problems`` (gs:// buckets and outputs, each DICOMweb service, spec
+        section 3), once the rest is valid.
 
         Raises
         ------
@@ -93,12 +146,13 @@ class JobConfig:
             With every problem found, each naming its option or JSON path.
         """
         env = os.environ if environ is None else environ
-        problems = opts.validate_deid()
+        problems = DeidArguments.validate_deid(opts)
         if problems:
             raise SetupError(problems)
-        spec = _load_spec(opts.config, problems)
+        notes: list[Note] = []
+        spec = _load_spec(opts.config, problems, notes)
         try:
-            patterns = tuple(expand_inputs(opts.input or []))
+            patterns = tuple(expand_inputs(opts.input or [], gcs_exists=_gcs_input_exists))
         except ValueError as exc:
             problems.append(str(exc))
             patterns = ()
@@ -121,10 +175,8 @@ class JobConfig:
             if value and spec.annotation is None:
                 problems.append(f"{flag} needs an 'annotation' object in the config (storeQuote, ...)")
         if spec.annotation is not None and not (opts.annotations_output or opts.annotations_table):
-            _LOGGER.warning(
-                "The config asks for annotations but neither --annotations_output nor --annotations_table is set: "
-                "none are written"
-            )
+            notes.append((logging.WARNING, "The config asks for annotations but neither --annotations_output nor "
+                          "--annotations_table is set: none are written"))
         if _uses_kms(spec.text):
             try:
                 import google.cloud.kms  # noqa: F401
@@ -135,31 +187,26 @@ class JobConfig:
                 check_ocr_available()
             except OcrUnavailableError as exc:
                 problems.append(f"config: burned-in text redaction cannot run here: {exc}")
-        if not problems and check_services:
-            for service in (source, destination):
-                if service is not None:
-                    problem, warning = probe(service, policy, opts.skip_existing)
-                    if problem:
-                        problems.append(problem)
-                    if warning:
-                        _LOGGER.warning("%s", warning)
+        failures_output = _local_absolute(opts.failures_output) or join(output, "deid_failures.jsonl")
+        summary_output = _local_absolute(opts.summary_output) or join(output, "deid_summary.json")
+        check_outputs(outputs_of(output, failures_output, summary_output,
+                                 ("--uid_mapping_output", _local_absolute(opts.uid_mapping_output)),
+                                 _local_absolute(opts.annotations_output)), problems, remote=False)
         if problems:
             raise SetupError(problems)
+        notes += _identity_kept_notes(spec) + random_key_notes(key, "--uid_key_file")
         for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output)):
             if value and value.startswith("gs://"):
-                _LOGGER.info(
-                    "%s goes to a bucket: it can re-identify, and who may read it is decided by the bucket's IAM, "
-                    "not by this job (local files are created owner-only)",
-                    flag,
-                )
-        return cls(
+                notes.append((logging.INFO, f"{flag} goes to a bucket: it can re-identify, and who may read it is "
+                              "decided by the bucket's IAM, not by this job (local files are created owner-only)"))
+        job = cls(
             patterns=patterns,
             output=output,
             spec=spec,
             key=key,
             uid_root=uid_root,
-            failures_output=_local_absolute(opts.failures_output) or join(output, "deid_failures.jsonl"),
-            summary_output=_local_absolute(opts.summary_output) or join(output, "deid_summary.json"),
+            failures_output=failures_output,
+            summary_output=summary_output,
             source=source,
             destination=destination,
             http_policy=policy,
@@ -177,14 +224,36 @@ class JobConfig:
             residual_sweep=opts.residual_sweep,
             progress_interval=opts.progress_interval,
             stream_copy_bytes=opts.stream_copy_bytes,
+            max_requests_per_second=opts.dicomweb_max_requests_per_second,
+            notes=tuple(notes),
         )
+        return job.checked(check_services)
+
+
+def _identity_kept_notes(spec: DeidSpec) -> list[Note]:
+    """The warning of a config whose outputs will not be marked PatientIdentityRemoved YES."""
+    kept = assess(compile_plan(spec)).kept
+    if not kept:
+        return []
+    shown = ", ".join(kept[:4]) + (f" and {len(kept) - 4} more" if len(kept) > 4 else "")
+    return [(logging.WARNING, f"The config keeps {shown}, which the Basic Profile removes and no PS3.15 option "
+             "keeps: outputs are marked PatientIdentityRemoved NO (docs/configuration.md)")]
 
 
 GOOGLE_PAGE_LIMIT = 5000  # QIDO limit for studies and series on Cloud Healthcare
 
 
-def _workers(opts: DeidOptions) -> int:
-    """The worker processes a request cap is divided among (spec section 8)."""
+def _gcs_input_exists(path: str) -> bool:
+    try:
+        return gcs.exists(path)
+    except gcs.GcsProblem as exc:
+        raise ValueError(f"--input {path}: {exc}") from None
+
+
+def workers(opts) -> int:
+    """The worker processes a request cap is divided among (spec section 8); 1 before Beam is imported."""
+    if not hasattr(opts, "view_as"):
+        return 1
     from apache_beam.options.pipeline_options import DirectOptions, WorkerOptions
 
     worker = opts.view_as(WorkerOptions)
@@ -192,7 +261,7 @@ def _workers(opts: DeidOptions) -> int:
     return max(1, worker.max_num_workers or worker.num_workers or direct.direct_num_workers or 1)
 
 
-def _services(opts: DeidOptions, env, key: KeySource, problems: list[str]):
+def _services(opts, env, key: KeySource, problems: list[str]):
     """Check the DICOMweb URLs, auth modes and credentials; return (source, destination, policy)."""
     services = {}
     for side in ("source", "destination"):
@@ -229,44 +298,50 @@ def _services(opts: DeidOptions, env, key: KeySource, problems: list[str]):
             f"--dicomweb_destination needs a persistent UID key (--uid_key_file or ${UID_KEY_ENV}): "
             "a random key would store a second copy under new UIDs on each rerun"
         )
-    rate = opts.dicomweb_max_requests_per_second / _workers(opts)
+    rate = opts.dicomweb_max_requests_per_second / workers(opts)
     policy = HttpPolicy(opts.dicomweb_max_attempts, opts.dicomweb_backoff_seconds, rate)
     return source, destination, policy
 
 
-def _key_source(opts: DeidOptions, env, problems: list[str]) -> KeySource:
+def _key_source(opts, env, problems: list[str]) -> KeySource:
     return key_source(opts.uid_key_file, "--uid_key_file", env, problems)
 
 
-def _load_filters(opts: DeidOptions, spec: DeidSpec, problems: list[str]) -> InstanceFilter | None:
+def _load_filters(opts, spec: DeidSpec, problems: list[str]) -> InstanceFilter | None:
     result: InstanceFilter | None = None
-    sources = [("--filter_file", opts.filter_file), ("request.filterConfig.resourcePathsGcsUri", spec.filter_uri)]
+    sources = [("--filter_file", opts.filter_file), ("request.filterConfig", spec.filter_uri)]
     for what, path in sources:
         if not path:
             continue
         try:
-            parsed = parse_filter_file(read_bytes(path).decode("utf-8-sig"), name=f"{what} {path}")
+            parsed = parse_filter_file(setup_read(path).decode("utf-8-sig"), name=f"{what} {path}")
         except FilterError as exc:
             problems.append(str(exc))
             continue
         except Exception as exc:
-            problems.append(f"{what} {path}: cannot be read ({type(exc).__name__})")
+            problems.append(read_problem(what, path, exc))
             continue
         result = parsed if result is None else result.union(parsed)
     if opts.filter_table_export:
         try:
-            matches = FileSystems.match([opts.filter_table_export])[0].metadata_list
+            matches = match_files(opts.filter_table_export, gcs_list=gcs.list_prefix)
+        except gcs.GcsProblem as exc:
+            problems.append(f"--filter_table_export {opts.filter_table_export}: cannot be listed: {exc}")
+            matches = []
         except Exception as exc:
             problems.append(f"--filter_table_export {opts.filter_table_export}: cannot be listed ({type(exc).__name__})")
             matches = []
         if not matches and not problems:
             problems.append(f"--filter_table_export {opts.filter_table_export}: matches no file")
-        for meta in sorted(matches, key=lambda m: m.path):
+        for path in matches:
             try:
-                rows = read_export_rows(meta.path, read_bytes(meta.path))
-                parsed = filter_from_rows(rows, name=meta.path)
+                rows = read_export_rows(path, setup_read(path))
+                parsed = filter_from_rows(rows, name=path)
             except FilterError as exc:
                 problems.append(str(exc))
+                continue
+            except Exception as exc:
+                problems.append(read_problem("--filter_table_export", path, exc))
                 continue
             result = parsed if result is None else result.union(parsed)
     return result

@@ -19,13 +19,13 @@ from apache_beam.io.fileio import EmptyMatchTreatment
 
 from pipeline.connectors.dicomweb_read import STATS, ReadDicomweb
 from pipeline.connectors.dicomweb_store import StoreFn
-from pipeline.connectors.files import WriteFailures, WriteLines, write_text
+from pipeline.connectors.files import write_text
 from pipeline.dicom.config import JobConfig
 from pipeline.dicom.deidentify import DeidentifyFn
 from pipeline.dicom.read import _ReadFn
 from pipeline.dicom.write import ReadBackKeptFn, WriteAnnotations, WriteInstances
 from pipeline.progress import Progress, _FoundFn
-from pipeline.records import ANNOTATIONS, FAILED, FILTERED, SKIPPED
+from pipeline.records import ANNOTATIONS, FAILED, FILTERED, SKIPPED, WriteFailures, WriteLines
 from transforms.dicom.deidentify import STAGES
 
 READ = "read"

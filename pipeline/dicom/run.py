@@ -1,7 +1,9 @@
 """Entry point: ``dicom-deid`` / ``python -m pipeline.dicom.run`` (and the flex-template PY_FILE).
 
-Parses options, validates the whole job before the pipeline starts, runs the
-graph, prints the summary and sets the exit status.
+Prints ``--help``, parses options and validates the whole job before Beam is imported
+(a config or option error is reported in well under a second), then checks Beam's
+flags, gs:// and DICOMweb, runs the graph, prints the summary and sets the exit status
+(``pipeline.launch``).
 """
 
 from __future__ import annotations
@@ -19,23 +21,18 @@ if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "dicom-deid":  # t
     # worker), which spin after any call; the job's parallelism is its worker processes.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import apache_beam as beam  # noqa: E402
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions  # noqa: E402
-
-from pipeline.dicom.config import JobConfig  # noqa: E402
-from pipeline.dicom.graph import build  # noqa: E402
-from pipeline.jobsetup import SetupError  # noqa: E402
-from pipeline.launch import EXIT_SETUP, _runner, finish, is_dask, unknown_flags  # noqa: E402
-from pipeline.logs import quiet_beam_logs  # noqa: E402
-from pipeline.options import DeidOptions  # noqa: E402
-from pipeline.runners.forkworkers import fork_server  # noqa: E402
+from pipeline.dicom.config import JobConfig, workers  # noqa: E402
+from pipeline.launch import _runner, beam_options, cannot_start, is_dask, prepare, run_pipeline  # noqa: E402
 
 _LOGGER = logging.getLogger(__name__)
+TOOL = "dicom-deid"
 FORK_ENV = "DEID_FORK_WORKERS"  # 0: Beam's own multi_processing workers (fresh interpreters)
 
 
-def _forks_workers(options: PipelineOptions) -> bool:
+def _forks_workers(options) -> bool:
     """multi_processing workers are forked from this process unless DEID_FORK_WORKERS=0."""
+    from apache_beam.options.pipeline_options import DirectOptions, StandardOptions
+
     direct = options.view_as(DirectOptions)
     return (
         options.view_as(StandardOptions).runner in (None, "DirectRunner", "direct")
@@ -44,7 +41,7 @@ def _forks_workers(options: PipelineOptions) -> bool:
     )
 
 
-def _with_progress_scope(job: JobConfig, options: PipelineOptions) -> JobConfig:
+def _with_progress_scope(job: JobConfig, options) -> JobConfig:
     """Progress lines on the DirectRunner and the DaskRunner (Dataflow shows the same figures as metrics).
 
     With multi_processing, and on dask, each worker process logs the instances it finished.
@@ -54,6 +51,8 @@ def _with_progress_scope(job: JobConfig, options: PipelineOptions) -> JobConfig:
         # Each dask worker process logs what it finished; its DoFns are set up and torn
         # down once per partition, so the reporter lives for the whole run in that process.
         return dataclasses.replace(job, progress_scope=" (this worker)", progress_keep=True)
+    from apache_beam.options.pipeline_options import DirectOptions
+
     if _runner(options) is None:
         return dataclasses.replace(job, progress_interval=0.0)
     direct = options.view_as(DirectOptions)
@@ -69,40 +68,39 @@ def run(argv: list[str] | None = None, fresh_process: bool = False) -> int:
     job yet (multi_processing workers are then forked from this process itself).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    quiet_beam_logs()
-    unknown = unknown_flags(argv)
-    if unknown:
-        print(f"dicom-deid: unknown option(s): {', '.join(unknown)}", file=sys.stderr)
-        return EXIT_SETUP
-    options = PipelineOptions(argv)
+    status, job = prepare(TOOL, argv, lambda args: JobConfig.from_options(args, check_services=False))
+    if status is not None:
+        return status
+    from pipeline.options import DeidOptions
+    from pipeline.runners.forkworkers import fork_server
+
+    options = beam_options(TOOL, argv)
     # multi_processing workers are forked from one server process per launcher
     # (pipeline.runners.forkworkers); it starts importing now, while the job is set up.
     server = fork_server(fork_here=fresh_process) if _forks_workers(options) else None
-    try:
-        job = JobConfig.from_options(options.view_as(DeidOptions))
-    except SetupError as exc:
-        print("dicom-deid: the job cannot start:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return EXIT_SETUP
+    job = job.with_workers(workers(options.view_as(DeidOptions)))
+    problems = job.remote_problems()
     if is_dask(options):
-        bigquery = [flag for flag, value in (
-            ("--filter_table", job.filter_table), ("--filter_query", job.filter_query),
-            ("--annotations_table", job.annotations_table),
-        ) if value]
-        if bigquery:
-            print(
-                f"dicom-deid: the job cannot start:\n  {', '.join(bigquery)}: BigQuery reads and writes need "
-                "Dataflow; the DaskRunner cannot run them (use --filter_table_export / --annotations_output)",
-                file=sys.stderr,
-            )
-            return EXIT_SETUP
+        problems += [
+            f"{flag}: BigQuery reads and writes need Dataflow; the DaskRunner cannot run them "
+            "(use --filter_table_export / --annotations_output)"
+            for flag, value in (("--filter_table", job.filter_table), ("--filter_query", job.filter_query),
+                                ("--annotations_table", job.annotations_table))
+            if value
+        ]
+    if problems:
+        return cannot_start(TOOL, problems)
+    job.announce()
     job = _with_progress_scope(job, options)
     inputs = [*job.patterns, *([job.source.name] if job.source else [])]
     _LOGGER.info("De-identifying %s -> %s (%s)", ", ".join(inputs), job.destinations, job.spec.profile)
+    import apache_beam as beam
+
+    from pipeline.dicom.graph import build
+
     p = beam.Pipeline(runner=_runner(options, server.command() if server else None), options=options)
     build(p, job)
-    return finish(p.run(), job, "instance", "dicom-deid")
+    return run_pipeline(p, job, "instance", TOOL)
 
 
 def main() -> None:

@@ -12,11 +12,21 @@ import os
 import uuid
 from dataclasses import dataclass, field
 
-from apache_beam.io.filesystems import FileSystems
-
-from pipeline.connectors.files import expand_inputs, is_gcs, join
-from pipeline.jobsetup import KeySource, SetupError, _is_inside, _load_spec, _uses_kms, key_source
-from pipeline.options import DeidOptions, FhirOptions
+from pipeline.connectors import gcs
+from pipeline.connectors.files import _beam_fs, expand_inputs, is_gcs, join, match_files
+from pipeline.jobsetup import (
+    Announcing,
+    KeySource,
+    Note,
+    SetupError,
+    _is_inside,
+    _load_spec,
+    _uses_kms,
+    check_outputs,
+    key_source,
+    outputs_of,
+    random_key_notes,
+)
 from transforms.deid_config import DeidSpec
 from transforms.fhir.config import FhirSpec
 
@@ -25,7 +35,7 @@ INPUT_SUFFIXES = (".ndjson", ".ndjson.gz", ".json")
 
 
 @dataclass(frozen=True)
-class FhirJobConfig:
+class FhirJobConfig(Announcing):
     """The validated FHIR job: plain values, picklable, no pipeline options inside."""
 
     patterns: tuple[str, ...]
@@ -40,6 +50,7 @@ class FhirJobConfig:
     patient_key_system: str | None = None
     lowercase_annotation_keys: bool = False
     max_failure_fraction: float | None = None
+    notes: tuple[Note, ...] = field(default=(), compare=False, repr=False)  # logged by announce()
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -52,9 +63,24 @@ class FhirJobConfig:
         """True when resources need their Patient's values (identifier system, contextualDeid)."""
         return bool(self.patient_key_system) or self.fhir.contextual
 
+    def outputs(self) -> list[tuple[str, str | None, str]]:
+        """Every output location as (flag, path, "folder" or "file")."""
+        return outputs_of(self.output, self.failures_output, self.summary_output,
+                          ("--id_mapping_output", self.id_mapping_output), self.annotations_output)
+
+    def remote_problems(self) -> list[str]:
+        """What needs the network: gs:// outputs writable (inputs were matched by ``from_options``)."""
+        problems: list[str] = []
+        check_outputs(self.outputs(), problems, remote=True)
+        return problems
+
     @classmethod
-    def from_options(cls, opts: DeidOptions, fopts: FhirOptions, environ: dict[str, str] | None = None) -> FhirJobConfig:
-        """Validate options and load config and key.
+    def from_options(cls, opts, fopts=None, environ: dict[str, str] | None = None, check_services: bool = True) -> FhirJobConfig:
+        """Validate options and load config and key; check that inputs match and outputs can be written.
+
+        ``opts`` (and ``fopts``): ``DeidOptions`` and ``FhirOptions`` (Beam views), or the one
+        namespace ``pipeline.cli.parse`` returns before Beam is imported (``fopts`` None).
+        ``check_services``: then also ``remote_problems`` (gs:// outputs), once the rest is valid.
 
         Raises
         ------
@@ -62,6 +88,7 @@ class FhirJobConfig:
             With every problem found, each naming its option or JSON path.
         """
         env = os.environ if environ is None else environ
+        fopts = opts if fopts is None else fopts
         problems = []
         if not opts.input:
             problems.append("--input is required (an NDJSON file, folder or glob; repeatable)")
@@ -69,14 +96,17 @@ class FhirJobConfig:
             problems.append("--output is required")
         if problems:
             raise SetupError(problems)
-        spec = _load_spec(opts.config, problems)
+        notes: list[Note] = []
+        spec = _load_spec(opts.config, problems, notes, dicom=False)
         try:
-            patterns = tuple(expand_inputs(opts.input))
+            patterns = tuple(expand_inputs(opts.input, gcs_exists=_gcs_input_exists))
         except ValueError as exc:
             problems.append(str(exc))
             patterns = ()
-        if patterns and not problems and not _any_match(patterns):
-            problems.append(f"--input: {', '.join(opts.input)} matches no file")
+        if patterns and not problems:
+            problem = _match_problem(patterns)
+            if problem:
+                problems.append(problem if problem.startswith("--input") else f"--input: {', '.join(opts.input)} {problem}")
         output = opts.output.rstrip("/") if len(opts.output) > 1 else opts.output
         for pattern in patterns:
             base = pattern.split("**")[0].rstrip("/")
@@ -94,51 +124,71 @@ class FhirJobConfig:
             if value and spec.annotation is None:
                 problems.append(f"{flag} needs an 'annotation' object in the config (storeQuote, ...)")
         if spec.annotation is not None and not (opts.annotations_output or opts.annotations_table):
-            _LOGGER.warning("The config asks for annotations but no --annotations_output/--annotations_table is set")
+            notes.append((logging.WARNING, "The config asks for annotations but no --annotations_output/--annotations_table is set"))
         if spec.annotation is not None and spec.annotation.store_name:
-            _LOGGER.info("config.annotation.annotationStoreName is ignored: annotations go to files or BigQuery")
+            notes.append((logging.INFO, "config.annotation.annotationStoreName is ignored: annotations go to files or BigQuery"))
         if _uses_kms(spec.text) or (spec.fhir and (spec.fhir.hash_kms or spec.fhir.date_shift_kms)):
             try:
                 import google.cloud.kms  # noqa: F401
             except ImportError:
                 problems.append("config: kmsWrapped keys need the google-cloud-kms package (pip install google-cloud-kms)")
         if spec.filter_uri:
-            _LOGGER.info("request.filterConfig is accepted and has no effect on FHIR resources (use resourceFilter)")
+            notes.append((logging.INFO, "request.filterConfig is accepted and has no effect on FHIR resources (use resourceFilter)"))
         for name in ("dicomTagConfig", "dicom", "image"):
             if spec.source == name or (name == "image" and spec.clean_image is not None):
-                _LOGGER.info("config.%s is accepted and has no effect on FHIR resources", name)
+                notes.append((logging.INFO, f"config.{name} is accepted and has no effect on FHIR resources"))
         key = key_source(fopts.key_file, "--key_file", env, problems)
+        failures_output = opts.failures_output or join(output, "deid_failures.jsonl")
+        summary_output = opts.summary_output or join(output, "deid_summary.json")
+        check_outputs(outputs_of(output, failures_output, summary_output,
+                                 ("--id_mapping_output", fopts.id_mapping_output), opts.annotations_output),
+                      problems, remote=False)
         if problems:
             raise SetupError(problems)
-        return cls(
+        notes += random_key_notes(key, "--key_file")
+        job = cls(
             patterns=patterns,
             output=output,
             spec=spec,
             key=key,
-            failures_output=opts.failures_output or join(output, "deid_failures.jsonl"),
-            summary_output=opts.summary_output or join(output, "deid_summary.json"),
+            failures_output=failures_output,
+            summary_output=summary_output,
             annotations_output=opts.annotations_output,
             annotations_table=opts.annotations_table,
             id_mapping_output=fopts.id_mapping_output,
             patient_key_system=fopts.patient_key_system,
             lowercase_annotation_keys=fopts.lowercase_annotation_keys,
             max_failure_fraction=opts.max_failure_fraction,
+            notes=tuple(notes),
         )
+        return job.checked(check_services)
 
 
-def _any_match(patterns: tuple[str, ...]) -> bool:
+def _gcs_input_exists(path: str) -> bool:
     try:
-        results = FileSystems.match(list(patterns))
-    except Exception:
-        return True  # listing problems surface in the job, with the path
-    return any(r.metadata_list for r in results)
+        return gcs.exists(path)
+    except gcs.GcsProblem as exc:
+        raise ValueError(f"--input {path}: {exc}") from None
+
+
+def _match_problem(patterns: tuple[str, ...]) -> str | None:
+    """None when a pattern matches a file; else why not ("matches no file", or a gs:// cause)."""
+    for pattern in patterns:
+        try:
+            if match_files(pattern, gcs_list=gcs.list_prefix):
+                return None
+        except gcs.GcsProblem as exc:
+            return f"--input {pattern}: {exc}"
+        except Exception:
+            return None  # other listing problems surface in the job, with the path
+    return "matches no file"
 
 
 def _stale_outputs(output: str) -> str | None:
     """Name what a previous run left in ``output`` (``*.ndjson`` or ``manifest.json``), if any."""
     try:
         if is_gcs(output):
-            found = FileSystems.match([join(output, "*.ndjson"), join(output, "manifest.json")])
+            found = _beam_fs()[0].match([join(output, "*.ndjson"), join(output, "manifest.json")])
             hits = [m.path for r in found for m in r.metadata_list]
         elif os.path.isdir(output):
             hits = [n for n in os.listdir(output) if n.endswith(".ndjson") or n == "manifest.json"]

@@ -16,7 +16,7 @@ from apache_beam.io import fileio
 from apache_beam.io.fileio import EmptyMatchTreatment
 
 from pipeline.connectors.bigquery import WriteFhirAnnotationsTable
-from pipeline.connectors.files import WriteFailures, WriteLines, join, write_text
+from pipeline.connectors.files import join, write_text
 from pipeline.fhir.config import INPUT_SUFFIXES, FhirJobConfig
 from pipeline.fhir.dofns import (
     ANNOTATIONS,
@@ -33,7 +33,7 @@ from pipeline.fhir.dofns import (
     patient_join_key,
     shard_of,
 )
-from pipeline.records import FAILED
+from pipeline.records import FAILED, WriteFailures, WriteLines
 from transforms.fhir.basic_profile import BASIC_PROFILE_VERSION
 from transforms.fhir.engine import COUNTERS
 

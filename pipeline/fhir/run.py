@@ -1,8 +1,9 @@
 """Entry point: ``fhir-deid`` / ``python -m pipeline.fhir.run``.
 
-Parses options, validates the whole job before the pipeline starts, runs the FHIR graph,
-prints the summary and sets the exit status: 0; 2 = cannot start (nothing read);
-3 = failed/found over ``--max_failure_fraction``.
+Prints ``--help``, parses options and validates the whole job before Beam is imported,
+then checks Beam's flags and gs:// outputs, runs the FHIR graph, prints the summary and
+sets the exit status: 0; 2 = cannot start (nothing read); 3 = failed/found over
+``--max_failure_fraction``; 4 = the job stopped before it finished (``pipeline.launch``).
 """
 
 from __future__ import annotations
@@ -10,41 +11,32 @@ from __future__ import annotations
 import logging
 import sys
 
-import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions
-
 from pipeline.fhir.config import FhirJobConfig
-from pipeline.fhir.graph import build
-from pipeline.jobsetup import SetupError
-from pipeline.launch import EXIT_SETUP, _runner, finish, unknown_flags
-from pipeline.options import DICOM_ONLY_FLAGS, DeidOptions, FhirOptions
+from pipeline.launch import _runner, beam_options, cannot_start, prepare, run_pipeline
 
 _LOGGER = logging.getLogger(__name__)
+TOOL = "fhir-deid"
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run the job; return the process exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    unknown = unknown_flags(argv)
-    dicom_only = sorted({a.split("=")[0] for a in argv if a.split("=")[0] in DICOM_ONLY_FLAGS})
-    if unknown or dicom_only:
-        if unknown:
-            print(f"fhir-deid: unknown option(s): {', '.join(unknown)}", file=sys.stderr)
-        if dicom_only:
-            print(f"fhir-deid: option(s) of dicom-deid only: {', '.join(dicom_only)}", file=sys.stderr)
-        return EXIT_SETUP
-    options = PipelineOptions(argv)
-    try:
-        job = FhirJobConfig.from_options(options.view_as(DeidOptions), options.view_as(FhirOptions))
-    except SetupError as exc:
-        print("fhir-deid: the job cannot start:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return EXIT_SETUP
+    status, job = prepare(TOOL, argv, lambda args: FhirJobConfig.from_options(args, check_services=False))
+    if status is not None:
+        return status
+    problems = job.remote_problems()
+    if problems:
+        return cannot_start(TOOL, problems)
+    import apache_beam as beam
+
+    from pipeline.fhir.graph import build
+
+    options = beam_options(TOOL, argv)
+    job.announce()
     _LOGGER.info("De-identifying FHIR %s -> %s (%s)", ", ".join(job.patterns), job.output, job.fhir.profile)
     p = beam.Pipeline(runner=_runner(options), options=options)
     build(p, job)
-    return finish(p.run(), job, "resource", "fhir-deid")
+    return run_pipeline(p, job, "resource", TOOL)
 
 
 def main() -> None:

@@ -23,7 +23,6 @@ import pydicom
 from pydicom.datadict import keyword_for_tag
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.sequence import Sequence
 
 from transforms import __version__
 from transforms.dicom import codec
@@ -46,6 +45,7 @@ from transforms.errors import (
     SourceReadError,
 )
 from transforms.pixels.ocr import OcrEngine
+from transforms.dicom.method import Method, assess
 from transforms.dicom.outpath import instance_path
 from transforms.dicom.profiles import Op, Plan, compile_plan, pixel_image_spec
 from transforms.dicom.streamcopy import copyable_tail
@@ -57,12 +57,6 @@ TOOL_NAME = "dicom-deid"
 IMPLEMENTATION_CLASS_UID = "2.25.72801891470847110697432134357032325540"
 IMPLEMENTATION_VERSION_NAME = f"DICOMDEID_{__version__.replace('.', '')}"[:16]
 STAGES = ("read", "filter", "tags", "text", "pixels", "write")
-# PS3.16 CID 7050 codes for what was applied.
-CODE_BASIC = ("113100", "Basic Application Confidentiality Profile")
-CODE_RETAIN_UIDS = ("113110", "Retain UIDs Option")
-CODE_CLEAN_DESCRIPTORS = ("113105", "Clean Descriptors Option")
-CODE_MODIFIED_DATES = ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")
-CODE_CLEAN_PIXELS = ("113101", "Clean Pixel Data Option")
 
 _LOGGER = logging.getLogger(__name__)
 _TAG_IN_MESSAGE = re.compile(r"\(([0-9A-Fa-f]{4}),\s*([0-9A-Fa-f]{4})\)")
@@ -290,7 +284,9 @@ class Deidentifier:
         # PixelData element follows it byte for byte (``_split_tail``), when that is exact.
         self._plan = plan
         self._tail_copy = not needs_pixels(spec)
-        self._added = {shifted: _identity_removed_elements(spec, shifted) for shifted in (False, True)}
+        # PS3.15 E.1.1 attributes: what this config does, assessed once (transforms.dicom.method).
+        self.method = assess(plan)
+        self._added = {shifted: _e11_elements(spec, self.method, shifted) for shifted in (False, True)}
 
     def __call__(self, data: bytes, source: str = "", header_only: bool = False, frames=None) -> InstanceResult:
         """De-identify Part 10 bytes; raise ``StageFailure`` on any error.
@@ -360,11 +356,7 @@ class Deidentifier:
 
     def _finalize(self, ds: Dataset, dates_shifted: bool) -> None:
         codec.check_required(ds, "the config removed or emptied {}, which the output needs")
-        added = self._added[dates_shifted]
-        for elem in added:
-            ds[elem.tag] = elem
-        if _CODE_SEQUENCE in ds and not any(e.tag == _CODE_SEQUENCE for e in added):
-            del ds[_CODE_SEQUENCE]
+        self.method.apply(ds, self._added[dates_shifted])
         old = ds.file_meta
         if self.spec.profile == KEEP_ALL:
             meta = old
@@ -384,7 +376,6 @@ def _naming_uids(ds: Dataset) -> list[str]:
     return [str(ds.get(k, "")) for k in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")]
 
 
-_CODE_SEQUENCE = 0x00120064
 _PIXEL_DATA = 0x7FE00010
 
 
@@ -419,45 +410,19 @@ def text_annotation(name: str, details: dict[str, list], store_quote: bool) -> s
     return _json_line(record)
 
 
-def _identity_removed_elements(spec: DeidSpec, dates_shifted: bool) -> tuple[DataElement, ...]:
-    """The PS3.15 E.1.1 elements every output gets, built once per worker."""
-    method = [f"{TOOL_NAME} {__version__}", spec.profile]
+def _e11_elements(spec: DeidSpec, method: Method, dates_shifted: bool) -> tuple[DataElement, ...]:
+    """The PS3.15 E.1.1 elements of an output, built once per worker (``Method.elements``)."""
+    values = [f"{TOOL_NAME} {__version__}", spec.profile]
     if spec.primary_ids != "PRIMARY_IDS_OPTION_UNSPECIFIED":
-        method.append(f"primaryIds {spec.primary_ids}")
+        values.append(f"primaryIds {spec.primary_ids}")
     if spec.clean_descriptors:
-        method.append("cleanDescriptors")
+        values.append("cleanDescriptors")
     image = redacting_image_spec(spec)
     if image is not None:
-        method.append(f"cleanImage {image.mode}")
+        values.append(f"cleanImage {image.mode}")
     if spec.actions:
-        method.append(f"{len(spec.actions)} tag actions")
-    elements = [
-        DataElement(0x00120062, "CS", "YES"),
-        DataElement(0x00120063, "LO", method),
-    ]
-    codes = []
-    if spec.profile in (BASIC, MINIMAL):
-        codes.append(CODE_BASIC)
-    if image is not None:
-        codes.append(CODE_CLEAN_PIXELS)
-    if spec.clean_descriptors:
-        codes.append(CODE_CLEAN_DESCRIPTORS)
-    if dates_shifted:
-        codes.append(CODE_MODIFIED_DATES)
-        elements.append(DataElement(0x00280303, "CS", "MODIFIED"))
-    if spec.primary_ids == "KEEP":
-        codes.append(CODE_RETAIN_UIDS)
-    if codes:
-        elements.append(DataElement(_CODE_SEQUENCE, "SQ", Sequence([_code_item(*c) for c in codes])))
-    return tuple(sorted(elements, key=lambda e: e.tag))
-
-
-def _code_item(value: str, meaning: str) -> Dataset:
-    item = Dataset()
-    item.CodeValue = value
-    item.CodingSchemeDesignator = "DCM"
-    item.CodeMeaning = meaning
-    return item
+        values.append(f"{len(spec.actions)} tag actions")
+    return method.elements(values, pixels_cleaned=image is not None, dates_shifted=dates_shifted)
 
 
 def _run(stage: str, fn, *args):
