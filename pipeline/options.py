@@ -67,6 +67,9 @@ DEFAULT_STOW_BATCH_INSTANCES = 20
 DEFAULT_STOW_BATCH_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_STREAM_COPY_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_INSTANCE_BYTES = 4 * 1024**3  # 4 GiB: a Part 10 value length is a 32-bit count
+DEFAULT_MAX_LINE_BYTES = 256 * 1024**2  # 256 MiB per NDJSON line (a resource), decompressed
+DEFAULT_MAX_LISTED = 10_000_000  # QIDO-RS entries of one listing (a store's studies, a study's series, ...)
 
 
 class DeidOptions(PipelineOptions):
@@ -135,6 +138,13 @@ class DeidOptions(PipelineOptions):
             type=_seconds,
             default=0.0,
             help="Cap on DICOMweb requests per second for the whole job, shared by the workers (default 0: none).",
+        )
+        parser.add_argument(
+            "--dicomweb_max_listed",
+            type=_positive_int,
+            default=DEFAULT_MAX_LISTED,
+            help="A QIDO-RS listing (a store's studies, a study's series, a series' instances) that goes past this "
+            f"many entries ends with a failure record (default {DEFAULT_MAX_LISTED}); so does one that repeats a page.",
         )
         parser.add_argument(
             "--config",
@@ -212,6 +222,13 @@ class DeidOptions(PipelineOptions):
             "0: always).",
         )
         parser.add_argument(
+            "--max_instance_bytes",
+            type=_positive_int,
+            default=DEFAULT_MAX_INSTANCE_BYTES,
+            help="A DICOM input larger than this many bytes (a file, or an instance a DICOMweb store sends) "
+            f"is not read and gets a failure record (default {DEFAULT_MAX_INSTANCE_BYTES}: 4 GiB).",
+        )
+        parser.add_argument(
             "--failures_output",
             help="JSON-lines file of failed instances (default OUTPUT/deid_failures.jsonl).",
         )
@@ -258,6 +275,8 @@ DICOM_ONLY_FLAGS = (
     "--skip_existing",
     "--stream_copy_bytes",
     "--progress_interval",
+    "--max_instance_bytes",
+    "--dicomweb_max_listed",
 )
 
 
@@ -280,6 +299,13 @@ class FhirOptions(PipelineOptions):
         parser.add_argument(
             "--id_mapping_output",
             help="Write original,new Type/id pairs here (CSV; for the key holder only: it re-identifies).",
+        )
+        parser.add_argument(
+            "--max_line_bytes",
+            type=_positive_int,
+            default=DEFAULT_MAX_LINE_BYTES,
+            help="An NDJSON line (or a .json file) longer than this many bytes, decompressed, is not parsed and "
+            f"gets a failure record; reading goes on at the next line (default {DEFAULT_MAX_LINE_BYTES}: 256 MiB).",
         )
         parser.add_argument(
             "--patient_key_system",

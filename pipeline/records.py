@@ -8,6 +8,8 @@ ANNOTATIONS = "annotations"
 SKIPPED = "skipped"
 DUPLICATES = "duplicates"
 UID_PAIRS = "uid_pairs"
+FIGURES = "figures"  # (summary figure, n) pairs summed into the summary
+VALUES_REPLACED = "values_replaced"
 
 
 def failure_record(source: str, stage: str, error: str, message: str) -> dict:
@@ -15,4 +17,14 @@ def failure_record(source: str, stage: str, error: str, message: str) -> dict:
     return {"source": source, "stage": stage, "error": error, "message": message}
 
 
-__all__ = ["ANNOTATIONS", "DUPLICATES", "FAILED", "FILTERED", "SKIPPED", "UID_PAIRS", "failure_record"]
+__all__ = [
+    "ANNOTATIONS",
+    "DUPLICATES",
+    "FAILED",
+    "FIGURES",
+    "FILTERED",
+    "SKIPPED",
+    "UID_PAIRS",
+    "VALUES_REPLACED",
+    "failure_record",
+]

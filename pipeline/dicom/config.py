@@ -19,6 +19,7 @@ from pipeline.connectors.dicomweb import HttpPolicy, Service, probe, read_creden
 from pipeline.connectors.files import expand_inputs, join, read_bytes
 from pipeline.jobsetup import KeySource, SetupError, _is_inside, _load_spec, _local_absolute, _uses_kms, key_source
 from pipeline.options import (
+    DEFAULT_MAX_INSTANCE_BYTES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_PROGRESS_SECONDS,
     DEFAULT_STOW_BATCH_BYTES,
@@ -60,6 +61,7 @@ class JobConfig:
     residual_sweep: bool = True
     progress_interval: float = DEFAULT_PROGRESS_SECONDS
     stream_copy_bytes: int = DEFAULT_STREAM_COPY_BYTES
+    max_instance_bytes: int = DEFAULT_MAX_INSTANCE_BYTES
     progress_scope: str = ""
     source: Service | None = None
     destination: Service | None = None
@@ -177,6 +179,7 @@ class JobConfig:
             residual_sweep=opts.residual_sweep,
             progress_interval=opts.progress_interval,
             stream_copy_bytes=opts.stream_copy_bytes,
+            max_instance_bytes=opts.max_instance_bytes,
         )
 
 
@@ -230,7 +233,9 @@ def _services(opts: DeidOptions, env, key: KeySource, problems: list[str]):
             "a random key would store a second copy under new UIDs on each rerun"
         )
     rate = opts.dicomweb_max_requests_per_second / _workers(opts)
-    policy = HttpPolicy(opts.dicomweb_max_attempts, opts.dicomweb_backoff_seconds, rate)
+    policy = HttpPolicy(
+        opts.dicomweb_max_attempts, opts.dicomweb_backoff_seconds, rate, opts.dicomweb_max_listed, opts.max_instance_bytes
+    )
     return source, destination, policy
 
 

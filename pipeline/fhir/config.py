@@ -16,7 +16,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.connectors.files import expand_inputs, is_gcs, join
 from pipeline.jobsetup import KeySource, SetupError, _is_inside, _load_spec, _uses_kms, key_source
-from pipeline.options import DeidOptions, FhirOptions
+from pipeline.options import DEFAULT_MAX_LINE_BYTES, DeidOptions, FhirOptions
 from transforms.deid_config import DeidSpec
 from transforms.fhir.config import FhirSpec
 
@@ -40,6 +40,7 @@ class FhirJobConfig:
     patient_key_system: str | None = None
     lowercase_annotation_keys: bool = False
     max_failure_fraction: float | None = None
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -123,6 +124,7 @@ class FhirJobConfig:
             patient_key_system=fopts.patient_key_system,
             lowercase_annotation_keys=fopts.lowercase_annotation_keys,
             max_failure_fraction=opts.max_failure_fraction,
+            max_line_bytes=fopts.max_line_bytes,
         )
 
 
