@@ -126,18 +126,31 @@ def check_unchanged(f, path: str, stamp: SourceStamp) -> None:
         raise SourceChangedError(_CHANGED)
 
 
-def read_source(path: str, limit: int, what: str = "--max_instance_bytes") -> bytes:
-    """Return a whole input (a regular file, at most ``limit`` bytes; InputTooLargeError beyond)."""
+def read_source(path: str, limit: int, what: str = "--max_instance_bytes", size: int | None = None) -> bytes:
+    """Return a whole input (a regular file, at most ``limit`` bytes; InputTooLargeError beyond).
+
+    The read asks for the size the open file has (one byte more, to see growth), never
+    for ``limit`` bytes: a buffer of the limit's size would be allocated for every file.
+    ``size``: a gs:// object's size when the caller knows it (the match), saving a request.
+    """
     with open_source(path) as f:
-        data = f.read(limit + 1)
+        if not is_gcs(path):
+            size = os.fstat(f.fileno()).st_size
+        elif size is None:
+            size = source_stamp(path).size
+        if size > limit:
+            raise InputTooLargeError(too_large(what, limit))
+        data = f.read(size + 1)
+        if len(data) > size:  # it grew while read: read on, within the limit
+            data += f.read(limit + 1 - len(data)) if len(data) <= limit else b""
     if len(data) > limit:
         raise InputTooLargeError(too_large(what, limit))
     return data
 
 
-def too_large(what: str, limit: int) -> str:
+def too_large(what: str, limit: int, noun: str = "the input is larger") -> str:
     """The failure message of an input over its limit (names the option, never a value)."""
-    return f"the input is larger than {what} ({limit} bytes) and is not read"
+    return f"{noun} than {what} ({limit} bytes) and is not read"
 
 
 def confined(root: str, relative: str) -> str:

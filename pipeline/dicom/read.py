@@ -175,7 +175,7 @@ class _ReadFn(beam.DoFn):
                                 yield path, LargeInstance(head[:pixel_offset], pixel_offset, layout, stamp)
                                 return
             stage = "read"
-            data = read_source(path, job.max_instance_bytes)
+            data = read_source(path, job.max_instance_bytes, size=size)
         except Exception as exc:  # every input ends up counted: unreadable = failed
             self._failed.inc()
             self._progress.finished("failed")

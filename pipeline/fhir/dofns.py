@@ -98,10 +98,9 @@ class ReadLinesFn(beam.DoFn):
                 return
             for number, raw in _lines(path, limit):
                 if raw is None:
-                    yield pvalue.TaggedOutput(
-                        FAILED,
-                        fhir_failure(path, number, None, "", "read", InputTooLargeError.__name__, too_large("--max_line_bytes", limit)),
-                    )
+                    message = too_large("--max_line_bytes", limit, "the line is longer")
+                    failure = fhir_failure(path, number, None, "", "read", InputTooLargeError.__name__, message)
+                    yield pvalue.TaggedOutput(FAILED, failure)
                     continue
                 try:
                     text = raw.decode("utf-8")
