@@ -74,6 +74,9 @@ DEFAULT_STOW_BATCH_INSTANCES = 20
 DEFAULT_STOW_BATCH_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_STREAM_COPY_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_INSTANCE_BYTES = 4 * 1024**3  # 4 GiB: a Part 10 value length is a 32-bit count
+DEFAULT_MAX_LINE_BYTES = 256 * 1024**2  # 256 MiB per NDJSON line (a resource), decompressed
+DEFAULT_MAX_LISTED = 10_000_000  # QIDO-RS entries of one listing (a store's studies, a study's series, ...)
 
 
 class DeidArguments:
@@ -142,6 +145,13 @@ class DeidArguments:
             type=_seconds,
             default=0.0,
             help="Cap on DICOMweb requests per second for the whole job, shared by the workers (default 0: none).",
+        )
+        parser.add_argument(
+            "--dicomweb_max_listed",
+            type=_positive_int,
+            default=DEFAULT_MAX_LISTED,
+            help="A QIDO-RS listing (a store's studies, a study's series, a series' instances) that goes past this "
+            f"many entries ends with a failure record (default {DEFAULT_MAX_LISTED}); so does one that repeats a page.",
         )
         parser.add_argument(
             "--config",
@@ -219,6 +229,13 @@ class DeidArguments:
             "0: always).",
         )
         parser.add_argument(
+            "--max_instance_bytes",
+            type=_positive_int,
+            default=DEFAULT_MAX_INSTANCE_BYTES,
+            help="A DICOM input larger than this many bytes (a file, or an instance a DICOMweb store sends) "
+            f"is not read and gets a failure record (default {DEFAULT_MAX_INSTANCE_BYTES}: 4 GiB).",
+        )
+        parser.add_argument(
             "--failures_output",
             help="JSON-lines file of failed instances (default OUTPUT/deid_failures.jsonl).",
         )
@@ -287,6 +304,13 @@ class FhirArguments:
             help="Write original,new Type/id pairs here (CSV; for the key holder only: it re-identifies).",
         )
         parser.add_argument(
+            "--max_line_bytes",
+            type=_positive_int,
+            default=DEFAULT_MAX_LINE_BYTES,
+            help="An NDJSON line (or a .json file) longer than this many bytes, decompressed, is not parsed and "
+            f"gets a failure record; reading goes on at the next line (default {DEFAULT_MAX_LINE_BYTES}: 256 MiB).",
+        )
+        parser.add_argument(
             "--patient_key_system",
             help="Identifier system (e.g. the MRN system) whose value keys each patient's date shift, "
             "so FHIR and DICOM (PatientID = that value) dates shift alike.",
@@ -339,8 +363,8 @@ HELP_GROUPS = (
     ("DICOMweb", ("--dicomweb_source", "--dicomweb_destination", "--dicomweb_auth", "--dicomweb_source_auth",
                   "--dicomweb_destination_auth", "--dicomweb_page_size", "--dicomweb_stow_batch_instances",
                   "--dicomweb_stow_batch_bytes", "--dicomweb_max_attempts", "--dicomweb_backoff_seconds",
-                  "--dicomweb_max_requests_per_second")),
-    ("Running", ("--progress_interval", "--stream_copy_bytes")),
+                  "--dicomweb_max_requests_per_second", "--dicomweb_max_listed")),
+    ("Running", ("--progress_interval", "--stream_copy_bytes", "--max_instance_bytes", "--max_line_bytes")),
 )
 
 # Each command's option classes (Beam-free), and the flags it refuses.

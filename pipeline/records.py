@@ -15,6 +15,8 @@ ANNOTATIONS = "annotations"
 SKIPPED = "skipped"
 DUPLICATES = "duplicates"
 UID_PAIRS = "uid_pairs"
+FIGURES = "figures"  # (summary figure, n) pairs summed into the summary
+VALUES_REPLACED = "values_replaced"
 
 
 def failure_record(source: str, stage: str, error: str, message: str) -> dict:
@@ -66,9 +68,11 @@ __all__ = [
     "ANNOTATIONS",
     "DUPLICATES",
     "FAILED",
+    "FIGURES",
     "FILTERED",
     "SKIPPED",
     "UID_PAIRS",
+    "VALUES_REPLACED",
     "WriteFailures",
     "WriteLines",
     "failure_record",

@@ -190,6 +190,16 @@ class _Response:
     def json(self):
         return json.loads(self.content)
 
+    def iter_content(self, size):
+        for i in range(0, len(self.content), size):
+            yield self.content[i : i + size]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

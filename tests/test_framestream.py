@@ -454,9 +454,10 @@ def test_writer_failure_mid_copy_leaves_no_file(tmp_path):
     pixels failure record with a DICOM reason, and neither the output nor a temporary file is left."""
     from apache_beam import pvalue
 
-    from pipeline.records import FAILED
+    from pipeline.dicom.read import Tail
     from pipeline.dicom.write import _WriteDicomFn
     from pipeline.progress import Progress
+    from pipeline.records import FAILED
 
     data, redacted = _later_frame_split()
     source = tmp_path / "src.dcm"
@@ -467,7 +468,7 @@ def test_writer_failure_mid_copy_leaves_no_file(tmp_path):
     writer = _WriteDicomFn(str(out), "run1", Progress(0.0))
     writer.setup()
     try:
-        element = (str(source), "studies/1/series/2/instances/3.dcm", b"header", ("1", ()), redacted, ())
+        element = (str(source), "studies/1/series/2/instances/3.dcm", b"header", ("1", ()), Tail(redacted, None), ())
         results = list(writer.process(element))
     finally:
         writer.teardown()

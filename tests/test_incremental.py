@@ -89,7 +89,7 @@ def test_skip_run_removes_staged_copies_a_killed_run_left(tmp_path, archive, key
     assert run(_args(archive, out, key_file)) == 0
     expected = outputs(out)
     final = sorted(out.rglob("*.dcm"))[0]
-    left = final.with_name(final.name + ".tmp-0123456789ab-deadbeef")
+    left = final.with_name(final.name + ".tmp-0123456789ab-" + "deadbeef" * 4)  # as place_instance names it
     left.write_bytes(final.read_bytes())
     assert run(_args(archive, out, key_file, "--skip_existing")) == 0
     assert _counts(_summary(out)) == (9, 9, 0, 0)

@@ -48,8 +48,24 @@ class SourceReadError(DeidError):
     """The input file or object could not be read from its storage (I/O error)."""
 
 
+class InputNotRegularError(SourceReadError):
+    """The input is a FIFO, device, socket or folder (or a link to one): it is never read."""
+
+
+class InputTooLargeError(SourceReadError):
+    """The input (a DICOM file, an NDJSON line) is larger than the job's limit for it."""
+
+
+class SourceChangedError(DeidError):
+    """The source file changed (size or modification time) after it was examined: its tail is not copied."""
+
+
 class OutputWriteError(DeidError):
     """An output could not be written to its storage (I/O error)."""
+
+
+class OutputPathError(OutputWriteError):
+    """A path built for an output would not stay under its output folder: nothing is written there."""
 
 
 class KeyMaterialError(DeidError):
@@ -90,6 +106,10 @@ class DicomwebRefused(DicomwebError):
 
 class DicomwebHttpError(DicomwebError):
     """The service answered another status that is not retried."""
+
+
+class DicomwebRedirected(DicomwebError):
+    """The service answered with a redirect that is not followed (another origin, outside the store, or a POST)."""
 
 
 class DicomwebBadResponse(DicomwebError):

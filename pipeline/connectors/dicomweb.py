@@ -11,14 +11,18 @@ path and the status only: never a header, a response body or a credential.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import random
 import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 
+from pipeline.options import DEFAULT_MAX_INSTANCE_BYTES, DEFAULT_MAX_LISTED
 from transforms.dicom.dicomweb import (
     INCLUDE_FIELDS,
     RETRYABLE_STATUSES,
@@ -30,14 +34,19 @@ from transforms.dicom.dicomweb import (
     backoff_seconds,
     parse_retry_after,
     qido_value,
+    store_path,
 )
 from transforms.errors import (
+    DicomwebBadResponse,
     DicomwebError,
     DicomwebHttpError,
+    DicomwebListingFailed,
     DicomwebListingTruncated,
     DicomwebNotFound,
+    DicomwebRedirected,
     DicomwebRefused,
     DicomwebUnavailable,
+    InputTooLargeError,
     InstanceConflictError,
 )
 
@@ -48,6 +57,9 @@ QIDO_READ_TIMEOUT = 120.0
 TRANSFER_READ_TIMEOUT = 1800.0
 GOOGLE_OFFSET_CAP = 1_000_000
 GOOGLE_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_READ_CHUNK = 1 << 20
 ENV_NAMES = {"basic": ("USERNAME", "PASSWORD"), "bearer": ("TOKEN",)}
 
 
@@ -99,11 +111,18 @@ class Service:
 
 @dataclass(frozen=True)
 class HttpPolicy:
-    """Retries and throttling (spec section 8); ``requests_per_second`` is per worker process."""
+    """Retries and throttling (spec section 8); ``requests_per_second`` is per worker process.
+
+    ``max_listed``: entries one QIDO-RS listing may yield before it is stopped with a
+    failure (``--dicomweb_max_listed``); ``max_instance_bytes``: the largest WADO-RS
+    answer read (``--max_instance_bytes``).
+    """
 
     max_attempts: int = 8
     backoff_base: float = 1.0
     requests_per_second: float = 0.0
+    max_listed: int = DEFAULT_MAX_LISTED
+    max_instance_bytes: int = DEFAULT_MAX_INSTANCE_BYTES
 
 
 def make_session(service: Service) -> requests.Session:
@@ -176,17 +195,22 @@ class DicomwebClient:
             self._throttled_whole = whole
         self._sleep(seconds)
 
-    def request(self, method: str, path: str, *, params=None, headers=None, body=None, read_timeout=QIDO_READ_TIMEOUT, max_attempts=None):
+    def request(
+        self, method: str, path: str, *, params=None, headers=None, body=None, read_timeout=QIDO_READ_TIMEOUT,
+        max_attempts=None, stream=False,
+    ):
         """Send a request, retrying 429/408/5xx and connection errors; return the last response.
 
         ``body`` is a callable returning ``(data, extra headers)``, called per
         attempt (a streamed body is consumed by sending it). A non-retryable
-        status is returned for the caller to judge.
+        status is returned for the caller to judge. Redirects: see ``_send``.
 
         Raises
         ------
         DicomwebUnavailable
             When the last attempt still failed in a retryable way, or on a TLS error.
+        DicomwebRedirected
+            On a redirect that is not followed.
         """
         url = f"{self.service.url}/{path}" if path else self.service.url
         attempts = max_attempts or self.policy.max_attempts
@@ -196,9 +220,9 @@ class DicomwebClient:
             retry_after = None
             self.requests += 1
             try:
-                response = self._session.request(
-                    method, url, params=params, headers={**(headers or {}), **extra}, data=data,
-                    timeout=(CONNECT_TIMEOUT, read_timeout),
+                response = self._send(
+                    method, url, path, params=params, headers={**(headers or {}), **extra}, data=data,
+                    timeout=(CONNECT_TIMEOUT, read_timeout), stream=stream,
                 )
             except requests.exceptions.SSLError:
                 raise DicomwebUnavailable(f"{method} {self._where(path)}: TLS error") from None
@@ -217,6 +241,41 @@ class DicomwebClient:
             _LOGGER.info("%s %s: %s; retrying (attempt %d of %d)", method, self._where(path), cause, attempt + 1, attempts)
             self._wait(backoff_seconds(attempt, self.policy.backoff_base, self._rand(), retry_after))
         raise AssertionError("unreachable")
+
+    def _send(self, method: str, url: str, path: str, **kwargs):
+        """One attempt: the request, and the redirects that stay inside the store.
+
+        Redirects are never followed by ``requests`` here: a GET that the store
+        redirects to a URL under its own base (same scheme, host and port, a path
+        below the base path, no ``..``) is sent there, up to 5 times; any other
+        redirect (another origin, another path of the host, a POST) raises
+        ``DicomwebRedirected`` naming the store, never the location or a credential.
+        """
+        for hop in range(MAX_REDIRECTS + 1):
+            response = self._session.request(method, url, allow_redirects=False, **kwargs)
+            if response.status_code not in _REDIRECTS or "Location" not in response.headers:
+                return response
+            location = response.headers.get("Location", "")
+            response.close()
+            target = urljoin(url, location)
+            if method != "GET" or hop == MAX_REDIRECTS or not self._inside(target):
+                raise DicomwebRedirected(
+                    f"{method} {self._where(path)}: the store answered with a redirect (HTTP {response.status_code}) "
+                    "that leaves the store or is not allowed; it is not followed"
+                )
+            url, kwargs["params"] = target, None  # the location carries its own query
+        raise AssertionError("unreachable")
+
+    def _inside(self, url: str) -> bool:
+        """True when ``url`` is the store's base URL or below it (no ``..``; same scheme, host and port)."""
+        base, target = urlsplit(self.service.url), urlsplit(url)
+        if (target.scheme, target.netloc.lower()) != (base.scheme, base.netloc.lower()):
+            return False
+        segments = unquote(target.path).split("/")
+        if ".." in segments or "." in segments:
+            return False
+        root = base.path.rstrip("/")
+        return target.path == root or target.path.startswith(root + "/")
 
     def _where(self, path: str) -> str:
         return f"{self.service.name}/{path}" if path else self.service.name
@@ -248,6 +307,8 @@ class DicomwebClient:
             When a page cannot be had; ``DicomwebListingTruncated`` at Google's offset cap.
         """
         offset = 0
+        pages: set[bytes] = set()
+        limit = self.policy.max_listed
         while True:
             if self.service.google and offset >= GOOGLE_OFFSET_CAP:
                 raise DicomwebListingTruncated(f"GET {self._where(path)}: the offset cap {GOOGLE_OFFSET_CAP} was reached")
@@ -256,21 +317,37 @@ class DicomwebClient:
                 return
             if not page:
                 return
+            digest = hashlib.sha256(json.dumps(page, sort_keys=True, default=str).encode()).digest()
+            if digest in pages:  # a store that ignores offset would be listed forever
+                raise DicomwebListingFailed(
+                    f"GET {self._where(path)}: the store sent a page it had sent before (it ignores offset); "
+                    "the listing is stopped"
+                )
+            pages.add(digest)
+            if offset + len(page) > limit:
+                raise DicomwebListingTruncated(
+                    f"GET {self._where(path)}: the listing goes past {limit} entries (--dicomweb_max_listed); it is stopped"
+                )
             yield from page
             offset += len(page)
 
     def _page(self, path: str, limit: int, offset: int, match: dict):
         params = {**match, "limit": str(limit), "offset": str(offset), "includefield": ",".join(INCLUDE_FIELDS)}
-        response = self.request("GET", path, params=params, headers={"Accept": DICOM_JSON})
-        if response.status_code == 204:
-            return []
-        if response.status_code in (400, 404) and offset > 0:
-            probe = self.request("GET", path, params={**params, "limit": "1", "offset": str(offset - 1)}, headers={"Accept": DICOM_JSON})
-            if probe.status_code == 200 and len(_json_list(probe, path, self)) == 1:
-                return None
-        if response.status_code != 200:
-            raise self.error("GET", path, response)
-        return _json_list(response, path, self)
+        response = self.request("GET", path, params=params, headers={"Accept": DICOM_JSON}, stream=True)
+        with response:
+            if response.status_code == 204:
+                return []
+            if response.status_code in (400, 404) and offset > 0:
+                probe = self.request(
+                    "GET", path, params={**params, "limit": "1", "offset": str(offset - 1)}, headers={"Accept": DICOM_JSON},
+                    stream=True,
+                )
+                with probe:
+                    if probe.status_code == 200 and len(_json_list(probe, path, self)) == 1:
+                        return None
+            if response.status_code != 200:
+                raise self.error("GET", path, response)
+            return _json_list(response, path, self)
 
     # WADO-RS -----------------------------------------------------------------------------
 
@@ -284,11 +361,33 @@ class DicomwebClient:
             after the last retryable failure, ``DicomwebHttpError`` otherwise (406 included: no
             transcoding fallback).
         """
-        path = f"studies/{study}/series/{series}/instances/{sop}"
-        response = self.request("GET", path, headers={"Accept": WADO_ACCEPT}, read_timeout=TRANSFER_READ_TIMEOUT)
-        if response.status_code != 200:
-            raise self.error("GET", path, response)
-        return response.content, response.headers.get("Content-Type", "")
+        path = store_path(study, series, sop)
+        response = self.request("GET", path, headers={"Accept": WADO_ACCEPT}, read_timeout=TRANSFER_READ_TIMEOUT, stream=True)
+        try:
+            if response.status_code != 200:
+                raise self.error("GET", path, response)
+                # Multipart framing around one instance: 64 KiB over the instance limit.
+            body = self.bounded_body(response, path, self.policy.max_instance_bytes + (1 << 16), "--max_instance_bytes")
+            return body, response.headers.get("Content-Type", "")
+        finally:
+            response.close()
+
+    def bounded_body(self, response, path: str, limit: int, what: str) -> bytes:
+        """A streamed answer's body, at most ``limit`` bytes (InputTooLargeError beyond, naming ``what``)."""
+        too_big = f"GET {self._where(path)}: the answer is larger than {what} allows ({limit} bytes)"
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise InputTooLargeError(too_big)
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(_READ_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise InputTooLargeError(too_big)
+                chunks.append(chunk)
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.exceptions.Timeout) as exc:
+            raise DicomwebUnavailable(f"GET {self._where(path)}: {_connection_cause(exc)} while reading the answer") from None
+        return b"".join(chunks)
 
     # STOW-RS -----------------------------------------------------------------------------
 
@@ -318,12 +417,15 @@ class DicomwebClient:
         return response.status_code, answer
 
 
-def _json_list(response, path: str, client: DicomwebClient) -> list:
-    try:
-        value = response.json() if response.content.strip() else []
-    except ValueError:
-        from transforms.errors import DicomwebBadResponse
+MAX_QIDO_PAGE_BYTES = 256 * 1024 * 1024
 
+
+def _json_list(response, path: str, client: DicomwebClient) -> list:
+    """A QIDO-RS page's entries: a JSON array read within ``MAX_QIDO_PAGE_BYTES``."""
+    body = client.bounded_body(response, path, MAX_QIDO_PAGE_BYTES, "a QIDO-RS page")
+    try:
+        value = json.loads(body) if body.strip() else []
+    except ValueError:
         raise DicomwebBadResponse(f"GET {client._where(path)}: the answer is not DICOM JSON") from None
     return value if isinstance(value, list) else []
 
@@ -383,7 +485,7 @@ def probe(service: Service, policy: HttpPolicy, skip_existing: bool) -> tuple[st
 def list_series_instances(client: DicomwebClient, study: str, series: str, page_size: int) -> set[str]:
     """Return the SOP Instance UIDs a series holds (an empty set when it does not exist)."""
     try:
-        return {qido_value(e, SOP_UID) for e in client.search(f"studies/{study}/series/{series}/instances", page_size)} - {None}
+        return {qido_value(e, SOP_UID) for e in client.search(store_path(study, series, then="instances"), page_size)} - {None}
     except DicomwebNotFound:
         return set()
 

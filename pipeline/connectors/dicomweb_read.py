@@ -22,11 +22,16 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindows
 from pydicom.dataset import Dataset
 
-from pipeline.connectors.dicomweb import DicomwebClient, HttpPolicy, Service, list_series_instances
-from pipeline.connectors.files import join
+from pipeline.connectors.dicomweb import (
+    DicomwebClient,
+    HttpPolicy,
+    Service,
+    list_series_instances,
+)
+from pipeline.connectors.files import confined
 from pipeline.progress import Progress
 from pipeline.records import FAILED, SKIPPED, failure_record
-from transforms.dicom.deidentify import UidCache
+from transforms.dicom.deidentify import UidCache, quiet_pydicom
 from transforms.dicom.dicomweb import (
     SERIES_UID,
     SOP_UID,
@@ -35,10 +40,17 @@ from transforms.dicom.dicomweb import (
     decode_retrieved,
     instance_name,
     qido_value,
+    store_path,
 )
 from transforms.dicom.outpath import instance_path, predict_output_uids
 from transforms.dicom.profiles import compile_plan
-from transforms.errors import DicomwebError, DicomwebListingFailed, DicomwebListingTruncated
+from transforms.dicom.uids import is_valid_uid
+from transforms.errors import (
+    DeidError,
+    DicomwebBadResponse,
+    DicomwebListingFailed,
+    DicomwebListingTruncated,
+)
 
 _LOGGER = logging.getLogger(__name__)
 STATS = "stats"
@@ -83,7 +95,14 @@ class DicomwebFn(beam.DoFn):
         for figure, n in sorted(figures.items()):
             yield pvalue.TaggedOutput(STATS, GlobalWindows.windowed_value_at_end_of_window((f"dicomweb:{figure}", n)))
 
-    def listing_failure(self, where: str, exc: DicomwebError) -> pvalue.TaggedOutput:
+    def invalid_uid(self, where: str, what: str, index: int) -> pvalue.TaggedOutput:
+        """A failure record for a listed entry whose UID is not a valid UID (never put into a URL or a name)."""
+        _LOGGER.warning("%s listed a %s UID that is not a valid UID (entry %d)", where, what, index)
+        article = "an" if what[0] in "aeiou" else "a"
+        message = f"the store listed {article} {what} whose UID is not a valid UID (PS3.5 9.1) at entry {index}: it is not read"
+        return pvalue.TaggedOutput(LIST_FAILED, failure_record(where, "read", DicomwebBadResponse.__name__, message))
+
+    def listing_failure(self, where: str, exc: DeidError) -> pvalue.TaggedOutput:
         error = DicomwebListingTruncated if isinstance(exc, DicomwebListingTruncated) else DicomwebListingFailed
         _LOGGER.warning("%s not listed whole: %s", where, type(exc).__name__)
         message = f"not listed whole: {exc} ({type(exc).__name__})"
@@ -102,9 +121,11 @@ class _SeedFn(DicomwebFn):
         name = self._service.name
         try:
             if kind == "store":
-                for entry in self.client.search("studies", self._page_size):
+                for index, entry in enumerate(self.client.search("studies", self._page_size)):
                     study = qido_value(entry, STUDY_UID)
-                    if study:
+                    if study and not is_valid_uid(study):
+                        yield self.invalid_uid(name, "study", index)
+                    elif study:
                         yield pvalue.TaggedOutput(STUDIES, (study, False))
             elif kind == "study":
                 yield pvalue.TaggedOutput(STUDIES, (uid, True))
@@ -112,7 +133,7 @@ class _SeedFn(DicomwebFn):
                 found = 0
                 for entry in self.client.search("series", self._page_size, SeriesInstanceUID=uid):
                     study, series = qido_value(entry, STUDY_UID), qido_value(entry, SERIES_UID)
-                    if study and series == uid:
+                    if study and series == uid and is_valid_uid(study) and is_valid_uid(series):
                         found += 1
                         yield pvalue.TaggedOutput(SERIES, (study, series))
                 if not found:
@@ -121,12 +142,12 @@ class _SeedFn(DicomwebFn):
                 found = 0
                 for entry in self.client.search("instances", self._page_size, SOPInstanceUID=uid):
                     triple = tuple(qido_value(entry, t) for t in (STUDY_UID, SERIES_UID, SOP_UID))
-                    if all(triple) and triple[2] == uid:
+                    if all(triple) and triple[2] == uid and all(is_valid_uid(u) for u in triple):
                         found += 1
                         yield pvalue.TaggedOutput(INSTANCES, triple)
                 if not found:
                     self.count("filter_unmatched")
-        except DicomwebError as exc:
+        except DeidError as exc:
             yield self.listing_failure(name if kind in ("store", "study") else f"{name} ({kind} filter entry {uid})", exc)
 
 
@@ -141,12 +162,14 @@ class _ListSeriesFn(DicomwebFn):
         study, from_filter = element
         found = 0
         try:
-            for entry in self.client.search(f"studies/{study}/series", self._page_size):
+            for index, entry in enumerate(self.client.search(store_path(study, then="series"), self._page_size)):
                 series = qido_value(entry, SERIES_UID)
-                if series:
+                if series and not is_valid_uid(series):
+                    yield self.invalid_uid(f"{self._service.name}/studies/{study}", "series", index)
+                elif series:
                     found += 1
                     yield study, series
-        except DicomwebError as exc:
+        except DeidError as exc:
             yield self.listing_failure(f"{self._service.name}/studies/{study}", exc)
             return
         self.count("studies_listed")
@@ -165,12 +188,14 @@ class _ListInstancesFn(DicomwebFn):
         study, series = element
         seen = set()
         try:
-            for entry in self.client.search(f"studies/{study}/series/{series}/instances", self._page_size):
+            for index, entry in enumerate(self.client.search(store_path(study, series, then="instances"), self._page_size)):
                 sop = qido_value(entry, SOP_UID)
-                if sop and sop not in seen:
+                if sop and not is_valid_uid(sop):
+                    yield self.invalid_uid(f"{self._service.name}/studies/{study}/series/{series}", "instance", index)
+                elif sop and sop not in seen:
                     seen.add(sop)
                     yield study, series, sop
-        except DicomwebError as exc:
+        except DeidError as exc:
             yield self.listing_failure(f"{self._service.name}/studies/{study}/series/{series}", exc)
             return
         self.count("series_listed")
@@ -193,7 +218,7 @@ class DestinationIndex:
                 self._series.pop(next(iter(self._series)))
             try:
                 self._series[key] = list_series_instances(self._client, study, series, self._page_size)
-            except DicomwebError:
+            except DeidError:
                 return False
         return sop in self._series[key]
 
@@ -222,7 +247,7 @@ class ExistingOutputs:
         """True when every output place holds the predicted instance ("unknown" never skips)."""
         if uids is None:
             return False
-        if self._job.output and not FileSystems.exists(join(self._job.output, *instance_path(*uids).split("/"))):
+        if self._job.output and not FileSystems.exists(confined(self._job.output, instance_path(*uids))):
             return False
         return self._index is None or self._index.holds(*uids)
 
@@ -246,6 +271,7 @@ class _RetrieveFn(DicomwebFn):
 
     def setup(self) -> None:
         super().setup()
+        quiet_pydicom()  # retrieved headers are parsed here: pydicom must not warn with a value
         self._existing = ExistingOutputs(self._job) if self._job.skip_existing else None
         if self._existing is not None and self._existing.client is not None:
             self.clients.append(self._existing.client)
@@ -271,7 +297,7 @@ class _RetrieveFn(DicomwebFn):
             data = decode_retrieved(body, content_type)
             del body
             check_instance(data, study, series, sop)
-        except DicomwebError as exc:
+        except DeidError as exc:
             self._failed.inc()
             self._progress.finished("failed")
             yield pvalue.TaggedOutput(FAILED, failure_record(name, "read", type(exc).__name__, str(exc)))
@@ -326,4 +352,4 @@ class ReadDicomweb(beam.PTransform):
         }
 
 
-__all__ = ["ANNOTATIONS", "DestinationIndex", "DicomwebFn", "ExistingOutputs", "LIST_FAILED", "ReadDicomweb", "STATS"]
+__all__ = ["ANNOTATIONS", "LIST_FAILED", "STATS", "DestinationIndex", "DicomwebFn", "ExistingOutputs", "ReadDicomweb"]

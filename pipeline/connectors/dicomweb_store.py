@@ -17,7 +17,7 @@ from apache_beam.transforms.window import GlobalWindows
 
 from pipeline.connectors.dicomweb import find_existing
 from pipeline.connectors.dicomweb_read import ANNOTATIONS, DicomwebFn
-from pipeline.connectors.files import open_file
+from pipeline.connectors.files import SourceStamp, check_unchanged, open_source
 from pipeline.progress import Progress
 from pipeline.records import FAILED, failure_record
 from transforms.dicom.dicomweb import (
@@ -32,7 +32,14 @@ from transforms.dicom.dicomweb import (
     stow_body,
     stow_content_type,
 )
-from transforms.errors import DicomwebBadResponse, DicomwebError, DicomwebRejected, InstanceConflictError
+from transforms.errors import (
+    DicomwebBadResponse,
+    DicomwebError,
+    DicomwebRejected,
+    InstanceConflictError,
+    SourceChangedError,
+    SourceReadError,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,12 +51,17 @@ class _ChainReader:
     the source file is opened on first read and closed at its end.
     """
 
-    def __init__(self, header: bytes, source: str, pixel_offset: int) -> None:
+    def __init__(self, header: bytes, source: str, pixel_offset: int, stamp: SourceStamp | None = None) -> None:
         self._header = io.BytesIO(header)
         self._source = source
         self._offset = pixel_offset
+        self._stamp = stamp
         self._file = None
-        with open_file(source) as f:
+        self._done = False
+        if stamp is not None:  # the tail as it was examined: exactly its bytes, or SourceChangedError
+            self._left = len(header) + stamp.size - pixel_offset
+            return
+        with open_source(source) as f:
             f.seek(0, io.SEEK_END)
             self._left = len(header) + f.tell() - pixel_offset
 
@@ -62,21 +74,36 @@ class _ChainReader:
         if block:
             self._left -= len(block)
             return block
+        if self._done:
+            return b""
         if self._file is None:
-            self._file = open_file(self._source)
+            self._file = open_source(self._source, self._stamp)
             self._file.seek(self._offset)
-        block = self._file.read(n if n is not None and n >= 0 else -1)
+        want = self._left if n is None or n < 0 else min(n, self._left)
+        block = self._file.read(want) if want > 0 else b""
         self._left -= len(block)
-        if not block:
-            self._file.close()
+        if not block or self._left == 0:
+            self._done = True
+            try:
+                if self._stamp is not None:
+                    if self._left:
+                        raise SourceChangedError("the source file is shorter than when it was examined: not stored")
+                    check_unchanged(self._file, self._source, self._stamp)
+            finally:
+                self._file.close()
         return block
 
 
+def _tail_reader(data: bytes, source: str, tail) -> _ChainReader:
+    """A large instance's output streamed: its header, then its source's tail (a ``Tail``) as examined."""
+    return _ChainReader(data, source, tail.pixels, tail.stamp)
+
+
 def _output_bytes(item) -> bytes:
-    source, _, data, _, pixel_offset = item[:5]
-    if pixel_offset is None:
+    source, _, data, _, tail = item[:5]
+    if tail is None:
         return data
-    reader = _ChainReader(data, source, pixel_offset)
+    reader = _tail_reader(data, source, tail)
     return reader.read(len(data)) + reader.read(-1)
 
 
@@ -172,7 +199,7 @@ class StoreFn(DicomwebFn):
             try:
                 body, content_type = self.client.retrieve(study, series, sop)
                 same = decode_retrieved(body, content_type) == _output_bytes(items[sop])
-            except DicomwebError as exc:
+            except (DicomwebError, SourceChangedError, SourceReadError) as exc:
                 results[sop] = (type(exc), f"{self._service.name}: the stored copy cannot be compared: {exc}")
                 continue
             if same:
@@ -191,9 +218,13 @@ class StoreFn(DicomwebFn):
             group = queue.pop(0)
             try:
                 status, answer = self.client.store(self._body(group, items))
-            except DicomwebError as exc:
+            except (DicomwebError, SourceChangedError, SourceReadError) as exc:
                 for sop in group:
                     results[sop] = (type(exc), str(exc))
+                continue
+            except OSError:  # a large instance's source went away while it was sent
+                for sop in group:
+                    results[sop] = (SourceReadError, "the source file could not be read while it was stored")
                 continue
             retry = []
             for sop, (outcome, code) in parse_stow_answer(status, answer, group).items():
@@ -222,8 +253,8 @@ class StoreFn(DicomwebFn):
         def make():
             parts = []
             for sop in sops:
-                source, _, data, _, pixel_offset = items[sop][:5]
-                parts.append(data if pixel_offset is None else _ChainReader(data, source, pixel_offset))
+                source, _, data, _, tail = items[sop][:5]
+                parts.append(data if tail is None else _tail_reader(data, source, tail))
             body = stow_body(parts)
             return body, stow_content_type(body)
 

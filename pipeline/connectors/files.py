@@ -5,8 +5,16 @@ checks before it starts do not wait for it.
 
 ``expand_inputs`` turns --input values into match patterns; ``write_atomic`` and
 ``place_instance`` write through a temporary name, so a reader never sees a partial file
-and an existing output is never replaced; ``WriteFailures`` and ``WriteLines`` write the
-job's JSON-lines records.
+and an existing output is never replaced (the job's JSON-lines records are written by
+``pipeline.records``).
+
+Hostile input (docs/security.md): inputs are read only when they are regular files
+(``source_stamp`` by ``stat`` before opening, ``open_source`` again by ``fstat`` on the
+opened descriptor), within a byte limit (``read_source``); the size and modification
+time seen when an input was examined (``SourceStamp``) are checked again when its
+tail is copied later (``check_unchanged``). Every output path built from input
+values goes through ``confined``: plain name components, under its root; and
+clean-up removes only temporaries named as this tool names them.
 """
 
 from __future__ import annotations
@@ -15,11 +23,20 @@ import ctypes
 import errno
 import glob
 import hashlib
-import json
 import logging
 import os
+import re
+import stat
 import sys
 import uuid
+from dataclasses import dataclass
+
+from transforms.errors import (
+    InputNotRegularError,
+    InputTooLargeError,
+    OutputPathError,
+    SourceChangedError,
+)
 
 _LOGGER = logging.getLogger(__name__)
 # Re-identifying outputs (UID mapping, annotations with quotes): owner-only, whatever the umask.
@@ -38,6 +55,143 @@ def _beam_fs():
     from apache_beam.io.filesystems import FileSystems
 
     return FileSystems, CompressionTypes
+
+
+# A name this job writes: letters, digits, dot, dash, underscore (UIDs, "studies", shard names).
+_SAFE_NAME = re.compile(r"[0-9A-Za-z_-][0-9A-Za-z._-]{0,254}")
+# The temporaries write_atomic and place_instance make: <safe name>.tmp-<run id>-<uuid4 hex>.
+_TMP_NAME = re.compile(r"[0-9A-Za-z_-][0-9A-Za-z._-]*\.tmp-[0-9A-Za-z]{1,32}-[0-9a-f]{32}")
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+NOT_REGULAR = "the input is not a regular file (a FIFO, device, socket or folder, or a link to one) and is not read"
+
+
+@dataclass(frozen=True)
+class SourceStamp:
+    """What an input was when it was examined: its size and modification time (ns; gs://: its update time)."""
+
+    size: int
+    mtime: int
+
+
+def source_stamp(path: str) -> SourceStamp:
+    """Stat an input before it is opened: its stamp, or InputNotRegularError for anything but a regular file.
+
+    A local path is ``stat``-ed (links followed: a link to ``/dev/zero`` is a device);
+    a FIFO, device, socket or folder is refused without being opened. A gs://
+    object is always a regular file; its metadata gives size and update time.
+    """
+    if is_gcs(path):
+        meta = _beam_fs()[0].get_filesystem(path).metadata(path)
+        return SourceStamp(meta.size_in_bytes, int(round(meta.last_updated_in_seconds * 1e6)))
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputNotRegularError(NOT_REGULAR)
+    return SourceStamp(st.st_size, st.st_mtime_ns)
+
+
+def open_source(path: str, stamp: SourceStamp | None = None):
+    """Open an input for reading bytes: a regular file only; with ``stamp``, one that still matches it.
+
+    Locally the file is opened non-blocking (a FIFO put in its place after the
+    ``stat`` cannot hang the job) and checked with ``fstat`` before any byte is read.
+
+    Raises
+    ------
+    InputNotRegularError
+        The path is not (or no longer) a regular file.
+    SourceChangedError
+        ``stamp`` is given and the file's size or modification time differ from it.
+    """
+    if is_gcs(path):
+        if stamp is not None and source_stamp(path) != stamp:
+            raise SourceChangedError(_CHANGED)
+        FileSystems, CompressionTypes = _beam_fs()
+        return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputNotRegularError(NOT_REGULAR)
+        if stamp is not None and SourceStamp(st.st_size, st.st_mtime_ns) != stamp:
+            raise SourceChangedError(_CHANGED)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+_CHANGED = "the source file changed (size or modification time) after it was examined: its pixel data is not copied"
+
+
+def check_unchanged(f, path: str, stamp: SourceStamp) -> None:
+    """Raise SourceChangedError when the open input ``f`` no longer matches ``stamp`` (after a copy)."""
+    if is_gcs(path):
+        now = source_stamp(path)
+    else:
+        st = os.fstat(f.fileno())
+        now = SourceStamp(st.st_size, st.st_mtime_ns)
+    if now != stamp:
+        raise SourceChangedError(_CHANGED)
+
+
+def read_source(path: str, limit: int, what: str = "--max_instance_bytes", size: int | None = None) -> bytes:
+    """Return a whole input (a regular file, at most ``limit`` bytes; InputTooLargeError beyond).
+
+    The read asks for the size the open file has (one byte more, to see growth), never
+    for ``limit`` bytes: a buffer of the limit's size would be allocated for every file.
+    ``size``: a gs:// object's size when the caller knows it (the match), saving a request.
+    """
+    with open_source(path) as f:
+        if not is_gcs(path):
+            size = os.fstat(f.fileno()).st_size
+        elif size is None:
+            size = source_stamp(path).size
+        if size > limit:
+            raise InputTooLargeError(too_large(what, limit))
+        data = f.read(size + 1)
+        if len(data) > size:  # it grew while read: read on, within the limit
+            data += f.read(limit + 1 - len(data)) if len(data) <= limit else b""
+    if len(data) > limit:
+        raise InputTooLargeError(too_large(what, limit))
+    return data
+
+
+def too_large(what: str, limit: int, noun: str = "the input is larger") -> str:
+    """The failure message of an input over its limit (names the option, never a value)."""
+    return f"{noun} than {what} ({limit} bytes) and is not read"
+
+
+def confined(root: str, relative: str) -> str:
+    """Return ``root/relative`` for an output, checked to stay under ``root``.
+
+    Every component of ``relative`` (``/``-separated) must be a plain name
+    (letters, digits, ``.``, ``-``, ``_``; not ``.`` or ``..``), and the joined
+    local path must normalize to a path under ``root``. Output names are built
+    from validated UIDs (``transforms.dicom.outpath``) and fixed words, so this
+    never fires on a good run: it is the last guard between input values and the
+    file system.
+
+    Raises
+    ------
+    OutputPathError
+        When a component is not a plain name or the path would leave ``root``.
+    """
+    parts = relative.split("/")
+    if not all(_SAFE_NAME.fullmatch(part) and part.strip(".") for part in parts):
+        raise OutputPathError("the output path built for this input is not made of plain names: nothing is written")
+    path = join(root, *parts)
+    if not is_gcs(root):
+        base = os.path.normpath(os.path.abspath(root))
+        if os.path.commonpath([base, os.path.normpath(os.path.abspath(path))]) != base:
+            raise OutputPathError("the output path built for this input leaves its output folder: nothing is written")
+    return path
+
+
+def _check_resolves_under(folder: str, root: str) -> None:
+    """Raise OutputPathError when a local folder (links resolved) is not under ``root`` (links resolved)."""
+    base = os.path.realpath(root)
+    if os.path.commonpath([base, os.path.realpath(folder)]) != base:
+        raise OutputPathError("an output folder resolves outside its output root (a link): nothing is written")
 
 
 def is_gcs(path: str) -> bool:
@@ -67,12 +221,18 @@ def write_bytes_atomic(path: str, data: bytes, made_dirs: set[str] | None = None
     write_atomic(path, lambda f: f.write(data), made_dirs, mode=mode)
 
 
-def _ensure_folder(path: str, made_dirs: set[str] | None, run_id: str | None) -> str:
-    """Create the local folder of ``path`` once (none for a bare file name); return it."""
+def _ensure_folder(path: str, made_dirs: set[str] | None, run_id: str | None, root: str | None = None) -> str:
+    """Create the local folder of ``path`` once (none for a bare file name); return it.
+
+    With ``root``, the folder must resolve (links followed) under it, checked once
+    per folder, before anything is removed or written there.
+    """
     folder = os.path.dirname(path)
     if made_dirs is None or folder not in made_dirs:
         if folder:
             os.makedirs(folder, exist_ok=True)
+        if root is not None:
+            _check_resolves_under(folder or ".", root)
         if run_id is not None:
             remove_stale_temporaries(folder or ".", run_id)
         if made_dirs is not None:
@@ -127,13 +287,27 @@ def write_atomic(
         raise
 
 
-def remove_stale_temporaries(folder: str, run_id: str) -> int:
-    """Remove ``*.tmp-*`` files of other runs in a local folder; return how many."""
+def remove_stale_temporaries(folder: str, run_id: str, root: str | None = None) -> int:
+    """Remove temporaries of other runs in a local output folder; return how many.
+
+    Only files named exactly as ``write_atomic`` and ``place_instance`` name theirs
+    (``<name>.tmp-<run id>-<32 hex digits>``, a regular file, not a link) are
+    removed: another program's ``*.tmp-*`` file is left alone. Callers pass only
+    folders under an output root (``confined``); with ``root`` the folder must
+    also resolve under it (links followed).
+    """
+    if root is not None:
+        _check_resolves_under(folder, root)
     removed = 0
     mine = f"{_TMP_MARK}{run_id}-"
     with os.scandir(folder) as entries:
         for entry in entries:
-            if _TMP_MARK in entry.name and mine not in entry.name and entry.is_file():
+            if (
+                _TMP_MARK in entry.name
+                and mine not in entry.name
+                and _TMP_NAME.fullmatch(entry.name)
+                and entry.is_file(follow_symlinks=False)
+            ):
                 try:
                     os.remove(entry.path)
                     removed += 1
@@ -235,7 +409,9 @@ def file_digest(path: str, chunk: int = 1 << 20) -> str:
             h.update(block)
 
 
-def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) -> tuple[str | None, bool, str | None]:
+def place_instance(
+    final: str, fill, made_dirs: set[str] | None, run_id: str, root: str | None = None
+) -> tuple[str | None, bool, str | None]:
     """Write an instance's bytes for ``final`` without replacing what is there; return (digest, placed, staged).
 
     Locally the bytes go to a temporary sibling that is moved to ``final``
@@ -250,7 +426,8 @@ def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) ->
     a large instance included) is computed while writing, since a raced object
     keeps only one writer's bytes; locally it is None: every member's bytes stay
     on disk until the decision, which digests them only for a path with more than
-    one input (no hashing for the common path).
+    one input (no hashing for the common path). With ``root`` (the output folder;
+    ``final`` comes from ``confined``), a new local folder must resolve under it.
     """
     tmp = f"{final}{_TMP_MARK}{run_id}-{uuid.uuid4().hex}"
     if is_gcs(final):
@@ -260,7 +437,7 @@ def place_instance(final: str, fill, made_dirs: set[str] | None, run_id: str) ->
             hashing = _Hashing(f)
             fill(hashing)
         return hashing.hash.hexdigest(), target == final, None if target == final else tmp
-    folder = _ensure_folder(final, made_dirs, run_id)
+    folder = _ensure_folder(final, made_dirs, run_id, root)
     try:
         with _open_new(tmp, folder, None) as f:
             fill(f)
@@ -334,18 +511,26 @@ def replace_file(staged: str, final: str) -> None:
 
 
 __all__ = [
+    "NOT_REGULAR",
     "PRIVATE_MODE",
+    "SourceStamp",
+    "check_unchanged",
+    "confined",
     "expand_inputs",
     "file_digest",
     "match_files",
     "is_gcs",
     "join",
     "open_file",
+    "open_source",
     "place_instance",
     "read_bytes",
+    "read_source",
     "remove_file",
     "remove_stale_temporaries",
     "replace_file",
+    "source_stamp",
+    "too_large",
     "write_atomic",
     "write_bytes_atomic",
     "write_text",

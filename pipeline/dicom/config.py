@@ -34,6 +34,7 @@ from pipeline.jobsetup import (
     setup_read,
 )
 from pipeline.options import (
+    DEFAULT_MAX_INSTANCE_BYTES,
     DEFAULT_PAGE_SIZE,
     DEFAULT_PROGRESS_SECONDS,
     DEFAULT_STOW_BATCH_BYTES,
@@ -77,6 +78,7 @@ class JobConfig(Announcing):
     residual_sweep: bool = True
     progress_interval: float = DEFAULT_PROGRESS_SECONDS
     stream_copy_bytes: int = DEFAULT_STREAM_COPY_BYTES
+    max_instance_bytes: int = DEFAULT_MAX_INSTANCE_BYTES
     progress_scope: str = ""
     source: Service | None = None
     destination: Service | None = None
@@ -106,8 +108,7 @@ class JobConfig(Announcing):
 
     def with_workers(self, workers: int) -> JobConfig:
         """The job with its DICOMweb request cap divided among ``workers`` processes (spec section 8)."""
-        policy = HttpPolicy(self.http_policy.max_attempts, self.http_policy.backoff_base,
-                            self.max_requests_per_second / max(1, workers))
+        policy = dataclasses.replace(self.http_policy, requests_per_second=self.max_requests_per_second / max(1, workers))
         return dataclasses.replace(self, http_policy=policy)
 
     def remote_problems(self) -> list[str]:
@@ -226,6 +227,7 @@ class JobConfig(Announcing):
             stream_copy_bytes=opts.stream_copy_bytes,
             max_requests_per_second=opts.dicomweb_max_requests_per_second,
             notes=tuple(notes),
+            max_instance_bytes=opts.max_instance_bytes,
         )
         return job.checked(check_services)
 
@@ -299,7 +301,9 @@ def _services(opts, env, key: KeySource, problems: list[str]):
             "a random key would store a second copy under new UIDs on each rerun"
         )
     rate = opts.dicomweb_max_requests_per_second / workers(opts)
-    policy = HttpPolicy(opts.dicomweb_max_attempts, opts.dicomweb_backoff_seconds, rate)
+    policy = HttpPolicy(
+        opts.dicomweb_max_attempts, opts.dicomweb_backoff_seconds, rate, opts.dicomweb_max_listed, opts.max_instance_bytes
+    )
     return source, destination, policy
 
 

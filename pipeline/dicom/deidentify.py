@@ -8,27 +8,32 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
-from pipeline.connectors.files import open_file
-from pipeline.dicom.read import LargeInstance
+from pipeline.connectors.files import open_source
+from pipeline.dicom.read import LargeInstance, Tail
 from pipeline.jobsetup import KeySource
 from pipeline.progress import Progress
-from pipeline.records import FAILED, failure_record
+from pipeline.records import FAILED, FIGURES, VALUES_REPLACED, failure_record
 from transforms.deid_config import DeidSpec
 from transforms.dicom.deidentify import Deidentifier, StageFailure, failure_reason
+from transforms.errors import InvalidElementError
 from transforms.pixels.framestream import deidentify_framed
 
 _LOGGER = logging.getLogger(__name__)
 
 
 class DeidentifyFn(beam.DoFn):
-    """(path, bytes) -> (path, relative output path, bytes, annotations, pixel offset, UID pairs); failures to FAILED.
+    """(path, bytes) -> (path, relative output path, bytes, annotations, tail, UID pairs); failures to FAILED.
+
+    The count of kept values replaced because they did not fit their VR goes to
+    FIGURES as ``(VALUES_REPLACED, n)`` (the summary's ``values_replaced``).
 
     UID pairs (original, new) are carried only with ``emit_uid_pairs``; the
     writer lists those of the inputs it keeps.
 
     A ``LargeInstance`` is de-identified from its header alone; its output
-    element carries the pixel offset, and the writer copies the source's
-    PixelData after the header bytes. One with a frame layout (a redacting
+    element carries a ``Tail`` (the pixel offset and the source's stamp), and
+    the writer copies the source's PixelData after the header bytes while the
+    source is unchanged. One with a frame layout (a redacting
     config; ``streamcopy.redactable_tail``) has its frames read from the
     source and examined one at a time; when text was found the element carries ``RedactedPixels``
     (layout, boxes per frame, digest) in place of the offset, and the writer
@@ -83,21 +88,31 @@ class DeidentifyFn(beam.DoFn):
                 result = self._engine(data.header, source=source, header_only=True)
             else:
                 result = self._engine(data, source=source)
+            relative = result.relative_path  # digits and dots only (outpath.instance_path checks)
+        except InvalidElementError as exc:  # the last guard: a value that cannot name a path
+            exc = StageFailure("tags", type(exc).__name__, str(exc))
+            yield from self._failed(path, exc)
+            return
         except StageFailure as exc:
-            Metrics.counter("deid", f"failed_{exc.stage}").inc()
-            _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)
-            self._progress.finished("failed")
-            yield pvalue.TaggedOutput(FAILED, failure_record(path, exc.stage, exc.error_type, exc.message))
+            yield from self._failed(path, exc)
             return
         self._ok.inc()
+        if result.replaced:
+            yield pvalue.TaggedOutput(FIGURES, (VALUES_REPLACED, result.replaced))
         pairs = tuple(result.uid_pairs) if self._emit_uid_pairs else ()
-        pixel_offset = (pixels if pixels is not None else data.pixel_offset) if large else None
-        yield path, result.relative_path, result.data, (result.study_uid, result.annotations), pixel_offset, pairs
+        tail = Tail(pixels if pixels is not None else data.pixel_offset, data.stamp) if large else None
+        yield path, relative, result.data, (result.study_uid, result.annotations), tail, pairs
+
+    def _failed(self, path: str, exc: StageFailure):
+        Metrics.counter("deid", f"failed_{exc.stage}").inc()
+        _LOGGER.warning("%s failed at %s: %s", path, exc.stage, exc.error_type)
+        self._progress.finished("failed")
+        yield pvalue.TaggedOutput(FAILED, failure_record(path, exc.stage, exc.error_type, exc.message))
 
     def _framed(self, path: str, source: str, data: LargeInstance):
         """Header-only de-identification with the frames examined as read: (result, RedactedPixels or None)."""
         try:
-            f = open_file(path)
+            f = open_source(path, data.stamp)
         except Exception as exc:
             raise StageFailure("read", *failure_reason(exc, "read")) from None
         with f:

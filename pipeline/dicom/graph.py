@@ -25,8 +25,18 @@ from pipeline.dicom.deidentify import DeidentifyFn
 from pipeline.dicom.read import _ReadFn
 from pipeline.dicom.write import ReadBackKeptFn, WriteAnnotations, WriteInstances
 from pipeline.progress import Progress, _FoundFn
-from pipeline.records import ANNOTATIONS, FAILED, FILTERED, SKIPPED, WriteFailures, WriteLines
+from pipeline.records import (
+    ANNOTATIONS,
+    FAILED,
+    FIGURES,
+    FILTERED,
+    SKIPPED,
+    VALUES_REPLACED,
+    WriteFailures,
+    WriteLines,
+)
 from transforms.dicom.deidentify import STAGES
+from transforms.dicom.uids import mapping_row
 
 READ = "read"
 
@@ -90,6 +100,7 @@ def _summary(c: dict, job: JobConfig) -> dict:
         "failed": failed,
         "failed_by_stage": by_stage,
         "counter": {"success": succeeded, "failure": failed},
+        VALUES_REPLACED: c.get(VALUES_REPLACED, 0),
         "profile": job.spec.profile,
         "uid_key": job.key.origin,
         "output": job.output,
@@ -106,6 +117,11 @@ class _WriteSummaryFn(beam.DoFn):
         summary = summarize(counts, self._job)
         write_text(self._job.summary_output, json.dumps(summary, indent=1, sort_keys=True) + "\n")
         yield summary
+
+
+def _mapping_rows(element) -> list[str]:
+    """The UID mapping lines of one de-identified element (valid UIDs only: ``uids.mapping_row``)."""
+    return [row for row in (mapping_row(o, n) for o, n in element[5]) if row is not None]
 
 
 def dicomweb_seeds(job: JobConfig) -> list[tuple[str, str]]:
@@ -165,7 +181,7 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         DeidentifyFn(
             job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep
         )
-    ).with_outputs(FAILED, main="deidentified")
+    ).with_outputs(FAILED, FIGURES, main="deidentified")
     write_failures, duplicates, uid_pairs = [], None, None
     to_store = deid["deidentified"]
     if job.output:
@@ -185,7 +201,7 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         write_failures.append(stored[FAILED])
         stats.append(stored[STATS])
         if uid_pairs is None:
-            uid_pairs = deid["deidentified"] | "UidPairs" >> beam.FlatMap(lambda e: [f"{o},{n}" for o, n in e[5]])
+            uid_pairs = deid["deidentified"] | "UidPairs" >> beam.FlatMap(_mapping_rows)
     if job.annotations_output:
         annotations | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
     if job.annotations_table:
@@ -213,7 +229,7 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         outcomes.append(filtered_all | "FilteredOutcome" >> beam.Map(lambda _: "filtered_out"))
     counted = tuple(outcomes) | "AllOutcomes" >> beam.Flatten() | "OutcomePairs" >> beam.Map(lambda k: (k, 1))
     summary = (
-        (counted, *stats)
+        (counted, deid[FIGURES], *stats)
         | "AllFigures" >> beam.Flatten()
         | "CountOutcomes" >> beam.CombinePerKey(sum)
         | "CollectCounts" >> beam.combiners.ToList()

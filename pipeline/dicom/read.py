@@ -16,15 +16,25 @@ from apache_beam import pvalue
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from pipeline.connectors.files import is_gcs, join, open_file, read_bytes, remove_stale_temporaries
+from pipeline.connectors.files import (
+    SourceStamp,
+    confined,
+    is_gcs,
+    open_source,
+    read_source,
+    remove_stale_temporaries,
+    source_stamp,
+    too_large,
+)
 from pipeline.progress import Progress
 from pipeline.records import FAILED, FILTERED, SKIPPED, failure_record
-from transforms.dicom.deidentify import UidCache, failure_reason
+from transforms.dicom.deidentify import UidCache, failure_reason, quiet_pydicom
 from transforms.dicom.outpath import predict_output_path
 from transforms.dicom.profiles import compile_plan
 from transforms.dicom.streamcopy import copyable_tail, read_header, redactable_tail
+from transforms.errors import InputTooLargeError
 from transforms.pixels.burnedin import needs_pixels
-from transforms.pixels.framestream import FrameLayout
+from transforms.pixels.framestream import FrameLayout, RedactedPixels
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,6 +50,21 @@ class LargeInstance:
     header: bytes
     pixel_offset: int
     layout: FrameLayout | None = None
+    # The source as it was examined: its tail is copied only while it still matches.
+    stamp: SourceStamp | None = None
+
+
+@dataclass(frozen=True)
+class Tail:
+    """How a large instance's output goes on after its header: the source's pixels and the source's stamp.
+
+    ``pixels``: the PixelData offset (copied as it is) or ``RedactedPixels``
+    (frames blacked out as they are copied). The writer copies them only while
+    the source still has the size and modification time of ``stamp``.
+    """
+
+    pixels: int | RedactedPixels
+    stamp: SourceStamp | None
 
 
 class _ReadFn(beam.DoFn):
@@ -66,6 +91,7 @@ class _ReadFn(beam.DoFn):
         self._failed = Metrics.counter("deid", "failed_read")
 
     def setup(self) -> None:
+        quiet_pydicom()  # headers are parsed here: pydicom must not warn with a value
         job = self._job
         self._plan = compile_plan(job.spec)
         self._remap = UidCache(job.key.load(), job.uid_root) if job.skip_existing else None
@@ -98,12 +124,24 @@ class _ReadFn(beam.DoFn):
     def process(self, element, table_filter=None):
         path, size = element
         job = self._job
+        try:  # by stat, before opening: a FIFO, device or socket is never opened; nor is an oversize file
+            stamp = None if is_gcs(path) else source_stamp(path)
+            size = size if stamp is None else stamp.size
+            if size is not None and size > job.max_instance_bytes:
+                raise InputTooLargeError(too_large("--max_instance_bytes", job.max_instance_bytes))
+        except Exception as exc:
+            self._failed.inc()
+            self._progress.finished("failed")
+            yield pvalue.TaggedOutput(FAILED, failure_record(path, "read", *failure_reason(exc, "read")))
+            return
         instance_filter = self._filter(table_filter)
         large = (self._copy_pixels or self._frame_pixels) and size is not None and size >= job.stream_copy_bytes
         stage = "filter" if instance_filter is not None else "read"
         try:
+            if large and stamp is None:
+                stamp = source_stamp(path)  # gs://: its size and update time, for the copy later
             if instance_filter is not None or job.skip_existing or large:
-                with open_file(path) as f:
+                with open_source(path, stamp) as f:
                     try:
                         head, ds, pixel_offset = read_header(f)
                     except Exception:
@@ -128,16 +166,16 @@ class _ReadFn(beam.DoFn):
                             job.spec, self._plan, ds, f, pixel_offset, size
                         ):
                             self._large.inc()
-                            yield path, LargeInstance(head[:pixel_offset], pixel_offset)
+                            yield path, LargeInstance(head[:pixel_offset], pixel_offset, None, stamp)
                             return
                         if large and pixel_offset is not None and self._frame_pixels:
                             layout = redactable_tail(job.spec, self._plan, ds, f, pixel_offset, size)
                             if layout is not None:
                                 self._framed.inc()
-                                yield path, LargeInstance(head[:pixel_offset], pixel_offset, layout)
+                                yield path, LargeInstance(head[:pixel_offset], pixel_offset, layout, stamp)
                                 return
             stage = "read"
-            data = read_bytes(path)
+            data = read_source(path, job.max_instance_bytes, size=size)
         except Exception as exc:  # every input ends up counted: unreadable = failed
             self._failed.inc()
             self._progress.finished("failed")
@@ -152,14 +190,14 @@ class _ReadFn(beam.DoFn):
         relative = predict_output_path(ds, self._plan, self._remap)
         if relative is None:
             return False
-        final = join(self._job.output, *relative.split("/"))
+        final = confined(self._job.output, relative)
         if not FileSystems.exists(final):
             return False
         folder = os.path.dirname(final)
         if not is_gcs(final) and folder not in self._cleaned:
             # A killed run may have left a staged copy next to an output that is skipped now.
             self._cleaned.add(folder)
-            remove_stale_temporaries(folder, self._job.run_id)
+            remove_stale_temporaries(folder, self._job.run_id, self._job.output)
         return True
 
 

@@ -17,9 +17,10 @@ from apache_beam.metrics import Metrics
 from pipeline.connectors.files import (
     CRASH_ENV,
     CRASH_EXIT,
+    check_unchanged,
+    confined,
     file_digest,
-    join,
-    open_file,
+    open_source,
     place_instance,
     read_bytes,
     remove_file,
@@ -31,6 +32,7 @@ from pipeline.records import ANNOTATIONS, DUPLICATES, FAILED, UID_PAIRS, failure
 from transforms.collisions import Member, conflict_error, resolve
 from transforms.dicom.deidentify import failure_reason
 from transforms.dicom.streamcopy import copy_tail
+from transforms.dicom.uids import is_valid_uid, mapping_row
 from transforms.errors import PixelDataError
 from transforms.pixels.framestream import RedactedPixels, write_redacted
 
@@ -38,17 +40,21 @@ _LOGGER = logging.getLogger(__name__)
 
 
 class _WriteDicomFn(beam.DoFn):
-    """(source, relative path, bytes, annotations, pixel offset, UID pairs) -> (relative path, written member).
+    """(source, relative path, bytes, annotations, tail, UID pairs) -> (relative path, written member).
 
     Writes each instance once, as soon as it is de-identified, without
     replacing an existing output (see ``place_instance``): a killed run leaves
     every finished output in place for ``--skip_existing``. Which input an
     output path keeps is decided afterwards, by ``_DecideOutputFn``, from all
-    inputs of that path. With a pixel offset (a large instance), the bytes are
+    inputs of that path. With a ``Tail`` (a large instance), the bytes are
     the de-identified header and the source's PixelData element is copied
-    after them in chunks; with ``RedactedPixels`` in its place, frame by frame
-    with the boxes blacked out (``framestream.write_redacted``; a failure there
-    is a ``pixels`` failure, as on the whole-file way, and leaves no file).
+    after them in chunks, exactly as long as it was when examined; with
+    ``RedactedPixels`` in its place, frame by frame with the boxes blacked out
+    (``framestream.write_redacted``; a failure there is a ``pixels`` failure, as
+    on the whole-file way, and leaves no file). A source whose size or
+    modification time differ from the tail's stamp, before or after the copy,
+    fails at stage ``write`` (``SourceChangedError``) and leaves no file. The
+    output path is ``confined`` under ``--output``.
     """
 
     def __init__(self, output: str, run_id: str, progress: Progress) -> None:
@@ -68,11 +74,11 @@ class _WriteDicomFn(beam.DoFn):
         self._progress.stop()
 
     def process(self, element):
-        source, relative, data, (study, annotations), pixel_offset, uid_pairs = element
-        final = join(self._output, *relative.split("/"))
+        source, relative, data, (study, annotations), tail, uid_pairs = element
         try:
+            final = confined(self._output, relative)
             digest, placed, staged = place_instance(
-                final, self._filler(source, data, pixel_offset), self._made_dirs, self._run_id
+                final, self._filler(source, data, tail), self._made_dirs, self._run_id, self._output
             )
         except Exception as exc:
             self._failed.inc()
@@ -84,7 +90,7 @@ class _WriteDicomFn(beam.DoFn):
         self._progress.finished(None)  # done; its outcome is decided with the path's other inputs
         yield relative, (source, digest, placed, staged, study, tuple(annotations), tuple(uid_pairs))
 
-    def _filler(self, source: str, data: bytes, pixel_offset: int | RedactedPixels | None):
+    def _filler(self, source: str, data: bytes, tail):
         if self._crash_after is not None and self._count >= self._crash_after:
 
             def crash(f) -> None:  # test-only (CRASH_ENV): die mid-write, as a killed worker does
@@ -96,12 +102,17 @@ class _WriteDicomFn(beam.DoFn):
 
         def fill(f) -> None:
             f.write(data)
-            if isinstance(pixel_offset, RedactedPixels):
-                with open_file(source) as src:
-                    write_redacted(src, f, pixel_offset)
-            elif pixel_offset is not None:
-                with open_file(source) as src:
-                    copy_tail(src, f, pixel_offset)
+            if tail is None:
+                return
+            # The source as it was examined, or nothing: a change since is a write failure.
+            stamp = tail.stamp
+            with open_source(source, stamp) as src:
+                if isinstance(tail.pixels, RedactedPixels):
+                    write_redacted(src, f, tail.pixels)
+                else:
+                    copy_tail(src, f, tail.pixels, end=None if stamp is None else stamp.size)
+                if stamp is not None:
+                    check_unchanged(src, source, stamp)
 
         return fill
 
@@ -134,9 +145,9 @@ class _DecideOutputFn(beam.DoFn):
     def process(self, element):
         relative, group = element
         records = [tuple(g) for g in group]  # (source, digest, placed, staged, study, annotations, uid_pairs)
-        final = join(self._output, *relative.split("/"))
         staged_paths = [r[3] for r in records if r[3]]
         try:
+            final = confined(self._output, relative)
             if len(records) == 1:
                 members = [Member(records[0][0], records[0][1] or "")]
             else:  # bytes not digested while writing (local) are on disk: staged, or the one placed
@@ -169,7 +180,9 @@ class _DecideOutputFn(beam.DoFn):
             for line in annotations:
                 yield pvalue.TaggedOutput(ANNOTATIONS, (study, line))
         for old, new in uid_pairs:
-            yield pvalue.TaggedOutput(UID_PAIRS, f"{old},{new}")
+            row = mapping_row(old, new)
+            if row is not None:
+                yield pvalue.TaggedOutput(UID_PAIRS, row)
         for member in result.duplicates:
             self._progress.outcome("duplicates")
             yield pvalue.TaggedOutput(DUPLICATES, member.source)
@@ -226,7 +239,7 @@ class ReadBackKeptFn(beam.DoFn):
 
     def process(self, element):
         source, relative, study, annotations = element
-        data = read_bytes(join(self._output, *relative.split("/")))
+        data = read_bytes(confined(self._output, relative))
         yield source, relative, data, (study, annotations), None, ()
 
 
@@ -238,7 +251,10 @@ class _WriteStudyAnnotationsFn(beam.DoFn):
 
     def process(self, element):
         study, lines = element
-        path = join(self._folder, f"{study}.jsonl")
+        if not is_valid_uid(study):  # never: the engine names outputs by valid UIDs only (outpath)
+            _LOGGER.error("%d annotation line(s) not written: their study is not named by a valid UID", len(lines))
+            return
+        path = confined(self._folder, f"{study}.jsonl")
         write_text(path, "".join(line + "\n" for line in sorted(lines)), private=True)
         yield path
 

@@ -27,6 +27,7 @@ from pipeline.jobsetup import (
     outputs_of,
     random_key_notes,
 )
+from pipeline.options import DEFAULT_MAX_LINE_BYTES
 from transforms.deid_config import DeidSpec
 from transforms.fhir.config import FhirSpec
 
@@ -51,6 +52,7 @@ class FhirJobConfig(Announcing):
     lowercase_annotation_keys: bool = False
     max_failure_fraction: float | None = None
     notes: tuple[Note, ...] = field(default=(), compare=False, repr=False)  # logged by announce()
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     @property
@@ -160,6 +162,7 @@ class FhirJobConfig(Announcing):
             lowercase_annotation_keys=fopts.lowercase_annotation_keys,
             max_failure_fraction=opts.max_failure_fraction,
             notes=tuple(notes),
+            max_line_bytes=fopts.max_line_bytes,
         )
         return job.checked(check_services)
 

@@ -12,15 +12,28 @@ import logging
 
 import apache_beam as beam
 from apache_beam import pvalue
-from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from pipeline.connectors.files import is_gcs, join, write_text
+from pipeline.connectors.files import (
+    confined,
+    is_gcs,
+    open_source,
+    read_source,
+    source_stamp,
+    too_large,
+    write_text,
+)
 from pipeline.jobsetup import KeySource
+from pipeline.options import DEFAULT_MAX_LINE_BYTES
 from pipeline.records import FAILED
 from transforms.deid_config import DeidSpec
-from transforms.errors import DeidError, KeyMaterialError, UnexpectedError
+from transforms.errors import (
+    DeidError,
+    InputNotRegularError,
+    InputTooLargeError,
+    KeyMaterialError,
+    UnexpectedError,
+)
 from transforms.fhir.bundle import units
 from transforms.fhir.engine import FhirDeidentifier, identifier_value, patient_reference
 from transforms.fhir.ndjson import dumps, parse_resource
@@ -62,16 +75,33 @@ def _engine(spec: DeidSpec, key: KeySource, system: str | None, lowercase: bool)
 
 
 class ReadLinesFn(beam.DoFn):
-    """path -> (source, line number, text) for each non-blank line; a ``.json`` file is line 1."""
+    """path -> (source, line number, text) for each non-blank line; a ``.json`` file is line 1.
+
+    Bounded (docs/security.md): only a regular file is opened (``files.source_stamp``
+    by ``stat`` first), and no line (nor a ``.json`` file) longer than
+    ``max_line_bytes``, decompressed, is held: it becomes a failure record and
+    reading goes on at the next line.
+    """
+
+    def __init__(self, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES) -> None:
+        self._max = max_line_bytes
 
     def process(self, path: str):
+        limit = self._max
         try:
+            if not is_gcs(path):
+                source_stamp(path)  # a FIFO, device or socket is never opened
             if path.endswith(".json"):
-                data = _read(path)
+                data = read_source(path, limit, "--max_line_bytes")
                 text = data.decode("utf-8")
                 yield path, 1, text
                 return
-            for number, raw in _lines(path):
+            for number, raw in _lines(path, limit):
+                if raw is None:
+                    message = too_large("--max_line_bytes", limit, "the line is longer")
+                    failure = fhir_failure(path, number, None, "", "read", InputTooLargeError.__name__, message)
+                    yield pvalue.TaggedOutput(FAILED, failure)
+                    continue
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError:
@@ -86,6 +116,9 @@ class ReadLinesFn(beam.DoFn):
                     yield path, number, text
         except UnicodeDecodeError:
             yield pvalue.TaggedOutput(FAILED, fhir_failure(path, 1, None, "", "read", "InvalidResourceError", "the file is not UTF-8"))
+        except (InputNotRegularError, InputTooLargeError) as exc:
+            line = 1 if isinstance(exc, InputTooLargeError) else None
+            yield pvalue.TaggedOutput(FAILED, fhir_failure(path, line, None, "", "read", type(exc).__name__, str(exc)))
         except Exception as exc:
             _LOGGER.warning("%s cannot be read (%s)", path, type(exc).__name__)
             yield pvalue.TaggedOutput(
@@ -93,28 +126,30 @@ class ReadLinesFn(beam.DoFn):
             )
 
 
-def _read(path: str) -> bytes:
-    if is_gcs(path):
-        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-            return f.read()
-    with open(path, "rb") as f:
-        return f.read()
+_SKIP_CHUNK = 1 << 20
 
 
-def _lines(path: str):
-    gz = path.endswith(".gz")
-    if is_gcs(path):
-        ctype = CompressionTypes.GZIP if gz else CompressionTypes.UNCOMPRESSED
-        f = FileSystems.open(path, compression_type=ctype)
-    else:
-        f = gzip.open(path, "rb") if gz else open(path, "rb")
+def _lines(path: str, limit: int):
+    """Yield (line number, bytes) per line, or (line number, None) for a line longer than ``limit``.
+
+    At most ``limit`` + 1 bytes of a line are held (a ``.gz`` is decompressed as it
+    is read): the rest of a longer line is read in 1 MiB steps and dropped.
+    """
+    f = open_source(path)
+    if path.endswith(".gz"):
+        f = gzip.GzipFile(fileobj=f, mode="rb")
     with f:
         number = 0
         while True:
-            raw = f.readline()
+            raw = f.readline(limit + 1)
             if not raw:
                 return
             number += 1
+            if len(raw) > limit and not (len(raw) == limit + 1 and raw.endswith(b"\n")):
+                while raw and not raw.endswith(b"\n"):
+                    raw = f.readline(_SKIP_CHUNK)
+                yield number, None
+                continue
             yield number, raw
 
 
@@ -272,7 +307,7 @@ class WriteShardFn(beam.DoFn):
     def process(self, element):
         (rtype, shard, shards), items = element
         name = self._pattern.format(type=rtype, shard=shard, shards=shards)
-        path = join(self._folder, name)
+        path = confined(self._folder, name)  # a plain name under the folder (the type is an R4 type)
         body = "".join(line + "\n" for _, line in sorted(items))
         write_text(path, body)
         yield rtype, path
@@ -280,10 +315,10 @@ class WriteShardFn(beam.DoFn):
 
 __all__ = [
     "ANNOTATIONS",
-    "DeidentifyFhirFn",
     "FILTERED",
     "ID_PAIRS",
     "OUTCOMES",
+    "DeidentifyFhirFn",
     "ParseFn",
     "PatientInfoFn",
     "ReadLinesFn",

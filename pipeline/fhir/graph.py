@@ -166,7 +166,7 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
         matched
         | "InputNames" >> beam.Filter(_accepted)
         | "ReshufflePaths" >> beam.Reshuffle()
-        | "ReadLines" >> beam.ParDo(ReadLinesFn()).with_outputs(FAILED, main="lines")
+        | "ReadLines" >> beam.ParDo(ReadLinesFn(job.max_line_bytes)).with_outputs(FAILED, main="lines")
     )
     parsed = (
         lines["lines"]

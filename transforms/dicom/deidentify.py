@@ -35,7 +35,7 @@ from transforms.pixels.burnedin import (
     redacts,
 )
 from transforms.dicom.cleantext import TextCleaner, header_context, inspected_meta_paths, text_key
-from transforms.deid_config import BASIC, KEEP_ALL, MINIMAL, TAG_CONTENTS, DeidSpec
+from transforms.deid_config import KEEP_ALL, TAG_CONTENTS, DeidSpec
 from transforms.errors import (
     DeidError,
     InvalidElementError,
@@ -51,7 +51,7 @@ from transforms.dicom.profiles import Op, Plan, compile_plan, pixel_image_spec
 from transforms.dicom.streamcopy import copyable_tail
 from transforms.dicom.sweep import ResidualSweep
 from transforms.dicom.tags import apply_plan
-from transforms.dicom.uids import DEFAULT_UID_ROOT, remap_uid
+from transforms.dicom.uids import DEFAULT_UID_ROOT, is_valid_uid, remap_uid
 
 TOOL_NAME = "dicom-deid"
 IMPLEMENTATION_CLASS_UID = "2.25.72801891470847110697432134357032325540"
@@ -83,6 +83,8 @@ class Context:
     redacted: list[RedactedBox] | None = None
     # A header-only instance's frames, read from its source one at a time (framestream.FrameReader).
     frames: object | None = None
+    # Kept values that did not fit their VR and were replaced (transforms.dicom.vrfit).
+    replaced: int = 0
 
 
 class Step(Protocol):
@@ -121,6 +123,7 @@ class TagStep:
 
         log = apply_plan(ds, self.plan, ctx.remap_uid, cleaner)
         ctx.uid_pairs.update(log.uid_pairs)
+        ctx.replaced += log.replaced
         if self.text is not None:
             ctx.text_details = instance.details
             ctx.dates_shifted = instance.dates_shifted
@@ -198,6 +201,8 @@ class InstanceResult:
     annotations: tuple[str, ...] = ()
     # With a frame reader (header_only): the boxes found in the frames, which the writer blacks out.
     redacted: tuple[RedactedBox, ...] = ()
+    # Kept values that did not fit their VR and were replaced (transforms.dicom.vrfit).
+    replaced: int = 0
 
     @property
     def relative_path(self) -> str:
@@ -316,13 +321,15 @@ class Deidentifier:
             swept = _run("tags", self._sweep.sweep, ds, snapshot)
             if swept.details:
                 ctx.text_details = {**(ctx.text_details or {}), **swept.details}
-        _run("tags", self._finalize, ds, ctx.dates_shifted)
+        _run("tags", self._finalize, ds, ctx)
         out = _run("write", codec.serialize, ds)
         if tail is not None:
             out = b"".join((out, memoryview(data)[tail:]))  # one copy of the pixels, not two
         annotations: tuple[str, ...] = ()
         if self.spec.annotation is not None:
-            name = "{}/studies/{}/series/{}/instances/{}".format(source, *original_uids)
+            # An original value that is not a valid UID is named by its regenerated value: never quoted.
+            named = (u if is_valid_uid(u.strip("\x00 ")) else self._remap(u) for u in original_uids)
+            name = "{}/studies/{}/series/{}/instances/{}".format(source, *named)
             if ctx.text_details is not None:
                 annotations = (text_annotation(name, ctx.text_details, self.spec.annotation.store_quote),)
             if ctx.redacted:
@@ -335,6 +342,7 @@ class Deidentifier:
             tuple(sorted(ctx.uid_pairs.items())),
             annotations,
             tuple(ctx.redacted or ()) if frames is not None else (),
+            ctx.replaced,
         )
 
     def _split_tail(self, data: bytes) -> tuple[Dataset | None, int | None]:
@@ -354,12 +362,21 @@ class Deidentifier:
             pass
         return None, None
 
-    def _finalize(self, ds: Dataset, dates_shifted: bool) -> None:
+    def _finalize(self, ds: Dataset, ctx: Context) -> None:
         codec.check_required(ds, "the config removed or emptied {}, which the output needs")
-        self.method.apply(ds, self._added[dates_shifted])
+        check_naming_uids(ds)
+        self.method.apply(ds, self._added[ctx.dates_shifted])
         old = ds.file_meta
+        if not is_valid_uid(str(old.get("TransferSyntaxUID", "")).strip("\x00 ")):
+            raise InvalidElementError("TransferSyntaxUID is not a valid UID (PS3.5 9.1)")
         if self.spec.profile == KEEP_ALL:
             meta = old
+            for elem in list(meta):  # kept file meta: a UID that is not one is regenerated (vrfit)
+                if elem.VR == "UI" and elem.tag not in _META_SET and elem.value:
+                    value = str(elem.value).strip("\x00 ")
+                    if not is_valid_uid(value):
+                        meta[elem.tag] = DataElement(elem.tag, "UI", ctx.remap_uid(value))
+                        ctx.replaced += 1
         else:
             meta = FileMetaDataset()
             meta.FileMetaInformationVersion = b"\x00\x01"
@@ -370,6 +387,31 @@ class Deidentifier:
         meta.MediaStorageSOPClassUID = ds.SOPClassUID
         meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
         ds.file_meta = meta
+
+
+def check_naming_uids(ds: Dataset) -> None:
+    """Raise InvalidElementError when a UID that names the output is not a valid UID.
+
+    The tag step regenerates any UI value that is not a valid UID, whatever the
+    profile; this is the last guard before the values become a path
+    (``outpath.instance_path``): a naming element stored with another VR, or
+    holding several values, fails the instance here, naming the keyword.
+    """
+    for keyword, tag in _NAMING:
+        elem = ds._dict.get(tag)
+        value = None if elem is None else elem.value
+        if isinstance(value, (bytes, bytearray)):
+            try:
+                value = bytes(value).decode("ascii")
+            except UnicodeDecodeError:
+                value = None
+        if not isinstance(value, str) or not is_valid_uid(value.strip("\x00 ")):
+            raise InvalidElementError(f"{keyword} is not a valid UID (PS3.5 9.1) and cannot name the output")
+
+
+_NAMING = (("StudyInstanceUID", 0x0020000D), ("SeriesInstanceUID", 0x0020000E), ("SOPInstanceUID", 0x00080018))
+# File meta UIDs set below from the data set or checked above.
+_META_SET = frozenset({0x00020002, 0x00020003, 0x00020010})
 
 
 def _naming_uids(ds: Dataset) -> list[str]:

@@ -21,6 +21,7 @@ from pydicom import dcmread
 from requests_toolbelt.multipart.decoder import MultipartDecoder
 from requests_toolbelt.multipart.encoder import MultipartEncoder
 
+from transforms.dicom.uids import is_valid_uid
 from transforms.errors import DicomwebBadResponse
 
 GOOGLE_HOST = "healthcare.googleapis.com"
@@ -108,6 +109,30 @@ def default_auth(store: StoreUrl) -> str:
     return "google" if store.google else "none"
 
 
+def store_path(study: str | None = None, series: str | None = None, sop: str | None = None, then: str = "") -> str:
+    """Return ``studies/S[/series/R[/instances/I]][/then]``, every UID checked first.
+
+    A UID a store sent is never put into a request path unchecked: only a valid
+    UID (PS3.5 9.1, digits and dots) reaches the URL, so ``../``, ``?`` or ``%2F``
+    cannot make an authenticated request to another path.
+
+    Raises
+    ------
+    DicomwebBadResponse
+        Naming which UID (study, series, instance) is not a valid UID, never its value.
+    """
+    parts = []
+    for word, what, uid in (("studies", "study", study), ("series", "series", series), ("instances", "instance", sop)):
+        if uid is None:
+            break
+        if not is_valid_uid(uid):
+            raise DicomwebBadResponse(f"the store's {what} UID is not a valid UID (PS3.5 9.1): it is not requested")
+        parts += [word, uid]
+    if then:
+        parts.append(then)
+    return "/".join(parts)
+
+
 def instance_name(store_name: str, study: str, series: str, sop: str) -> str:
     """Return ``<store name>/studies/S/series/R/instances/I`` (failure records, annotations)."""
     return f"{store_name}/studies/{study}/series/{series}/instances/{sop}"
@@ -160,17 +185,30 @@ def decode_retrieved(body: bytes, content_type: str) -> bytes:
     if media == DICOM_PART_TYPE:
         return body
     if media != "multipart/related":
-        raise DicomwebBadResponse(f"the answer is {media or 'untyped'}, not multipart/related or application/dicom")
+        raise DicomwebBadResponse(f"the answer is {_media_name(media)}, not multipart/related or application/dicom")
+    if not _BOUNDARY.search(content_type):
+        raise DicomwebBadResponse("the store's multipart answer names no boundary: a bad store answer")
     try:
         parts = MultipartDecoder(body, content_type).parts
-    except Exception as exc:
-        raise DicomwebBadResponse(f"the multipart answer cannot be parsed ({type(exc).__name__})") from None
+    except Exception:
+        raise DicomwebBadResponse("the store's multipart answer cannot be split at its boundary: a bad store answer") from None
     if len(parts) != 1:
         raise DicomwebBadResponse(f"the answer holds {len(parts)} parts, not one")
     part_type = (parts[0].headers.get(b"Content-Type") or b"").split(b";", 1)[0].strip().lower()
     if part_type and part_type != DICOM_PART_TYPE.encode():
         raise DicomwebBadResponse("the answer's part is not application/dicom")
     return parts[0].content
+
+
+_BOUNDARY = re.compile(r";\s*boundary\s*=\s*(?:\"[^\"]+\"|[^\s;\"]+)", re.IGNORECASE)
+_MEDIA = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
+
+
+def _media_name(media: str) -> str:
+    """A media type for a message: the store's text only when it is a plain type/subtype."""
+    if not media:
+        return "untyped"
+    return media if _MEDIA.fullmatch(media) else "of an unreadable type"
 
 
 def check_instance(data: bytes, study: str, series: str, sop: str) -> None:
@@ -286,10 +324,11 @@ __all__ = [
     "default_auth",
     "instance_name",
     "parse_retry_after",
-    "parse_stow_answer",
     "parse_store_url",
+    "parse_stow_answer",
     "qido_value",
     "redact_userinfo",
+    "store_path",
     "stow_body",
     "stow_content_type",
 ]

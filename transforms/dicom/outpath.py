@@ -24,6 +24,8 @@ from pydicom.multival import MultiValue
 
 from transforms.dicom.profiles import Op, Plan
 from transforms.dicom.tags import resolve_vr
+from transforms.dicom.uids import is_valid_uid
+from transforms.errors import InvalidElementError
 
 NAMING_KEYWORDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
 _NAMING_TAGS = (0x0020000D, 0x0020000E, 0x00080018)
@@ -32,7 +34,18 @@ _REGENERATED_UI = (Op.REGEN, Op.WALK_UIDS, Op.RESET)
 
 
 def instance_path(study: str, series: str, sop: str) -> str:
-    """Return ``studies/<study>/series/<series>/instances/<sop>.dcm`` (spec section 9)."""
+    """Return ``studies/<study>/series/<series>/instances/<sop>.dcm`` (spec section 9).
+
+    Raises
+    ------
+    InvalidElementError
+        Naming the keyword of a value that is not a valid UID (PS3.5 9.1): only
+        digits and dots ever reach a path, so no value can climb out of the
+        output folder or carry text into a file name.
+    """
+    for keyword, uid in zip(NAMING_KEYWORDS, (study, series, sop)):
+        if not is_valid_uid(uid):
+            raise InvalidElementError(f"{keyword} is not a valid UID (PS3.5 9.1) and cannot name the output")
     return f"studies/{study}/series/{series}/instances/{sop}.dcm"
 
 
@@ -70,8 +83,8 @@ def predict_output_uids(ds: Dataset, plan: Plan, remap: Callable[[str], str]) ->
             out.append(remap(str(value).strip("\x00 ")))
         else:
             return None  # deleted or emptied (the engine fails it), cleaned, or a non-UI dummy
-    if not all(out):
-        return None
+    if not all(is_valid_uid(u) for u in out):
+        return None  # the engine regenerates or rejects such a value: never a path from it
     return out[0], out[1], out[2]
 
 

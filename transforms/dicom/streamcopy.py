@@ -32,7 +32,7 @@ from transforms.dicom import codec
 from transforms.pixels.burnedin import needs_pixels
 from transforms.pixels.framestream import FrameLayout, encapsulated_layout, native_layout
 from transforms.deid_config import PIXEL_DATA, DeidSpec
-from transforms.errors import MissingAttributeError
+from transforms.errors import MissingAttributeError, SourceChangedError
 from transforms.dicom.profiles import Op, Plan
 
 HEAD_BYTES = 128 * 1024
@@ -185,13 +185,26 @@ def _native_length_ok(ds: Dataset, length: int) -> bool:
         return False
 
 
-def copy_tail(src: BinaryIO, dst: BinaryIO, pixel_offset: int, chunk: int = COPY_CHUNK_BYTES) -> int:
-    """Copy ``src`` from ``pixel_offset`` to its end into ``dst`` in chunks; return the bytes copied."""
+def copy_tail(
+    src: BinaryIO, dst: BinaryIO, pixel_offset: int, chunk: int = COPY_CHUNK_BYTES, end: int | None = None
+) -> int:
+    """Copy ``src`` from ``pixel_offset`` into ``dst`` in chunks; return the bytes copied.
+
+    With ``end`` (the file's size when it was examined) exactly ``end -
+    pixel_offset`` bytes are copied, never what was appended since, and a file
+    that ends sooner raises SourceChangedError; without it, to the file's end.
+    """
     src.seek(pixel_offset)
     copied = 0
-    while True:
-        block = src.read(chunk)
+    left = None if end is None else end - pixel_offset
+    while left is None or left > 0:
+        block = src.read(chunk if left is None else min(chunk, left))
         if not block:
+            if left:
+                raise SourceChangedError("the source file is shorter than when it was examined: its pixel data is not copied")
             return copied
         dst.write(block)
         copied += len(block)
+        if left is not None:
+            left -= len(block)
+    return copied

@@ -3,7 +3,7 @@
 PS3.15 Table E.1-1 is not exhaustive: an institution name inside an issuer or
 equipment sequence the table does not list, a patient ID copied into an unlisted
 element, survive every rule. After the tag step, ``ResidualSweep`` looks at every
-text value still in the instance (any text VR, DA and DT, a UN value, at any depth;
+text value still in the instance (any text VR, DA, DT and CS, a UN value, at any depth;
 the file meta is written afresh) for the instance's *own*
 identifying values, read from the original header before any rule ran: the
 values of the elements the Basic Profile marks D, Z, X or U (name parts, IDs,
@@ -11,9 +11,15 @@ dates, institution, addresses, physicians, stations; ``cleantext.header_context`
 without private elements and coded concepts, which are settings and
 terminology). A match of three characters or more is replaced as Clean
 Descriptors does (``[CTX]``); a DA or DT value is emptied; a UN value gets
-``*`` over the match so its length stays. Code strings (CS) are not swept: they
-hold defined terms, and emptying a Type 1 one would break the object. Nothing
-else is detected here: patterns and VR rules are the text step's job.
+``*`` over the match so its length stays. Code strings (CS) hold defined terms,
+which share words with names by chance (``TEXT``, ``PNAME``; a real SR holds the
+PersonName "Enter text"): a CS value is emptied only when it holds two words (two
+characters or more, split at space, underscore and backslash) of one of the
+instance's person names (an upper-case name fits the CS form, which
+``transforms.dicom.vrfit`` checks); a single name word in a code string is left,
+and only code strings with two words in one value are looked at (few are: the
+common case costs one search per CS element). Nothing else is detected here:
+patterns and VR rules are the text step's job.
 
 Left alone: elements an action keeps (keepTag, primaryIds KEEP, a legacy keepList), elements
 already cleaned (cleanTextTag, Clean Descriptors), UIDs (regenerated elsewhere),
@@ -48,7 +54,7 @@ from transforms.dicom.tags import _dictionary_vr, resolve_vr
 from transforms.text.detect import ContextValue, Detector, Finding
 
 TEXT_VRS = frozenset({"AE", "LO", "LT", "PN", "SH", "ST", "UC", "UT", "UR"})
-EMPTIED_VRS = frozenset({"DA", "DT"})
+EMPTIED_VRS = frozenset({"DA", "DT", "CS"})
 MIN_MATCH = 3  # characters: a two-letter name part or code matches too much by chance
 SWEPT_VRS = TEXT_VRS | EMPTIED_VRS | {"UN"}
 EQUIPMENT_TAGS = frozenset({0x00080070, 0x00081090, 0x00181020})  # Manufacturer, model, software
@@ -139,8 +145,18 @@ class ResidualSweep:
             context = self.context(Dataset(dict(snapshot.elements)))
         if not context:
             return result
+        codes = [c for c in candidates if c.vr == "CS"]
+        if codes:
+            words = _code_words(context)
+            for c in codes:
+                found = _code_findings(c.text, words)
+                if found:
+                    _replace(c, found)
+                    result.details[c.path] = found
+            candidates = [c for c in candidates if c.vr != "CS"]
+            blob = _SEPARATOR.join(c.text for c in candidates)
         matcher = Detector.for_context(context)
-        if not matcher.context_findings(blob):
+        if not candidates or not matcher.context_findings(blob):
             return result
         institution = {v.text.strip().lower() for v in context if v.info_type == _ORGANIZATION}
         for c in candidates:
@@ -175,6 +191,18 @@ class ResidualSweep:
             if self._kept(int(tag), vr) or self._decide(int(tag), vr) is Op.CLEAN:
                 continue
             raw = ds._dict[tag]
+            if vr == "CS":
+                # Only a code string with two words in one value can hold a name (the rule below);
+                # SpecificCharacterSet holds defined terms only (transforms.dicom.vrfit).
+                if tag == _CHARACTER_SET:
+                    continue
+                if isinstance(raw, RawDataElement) and isinstance(raw.value, bytes):
+                    text = raw.value.decode("latin-1").rstrip("\x00 ")  # ASCII whatever the character set
+                else:
+                    text = element_text(ds[tag])
+                if _TWO_WORDS.search(text):
+                    out.append(_Candidate(ds, tag, vr, f"{prefix}{int(tag):08X}", text, False))
+                continue
             text = fast_text(ds, tag, encoding) if isinstance(raw, RawDataElement) else None
             raw_bytes = False
             if text is None:
@@ -215,6 +243,31 @@ def _original_words(snapshot: Snapshot) -> set[str]:
             text = bytes(value).decode("latin-1")
         words |= _words(text)
     return words
+
+
+_CODE_WORD = re.compile(r"[^ _\\]{2,}")
+_TWO_WORDS = re.compile(r"[^ _\\]{2,}[ _]+[^ _\\]{2,}")
+_NAME_WORD = re.compile(r"[^\W_]{2,}")
+_CHARACTER_SET = 0x00080005
+
+
+def _code_words(context: list[ContextValue]) -> list[frozenset[str]]:
+    """What a CS value may not hold: each person name's set of (two or more) upper-case words."""
+    names = []
+    for v in context:
+        if v.info_type == "PERSON_NAME":
+            words = frozenset(w.upper() for w in _NAME_WORD.findall(v.text))
+            if len(words) >= 2:
+                names.append(words)
+    return names
+
+
+def _code_findings(text: str, names: list[frozenset[str]]) -> list[Finding]:
+    """The words of a CS value when two or more of them are words of one person name."""
+    found = list(_CODE_WORD.finditer(text))
+    upper = {m.group().upper() for m in found}
+    hits = set().union(*(n & upper for n in names if len(n & upper) >= 2)) if names else set()
+    return [Finding("PERSON_NAME", m.start(), m.end(), m.group()) for m in found if m.group().upper() in hits]
 
 
 _INSTITUTION_TAGS = (0x00080080, 0x00081040)  # InstitutionName, InstitutionalDepartmentName

@@ -2,7 +2,10 @@
 
 ``apply_plan(ds, plan, uids)`` walks the dataset (sequences at any depth),
 asks the plan for one operation per element and carries it out. Elements that
-are kept are never decoded, so their bytes are written back unchanged.
+are kept are not decoded, so their bytes are written back unchanged, unless their
+value does not fit their VR (``transforms.dicom.vrfit``): such a value is replaced
+by a dummy (a UID that is not valid is regenerated), whatever the profile, and
+counted in ``TagLog.replaced``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pydicom.values import convert_SQ
 
 from transforms.dicom.iod import iod_for_sop_class
 from transforms.dicom.profiles import Op, Plan
+from transforms.dicom.uids import is_mappable_uid, is_valid_uid
+from transforms.dicom.vrfit import CHECKED_VRS, fits, replacement
 
 PLACEHOLDER = "PLACEHOLDER"
 # Maximum value length of string VRs (PS3.5 Table 6.2-1), for cutting PLACEHOLDER.
@@ -44,9 +49,16 @@ Cleaner = Callable[[Dataset, BaseTag, str, str], None]
 
 @dataclass
 class TagLog:
-    """What the tag step did: the UIDs it regenerated (original -> new)."""
+    """What the tag step did: the UIDs it regenerated (original -> new), the values it replaced.
+
+    ``uid_pairs`` holds originals of digits and dots only (``uids.is_mappable_uid``:
+    any other value is regenerated but not listed, so the mapping file never
+    carries a name or a separator); ``replaced``
+    counts kept elements whose value did not fit their VR.
+    """
 
     uid_pairs: dict[str, str] = field(default_factory=dict)
+    replaced: int = 0
 
 
 def _dictionary_vr(tag: BaseTag) -> str:
@@ -152,6 +164,8 @@ class _Walker:
                 self.regen_raw(ds, tag)  # a kept private element holding a UID (ours, privacy first)
                 continue
             if op is Op.KEEP or (op is Op.WALK and vr != "SQ"):
+                if vr in CHECKED_VRS and not fits(vr, elements[tag], tag):
+                    self.refit(ds, tag, vr)
                 continue
             self.apply(ds, tag, vr, op, regen_uids, prefix)
         if creators:
@@ -199,12 +213,22 @@ class _Walker:
                 for inner in list(item.keys()):
                     inner_vr = element_vr(item, inner)
                     if keep_structure and inner_vr in STRUCTURE_VRS and not inner.is_private:
+                        if not fits(inner_vr, item._dict[inner], inner):
+                            self.refit(item, inner, inner_vr)
                         continue
                     self.reset(item, inner, inner_vr, keep_structure)
         elif vr == "UI":
             self.regen(ds, tag)
         else:
             ds[tag] = DataElement(tag, vr, dummy_value(vr, ds[tag]))
+
+    def refit(self, ds: Dataset, tag: BaseTag, vr: str) -> None:
+        """Replace a kept value that does not fit its VR: a dummy, or a UID regenerated."""
+        self.log.replaced += 1
+        if vr == "UI":
+            self.regen(ds, tag, invalid_only=True)
+        else:
+            ds[tag] = DataElement(tag, vr, replacement(vr, ds._dict[tag], tag))
 
     def regen_raw(self, ds: Dataset, tag: BaseTag) -> None:
         """Regenerate the UID held as text by an undecoded (UN) element, keeping its VR."""
@@ -215,7 +239,8 @@ class _Walker:
         data = new.encode("ascii")
         ds[tag] = DataElement(tag, "UN", data + b"\x00" * (len(data) % 2))
 
-    def regen(self, ds: Dataset, tag: BaseTag) -> None:
+    def regen(self, ds: Dataset, tag: BaseTag, invalid_only: bool = False) -> None:
+        """Regenerate every UID of the element (``invalid_only``: those that are not valid UIDs)."""
         elem = ds[tag]
         value = elem.value
         if not value:
@@ -224,8 +249,12 @@ class _Walker:
         news = []
         for old in olds:
             old_s = str(old).strip("\x00 ")
+            valid = is_valid_uid(old_s)
+            if invalid_only and valid:
+                news.append(old_s)
+                continue
             new = self.remap(old_s)
-            if new != old_s:
+            if new != old_s and (valid or is_mappable_uid(old_s)):
                 self.log.uid_pairs[old_s] = new
             news.append(new)
         ds[tag] = DataElement(tag, "UI", news if len(news) > 1 else news[0])
