@@ -18,7 +18,7 @@ from pipeline.connectors.files import expand_inputs, is_gcs, join
 from pipeline.jobsetup import KeySource, SetupError, _is_inside, _load_spec, _uses_kms, key_source
 from pipeline.options import DeidOptions, FhirOptions
 from transforms.deid_config import DeidSpec
-from transforms.fhir.config import FhirSpec
+from transforms.fhir.config import KEEP_ALL, FhirSpec
 
 _LOGGER = logging.getLogger(__name__)
 INPUT_SUFFIXES = (".ndjson", ".ndjson.gz", ".json")
@@ -49,8 +49,11 @@ class FhirJobConfig:
 
     @property
     def needs_patient_join(self) -> bool:
-        """True when resources need their Patient's values (identifier system, contextualDeid)."""
-        return bool(self.patient_key_system) or self.fhir.contextual
+        """True when resources need their patient's values: the identifier system, contextualDeid,
+        or any text cleaning (names of the patient and of the job are context, issue 18)."""
+        f = self.fhir
+        cleans = f.profile != KEEP_ALL or any(r.action in ("cleanTextField", "transform") for r in f.rules)
+        return bool(self.patient_key_system) or f.contextual or cleans
 
     @classmethod
     def from_options(cls, opts: DeidOptions, fopts: FhirOptions, environ: dict[str, str] | None = None) -> FhirJobConfig:

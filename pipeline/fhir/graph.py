@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -19,18 +20,19 @@ from pipeline.connectors.bigquery import WriteFhirAnnotationsTable
 from pipeline.connectors.files import WriteFailures, WriteLines, join, write_text
 from pipeline.fhir.config import INPUT_SUFFIXES, FhirJobConfig
 from pipeline.fhir.dofns import (
+    ALONE,
     ANNOTATIONS,
     FILTERED,
     ID_PAIRS,
+    JOB_NAMES,
     OUTCOMES,
+    PATIENTS,
     SHARD_RESOURCES,
     DeidentifyFhirFn,
     ParseFn,
-    PatientInfoFn,
     ReadLinesFn,
     WriteShardFn,
     join_patients,
-    patient_join_key,
     shard_of,
 )
 from pipeline.records import FAILED
@@ -38,6 +40,7 @@ from transforms.fhir.basic_profile import BASIC_PROFILE_VERSION
 from transforms.fhir.engine import COUNTERS
 
 STAGES = ("read", "parse", "fields", "text", "write")
+_DEID_OUTPUTS = (FAILED, ANNOTATIONS, ID_PAIRS, OUTCOMES)
 EPOCH = "1970-01-01T00:00:00Z"
 
 
@@ -122,11 +125,12 @@ def _manifest(files: list[tuple[str, str]], updated: list[str]) -> str:
 class WriteSharded(beam.PTransform):
     """(type, id, line) -> files named by ``pattern`` (type, shard, shards), lines sorted by id."""
 
-    def __init__(self, folder: str, pattern: str, per_file: int = SHARD_RESOURCES) -> None:
+    def __init__(self, folder: str, pattern: str, per_file: int = SHARD_RESOURCES, private: bool = False) -> None:
         super().__init__()
         self._folder = folder
         self._pattern = pattern
         self._per_file = per_file
+        self._private = private
 
     def expand(self, items):
         per_file = self._per_file
@@ -145,7 +149,7 @@ class WriteSharded(beam.PTransform):
             items
             | "KeyByShard" >> beam.Map(keyed, counts=beam.pvalue.AsDict(counts))
             | "GroupShards" >> beam.GroupByKey()
-            | "WriteShardFiles" >> beam.ParDo(WriteShardFn(self._folder, self._pattern))
+            | "WriteShardFiles" >> beam.ParDo(WriteShardFn(self._folder, self._pattern, self._private))
         )
 
 
@@ -168,31 +172,35 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
         | "ReshufflePaths" >> beam.Reshuffle()
         | "ReadLines" >> beam.ParDo(ReadLinesFn()).with_outputs(FAILED, main="lines")
     )
+    joining = job.needs_patient_join
+    outputs = (FAILED, FILTERED, PATIENTS, JOB_NAMES, ALONE) if joining else (FAILED, FILTERED)
     parsed = (
         lines["lines"]
         | "ReshuffleLines" >> beam.Reshuffle()
-        | "Parse" >> beam.ParDo(ParseFn(job.spec, job.key, job.patient_key_system)).with_outputs(FAILED, FILTERED, main="units")
+        | "Parse" >> beam.ParDo(ParseFn(job.spec, job.key, job.patient_key_system, joining)).with_outputs(*outputs, main="units")
     )
-    units = parsed["units"]
-    if job.needs_patient_join:
-        keyed = units | "KeyByPatient" >> beam.Map(lambda u: (patient_join_key(u), u))
-        patients = units | "PatientInfo" >> beam.ParDo(PatientInfoFn(job.spec, job.key, job.patient_key_system))
+    side = {}
+    if joining:
+        # Two passes inside the graph (issue 18): what each patient's resources say about the
+        # patient (its values, every name in every form) joins that patient's resources, held
+        # per patient; names of no patient (practitioners) reach every resource as a side input.
         joined = (
-            {"units": keyed | "WithPatient" >> beam.Filter(lambda kv: kv[0] != ""), "patients": patients}
+            {"units": parsed["units"], "patients": parsed[PATIENTS]}
             | "JoinPatients" >> beam.CoGroupByKey()
-            | "PerUnit" >> beam.FlatMap(join_patients)
+            | "PerUnit" >> beam.FlatMap(join_patients).with_output_types(Any)
         )
-        alone = (
-            keyed
-            | "WithoutPatient" >> beam.Filter(lambda kv: kv[0] == "")
-            | "NoPatientValues" >> beam.Map(lambda kv: (kv[1], None, ()))
-        )
-        work = (joined, alone) | "AllUnits" >> beam.Flatten()
+        alone = parsed[ALONE] | "NoPatientValues" >> beam.Map(lambda u: (u, None, ())).with_output_types(Any)
+        side["job_names"] = beam.pvalue.AsList(parsed[JOB_NAMES] | "DistinctJobNames" >> beam.Distinct())
+        # Each half is de-identified where it is (a Flatten before would write every unit and
+        # its patient's context out once more); the small results are flattened instead.
+        halves = [
+            work | label >> beam.ParDo(DeidentifyFhirFn(job), **side).with_outputs(*_DEID_OUTPUTS, main="written")
+            for label, work in (("Deidentify", joined), ("DeidentifyAlone", alone))
+        ]
+        deid = {tag: [h[tag] for h in halves] | f"Deidentified{tag.title().replace('_', '')}" >> beam.Flatten() for tag in ("written", *_DEID_OUTPUTS)}
     else:
-        work = units | "NoJoin" >> beam.Map(lambda u: (u, None, ()))
-    deid = work | "Deidentify" >> beam.ParDo(DeidentifyFhirFn(job)).with_outputs(
-        FAILED, ANNOTATIONS, ID_PAIRS, OUTCOMES, main="written"
-    )
+        work = parsed["units"] | "NoJoin" >> beam.Map(lambda u: (u, None, ())).with_output_types(Any)
+        deid = work | "Deidentify" >> beam.ParDo(DeidentifyFhirFn(job), **side).with_outputs(*_DEID_OUTPUTS, main="written")
     written = deid["written"]
     files = written | "WriteNdjson" >> WriteSharded(job.output, "{type}-{shard:05d}-of-{shards:05d}.ndjson")
     updated = written | "LastUpdated" >> beam.Map(lambda w: w[3])
@@ -214,12 +222,12 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
     )
     if job.annotations_output:
         deid[ANNOTATIONS] | "WriteAnnotations" >> WriteSharded(
-            job.annotations_output, "annotations-{type}-{shard:05d}-of-{shards:05d}.jsonl"
+            job.annotations_output, "annotations-{type}-{shard:05d}-of-{shards:05d}.jsonl", private=True
         )
     if job.annotations_table:
         deid[ANNOTATIONS] | "WriteAnnotationsTable" >> WriteFhirAnnotationsTable(job.annotations_table)
     if job.id_mapping_output:
-        deid[ID_PAIRS] | "WriteIdMapping" >> WriteLines(job.id_mapping_output, header="original,new")
+        deid[ID_PAIRS] | "WriteIdMapping" >> WriteLines(job.id_mapping_output, header="original,new", private=True)
     failures = (lines[FAILED], parsed[FAILED], deid[FAILED]) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)
 
