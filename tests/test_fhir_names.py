@@ -195,3 +195,18 @@ def test_findings_counted_without_annotations():
     assert counts == with_annotations.findings_by_info_type and counts["PERSON_NAME"] == 1
     assert counts["PHONE_NUMBER"] == 1 and counts["DATE"] == 1
     assert re.search("PERSON_NAME", str(with_annotations.annotation))
+
+
+def test_kept_texts_lose_the_exports_names():
+    """A text BASIC keeps (DiagnosticReport.conclusion, Dosage.text, Coding.display) still loses a
+    name the export holds; other kept texts are unchanged; KEEP_ALL and an explicit keep keep it."""
+    report = {"resourceType": "DiagnosticReport", "id": "r", "status": "final", "subject": {"reference": "Patient/p1"},
+              "code": {"coding": [{"system": "http://loinc.org", "code": "1", "display": "Chest X-ray"}]},
+              "conclusion": "Ermengarde Wynne O'Ruttledge84 has clear lungs; seen with Dr. Featherstonehaugh."}  # fmt: skip
+    result = run(engine(), report)
+    assert result.resource["conclusion"] == "[PERSON_NAME] has clear lungs; seen with Dr. [LAST_NAME]."
+    assert result.resource["code"]["coding"][0]["display"] == "Chest X-ray"
+    assert result.counters["residual_names_replaced"] == 2
+    assert run(engine("KEEP_ALL"), report).resource["conclusion"] == report["conclusion"]
+    keep = engine(fhirFieldConfig={"fieldMetadataList": [{"paths": ["DiagnosticReport.conclusion"], "keepField": {}}]})
+    assert run(keep, report).resource["conclusion"] == report["conclusion"]

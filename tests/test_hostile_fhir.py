@@ -120,6 +120,8 @@ def hostile_cases(seed: int) -> list[Case]:
     add("status_outside_value_set", _obs(status=t), t)
     t = token()
     add("id_with_newline", _patient(id=f"p1\nPatient/{t},Patient/forged"), t)
+    t = token()
+    add("language_not_bcp47", _patient(language=t), t)
     n = name()
     add("uri_with_space", _patient(identifier=[{"system": n, "value": "1"}]), n)
     n = name()

@@ -36,6 +36,7 @@ ID_PAIRS = "id_pairs"
 OUTCOMES = "outcomes"
 JOB_NAMES = "job_names"
 PATIENTS = "patients"
+UNIT = "unit"
 ALONE = "alone"
 SHARD_RESOURCES = 100_000  # resources per output file, at most
 
@@ -211,12 +212,12 @@ class ParseFn(beam.DoFn):
             key, info = "", None  # the resource itself fails when it is de-identified, with a record
         if info is not None:
             if key:
-                yield pvalue.TaggedOutput(PATIENTS, (key, info))
+                yield key, (PATIENTS, info)
             else:
                 for value in info[1]:
                     yield pvalue.TaggedOutput(JOB_NAMES, value)
         if key:
-            yield key, unit
+            yield key, (UNIT, unit)
         else:
             yield pvalue.TaggedOutput(ALONE, unit)
 
@@ -241,17 +242,22 @@ def patient_join_key(unit: dict, res: dict | None = None) -> str:
 
 
 def join_patients(element):
-    """CoGroupByKey result -> (unit, patient identifier value, patient context) per unit.
+    """One patient's group -> (unit, patient identifier value, patient context) per unit.
 
-    The context is every value the patient's resources gave (sorted: the same tuple for
-    each of the patient's units, so a worker builds its matcher once per patient).
+    The group holds ``(UNIT, unit)`` and ``(PATIENTS, info)`` items in any order (a
+    GroupByKey: the units are held until every info is read, as a CoGroupByKey would hold
+    them). The context is every value the patient's resources gave, sorted: the same tuple
+    for each of the patient's units, so a worker builds its matcher once per patient.
     """
-    _, groups = element
-    infos = sorted(groups["patients"], key=lambda i: (i[0] is None, i[0] or ""))
+    _, items = element
+    units, infos = [], []
+    for kind, payload in items:
+        (units if kind == UNIT else infos).append(payload)
+    infos.sort(key=lambda i: (i[0] is None, i[0] or ""))
     mrn = infos[0][0] if infos else None
     merged = {value for _, values in infos for value in values}
     context = tuple(sorted(merged, key=lambda v: (v.info_type, v.text)))
-    for unit in groups["units"]:
+    for unit in units:
         yield unit, mrn, context
 
 

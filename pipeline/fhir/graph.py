@@ -26,7 +26,6 @@ from pipeline.fhir.dofns import (
     ID_PAIRS,
     JOB_NAMES,
     OUTCOMES,
-    PATIENTS,
     SHARD_RESOURCES,
     DeidentifyFhirFn,
     ParseFn,
@@ -173,7 +172,7 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
         | "ReadLines" >> beam.ParDo(ReadLinesFn()).with_outputs(FAILED, main="lines")
     )
     joining = job.needs_patient_join
-    outputs = (FAILED, FILTERED, PATIENTS, JOB_NAMES, ALONE) if joining else (FAILED, FILTERED)
+    outputs = (FAILED, FILTERED, JOB_NAMES, ALONE) if joining else (FAILED, FILTERED)
     parsed = (
         lines["lines"]
         | "ReshuffleLines" >> beam.Reshuffle()
@@ -185,8 +184,8 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
         # patient (its values, every name in every form) joins that patient's resources, held
         # per patient; names of no patient (practitioners) reach every resource as a side input.
         joined = (
-            {"units": parsed["units"], "patients": parsed[PATIENTS]}
-            | "JoinPatients" >> beam.CoGroupByKey()
+            parsed["units"]
+            | "JoinPatients" >> beam.GroupByKey()
             | "PerUnit" >> beam.FlatMap(join_patients).with_output_types(Any)
         )
         alone = parsed[ALONE] | "NoPatientValues" >> beam.Map(lambda u: (u, None, ())).with_output_types(Any)

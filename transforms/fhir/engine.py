@@ -29,6 +29,7 @@ from transforms.fhir.inspection import (
     NameMatcher,
     annotation_findings,
     context_values,
+    could_match,
     resource_names,
     with_others,
 )
@@ -58,12 +59,14 @@ COUNTERS = (
     "patient_key_fallbacks",
     "text_attachments_cleaned",
     "text_attachments_removed",
+    "residual_names_replaced",
 )
 # A Reference to one of these is to a person: its display is a name (issue 18).
 PERSON_TYPES = frozenset({"Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Person"})
 # CLEAN_ALL cleans only free text; codes, uris, ids and numbers keep their meaning (issue 18).
 CLEAN_TYPES = frozenset({"string", "markdown", "xhtml"})
 _NAME_PARTS = frozenset({"family", "given", "prefix", "suffix", "text"})
+_PERSON_INFO = frozenset({"PERSON_NAME", "FIRST_NAME", "LAST_NAME"})
 # Actions whose results fit the leaf's type by construction (hex ids, shifted dates, 2.25 UIDs).
 _VALID_BY_CONSTRUCTION = frozenset({"idHash", "referenceHash", "uidRegen", "dateShiftField"})
 
@@ -94,6 +97,20 @@ class _State:
     patient: NameMatcher | None = None  # the patient's values (the join), for contextualDeid
     contained: dict[str, str] = field(default_factory=dict)  # contained id -> resource type
     patient_ref: dict | None = None  # the Reference that names the resource's patient
+
+
+def _glued_digits(found: list[Finding], text: str) -> list[Finding]:
+    """A name found without the digits glued to it (Synthea's ``Hirthe744`` read as ``Hirthe``)
+    takes them: they belong to the name as written."""
+    out = []
+    for i, f in enumerate(found):
+        end = f.end
+        if f.info_type in _PERSON_INFO:
+            limit = found[i + 1].start if i + 1 < len(found) else len(text)
+            while end < limit and text[end].isdigit():
+                end += 1
+        out.append(f if end == f.end else Finding(f.info_type, f.start, end, text[f.start : end]))
+    return out
 
 
 def _dar() -> dict:
@@ -150,6 +167,7 @@ class FhirDeidentifier:
         self._plans: dict[tuple[Step, ...], tuple] = {}
         self._offsets: dict[tuple[str, bytes], int] = {}
         self._patients: dict[tuple[ContextValue, ...], NameMatcher] = {}
+        self._last_patient: tuple | None = None
         self._job_names: tuple[tuple[ContextValue, ...], NameMatcher | None] = ((), None)
 
     # -- decisions -------------------------------------------------------------------
@@ -248,7 +266,8 @@ class FhirDeidentifier:
         if source_id is not None and not isinstance(source_id, str):
             raise InvalidResourceError(f"{rtype}.id is not a string")
         counters: Counter = Counter()
-        pkey = self.patient_key(resource, patient_value, counters, bundle_patients, full_url)
+        pid, pref = patient_reference(resource, bundle_patients)
+        pkey = self.patient_key(resource, patient_value, counters, bundle_patients, full_url, (pid, pref))
         matcher = Detector.for_context(context_values(resource))
         names = resource_names(resource)
         ctx = Detector.for_context(context_values(resource, True)) if self.fhir.contextual else None
@@ -258,7 +277,7 @@ class FhirDeidentifier:
             if isinstance(c, dict) and isinstance(c.get("id"), str) and isinstance(c.get("resourceType"), str)
         } if isinstance(resource.get("contained"), list) else {}
         st = _State(pkey, matcher, ctx, names, counters=counters, bundle=bundle, contained=contained)
-        st.patient_ref = patient_reference(resource, bundle_patients)[1]
+        st.patient_ref = pref
         st.patient = self._patient_matcher(tuple(patient_context))
         others = tuple(m for m in (st.patient, self._job_matcher(tuple(job_names))) if m is not None)
         st.matcher = with_others(matcher, others)
@@ -284,11 +303,15 @@ class FhirDeidentifier:
         """The matcher of a patient's values, built once per patient (the join delivers them)."""
         if not context:
             return None
+        last = self._last_patient
+        if last is not None and last[0] is context:  # the join hands one tuple to all of a patient's units
+            return last[1]
         hit = self._patients.get(context)
         if hit is None:
             if len(self._patients) > 256:
                 self._patients.clear()
             hit = self._patients[context] = NameMatcher(context)
+        self._last_patient = (context, hit)
         return hit
 
     def _job_matcher(self, names: tuple[ContextValue, ...]) -> NameMatcher | None:
@@ -316,11 +339,12 @@ class FhirDeidentifier:
         counters: Counter,
         bundle_patients: dict[str, str] | None = None,
         full_url: str | None = None,
+        found: tuple | None = None,
     ) -> str:
-        """Return the key of the resource's date shift (spec 7)."""
+        """Return the key of the resource's date shift (spec 7); ``found``: ``patient_reference``'s answer."""
         rtype = str(resource.get("resourceType"))
         own = str(resource.get("id") or full_url or "")
-        pid, ref = patient_reference(resource, bundle_patients)
+        pid, ref = found if found is not None else patient_reference(resource, bundle_patients)
         if rtype == "Patient" and pid is None:
             pid = own
         if pid is None:
@@ -483,10 +507,26 @@ class FhirDeidentifier:
                     builtin = "element id"
                 elif leaf.name == "data" and leaf.type == "base64Binary" and steps[-2].type in ("Attachment", "Binary"):
                     builtin = "note"
+                elif action == "keepField" and leaf.type in ("string", "markdown"):
+                    builtin = "sweep"  # a kept text: the export's names are still looked for
             if len(self._plans) > 65536:
                 self._plans.clear()
             hit = self._plans[steps] = (action, from_user, checker(steps), builtin)
         return hit
+
+    def _sweep(self, value: str, st: _State) -> Any:
+        """A text the profile keeps (Coding.display, DiagnosticReport.conclusion, ...): a person
+        name the export holds (the resource's, its patient's, the job's) is still replaced, as
+        DICOM's residual sweep does with an instance's own values (issue 18)."""
+        if not could_match(st.matcher, value):
+            return value
+        found = _glued_digits([f for f in st.matcher.context_findings(value) if f.info_type in _PERSON_INFO], value)
+        if not found:
+            return value
+        st.info_types.update(f.info_type for f in found)
+        st.counters["residual_names_replaced"] += len(found)
+        new = self.text.apply(value, found, None, st.patient_key)
+        return new if new else _MISSING
 
     def _builtin(self, kind: str, action: str, steps: tuple[Step, ...], parent: dict, value: Any) -> str:
         """The profile's rules that depend on a sibling value, not on the path alone."""
@@ -509,7 +549,7 @@ class FhirDeidentifier:
     def _leaf(self, value: Any, steps: tuple[Step, ...], jpath: str, st: _State, parent: dict) -> Any:
         action, _, check, builtin = self._plan(steps)
         t = steps[-1].type
-        if builtin is not None:
+        if builtin is not None and builtin != "sweep":
             action = self._builtin(builtin, action, steps, parent, value)
         if action == "removeField":
             return _MISSING
@@ -521,7 +561,7 @@ class FhirDeidentifier:
             # (issue 22) never written unchanged: the resource fails, named by path and type
             raise InvalidResourceError(f"{jpath} {bad}")
         if action == "keepField":
-            return value
+            return self._sweep(value, st) if builtin == "sweep" else value
         new = self._act(action, value, steps, jpath, st, parent)
         if new is not _MISSING and new is not value and action not in _VALID_BY_CONSTRUCTION and check(new) is not None:
             return _MISSING  # a transformation that does not fit the type removes the value
@@ -617,7 +657,7 @@ class FhirDeidentifier:
         """(findings, what to transform) in one text: the resource's values and patterns, the
         patient's values and the job's names (one matcher); contextualDeid turns context
         findings into [CTX]."""
-        found = st.matcher.detect(text, info_types=INFO_TYPES)
+        found = _glued_digits(st.matcher.detect(text, info_types=INFO_TYPES), text)
         found = [Finding(f.info_type, f.start, f.end, value[f.start : f.end]) for f in found]
         transform = found
         if st.contextual is not None and found:

@@ -6,6 +6,7 @@ in the Annotation shape (spec 8, 9). The detector and the TextConfig are the sha
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -225,6 +226,7 @@ class NameMatcher(HeaderContext):
     def __init__(self, values: Iterable[ContextValue], capitalised: bool = False) -> None:
         super().__init__(tuple(values))
         self._capitalised = capitalised
+        self.first_words = frozenset(self._index)  # the first word of every value, folded
 
     def _context_candidates(self, scan, want):
         found = super()._context_candidates(scan, want)
@@ -244,12 +246,38 @@ class _WithOthers(ContextMatcher):
     def __init__(self, own: ContextMatcher, others: tuple[NameMatcher, ...]) -> None:  # noqa: D107
         self.__dict__.update(own.__dict__)  # the own matcher's state, not rebuilt
         self._others = others
+        if not self._index:
+            # context_findings returns early on an empty own index; the others' values count too
+            # (no text token is empty, so this entry never matches anything itself)
+            self._index = {"": []}
 
     def _context_candidates(self, scan, want):
         found = super()._context_candidates(scan, want)
         for other in self._others:
             found.extend(other._context_candidates(scan, want))
         return found
+
+
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    """The lower-case, accent-free words of a text (kept texts repeat: Coding.display)."""
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def could_match(matcher: ContextMatcher, text: str) -> bool:
+    """False when no word of ``text`` starts a value of the matcher (its own or its others'):
+    the scan can be skipped. (A prefilter on the detector's index of first words.)"""
+    words = _words(text)
+    if not words:
+        return False
+    if not words.isdisjoint(matcher._index) or matcher._loose:
+        return True
+    return any(not words.isdisjoint(o.first_words) or o._loose for o in getattr(matcher, "_others", ()))
 
 
 def with_others(own: ContextMatcher, others: tuple[NameMatcher, ...]) -> ContextMatcher:
@@ -262,6 +290,7 @@ __all__ = [
     "NameMatcher",
     "annotation_findings",
     "context_values",
+    "could_match",
     "human_names",
     "name_values",
     "resource_names",

@@ -54,11 +54,16 @@ MIME_TYPE = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY = re.compile(r"[A-Z]{3}")
+# BCP 47 (the all-languages binding R4 gives every language element at most): a 2-3 letter
+# language, then subtags of 1-8 letters or digits; private use x-... (ours: the 4-8 letter
+# language subtags BCP 47 reserves are refused, a name is not a language).
+LANGUAGE = re.compile(r"(?:[A-Za-z]{2,3}|[xX])(?:-[A-Za-z0-9]{1,8})*")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 _BASE64_SPACE = re.compile(r"[ \t\r\n]+")
 _INT32 = 2**31
 
 __all__ = [
+    "LANGUAGE",
     "MIME_TYPE",
     "PATTERNS",
     "RawNumber",
@@ -147,7 +152,7 @@ def checker(steps: tuple[Step, ...]) -> Callable[[object], str | None]:
         return check_number
     if t == "boolean":
         return lambda value: None if value is True or value is False else problem(value, steps)
-    if t not in PRIMITIVES or t in ("xhtml", "base64Binary") or is_element_id(steps):
+    if t not in PRIMITIVES or t in ("xhtml", "base64Binary") or is_element_id(steps) or step.alias == "LanguageCode":
         return general
     pattern = PATTERNS.get(t)
     codes = required_codes(step.owner, step.rel) if t == "code" else None
@@ -196,6 +201,8 @@ def problem(value: object, steps: tuple[Step, ...]) -> str | None:
     pattern = PATTERNS.get(t)
     if pattern is not None and not pattern.fullmatch(value):
         return f"is not an R4 {t}"
+    if t == "code" and step.alias == "LanguageCode" and not LANGUAGE.fullmatch(value):
+        return "is not a BCP 47 language tag"
     if t == "code":
         codes = required_codes(step.owner, step.rel)
         if codes is None:
