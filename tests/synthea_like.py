@@ -66,6 +66,7 @@ class Export:
     files: dict[str, dict]
     people: list[Person] = field(default_factory=list)  # every HumanName written (patients, maiden names, practitioners)
     note_dates: dict[str, list[str]] = field(default_factory=dict)  # patient id -> the dates its notes hold
+    notes: dict[str, list[str]] = field(default_factory=dict)  # "Type/id" of a resource with a note -> its dates
     patient_ids: list[str] = field(default_factory=list)
 
     def write_ndjson(self, folder: Path) -> list[Path]:
@@ -304,6 +305,8 @@ def _patient_bundle(rng, uid, person, doctors, orgs, locs, export: Export) -> di
                "careTeam": [{"sequence": 1, "provider": dict(doc_ref), "role": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/claimcareteamrole", "code": "primary", "display": "Primary provider"}]}}],
                "insurance": [{"focal": True, "coverage": {"display": "Medicaid"}}]}  # fmt: skip
         entries += [_entry(r) for r in (enc, cond, obs, medreq, imm, docref, report, claim, eob)]
+        for holder in (docref, report):
+            export.notes[f"{holder['resourceType']}/{holder['id']}"] = dates[-2:]
         if visit == 0:
             study_uid = f"1.2.840.99999999.{rng.randrange(10**6, 10**7)}.{rng.randrange(10**9, 10**10)}"
             study = {"resourceType": "ImagingStudy", "id": uid(),

@@ -4,6 +4,7 @@ findings are counted without annotations, ImagingStudy UIDs map as dicom-deid ma
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 from pathlib import Path
@@ -33,14 +34,16 @@ def synthea_run(request, tmp_path_factory):
     export.write(tmp / "in")
     key = tmp / "run.key"
     key.write_bytes(KEY_TEXT)
-    args = ["--input", str(tmp / "in"), "--output", str(tmp / "out"), "--key_file", str(key)]
+    args = ["--input", str(tmp / "in"), "--output", str(tmp / "out"), "--key_file", str(key), "--id_mapping_output", str(tmp / "ids.csv")]
     if profile != "default":
         cfg = tmp / "config.json"
         cfg.write_text(json.dumps({"fhirFieldConfig": {"profileType": profile}}), encoding="utf-8")
         args += ["--config", str(cfg)]
     assert run(args) == 0
     summary = json.loads((tmp / "out" / "deid_summary.json").read_text())
-    return {"export": export, "out": tmp / "out", "summary": summary, "profile": profile, "key": key}
+    with open(tmp / "ids.csv", newline="", encoding="utf-8") as f:
+        source = {row["new"]: row["original"] for row in csv.DictReader(f)}
+    return {"export": export, "out": tmp / "out", "summary": summary, "profile": profile, "key": key, "source": source}
 
 
 def test_every_resource_written(synthea_run):
@@ -57,16 +60,17 @@ def test_no_name_of_the_export_left(synthea_run):
 
 
 def test_notes_cleaned_and_dates_move_with_the_record(synthea_run):
-    """Notes hold no original date; each note's first date is its DocumentReference.date (both shifted)."""
+    """No note holds a date it held in the source; each note's first date is its
+    DocumentReference.date (both shifted)."""
     export = synthea_run["export"]
-    originals = {d for dates in export.note_dates.values() for d in dates}
     notes = 0
     for r in _outputs(synthea_run["out"]):
         for path, text in leaf_strings(r):
             if path.endswith("#decoded"):
                 notes += 1
                 found = DATE_IN_TEXT.findall(text)
-                assert found and not set(found) & originals
+                originals = export.notes[synthea_run["source"][f"{r['resourceType']}/{r['id']}"]]
+                assert len(found) == 2 and not set(found) & set(originals)
                 if r["resourceType"] == "DocumentReference":
                     first = found[0]
                     for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%B %d, %Y"):
