@@ -37,7 +37,6 @@ OUTCOMES = "outcomes"
 JOB_NAMES = "job_names"
 PATIENTS = "patients"
 UNIT = "unit"
-ALONE = "alone"
 SHARD_RESOURCES = 100_000  # resources per output file, at most
 
 
@@ -147,8 +146,8 @@ class ParseFn(beam.DoFn):
     """(source, line, text) -> one unit dict per resource (a Bundle per entry); failures, filtered.
 
     With ``join`` (any text cleaning, ``--patient_key_system``, ``contextualDeid``) it is the
-    first of the two passes (issue 18): each unit goes out keyed by its patient (``''``: none,
-    to ``ALONE``), carrying its JSON text rather than the parsed dict (text crosses the shuffle
+    first of the two passes (issue 18): each unit goes out keyed by its patient (none: a key of
+    its own), carrying its JSON text rather than the parsed dict (text crosses the shuffle
     several times cheaper than a dict and parses again in microseconds), and what the unit
     tells about its patient goes to ``PATIENTS``: a Patient's identifier of the key system and
     its own values (names in every form, dates, addresses, telecom, identifiers), any other
@@ -216,10 +215,9 @@ class ParseFn(beam.DoFn):
             else:
                 for value in info[1]:
                     yield pvalue.TaggedOutput(JOB_NAMES, value)
-        if key:
-            yield key, (UNIT, unit)
-        else:
-            yield pvalue.TaggedOutput(ALONE, unit)
+        # A resource of no patient is grouped alone (a key no patient id can take: ids have no
+        # control characters), so one GroupByKey and one de-identification serve every unit.
+        yield (key or f"\x00{unit['source']}\x00{unit['line']}\x00{unit['entry']}"), (UNIT, unit)
 
     def _patient_info(self, res: dict, text: str) -> tuple | None:
         """(identifier value, context values) a resource gives about its patient, or None."""
@@ -356,7 +354,6 @@ class WriteShardFn(beam.DoFn):
 
 
 __all__ = [
-    "ALONE",
     "ANNOTATIONS",
     "JOB_NAMES",
     "PATIENTS",

@@ -20,7 +20,6 @@ from pipeline.connectors.bigquery import WriteFhirAnnotationsTable
 from pipeline.connectors.files import WriteFailures, WriteLines, join, write_text
 from pipeline.fhir.config import INPUT_SUFFIXES, FhirJobConfig
 from pipeline.fhir.dofns import (
-    ALONE,
     ANNOTATIONS,
     FILTERED,
     ID_PAIRS,
@@ -172,7 +171,7 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
         | "ReadLines" >> beam.ParDo(ReadLinesFn()).with_outputs(FAILED, main="lines")
     )
     joining = job.needs_patient_join
-    outputs = (FAILED, FILTERED, JOB_NAMES, ALONE) if joining else (FAILED, FILTERED)
+    outputs = (FAILED, FILTERED, JOB_NAMES) if joining else (FAILED, FILTERED)
     parsed = (
         lines["lines"]
         | "ReshuffleLines" >> beam.Reshuffle()
@@ -183,23 +182,15 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
         # Two passes inside the graph (issue 18): what each patient's resources say about the
         # patient (its values, every name in every form) joins that patient's resources, held
         # per patient; names of no patient (practitioners) reach every resource as a side input.
-        joined = (
+        work = (
             parsed["units"]
             | "JoinPatients" >> beam.GroupByKey()
             | "PerUnit" >> beam.FlatMap(join_patients).with_output_types(Any)
         )
-        alone = parsed[ALONE] | "NoPatientValues" >> beam.Map(lambda u: (u, None, ())).with_output_types(Any)
         side["job_names"] = beam.pvalue.AsList(parsed[JOB_NAMES] | "DistinctJobNames" >> beam.Distinct())
-        # Each half is de-identified where it is (a Flatten before would write every unit and
-        # its patient's context out once more); the small results are flattened instead.
-        halves = [
-            work | label >> beam.ParDo(DeidentifyFhirFn(job), **side).with_outputs(*_DEID_OUTPUTS, main="written")
-            for label, work in (("Deidentify", joined), ("DeidentifyAlone", alone))
-        ]
-        deid = {tag: [h[tag] for h in halves] | f"Deidentified{tag.title().replace('_', '')}" >> beam.Flatten() for tag in ("written", *_DEID_OUTPUTS)}
     else:
         work = parsed["units"] | "NoJoin" >> beam.Map(lambda u: (u, None, ())).with_output_types(Any)
-        deid = work | "Deidentify" >> beam.ParDo(DeidentifyFhirFn(job), **side).with_outputs(*_DEID_OUTPUTS, main="written")
+    deid = work | "Deidentify" >> beam.ParDo(DeidentifyFhirFn(job), **side).with_outputs(*_DEID_OUTPUTS, main="written")
     written = deid["written"]
     files = written | "WriteNdjson" >> WriteSharded(job.output, "{type}-{shard:05d}-of-{shards:05d}.ndjson")
     updated = written | "LastUpdated" >> beam.Map(lambda w: w[3])
