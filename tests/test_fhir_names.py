@@ -210,3 +210,12 @@ def test_kept_texts_lose_the_exports_names():
     assert run(engine("KEEP_ALL"), report).resource["conclusion"] == report["conclusion"]
     keep = engine(fhirFieldConfig={"fieldMetadataList": [{"paths": ["DiagnosticReport.conclusion"], "keepField": {}}]})
     assert run(keep, report).resource["conclusion"] == report["conclusion"]
+
+
+def test_kept_text_sweep_finds_ideographic_names():
+    """A name with no first word to index (ideographic) is still looked for in kept texts."""
+    patient = {"resourceType": "Patient", "id": "p9", "name": [{"text": "山田太郎"}]}
+    report = {"resourceType": "DiagnosticReport", "id": "r", "status": "final", "subject": {"reference": "Patient/p9"},
+              "code": {"text": "x"}, "conclusion": "所見なし。山田太郎様。"}  # fmt: skip
+    out = engine()(report, patient_context=context_values(patient, True)).resource["conclusion"]
+    assert "山田太郎" not in out and out.startswith("所見なし。")

@@ -29,7 +29,8 @@ from transforms.fhir.inspection import (
     NameMatcher,
     annotation_findings,
     context_values,
-    could_match,
+    may_hold_name,
+    name_words,
     resource_names,
     with_others,
 )
@@ -97,6 +98,7 @@ class _State:
     patient: NameMatcher | None = None  # the patient's values (the join), for contextualDeid
     contained: dict[str, str] = field(default_factory=dict)  # contained id -> resource type
     patient_ref: dict | None = None  # the Reference that names the resource's patient
+    name_words: frozenset | None = None  # first words of the names to look for (computed on need)
 
 
 def _glued_digits(found: list[Finding], text: str) -> list[Finding]:
@@ -518,7 +520,9 @@ class FhirDeidentifier:
         """A text the profile keeps (Coding.display, DiagnosticReport.conclusion, ...): a person
         name the export holds (the resource's, its patient's, the job's) is still replaced, as
         DICOM's residual sweep does with an instance's own values (issue 18)."""
-        if not could_match(st.matcher, value):
+        if st.name_words is None:
+            st.name_words = name_words(st.matcher)
+        if not may_hold_name(st.name_words, value):
             return value
         found = _glued_digits([f for f in st.matcher.context_findings(value) if f.info_type in _PERSON_INFO], value)
         if not found:

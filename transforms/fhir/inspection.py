@@ -22,6 +22,8 @@ from transforms.text.infotypes import DEFAULT_INFO_TYPES
 # A birth date is reported as DATE (ours: the public documentation does), then shifted.
 INFO_TYPES = tuple(t for t in DEFAULT_INFO_TYPES if t != "DATE_OF_BIRTH")
 _PARTS = frozenset({"FIRST_NAME", "LAST_NAME"})
+_NAMES = _PARTS | {"PERSON_NAME"}
+_ANY = "\x00"  # in name_words: some name has no first word to look for
 _DIGITS = re.compile(r"[0-9]+")
 MOTHERS_MAIDEN_NAME = "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName"
 _SPACES = re.compile(r"\s+")
@@ -226,7 +228,8 @@ class NameMatcher(HeaderContext):
     def __init__(self, values: Iterable[ContextValue], capitalised: bool = False) -> None:
         super().__init__(tuple(values))
         self._capitalised = capitalised
-        self.first_words = frozenset(self._index)  # the first word of every value, folded
+        # the first word (folded) of every person-name value: texts without one need no scan
+        self.name_words = _name_words(self)
 
     def _context_candidates(self, scan, want):
         found = super()._context_candidates(scan, want)
@@ -269,15 +272,23 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
-def could_match(matcher: ContextMatcher, text: str) -> bool:
-    """False when no word of ``text`` starts a value of the matcher (its own or its others'):
-    the scan can be skipped. (A prefilter on the detector's index of first words.)"""
-    words = _words(text)
-    if not words:
-        return False
-    if not words.isdisjoint(matcher._index) or matcher._loose:
-        return True
-    return any(not words.isdisjoint(o.first_words) or o._loose for o in getattr(matcher, "_others", ()))
+def name_words(matcher: ContextMatcher) -> frozenset[str]:
+    """The first words (folded) of every person-name value a matcher finds, its others' included."""
+    own = _name_words(matcher)
+    others = getattr(matcher, "_others", ())
+    return own.union(*(o.name_words for o in others)) if others else own
+
+
+def may_hold_name(words: frozenset[str], text: str) -> bool:
+    """False when no word of ``text`` starts one of the names (``name_words``): no scan needed."""
+    return bool(words) and (_ANY in words or not words.isdisjoint(_words(text)))
+
+
+def _name_words(ctx: HeaderContext) -> frozenset[str]:
+    words = {w for w, forms in ctx._index.items() if any(kind in _NAMES for _, kind in forms)}
+    if any(kind in _NAMES for _, kind in ctx._loose):
+        words.add(_ANY)  # a name that does not start with a word (ideographic): always scan
+    return frozenset(words)
 
 
 def with_others(own: ContextMatcher, others: tuple[NameMatcher, ...]) -> ContextMatcher:
@@ -290,7 +301,8 @@ __all__ = [
     "NameMatcher",
     "annotation_findings",
     "context_values",
-    "could_match",
+    "may_hold_name",
+    "name_words",
     "human_names",
     "name_values",
     "resource_names",
