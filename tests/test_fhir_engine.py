@@ -358,10 +358,11 @@ def test_invalid_dates_removed_and_counted():
 
 
 def test_unknown_element_fails_without_value():
-    """An element R4 does not define fails the resource, naming the path, not the value."""
-    with pytest.raises(InvalidResourceError, match=r"Patient\.favouriteColour") as info:
+    """An element R4 does not define fails the resource, naming the path and the key's position,
+    never the key (input text) or the value."""
+    with pytest.raises(InvalidResourceError, match=r"^Patient: key 3 is not an element of Patient") as info:
         engine()({"resourceType": "Patient", "id": "x", "favouriteColour": "Darcy"})
-    assert "Darcy" not in str(info.value)
+    assert "Darcy" not in str(info.value) and "favourite" not in str(info.value)
 
 
 def test_numbers_keep_their_text_and_masks_and_hashes():

@@ -32,6 +32,11 @@ def test_table_shape_and_header():
     assert table.RESOURCES["Patient"]["id"][0] == ("id",)
     assert table.RESOURCES["Patient"]["gender"][4] == "AdministrativeGenderCode"
     assert table.RESOURCES["Questionnaire"]["item.item"][0] == ("#item",)
+    assert table.REQUIRED_BINDINGS["Patient"]["gender"] == "administrative-gender"
+    assert table.VALUE_SETS["administrative-gender"] == ("female", "male", "other", "unknown")
+    assert table.REQUIRED_BINDINGS["Attachment"]["contentType"] == "mimetypes"
+    assert table.VALUE_SETS["mimetypes"] == "#mimetype"
+    assert "patient" in table.PERSON_REFERENCES["Claim"] and "Observation" not in table.PERSON_REFERENCES
     head = (ROOT / "transforms/fhir/_fhir_r4_types.py").read_text().splitlines()[:4]
     assert "4.0.1" in head[0] and "CC0-1.0" in head[1] and "_generate_fhir_r4_types.py" in head[3]
 
@@ -46,14 +51,18 @@ def test_table_equals_a_fresh_generation():
     spec.loader.exec_module(gen)
     files = gen._load(tgz)
     assert gen._compartment(files) == table.PATIENT_COMPARTMENT
-    resources, types = {}, {}
+    resources, types, used = {}, {}, []
     for sd in files.values():
         if sd.get("resourceType") == "StructureDefinition" and sd.get("derivation") == "specialization":
             if sd["kind"] == "resource" and sd["type"] not in ("Resource", "DomainResource"):
                 resources[sd["type"]] = gen._elements(sd)
+                used.append(sd)
             elif sd["kind"] == "complex-type":
                 types[sd["type"]] = gen._elements(sd)
+                used.append(sd)
     assert resources == table.RESOURCES and types == table.DATATYPES
+    assert gen._bindings(files, used) == (table.REQUIRED_BINDINGS, table.VALUE_SETS)
+    assert gen._person_references(used) == table.PERSON_REFERENCES
 
 
 @pytest.mark.parametrize("text", ["", "Patient..name", ".name", "Patient.", "Patient.na-me"])

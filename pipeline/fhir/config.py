@@ -29,7 +29,7 @@ from pipeline.jobsetup import (
 )
 from pipeline.options import DEFAULT_MAX_LINE_BYTES
 from transforms.deid_config import DeidSpec
-from transforms.fhir.config import FhirSpec
+from transforms.fhir.config import KEEP_ALL, FhirSpec
 
 _LOGGER = logging.getLogger(__name__)
 INPUT_SUFFIXES = (".ndjson", ".ndjson.gz", ".json")
@@ -62,8 +62,11 @@ class FhirJobConfig(Announcing):
 
     @property
     def needs_patient_join(self) -> bool:
-        """True when resources need their Patient's values (identifier system, contextualDeid)."""
-        return bool(self.patient_key_system) or self.fhir.contextual
+        """True when resources need their patient's values: the identifier system, contextualDeid,
+        or any text cleaning (names of the patient and of the job are context, issue 18)."""
+        f = self.fhir
+        cleans = f.profile != KEEP_ALL or any(r.action in ("cleanTextField", "transform") for r in f.rules)
+        return bool(self.patient_key_system) or f.contextual or cleans
 
     def outputs(self) -> list[tuple[str, str | None, str]]:
         """Every output location as (flag, path, "folder" or "file")."""

@@ -7,7 +7,9 @@ every resource is counted exactly once as an outcome (see ``fhir_graph.summarize
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import logging
 
 import apache_beam as beam
@@ -35,7 +37,9 @@ from transforms.errors import (
     UnexpectedError,
 )
 from transforms.fhir.bundle import units
+from transforms.fhir.elements import is_resource
 from transforms.fhir.engine import FhirDeidentifier, identifier_value, patient_reference
+from transforms.fhir.inspection import name_values
 from transforms.fhir.ndjson import dumps, parse_resource
 
 _LOGGER = logging.getLogger(__name__)
@@ -43,20 +47,40 @@ FILTERED = "filtered"
 ANNOTATIONS = "annotations"
 ID_PAIRS = "id_pairs"
 OUTCOMES = "outcomes"
+JOB_NAMES = "job_names"
+PATIENTS = "patients"
+UNIT = "unit"
 SHARD_RESOURCES = 100_000  # resources per output file, at most
 
 
-def fhir_failure(source: str, line: int | None, entry: int | None, rtype: str, stage: str, error: str, message: str) -> dict:
-    """Return a FHIR failure record (spec 10): no value, no source id."""
+def type_label(rtype: object) -> str:
+    """The resource type as records and the summary name it: an R4 type name, else ``unknown``.
+
+    A ``resourceType`` is input text: only the fixed vocabulary of R4 names may reach a
+    failure record, the summary or stdout (issue 22).
+    """
+    return rtype if isinstance(rtype, str) and is_resource(rtype) else "unknown"
+
+
+def fhir_failure(source: str, line: int | None, entry: int | None, rtype: object, stage: str, error: str, message: str) -> dict:
+    """Return a FHIR failure record (spec 10): no value, no source id, a known type name or ``unknown``."""
     return {
         "source": source,
         "line": line,
         "entry": entry,
-        "resource_type": rtype or "unknown",
+        "resource_type": type_label(rtype),
         "stage": stage,
         "error": error,
         "message": message,
     }
+
+
+def csv_row(*fields: str) -> str:
+    """One CSV record (RFC 4180): a field with a comma, quote or line break is quoted, so no
+    value can add a row or a column to a mapping file (issue 22)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(fields)
+    return buf.getvalue()
 
 
 def _error_name(exc: Exception) -> str:
@@ -154,12 +178,23 @@ def _lines(path: str, limit: int):
 
 
 class ParseFn(beam.DoFn):
-    """(source, line, text) -> one unit dict per resource (a Bundle per entry); failures, filtered."""
+    """(source, line, text) -> one unit dict per resource (a Bundle per entry); failures, filtered.
 
-    def __init__(self, spec: DeidSpec, key: KeySource, system: str | None) -> None:
+    With ``join`` (any text cleaning, ``--patient_key_system``, ``contextualDeid``) it is the
+    first of the two passes (issue 18): each unit goes out keyed by its patient (none: a key of
+    its own), carrying its JSON text rather than the parsed dict (text crosses the shuffle
+    several times cheaper than a dict and parses again in microseconds), and what the unit
+    tells about its patient goes to ``PATIENTS``: a Patient's identifier of the key system and
+    its own values (names in every form, dates, addresses, telecom, identifiers), any other
+    resource's HumanNames. A resource of no patient gives its names to ``JOB_NAMES``
+    (practitioners: a side input of the job, bounded by the number of practitioners).
+    """
+
+    def __init__(self, spec: DeidSpec, key: KeySource, system: str | None, join: bool = False) -> None:
         self._spec = spec
         self._key = key
         self._system = system
+        self._join = join
         self._filter = frozenset(spec.resource_filter) if spec.resource_filter is not None else None
 
     def setup(self) -> None:
@@ -175,6 +210,7 @@ class ParseFn(beam.DoFn):
         except Exception as exc:
             yield pvalue.TaggedOutput(FAILED, fhir_failure(source, line, None, rtype, "parse", _error_name(exc), _message(exc, "parsing")))
             return
+        whole = len(found) == 1 and found[0].entry is None  # the line is the resource's text
         for unit in found:
             if unit.error is not None:
                 yield pvalue.TaggedOutput(
@@ -184,9 +220,9 @@ class ParseFn(beam.DoFn):
             res = unit.resource
             utype = res.get("resourceType") if isinstance(res.get("resourceType"), str) else ""
             if self._filter is not None and f"{utype}/{res.get('id')}" not in self._filter:
-                yield pvalue.TaggedOutput(FILTERED, utype or "unknown")
+                yield pvalue.TaggedOutput(FILTERED, type_label(utype))
                 continue
-            yield {
+            out = {
                 "source": source,
                 "line": line,
                 "entry": unit.entry,
@@ -195,48 +231,67 @@ class ParseFn(beam.DoFn):
                 "bundle": unit.bundle,
                 "bundle_patients": unit.bundle_patients,
             }
+            if not self._join:
+                yield out
+                continue
+            yield from self._keyed(out, text if whole else None)
+
+    def _keyed(self, unit: dict, text: str | None):
+        res = unit.pop("resource")
+        unit["text"] = text = text if text is not None else dumps(res)
+        try:
+            key = patient_join_key(unit, res)
+            info = self._patient_info(res, text)
+        except Exception:
+            key, info = "", None  # the resource itself fails when it is de-identified, with a record
+        if info is not None:
+            if key:
+                yield key, (PATIENTS, info)
+            else:
+                for value in info[1]:
+                    yield pvalue.TaggedOutput(JOB_NAMES, value)
+        # A resource of no patient is grouped alone (a key no patient id can take: ids have no
+        # control characters), so one GroupByKey and one de-identification serve every unit.
+        yield (key or f"\x00{unit['source']}\x00{unit['line']}\x00{unit['entry']}"), (UNIT, unit)
+
+    def _patient_info(self, res: dict, text: str) -> tuple | None:
+        """(identifier value, context values) a resource gives about its patient, or None."""
+        if res.get("resourceType") == "Patient":
+            mrn = identifier_value(res.get("identifier"), self._system) if self._system else None
+            return mrn, tuple(self._engine.context_values(res, True))
+        if '"name"' not in text and 'Name"' not in text:
+            return None  # no element that can hold a HumanName (name, valueHumanName, ...)
+        names = name_values(res)
+        return (None, names) if names else None
 
 
-def patient_join_key(unit: dict) -> str:
+def patient_join_key(unit: dict, res: dict | None = None) -> str:
     """The source Patient key a unit joins on ('' when it has no patient)."""
-    res = unit["resource"]
+    res = unit["resource"] if res is None else res
     if res.get("resourceType") == "Patient":
         return str(res.get("id") or unit.get("full_url") or "")
     pid, _ = patient_reference(res, unit.get("bundle_patients"))
     return pid or ""
 
 
-class PatientInfoFn(beam.DoFn):
-    """Patient unit -> (join key, (identifier value of the system, context values))."""
-
-    def __init__(self, spec: DeidSpec, key: KeySource, system: str | None) -> None:
-        self._spec = spec
-        self._key = key
-        self._system = system
-
-    def setup(self) -> None:
-        self._engine = _engine(self._spec, self._key, self._system, False)
-
-    def process(self, unit: dict):
-        res = unit["resource"]
-        if res.get("resourceType") != "Patient":
-            return
-        try:
-            mrn = identifier_value(res.get("identifier"), self._system) if self._system else None
-            context = self._engine.context_values(res, True) if self._engine.fhir.contextual else ()
-        except Exception:
-            return  # the Patient itself fails in DeidentifyFhirFn and is reported there
-        yield patient_join_key(unit), (mrn, tuple(context))
-
-
 def join_patients(element):
-    """CoGroupByKey result -> (unit, patient identifier value, patient context) per unit."""
-    _, groups = element
-    infos = sorted(groups["patients"], key=lambda i: (i[0] is None, i[0] or ""))
-    mrn, context = infos[0] if infos else (None, ())
-    for unit in groups["units"]:
-        own = unit["resource"].get("resourceType") == "Patient"
-        yield unit, mrn, () if own else context
+    """One patient's group -> (unit, patient identifier value, patient context) per unit.
+
+    The group holds ``(UNIT, unit)`` and ``(PATIENTS, info)`` items in any order (a
+    GroupByKey: the units are held until every info is read, as a CoGroupByKey would hold
+    them). The context is every value the patient's resources gave, sorted: the same tuple
+    for each of the patient's units, so a worker builds its matcher once per patient.
+    """
+    _, items = element
+    units, infos = [], []
+    for kind, payload in items:
+        (units if kind == UNIT else infos).append(payload)
+    infos.sort(key=lambda i: (i[0] is None, i[0] or ""))
+    mrn = infos[0][0] if infos else None
+    merged = {value for _, values in infos for value in values}
+    context = tuple(sorted(merged, key=lambda v: (v.info_type, v.text)))
+    for unit in units:
+        yield unit, mrn, context
 
 
 class DeidentifyFhirFn(beam.DoFn):
@@ -249,10 +304,29 @@ class DeidentifyFhirFn(beam.DoFn):
     def setup(self) -> None:
         job = self._job
         self._engine = _engine(job.spec, job.key, job.patient_key_system, job.lowercase_annotation_keys)
+        self._names_from: object = None
+        self._names: tuple = ()
 
-    def process(self, element):
+    def _job_names(self, names) -> tuple:
+        """The side input as one tuple, rebuilt only when the runner hands a new object."""
+        if names is not self._names_from:
+            fresh = tuple(sorted(names, key=lambda v: (v.info_type, v.text)))
+            if fresh != self._names:
+                self._names = fresh
+            self._names_from = names
+        return self._names
+
+    def process(self, element, job_names=()):
         unit, patient_value, patient_context = element
-        res = unit["resource"]
+        try:
+            res = unit.get("resource")
+            if res is None:  # a unit that crossed the patient join travels as text
+                res = parse_resource(unit["text"])
+        except Exception as exc:  # (it was parsed once already: not expected)
+            yield pvalue.TaggedOutput(
+                FAILED, fhir_failure(unit["source"], unit["line"], unit["entry"], "", "parse", _error_name(exc), _message(exc, "parsing"))
+            )
+            return
         rtype = res.get("resourceType") if isinstance(res.get("resourceType"), str) else ""
         try:
             result = self._engine(
@@ -263,6 +337,7 @@ class DeidentifyFhirFn(beam.DoFn):
                 bundle=unit.get("bundle"),
                 bundle_patients=unit.get("bundle_patients"),
                 full_url=unit.get("full_url"),
+                job_names=self._job_names(job_names),
             )
             line = dumps(result.resource)
         except Exception as exc:
@@ -279,8 +354,7 @@ class DeidentifyFhirFn(beam.DoFn):
         if result.annotation is not None:
             yield pvalue.TaggedOutput(ANNOTATIONS, (result.resource_type, result.new_id, dumps(result.annotation)))
         if self._job.id_mapping_output:
-            original = f"{rtype}/{result.source_id}"
-            yield pvalue.TaggedOutput(ID_PAIRS, f"{original},{rtype}/{result.new_id}")
+            yield pvalue.TaggedOutput(ID_PAIRS, csv_row(f"{rtype}/{result.source_id}", f"{rtype}/{result.new_id}"))
         meta = result.resource.get("meta")
         updated = meta.get("lastUpdated") if isinstance(meta, dict) and isinstance(meta.get("lastUpdated"), str) else ""
         yield result.resource_type, result.new_id, line, updated
@@ -300,27 +374,31 @@ def shard_of(new_id: str, shards: int) -> int:
 class WriteShardFn(beam.DoFn):
     """((type, shard, shards), [(id, line)]) -> the file path, lines sorted by id."""
 
-    def __init__(self, folder: str, pattern: str) -> None:
+    def __init__(self, folder: str, pattern: str, private: bool = False) -> None:
         self._folder = folder
         self._pattern = pattern
+        self._private = private
 
     def process(self, element):
         (rtype, shard, shards), items = element
         name = self._pattern.format(type=rtype, shard=shard, shards=shards)
         path = confined(self._folder, name)  # a plain name under the folder (the type is an R4 type)
         body = "".join(line + "\n" for _, line in sorted(items))
-        write_text(path, body)
+        write_text(path, body, private=self._private)
         yield rtype, path
 
 
 __all__ = [
     "ANNOTATIONS",
+    "JOB_NAMES",
+    "PATIENTS",
+    "csv_row",
+    "type_label",
     "FILTERED",
     "ID_PAIRS",
     "OUTCOMES",
     "DeidentifyFhirFn",
     "ParseFn",
-    "PatientInfoFn",
     "ReadLinesFn",
     "WriteShardFn",
     "fhir_failure",

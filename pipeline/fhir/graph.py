@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -22,15 +23,14 @@ from pipeline.fhir.dofns import (
     ANNOTATIONS,
     FILTERED,
     ID_PAIRS,
+    JOB_NAMES,
     OUTCOMES,
     SHARD_RESOURCES,
     DeidentifyFhirFn,
     ParseFn,
-    PatientInfoFn,
     ReadLinesFn,
     WriteShardFn,
     join_patients,
-    patient_join_key,
     shard_of,
 )
 from pipeline.records import FAILED, WriteFailures, WriteLines
@@ -38,6 +38,7 @@ from transforms.fhir.basic_profile import BASIC_PROFILE_VERSION
 from transforms.fhir.engine import COUNTERS
 
 STAGES = ("read", "parse", "fields", "text", "write")
+_DEID_OUTPUTS = (FAILED, ANNOTATIONS, ID_PAIRS, OUTCOMES)
 EPOCH = "1970-01-01T00:00:00Z"
 
 
@@ -122,11 +123,12 @@ def _manifest(files: list[tuple[str, str]], updated: list[str]) -> str:
 class WriteSharded(beam.PTransform):
     """(type, id, line) -> files named by ``pattern`` (type, shard, shards), lines sorted by id."""
 
-    def __init__(self, folder: str, pattern: str, per_file: int = SHARD_RESOURCES) -> None:
+    def __init__(self, folder: str, pattern: str, per_file: int = SHARD_RESOURCES, private: bool = False) -> None:
         super().__init__()
         self._folder = folder
         self._pattern = pattern
         self._per_file = per_file
+        self._private = private
 
     def expand(self, items):
         per_file = self._per_file
@@ -145,7 +147,7 @@ class WriteSharded(beam.PTransform):
             items
             | "KeyByShard" >> beam.Map(keyed, counts=beam.pvalue.AsDict(counts))
             | "GroupShards" >> beam.GroupByKey()
-            | "WriteShardFiles" >> beam.ParDo(WriteShardFn(self._folder, self._pattern))
+            | "WriteShardFiles" >> beam.ParDo(WriteShardFn(self._folder, self._pattern, self._private))
         )
 
 
@@ -168,31 +170,27 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
         | "ReshufflePaths" >> beam.Reshuffle()
         | "ReadLines" >> beam.ParDo(ReadLinesFn(job.max_line_bytes)).with_outputs(FAILED, main="lines")
     )
+    joining = job.needs_patient_join
+    outputs = (FAILED, FILTERED, JOB_NAMES) if joining else (FAILED, FILTERED)
     parsed = (
         lines["lines"]
         | "ReshuffleLines" >> beam.Reshuffle()
-        | "Parse" >> beam.ParDo(ParseFn(job.spec, job.key, job.patient_key_system)).with_outputs(FAILED, FILTERED, main="units")
+        | "Parse" >> beam.ParDo(ParseFn(job.spec, job.key, job.patient_key_system, joining)).with_outputs(*outputs, main="units")
     )
-    units = parsed["units"]
-    if job.needs_patient_join:
-        keyed = units | "KeyByPatient" >> beam.Map(lambda u: (patient_join_key(u), u))
-        patients = units | "PatientInfo" >> beam.ParDo(PatientInfoFn(job.spec, job.key, job.patient_key_system))
-        joined = (
-            {"units": keyed | "WithPatient" >> beam.Filter(lambda kv: kv[0] != ""), "patients": patients}
-            | "JoinPatients" >> beam.CoGroupByKey()
-            | "PerUnit" >> beam.FlatMap(join_patients)
+    side = {}
+    if joining:
+        # Two passes inside the graph (issue 18): what each patient's resources say about the
+        # patient (its values, every name in every form) joins that patient's resources, held
+        # per patient; names of no patient (practitioners) reach every resource as a side input.
+        work = (
+            parsed["units"]
+            | "JoinPatients" >> beam.GroupByKey()
+            | "PerUnit" >> beam.FlatMap(join_patients).with_output_types(Any)
         )
-        alone = (
-            keyed
-            | "WithoutPatient" >> beam.Filter(lambda kv: kv[0] == "")
-            | "NoPatientValues" >> beam.Map(lambda kv: (kv[1], None, ()))
-        )
-        work = (joined, alone) | "AllUnits" >> beam.Flatten()
+        side["job_names"] = beam.pvalue.AsList(parsed[JOB_NAMES] | "DistinctJobNames" >> beam.Distinct())
     else:
-        work = units | "NoJoin" >> beam.Map(lambda u: (u, None, ()))
-    deid = work | "Deidentify" >> beam.ParDo(DeidentifyFhirFn(job)).with_outputs(
-        FAILED, ANNOTATIONS, ID_PAIRS, OUTCOMES, main="written"
-    )
+        work = parsed["units"] | "NoJoin" >> beam.Map(lambda u: (u, None, ())).with_output_types(Any)
+    deid = work | "Deidentify" >> beam.ParDo(DeidentifyFhirFn(job), **side).with_outputs(*_DEID_OUTPUTS, main="written")
     written = deid["written"]
     files = written | "WriteNdjson" >> WriteSharded(job.output, "{type}-{shard:05d}-of-{shards:05d}.ndjson")
     updated = written | "LastUpdated" >> beam.Map(lambda w: w[3])
@@ -214,12 +212,12 @@ def build(p: beam.Pipeline, job: FhirJobConfig) -> FhirOutputs:
     )
     if job.annotations_output:
         deid[ANNOTATIONS] | "WriteAnnotations" >> WriteSharded(
-            job.annotations_output, "annotations-{type}-{shard:05d}-of-{shards:05d}.jsonl"
+            job.annotations_output, "annotations-{type}-{shard:05d}-of-{shards:05d}.jsonl", private=True
         )
     if job.annotations_table:
         deid[ANNOTATIONS] | "WriteAnnotationsTable" >> WriteFhirAnnotationsTable(job.annotations_table)
     if job.id_mapping_output:
-        deid[ID_PAIRS] | "WriteIdMapping" >> WriteLines(job.id_mapping_output, header="original,new")
+        deid[ID_PAIRS] | "WriteIdMapping" >> WriteLines(job.id_mapping_output, header="original,new", private=True)
     failures = (lines[FAILED], parsed[FAILED], deid[FAILED]) | "AllFailures" >> beam.Flatten()
     failures | "WriteFailures" >> WriteFailures(job.failures_output)
 

@@ -13,6 +13,9 @@ from transforms.fhir.paths import parse_path
 
 BASIC_PROFILE_VERSION = "1"
 DICOM_UID_SYSTEM = "urn:dicom:uid"
+# An ImagingStudy identifier of this system with a ``urn:oid:`` value is the Study Instance UID
+# (Synthea writes it so): regenerated like a DICOM UID (issue 18).
+RFC3986_SYSTEM = "urn:ietf:rfc:3986"
 
 # (paths, action, HIPAA Safe Harbor identifiers (45 CFR 164.514(b)(2)), what it does)
 BASIC_ROWS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
@@ -56,8 +59,15 @@ BASIC_ROWS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     ),
 )  # fmt: skip
 
-# CLEAN_ALL: rows 1-4, then Instant shifted; every other leaf of a clean type is cleaned.
-CLEAN_ALL_ROWS = BASIC_ROWS[:4] + ((("Instant",), "dateShiftField", "C", "shifted"),)
+# CLEAN_ALL: rows 1-4; identifiers hashed (row 9) and links out removed (row 11, Location.position)
+# as in BASIC, since none of them is text; Instant shifted. Every other leaf whose R4 type is free
+# text (string, markdown, xhtml) is cleaned and every date shifted; codes, uris, ids, numbers and
+# booleans keep their meaning (issue 18: cleaning them as text broke the output's validity).
+CLEAN_ALL_ROWS = BASIC_ROWS[:4] + (
+    BASIC_ROWS[8],
+    (BASIC_ROWS[10][0] + ("Location.position",), "removeField", "N, O", "removed"),
+    (("Instant",), "dateShiftField", "C", "shifted"),
+)
 
 
 def compiled(rows=BASIC_ROWS) -> tuple[tuple[tuple[tuple[str, ...], ...], str], ...]:
@@ -90,4 +100,12 @@ def render_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["BASIC_PROFILE_VERSION", "BASIC_ROWS", "CLEAN_ALL_ROWS", "DICOM_UID_SYSTEM", "compiled", "render_markdown"]
+__all__ = [
+    "BASIC_PROFILE_VERSION",
+    "BASIC_ROWS",
+    "CLEAN_ALL_ROWS",
+    "DICOM_UID_SYSTEM",
+    "RFC3986_SYSTEM",
+    "compiled",
+    "render_markdown",
+]

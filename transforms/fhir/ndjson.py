@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from transforms.errors import InvalidResourceError
-from transforms.fhir.engine import RawNumber
+from transforms.fhir.primitives import RawNumber
 
 _encode_str = json.encoder.encode_basestring  # ensure_ascii=False form
 

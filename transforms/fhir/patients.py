@@ -34,8 +34,9 @@ def patient_reference(resource: dict, bundle_patients: dict[str, str] | None = N
 
     A Patient is its own patient; other types take the first ``Patient/<id>`` reference
     along their compartment paths (a Bundle ``urn:uuid:`` to a Patient entry included:
-    ``bundle_patients`` maps such fullUrls to the Patient's key). (None, None) when the
-    resource is in no patient compartment or names no patient.
+    ``bundle_patients`` maps such fullUrls to the Patient's key; outside a Bundle, when
+    ``bundle_patients`` is None, a ``urn:uuid:<id>`` counts as the patient ``<id>``).
+    (None, None) when the resource is in no patient compartment or names no patient.
     """
     rtype = resource.get("resourceType")
     if rtype == "Patient":
@@ -50,6 +51,10 @@ def patient_reference(resource: dict, bundle_patients: dict[str, str] | None = N
             parsed = parse_reference(text)
             if parsed and parsed[0] == "Patient":
                 return parsed[1], ref
+            if bundle_patients is None and text.startswith("urn:uuid:") and len(text) > 9:
+                # (ours) outside a Bundle a urn:uuid: at a patient-compartment path names the
+                # resource of that id (Synthea's bulk NDJSON writes them so): the patient key
+                return text[9:], ref
     return None, None
 
 
