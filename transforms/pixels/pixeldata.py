@@ -981,9 +981,18 @@ def _write_native(
     # YBR_FULL_422 stores two samples per pixel: Y for each, Cb and Cr shared by a pair.
     count = frames * rows * columns * (2 if photometric == YBR_FULL_422 else samples)
     unpacked = None
+    swapped = None
+    vr = ds["PixelData"].VR if "PixelData" in ds else None
     if bits == 1:
         unpacked = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
         flat = unpacked
+    elif bits == 8 and not syntax.is_little_endian and vr == "OW":
+        # 8-bit values in an OW value of a big endian syntax: each pair of bytes is one 16-bit
+        # word written big endian, so the pixels lie swapped pairwise (as pydicom decodes them).
+        if len(raw) % 2 or len(raw) < count:
+            raise PixelDataError("PixelData is shorter than Rows x Columns x frames declare")
+        swapped = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 2)[:, ::-1].ravel()
+        flat = swapped
     elif bits in (8, 16, 32, 64):
         order = "<" if syntax.is_little_endian else ">"
         dtype = np.dtype(f"{order}{'i' if signed else 'u'}{bits // 8}")
@@ -1021,6 +1030,8 @@ def _write_native(
                 view[frame, ys, xs] = blacks[frame]
     if unpacked is not None:
         raw[:] = np.packbits(unpacked, bitorder="little").tobytes()
+    elif swapped is not None:
+        raw[:] = swapped.reshape(-1, 2)[:, ::-1].tobytes()
 
 
 def _rle_encodable(ds: Dataset, photometric: str, samples: int) -> bool:
