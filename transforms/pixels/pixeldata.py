@@ -54,6 +54,7 @@ __all__ = [
     "redact_frame",
     "render_for_ocr",
     "render_views",
+    "frame_header",
     "ink_views",
     "redact",
 ]
@@ -79,6 +80,8 @@ INK_SIGMAS = 8.0
 # lowest value, the padding outside a CT's circle), not a pen.
 INK_MAX_SHARE = 0.12
 INK_MAX_RANGE = 1 << 16
+# A frame holding fewer than INK_MIN_VALUES distinct stored values is a graphic, not a picture.
+INK_MIN_VALUES = 64
 INK_SPIKES = 4
 # ... it gets a view of its own where at least INK_MIN_HIDDEN of its pixels, each with 2 or more
 # of the same ink next to it (strokes, not scattered noise), are within INK_CONTRAST grey levels
@@ -300,7 +303,44 @@ def render_for_ocr(frame: np.ndarray, ds: Dataset) -> np.ndarray:
     return _to_uint8(scaled)
 
 
-def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
+def frame_header(ds: Dataset, index: int) -> Dataset:
+    """``ds``, or for an enhanced multi-frame image (functional groups) a shallow copy whose top
+    level holds frame ``index``'s Pixel Value Transformation and Frame VOI LUT (rescale, window),
+    the per-frame group's over the shared one's, so that each frame renders with its own."""
+    groups = []
+    for keyword, item in (("SharedFunctionalGroupsSequence", 0), ("PerFrameFunctionalGroupsSequence", index)):
+        try:
+            sequence = ds.get(keyword)
+            if sequence is not None and 0 <= item < len(sequence):
+                groups.append(sequence[item])
+        except Exception:  # a malformed sequence: render with the top level (rendering needs contrast only)
+            continue
+    values = {}
+    for group in groups:
+        for macro, keywords in _FRAME_RENDERING.items():
+            try:
+                items = group.get(macro)
+                if items:
+                    values.update({k: items[0][k] for k in keywords if k in items[0]})
+            except Exception:
+                continue
+    if not values:
+        return ds
+    out = Dataset(dict(ds._dict))
+    if hasattr(ds, "file_meta"):
+        out.file_meta = ds.file_meta
+    for keyword, element in values.items():
+        out[keyword] = element
+    return out
+
+
+_FRAME_RENDERING = {
+    "PixelValueTransformationSequence": ("RescaleSlope", "RescaleIntercept"),
+    "FrameVOILUTSequence": ("WindowCenter", "WindowWidth", "VOILUTFunction"),
+}
+
+
+def render_views(frame: np.ndarray, ds: Dataset, index: int = 0) -> list[np.ndarray]:
     """Return the 8-bit renderings of one frame that a text detector looks at.
 
     Colour frames (RGB, YBR decoded to RGB, palette colour through its tables)
@@ -315,7 +355,8 @@ def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
     stored values at the white end of its stored range (where burned-in text
     is written), a min-max stretch of the whole range is added, so that text
     stored beyond the window (white print over bone on a soft-tissue window)
-    is still seen.
+    is still seen. ``index`` is the frame's: an enhanced multi-frame image's
+    frames render with their own rescale and window (``frame_header``).
     """
     frame = np.asarray(frame)
     if frame.ndim == 3:
@@ -323,6 +364,7 @@ def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
             raise ValueError("a colour frame must have 3 samples per pixel")
         top = float(2 ** _bits_stored(ds, frame.dtype) - 1)
         return _colour_views(frame, top)
+    ds = frame_header(ds, index)
     photometric = _photometric(ds)
     if photometric == PALETTE_COLOR:
         rgb, top = _palette_rgb(frame, ds)
@@ -377,6 +419,10 @@ def ink_views(
         counts = np.bincount(frame.ravel())[low:]
     else:
         counts = np.bincount((frame.astype(np.int64) - low).ravel())
+    if np.count_nonzero(counts) < INK_MIN_VALUES:
+        # A graphic (a test pattern, a bitmap of few grey levels): every value is a spike, and
+        # the rendering shows each exactly, so print in it is not hidden.
+        return []
     padded = np.concatenate([np.zeros(13), counts, np.zeros(13)])
     cum = np.concatenate([[0.0], np.cumsum(padded)])
     index = np.arange(counts.size) + 13
