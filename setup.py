@@ -49,5 +49,5 @@ setup(
         "onnxruntime",
         "opencv-python",
     ],
-    entry_points={"console_scripts": ["dicom-deid=pipeline.run:main", "fhir-deid=pipeline.fhir_run:main"]},
+    entry_points={"console_scripts": ["dicom-deid=pipeline.dicom.run:main", "fhir-deid=pipeline.fhir.run:main"]},
 )

@@ -15,7 +15,7 @@ What is measured (all on the same corpus, in one run)
   ``transforms.dicom.deidentify.Deidentifier`` (strict parse, tag actions, UID
   regeneration, serialize), writing ``result.data`` to
   ``OUT/result.relative_path``.
-* **pipeline, in-memory** (one core): ``python -m pipeline.run`` in a
+* **pipeline, in-memory** (one core): ``python -m pipeline.dicom.run`` in a
   subprocess with the default runner (Beam's FnApiRunner, in-memory, one
   worker), on the whole corpus and on a one-file corpus.
 * **pipeline, multi_processing x2**: the same with
@@ -250,9 +250,9 @@ def run_pipeline(
     extra: Sequence[str],
     log: Path,
 ) -> Run:
-    """Time ``python -m pipeline.run`` on ``corpus`` in a subprocess; check its summary."""
+    """Time ``python -m pipeline.dicom.run`` on ``corpus`` in a subprocess; check its summary."""
     cmd = [
-        sys.executable, "-m", "pipeline.run",
+        sys.executable, "-m", "pipeline.dicom.run",
         "--input", str(corpus), "--output", str(out), "--uid_key_file", str(key_file),
     ]
     if config is not None:
@@ -381,10 +381,10 @@ def render(cases: Sequence[Case], ratios: Sequence[tuple[str, float]], verdict: 
 SCALING_WORKERS = (1, 2)
 LARGE_FRAMES = 1000  # 1000 frames of 512 x 512 x 16 bits = 524,288,000 bytes of pixel data
 LARGE_SIDE = 512
-# Runs pipeline.run in this process and records its peak RSS (and that of reaped children).
+# Runs pipeline.dicom.run in this process and records its peak RSS (and that of reaped children).
 _RSS_WRAPPER = (
     "import json, resource, sys\n"
-    "from pipeline.run import main\n"
+    "from pipeline.dicom.run import main\n"
     "code = 0\n"
     "try:\n"
     "    main()\n"

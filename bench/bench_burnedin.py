@@ -5,7 +5,7 @@
 
 For each corpus (a ``make_corpus.py`` output or a ``bench/burnedin_cases.py``
 output: ``DIR/dicom`` and ``DIR/truth.json``) and each mode, the job runs as
-users run it (``python -m pipeline.run --direct_running_mode=multi_processing
+users run it (``python -m pipeline.dicom.run --direct_running_mode=multi_processing
 --direct_num_workers=2 --config cfg.json --uid_mapping_output map.csv``), then:
 
 * ``../shared/tools/score.py --uid-map map.csv`` scores it (its JSON summary is
@@ -160,7 +160,7 @@ def run_job(corpus: Path, out: Path, mode: str, work: Path, key_file: Path) -> d
     if out.exists():
         shutil.rmtree(out)
     cmd = [
-        sys.executable, "-m", "pipeline.run", "--input", str(corpus / "dicom"), "--output", str(out),
+        sys.executable, "-m", "pipeline.dicom.run", "--input", str(corpus / "dicom"), "--output", str(out),
         "--uid_key_file", str(key_file), "--config", str(config), f"--uid_mapping_output={mapping}",
         "--direct_running_mode=multi_processing", "--direct_num_workers=2",
     ]

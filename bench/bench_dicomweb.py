@@ -5,7 +5,7 @@ What it does (issue 11)
 1. Starts two real Orthanc servers (DICOMweb plugin, basic auth, loopback) and a
    third holding one instance; loads the corpus into the first through Orthanc's
    REST API (untimed).
-2. **store -> store**: ``python -m pipeline.run --dicomweb_source A
+2. **store -> store**: ``python -m pipeline.dicom.run --dicomweb_source A
    --dicomweb_destination B`` with ``multi_processing`` x ``--workers``; checks that
    every instance arrived (B's REST API lists all of them) and that the summary
    reconciles (found = filtered_out + skipped + succeeded + failed).
@@ -69,7 +69,7 @@ def ensure_corpus(corpus: Path) -> list[Path]:
 def run_job(argv: list[str], env: dict, workers: int) -> tuple[float, dict]:
     """Run the pipeline in a subprocess; return (wall seconds, summary)."""
     summary_path = Path(argv[argv.index("--summary_output") + 1])
-    cmd = [sys.executable, "-m", "pipeline.run", *argv, "--progress_interval", "0",
+    cmd = [sys.executable, "-m", "pipeline.dicom.run", *argv, "--progress_interval", "0",
            "--direct_running_mode", "multi_processing", "--direct_num_workers", str(workers)]
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)

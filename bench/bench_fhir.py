@@ -6,7 +6,7 @@ What is measured, on ``tests/fhir_factories.build_cohort(--patients, --seed)`` (
 * **engine** (one process, one core): ``FhirDeidentifier`` on every parsed resource
   (BASIC + annotations with storeQuote, the default text config), serialized with
   ``ndjson.dumps``: resources per second of CPU-bound work, no Beam.
-* **pipeline, multi_processing x2**: ``python -m pipeline.fhir_run`` with
+* **pipeline, multi_processing x2**: ``python -m pipeline.fhir.run`` with
   ``--direct_running_mode=multi_processing --direct_num_workers=2`` on the whole cohort
   and on a one-resource cohort; the rate with start-up excluded is
   ``(N - 1) / (T_N - T_1)``, as in ``bench.py``. Every run must report
@@ -57,7 +57,7 @@ def run_engine(lines: list[str]) -> dict:
 def run_pipeline(inp: Path, out: Path, cfg: Path, key: Path, workers: int) -> float:
     if out.exists():
         shutil.rmtree(out)
-    cmd = [sys.executable, "-m", "pipeline.fhir_run", "--input", str(inp), "--output", str(out),
+    cmd = [sys.executable, "-m", "pipeline.fhir.run", "--input", str(inp), "--output", str(out),
            "--config", str(cfg), "--key_file", str(key), "--annotations_output", str(out.parent / (out.name + "-ann"))]  # fmt: skip
     if workers > 1:
         cmd += ["--direct_running_mode=multi_processing", f"--direct_num_workers={workers}"]

@@ -10,7 +10,7 @@ folder is read):
   engine's detector runs on it (``OcrEngine(name).detect``: ``ppocr``, the
   default, and ``tesseract``, one engine per process) by 1 process and by 2
   processes at once; frames per second of wall time and of CPU time for each.
-* **pipeline, multi_processing x2**: ``python -m pipeline.run`` with
+* **pipeline, multi_processing x2**: ``python -m pipeline.dicom.run`` with
   ``REDACT_ALL_TEXT`` (or ``--config``) and, next to it, tag-only (``{}``),
   on the whole corpus and a one-file corpus; instances per second with the
   start-up excluded, ``(N - 1) / (T_N - T_1)`` as in the throughput case.

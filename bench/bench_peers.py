@@ -3,7 +3,7 @@
 ``bench/bench.py --case peers``: on the same 2,000-instance corpus, in one run,
 each as a whole process (interpreter start, imports, every file, exit):
 
-* **project**: ``python -m pipeline.run`` tag-only (Basic Profile),
+* **project**: ``python -m pipeline.dicom.run`` tag-only (Basic Profile),
   ``--direct_running_mode=multi_processing --direct_num_workers=2`` (2 cores),
   and the default in-memory runner (1 core);
 * **dicom-anonymizer** (PyPI ``dicom-anonymizer``, its own venv, default
@@ -82,11 +82,11 @@ import cProfile, json, os, sys, time
 t0 = time.perf_counter()
 profile = cProfile.Profile()
 profile.enable()
-sys.argv = ["dicom-deid"] + sys.argv[3:]  # as the command line: pipeline.lean applies
-import pipeline.run
+sys.argv = ["dicom-deid"] + sys.argv[3:]  # as the command line: pipeline.runners.lean applies
+import pipeline.dicom.run
 t1 = time.perf_counter()
 try:
-    pipeline.run.main()
+    pipeline.dicom.run.main()
 except SystemExit as exc:
     code = exc.code or 0
 t2 = time.perf_counter()
@@ -140,7 +140,7 @@ def main_peers(args, work: Path, key_file: Path) -> int:
     print(f"corpus {corpus}: {n} files, {total / 1e6:.0f} MB; {os.cpu_count()} CPUs; repeat {args.repeat}", flush=True)
     env = _env()
     py = sys.executable
-    project = [py, "-m", "pipeline.run", "--input", str(corpus), "--uid_key_file", str(key_file), "--progress_interval=0"]
+    project = [py, "-m", "pipeline.dicom.run", "--input", str(corpus), "--uid_key_file", str(key_file), "--progress_interval=0"]
     cases = {
         "project, multi_processing x2 (2 cores)": lambda out: project + [
             "--output", str(out), "--direct_running_mode=multi_processing", "--direct_num_workers=2"],
@@ -242,7 +242,7 @@ def main_profile(args, work: Path, key_file: Path) -> int:
     base = [*common, "--output", str(out)]
     os.sync()
     plain_wall, plain_cpu, rc = _timed(
-        [sys.executable, "-m", "pipeline.run", *common, "--output", str(plain_out)], work / "plain.log", env
+        [sys.executable, "-m", "pipeline.dicom.run", *common, "--output", str(plain_out)], work / "plain.log", env
     )
     if rc != 0:
         raise RuntimeError((work / "plain.log").read_text()[-3000:])

@@ -104,7 +104,7 @@ def run(real: Path, out: Path, score: str | None, score_python: str) -> dict:
     summary_path = out.parent / (out.name + "_summary.json")
     failures_path = out.parent / (out.name + "_failures.jsonl")
     subprocess.run(
-        [sys.executable, "-m", "pipeline.run", "--input", str(real), "--output", str(out),
+        [sys.executable, "-m", "pipeline.dicom.run", "--input", str(real), "--output", str(out),
          "--uid_key_file", str(key), "--uid_mapping_output", str(mapping),
          "--summary_output", str(summary_path), "--failures_output", str(failures_path)],
         check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},

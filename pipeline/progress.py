@@ -5,7 +5,7 @@ counts every matched path (``found``) and every instance done where it happens
 (read and filtered out, skipped, failed, or written), and each final outcome
 (filtered out, skipped, succeeded, duplicates, failed). An instance written is
 done when its bytes are written; whether it is kept or a duplicate is decided
-after every input of its output path is written (see ``pipeline.files``). It
+after every input of its output path is written (see ``pipeline.connectors.files``). It
 bumps the ``deid`` counters ``found``, ``done``, ``succeeded``, ``duplicates``,
 ``skipped``, ``filtered_out`` and ``failed`` (the figures the Dataflow job page
 shows), and, when ``interval`` > 0,

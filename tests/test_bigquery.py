@@ -15,9 +15,10 @@ import pytest
 from apache_beam.io.gcp.bigquery import BigQueryDisposition, ReadFromBigQuery, WriteToBigQuery
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.bigquery import ANNOTATIONS_SCHEMA, annotation_row, read_filter_rows, write_annotations_table
-from pipeline.config import JobConfig, SetupError
-from pipeline.dicom_graph import build
+from pipeline.connectors.bigquery import ANNOTATIONS_SCHEMA, annotation_row, read_filter_rows, write_annotations_table
+from pipeline.dicom.config import JobConfig
+from pipeline.jobsetup import SetupError
+from pipeline.dicom.graph import build
 from pipeline.options import DeidOptions
 from tests.factories import make_dataset, to_bytes
 from transforms.deid_config import parse_config
@@ -99,9 +100,9 @@ def test_bigquery_option_errors(tmp_path, extra, message):
 
 def test_fhir_annotations_table_rows_and_graph(tmp_path):
     """fhir-deid --annotations_table: rows {resource_type, source_name, annotation}; the graph builds."""
-    from pipeline.bigquery import FHIR_ANNOTATIONS_SCHEMA, fhir_annotation_row
-    from pipeline.fhir_config import FhirJobConfig
-    from pipeline.fhir_graph import build as build_fhir
+    from pipeline.connectors.bigquery import FHIR_ANNOTATIONS_SCHEMA, fhir_annotation_row
+    from pipeline.fhir.config import FhirJobConfig
+    from pipeline.fhir.graph import build as build_fhir
     from pipeline.options import FhirOptions
     from tests.fhir_factories import sample_patient
     from transforms.fhir.engine import FhirDeidentifier

@@ -1,6 +1,6 @@
 """The job on a local dask.distributed cluster (2 worker processes) against the DirectRunner.
 
-Beam's DaskRunner (with the gaps ``pipeline.dask_runner`` fills) must write the
+Beam's DaskRunner (with the gaps ``pipeline.runners.dask_runner`` fills) must write the
 same bytes to the same paths, the same failure records, annotations, UID
 mapping and summary as the DirectRunner, from the same key.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import run
+from pipeline.dicom.run import run
 from tests.factories import make_dataset
 from tests.test_pipeline import write_archive
 

@@ -25,7 +25,7 @@ from apache_beam.portability import common_urns
 from apache_beam.portability.api import beam_runner_api_pb2
 from apache_beam.runners.dataflow.dataflow_runner import DataflowRunner
 
-from pipeline.run import run
+from pipeline.dicom.run import run
 from tests.test_pipeline import write_archive
 
 DATAFLOW = [

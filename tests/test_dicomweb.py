@@ -9,10 +9,11 @@ import requests
 from apache_beam.options.pipeline_options import PipelineOptions
 from requests_toolbelt.multipart.encoder import MultipartEncoder
 
-from pipeline.config import JobConfig, SetupError
-from pipeline.dicomweb import DicomwebClient, HttpPolicy, Service, read_credentials
-from pipeline.dicomweb_store import _ChainReader
-from pipeline.dicom_graph import dicomweb_seeds
+from pipeline.dicom.config import JobConfig
+from pipeline.jobsetup import SetupError
+from pipeline.connectors.dicomweb import DicomwebClient, HttpPolicy, Service, read_credentials
+from pipeline.connectors.dicomweb_store import _ChainReader
+from pipeline.dicom.graph import dicomweb_seeds
 from pipeline.options import DeidOptions
 from tests.factories import make_dataset, to_bytes
 from transforms.dicom.dicomweb import (
@@ -321,7 +322,7 @@ class TestStoreBatches:
     def _fn(self, script, batch=3):
         from dataclasses import dataclass as _dc
 
-        from pipeline.dicomweb_store import StoreFn
+        from pipeline.connectors.dicomweb_store import StoreFn
         from pipeline.progress import Progress
 
         @_dc
@@ -401,7 +402,7 @@ class TestSessions:
         """auth google: google.auth.default() credentials in an AuthorizedSession (offline, a fake user file)."""
         from google.auth.transport.requests import AuthorizedSession
 
-        from pipeline.dicomweb import make_session
+        from pipeline.connectors.dicomweb import make_session
 
         creds = tmp_path / "adc.json"
         creds.write_text(json.dumps({"type": "authorized_user", "client_id": "x", "client_secret": "x", "refresh_token": "x",
@@ -413,7 +414,7 @@ class TestSessions:
 
     def test_basic_and_bearer(self):
         """basic sets the session's auth pair; bearer an Authorization header; neither shows in the Service repr."""
-        from pipeline.dicomweb import Credentials, make_session
+        from pipeline.connectors.dicomweb import Credentials, make_session
 
         basic = Service("http://h/x", "http://h/x", "basic", False, "source", Credentials({"USERNAME": "u", "PASSWORD": "pw-1"}))
         assert make_session(basic).auth == ("u", "pw-1") and "pw-1" not in repr(basic)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pydicom
 import pytest
 
-from pipeline.dicomweb import Credentials, DicomwebClient, HttpPolicy, Service
-from pipeline.run import run
+from pipeline.connectors.dicomweb import Credentials, DicomwebClient, HttpPolicy, Service
+from pipeline.dicom.run import run
 from tests.factories import make_dataset, to_bytes
 from tests.orthanc import AVAILABLE, USER, Fault, FaultProxy, OrthancServer, free_port
 from transforms.dicom.dicomweb import decode_retrieved

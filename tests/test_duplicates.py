@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.run import run
+from pipeline.dicom.run import run
 from tests.factories import PHI_NEEDLES, make_dataset, to_bytes
 from tests.test_pipeline import outputs, write_archive
 
@@ -155,7 +155,7 @@ def test_bare_and_relative_output_names_from_another_directory(tmp_path, key_fil
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
     cmd = [
-        sys.executable, "-m", "pipeline.run", "--input", str(inp), "--output", "out",
+        sys.executable, "-m", "pipeline.dicom.run", "--input", str(inp), "--output", "out",
         "--uid_key_file", str(key_file), "--config", str(cfg),
         "--failures_output", "fails.jsonl", "--summary_output", "reports/summary.json",
         "--uid_mapping_output", "map.csv", "--annotations_output", "ann", *MULTI,
@@ -187,7 +187,7 @@ def test_bare_and_relative_output_names_from_another_directory(tmp_path, key_fil
 @pytest.mark.parametrize("renameat2", [None, False], ids=["renameat2", "hard link"])
 def test_place_instance_creates_only_if_absent(tmp_path: Path, monkeypatch, renameat2):
     """The first writer of a path places it; a later one is staged, the placed bytes untouched (both ways)."""
-    from pipeline import files
+    from pipeline.connectors import files
 
     monkeypatch.setattr(files, "_RENAMEAT2", renameat2)  # None: loaded on first use; False: the fallback
     final = str(tmp_path / "studies" / "1" / "x.dcm")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pydicom
 import pytest
 
-from pipeline.fhir_run import run
+from pipeline.fhir.run import run
 from tests.fhir_factories import MRN_SYSTEM, build_cohort, invariant_problems
 from tests.test_pipeline import gcs  # noqa: F401  (the storage emulator fixture)
 from transforms.dicom.cleantext import text_key
@@ -263,7 +263,7 @@ def test_stale_output_and_bad_configs_exit_2(cohort_run, tmp_path, capsys):
 
 def test_mixed_dicom_and_fhir_shift_alike(tmp_path):
     """PatientID = MRN: with --patient_key_system the FHIR and DICOM dates move by the same days."""
-    from pipeline.run import run as dicom_run
+    from pipeline.dicom.run import run as dicom_run
     from tests.factories import make_dataset, to_bytes
 
     cohort = build_cohort(3, SEED + 1)
@@ -310,7 +310,7 @@ def test_gcs_ndjson_gz_input_and_output(gcs, tmp_path):
         bucket.blob(f"export/{rtype}.ndjson.gz").upload_from_string(gzip.compress(text.encode("utf-8")))
     bucket.blob("keys/run.key").upload_from_string(KEY_TEXT)
     root = Path(__file__).resolve().parents[1]
-    cmd = [sys.executable, "-m", "pipeline.fhir_run", "--input", "gs://deid-test/export/", "--output", "gs://deid-test/out",
+    cmd = [sys.executable, "-m", "pipeline.fhir.run", "--input", "gs://deid-test/export/", "--output", "gs://deid-test/out",
            "--key_file", "gs://deid-test/keys/run.key", "--max_failure_fraction", "0"]  # fmt: skip
     proc = subprocess.run(cmd, cwd=root, env={**os.environ, **env, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]

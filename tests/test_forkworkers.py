@@ -1,4 +1,4 @@
-"""multi_processing workers forked from the launcher (pipeline.forkworkers) against Beam's own."""
+"""multi_processing workers forked from the launcher (pipeline.runners.forkworkers) against Beam's own."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import forkworkers
-from pipeline.run import FORK_ENV, run
+from pipeline.runners import forkworkers
+from pipeline.dicom.run import FORK_ENV, run
 from tests.test_pipeline import outputs, write_archive
 
 MP = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
@@ -56,7 +56,7 @@ def test_command_line_forks_its_workers_from_itself(tmp_path: Path, key_file: Pa
     common = ["--input", str(inp), "--uid_key_file", str(key_file)]
     assert run([*common, "--output", str(tmp_path / "memory")]) == 0
     script = (
-        "import sys; from pipeline import forkworkers, run\n"
+        "import sys; from pipeline.runners import forkworkers; from pipeline.dicom import run\n"
         "made = []\n"
         "init = forkworkers.ForkServer.__init__\n"
         "def spy(self, fork_here=False):\n"

@@ -454,7 +454,8 @@ def test_writer_failure_mid_copy_leaves_no_file(tmp_path):
     pixels failure record with a DICOM reason, and neither the output nor a temporary file is left."""
     from apache_beam import pvalue
 
-    from pipeline.files import FAILED, _WriteDicomFn
+    from pipeline.records import FAILED
+    from pipeline.dicom.write import _WriteDicomFn
     from pipeline.progress import Progress
 
     data, redacted = _later_frame_split()
@@ -479,14 +480,14 @@ def test_writer_failure_mid_copy_leaves_no_file(tmp_path):
 
 def test_pipeline_either_way_writes_the_same(tmp_path, monkeypatch):
     """One Beam run per way (--stream_copy_bytes 1 and 10^12): outputs, annotations, failures, summary."""
-    import pipeline.dofns
-    import pipeline.files
-    from pipeline.run import run
+    import pipeline.dicom.deidentify
+    import pipeline.dicom.write
+    from pipeline.dicom.run import run
 
     calls = []
-    examine, write = pipeline.dofns.deidentify_framed, pipeline.files.write_redacted
-    monkeypatch.setattr(pipeline.dofns, "deidentify_framed", lambda *a, **k: calls.append("examine") or examine(*a, **k))
-    monkeypatch.setattr(pipeline.files, "write_redacted", lambda *a, **k: calls.append("write") or write(*a, **k))
+    examine, write = pipeline.dicom.deidentify.deidentify_framed, pipeline.dicom.write.write_redacted
+    monkeypatch.setattr(pipeline.dicom.deidentify, "deidentify_framed", lambda *a, **k: calls.append("examine") or examine(*a, **k))
+    monkeypatch.setattr(pipeline.dicom.write, "write_redacted", lambda *a, **k: calls.append("write") or write(*a, **k))
 
     inp = tmp_path / "in"
     inp.mkdir()

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.files import CRASH_ENV, CRASH_EXIT
-from pipeline.run import run
+from pipeline.connectors.files import CRASH_ENV, CRASH_EXIT
+from pipeline.dicom.run import run
 from tests.factories import PHI_NEEDLES, make_dataset, to_bytes
 from tests.test_pipeline import outputs, write_archive
 
@@ -72,7 +72,7 @@ def test_interrupted_run_then_rerun(tmp_path, archive, key_file):
     assert run(_args(archive, clean, key_file)) == 0
     out = tmp_path / "out"
     env = {**os.environ, CRASH_ENV: "4"}
-    cmd = [sys.executable, "-m", "pipeline.run", *_args(archive, out, key_file)]
+    cmd = [sys.executable, "-m", "pipeline.dicom.run", *_args(archive, out, key_file)]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == CRASH_EXIT, proc.stderr[-2000:]
     assert len(list(out.rglob("*.dcm"))) == 4
@@ -119,11 +119,11 @@ def _large_instance(path: Path, frames: int) -> None:
 
 def test_large_instance_copy_is_byte_identical(tmp_path, archive, key_file, monkeypatch):
     """With the stream copy on for every instance, outputs equal those of the whole-file engine."""
-    import pipeline.files
+    import pipeline.dicom.write
 
     copies = []
-    real_copy = pipeline.files.copy_tail
-    monkeypatch.setattr(pipeline.files, "copy_tail", lambda *a, **k: copies.append(real_copy(*a, **k)))
+    real_copy = pipeline.dicom.write.copy_tail
+    monkeypatch.setattr(pipeline.dicom.write, "copy_tail", lambda *a, **k: copies.append(real_copy(*a, **k)))
     _large_instance(archive / "big" / "multi.dcm", frames=20)
     (archive / "bad.dcm").write_bytes(to_bytes(make_dataset(index=5))[:-100])  # truncated pixels
     whole, copied = tmp_path / "whole", tmp_path / "copied"

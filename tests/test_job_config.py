@@ -7,7 +7,8 @@ import base64
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.config import JobConfig, SetupError
+from pipeline.dicom.config import JobConfig
+from pipeline.jobsetup import SetupError
 from pipeline.options import UID_KEY_ENV, DeidOptions
 
 KEY = bytes(range(32))

@@ -12,7 +12,7 @@ NOT_FOR_TAG_ONLY = ("phonenumbers", "names", "stdnum", "tesserocr", "pytesseract
 
 _PROBE = r"""
 import json, sys
-import pipeline.run, pipeline.dicom_graph, pipeline.dofns, pipeline.files
+import pipeline.dicom.run, pipeline.dicom.graph, pipeline.dicom.deidentify, pipeline.connectors.files
 from transforms.deid_config import parse_config
 from transforms.dicom.deidentify import Deidentifier
 from tests.factories import make_dataset, to_bytes

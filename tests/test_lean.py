@@ -1,4 +1,4 @@
-"""A local command-line job leaves Beam's Cloud I/O modules out (pipeline.lean); any Cloud flag keeps them."""
+"""A local command-line job leaves Beam's Cloud I/O modules out (pipeline.runners.lean); any Cloud flag keeps them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.lean import local_job
-from pipeline.run import run
+from pipeline.runners.lean import local_job
+from pipeline.dicom.run import run
 from tests.test_pipeline import outputs, write_archive
 
 
@@ -40,7 +40,7 @@ _PROBE = (
     "atexit.register(lambda: print('CLOUD_IO', 'apache_beam.io.gcp.gcsio' in sys.modules and sys.modules['apache_beam.io.gcp.gcsio'] is not None))\n"
     "import runpy\n"
     "sys.argv = ['dicom-deid', *sys.argv[1:]]\n"
-    "runpy.run_module('pipeline.run', run_name='__main__')\n"
+    "runpy.run_module('pipeline.dicom.run', run_name='__main__')\n"
 )
 
 

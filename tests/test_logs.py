@@ -19,7 +19,7 @@ def test_relayed_worker_entries_keep_ours_and_errors():
     assert not f.filter(_relayed(logging.WARNING, beam))
     assert f.filter(_relayed(logging.ERROR, beam))
     assert f.filter(_relayed(logging.INFO, "/repo/pipeline/progress.py:104"))
-    assert f.filter(_relayed(logging.WARNING, "/repo/pipeline/dofns.py:62"))
+    assert f.filter(_relayed(logging.WARNING, "/repo/pipeline/dicom/deidentify.py:62"))
     plain = logging.LogRecord(WORKER_RELAY_LOGGER, logging.INFO, __file__, 1, "Job state %s", ("DONE",), None)
     assert f.filter(plain)  # not a relayed worker entry
 

@@ -15,7 +15,7 @@ import pydicom
 import pytest
 from pydicom.data import get_testdata_file
 
-from pipeline.run import run
+from pipeline.dicom.run import run
 from tests.factories import PHI_NEEDLES, make_dataset, to_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,7 +213,7 @@ def test_gcs_input_and_output(gcs, tmp_path):
         f"StudyInstanceUID\n{make_dataset(study=0).StudyInstanceUID}\n"
     )
     cmd = [
-        sys.executable, "-m", "pipeline.run",
+        sys.executable, "-m", "pipeline.dicom.run",
         "--input", "gs://deid-test/archive/", "--output", "gs://deid-test/out",
         "--uid_key_file", "gs://deid-test/keys/uid.key",
         "--filter_table_export", "gs://deid-test/filters/export-*.csv",

@@ -236,7 +236,7 @@ def test_mixed_folder_reconciles_end_to_end(tmp_path):
     identical copy, a re-sent instance with other content, seeded mutants, a UN-encoded file and
     a file that is no DICOM. Every input is counted exactly once, files written == succeeded,
     every failure names a DICOM reason, and no planted value reaches a failure record."""
-    from pipeline.run import run
+    from pipeline.dicom.run import run
 
     inp, out = tmp_path / "in", tmp_path / "out"
     inp.mkdir()

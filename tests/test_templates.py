@@ -15,7 +15,7 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.options import _TABLE_RE, UID_KEY_ENV, DeidOptions, _auth, _boolean, _fraction
-from pipeline.run import unknown_flags
+from pipeline.launch import unknown_flags
 from transforms.dicom.uids import check_uid_root
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,9 +319,9 @@ class TestDockerfile:
         assert ("COPY", ". /template") in _dockerfile_instructions()
 
     def test_py_file_exists_in_the_repository(self):
-        """FLEX_TEMPLATE_PYTHON_PY_FILE is pipeline/run.py of the copied repository."""
+        """FLEX_TEMPLATE_PYTHON_PY_FILE is pipeline/dicom/run.py of the copied repository."""
         py_file = _env()["FLEX_TEMPLATE_PYTHON_PY_FILE"]
-        assert py_file == "/template/pipeline/run.py"
+        assert py_file == "/template/pipeline/dicom/run.py"
         assert (ROOT / Path(py_file).relative_to("/template")).is_file()
 
     def test_entrypoint_is_beam_boot(self):
@@ -375,12 +375,12 @@ class TestLaunch:
         assert unknown_flags(argv) == []
 
     def test_py_file_runs_as_a_script(self, tmp_path):
-        """pipeline/run.py run by path, as a launcher runs it, reaches option checks."""
+        """pipeline/dicom/run.py run by path, as a launcher runs it, reaches option checks."""
         env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the image installs the project
         env.pop(UID_KEY_ENV, None)
         argv = [f"--input={tmp_path / 'missing'}", f"--output={tmp_path / 'out'}"]
         result = subprocess.run(
-            [sys.executable, str(ROOT / "pipeline" / "run.py"), *argv],
+            [sys.executable, str(ROOT / "pipeline" / "dicom" / "run.py"), *argv],
             cwd=tmp_path,
             env=env,
             capture_output=True,

@@ -9,8 +9,6 @@ parser does. Nothing here reads files or the environment.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -18,8 +16,8 @@ from typing import Any, Callable
 from pydicom.datadict import dictionary_VR, repeater_has_keyword, tag_for_keyword, get_entry
 from pydicom.datadict import keyword_dict
 
+from transforms.configcheck import Checker, check_key, json_type
 from transforms.errors import ConfigError
-from transforms.text.infotypes import KNOWN_INFO_TYPES
 
 BASIC = "ATTRIBUTE_CONFIDENTIALITY_BASIC_PROFILE"
 MINIMAL = "MINIMAL_KEEP_LIST_PROFILE"
@@ -125,87 +123,6 @@ class DeidSpec:
     resource_filter: tuple[str, ...] | None = None  # request resourceFilter: Type/id of the sources
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
-class _Checker:
-    """Collects problems while walking the JSON; one instance per parse."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, path: str, msg: str) -> None:
-        self.problems.append(f"{path}: {msg}")
-
-    def fields(self, obj: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
-        """Return ``obj`` with camelCase keys; report non-objects and unknown keys."""
-        if not isinstance(obj, dict):
-            self.fail(path, f"expected a JSON object, got {_json_type(obj)}")
-            return {}
-        out: dict[str, Any] = {}
-        for key, value in obj.items():
-            name = key if key in allowed else _camel(key)
-            if name not in allowed:
-                hint = f"; allowed: {', '.join(allowed)}" if allowed else "; this message has no fields"
-                self.fail(f"{path}.{key}", f"unknown field{hint}")
-                continue
-            if name in out:
-                self.fail(f"{path}.{key}", f"field {name!r} is given twice")
-                continue
-            out[name] = value
-        return out
-
-    def enum(self, value: Any, path: str, allowed: tuple[str, ...]) -> str | None:
-        if not isinstance(value, str) or value not in allowed:
-            self.fail(path, f"expected one of {', '.join(allowed)}")
-            return None
-        return value
-
-    def boolean(self, value: Any, path: str) -> bool:
-        # "true"/"false" too (ours): the public documentation's annotation example sends strings.
-        if value in ("true", "false"):
-            return value == "true"
-        if not isinstance(value, bool):
-            self.fail(path, f"expected true or false, got {_json_type(value)}")
-            return False
-        return value
-
-    def string(self, value: Any, path: str) -> str | None:
-        if not isinstance(value, str):
-            self.fail(path, f"expected a string, got {_json_type(value)}")
-            return None
-        return value
-
-    def strings(self, value: Any, path: str) -> list[str]:
-        if not isinstance(value, list):
-            self.fail(path, f"expected a list of strings, got {_json_type(value)}")
-            return []
-        out = []
-        for i, item in enumerate(value):
-            s = self.string(item, f"{path}[{i}]")
-            if s is not None:
-                out.append(s)
-        return out
-
-    def info_types(self, value: Any, path: str) -> tuple[str, ...]:
-        names = self.strings(value, path)
-        for i, name in enumerate(names):
-            if name not in KNOWN_INFO_TYPES:
-                self.fail(f"{path}[{i}]", f"unknown infoType {name!r}")
-        return tuple(names)
-
-    def empty(self, value: Any, path: str) -> None:
-        self.fields(value, path, ())
-
-
-def _json_type(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), "null" if value is None else "a number"
-    )
-
-
 def _tag_vr(tag: int) -> str | None:
     try:
         return dictionary_VR(tag)
@@ -246,7 +163,7 @@ def query_vr(query: Query) -> str | None:
     return None
 
 
-def _check_image(c: _Checker, value: Any, path: str) -> ImageSpec:
+def _check_image(c: Checker, value: Any, path: str) -> ImageSpec:
     f = c.fields(value, path, ("textRedactionMode", "additionalInfoTypes", "excludeInfoTypes"))
     mode = "TEXT_REDACTION_MODE_UNSPECIFIED"
     if "textRedactionMode" in f:
@@ -260,27 +177,6 @@ def _check_image(c: _Checker, value: Any, path: str) -> ImageSpec:
     return ImageSpec(mode, extra.get("additionalInfoTypes", ()), extra.get("excludeInfoTypes", ()))
 
 
-def _check_key(c: _Checker, f: dict[str, Any], path: str) -> None:
-    if "cryptoKey" in f and "kmsWrapped" in f:
-        c.fail(path, "cryptoKey and kmsWrapped cannot be used together")
-    if "cryptoKey" in f:
-        key = c.string(f["cryptoKey"], f"{path}.cryptoKey")
-        if key is not None:
-            try:
-                raw = base64.b64decode(key, validate=True)
-            except (binascii.Error, ValueError):
-                raw = b""
-            if len(raw) not in (16, 24, 32):
-                c.fail(f"{path}.cryptoKey", "must be base64 of a 16, 24 or 32 byte key")
-    if "kmsWrapped" in f:
-        kw = c.fields(f["kmsWrapped"], f"{path}.kmsWrapped", ("wrappedKey", "cryptoKey"))
-        for name in ("wrappedKey", "cryptoKey"):
-            if name not in kw:
-                c.fail(f"{path}.kmsWrapped.{name}", "is required")
-            else:
-                c.string(kw[name], f"{path}.kmsWrapped.{name}")
-
-
 _TRANSFORMS = (
     "replaceWithInfoTypeConfig",
     "redactConfig",
@@ -290,7 +186,7 @@ _TRANSFORMS = (
 )
 
 
-def _check_text(c: _Checker, value: Any, path: str) -> dict[str, Any]:
+def _check_text(c: Checker, value: Any, path: str) -> dict[str, Any]:
     f = c.fields(value, path, ("profileType", "additionalTransformations", "transformations", "excludeInfoTypes"))
     if "profileType" in f:
         c.enum(f["profileType"], f"{path}.profileType", TEXT_PROFILES)
@@ -303,7 +199,7 @@ def _check_text(c: _Checker, value: Any, path: str) -> dict[str, Any]:
             continue
         items = f[list_name]
         if not isinstance(items, list):
-            c.fail(f"{path}.{list_name}", f"expected a list, got {_json_type(items)}")
+            c.fail(f"{path}.{list_name}", f"expected a list, got {json_type(items)}")
             continue
         for i, item in enumerate(items):
             ipath = f"{path}.{list_name}[{i}]"
@@ -324,11 +220,11 @@ def _check_text(c: _Checker, value: Any, path: str) -> dict[str, Any]:
                         if ch is not None and len(ch) > 1:
                             c.fail(f"{kpath}.maskingCharacter", "must be a single character")
                 else:
-                    _check_key(c, c.fields(t[k], kpath, ("cryptoKey", "kmsWrapped")), kpath)
+                    check_key(c, c.fields(t[k], kpath, ("cryptoKey", "kmsWrapped")), kpath)
     return dict(value) if isinstance(value, dict) else {}
 
 
-def _check_queries(c: _Checker, value: Any, path: str, kind: str | None) -> tuple[Query, ...]:
+def _check_queries(c: Checker, value: Any, path: str, kind: str | None) -> tuple[Query, ...]:
     texts = c.strings(value, path)
     if isinstance(value, list) and not value:
         c.fail(path, "needs at least one query")
@@ -350,9 +246,9 @@ def _check_queries(c: _Checker, value: Any, path: str, kind: str | None) -> tupl
     return tuple(out)
 
 
-def _check_actions(c: _Checker, value: Any, path: str) -> tuple[TagAction, ...]:
+def _check_actions(c: Checker, value: Any, path: str) -> tuple[TagAction, ...]:
     if not isinstance(value, list):
-        c.fail(path, f"expected a list, got {_json_type(value)}")
+        c.fail(path, f"expected a list, got {json_type(value)}")
         return ()
     actions = []
     for i, item in enumerate(value):
@@ -377,7 +273,7 @@ def _check_actions(c: _Checker, value: Any, path: str) -> tuple[TagAction, ...]:
     return tuple(actions)
 
 
-def _check_tag_config(c: _Checker, value: Any, path: str, base: dict[str, Any]) -> None:
+def _check_tag_config(c: Checker, value: Any, path: str, base: dict[str, Any]) -> None:
     f = c.fields(value, path, ("profileType", "options", "actions"))
     if "profileType" in f:
         prof = c.enum(f["profileType"], f"{path}.profileType", PROFILE_TYPES)
@@ -397,7 +293,7 @@ def _check_tag_config(c: _Checker, value: Any, path: str, base: dict[str, Any]) 
         base["actions"] = _check_actions(c, f["actions"], f"{path}.actions")
 
 
-def _check_legacy_dicom(c: _Checker, value: Any, path: str, base: dict[str, Any]) -> None:
+def _check_legacy_dicom(c: Checker, value: Any, path: str, base: dict[str, Any]) -> None:
     f = c.fields(value, path, ("filterProfile", "keepList", "removeList", "skipIdRedaction"))
     chosen = [k for k in ("keepList", "removeList", "filterProfile") if k in f]
     if len(chosen) > 1:
@@ -432,7 +328,7 @@ def _check_legacy_dicom(c: _Checker, value: Any, path: str, base: dict[str, Any]
         base["primary_ids"] = "KEEP"
 
 
-def _check_deidentify_config(c: _Checker, value: Any, path: str, base: dict[str, Any]) -> None:
+def _check_deidentify_config(c: Checker, value: Any, path: str, base: dict[str, Any]) -> None:
     top = (
         "dicomTagConfig",
         "dicom",
@@ -513,7 +409,7 @@ def parse_config(obj: Any, log: Callable[[str], None] | None = None) -> DeidSpec
     ConfigError
         With one problem per invalid field, each naming its JSON path.
     """
-    c = _Checker()
+    c = Checker()
     base: dict[str, Any] = {"profile": BASIC, "primary_ids": "PRIMARY_IDS_OPTION_UNSPECIFIED"}
     if is_request_body(obj):
         f = c.fields(obj, "request", _REQUEST_FIELDS)

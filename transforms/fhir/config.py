@@ -1,6 +1,6 @@
 """``fhirFieldConfig`` and legacy ``fhir``: checking and the engine's ``FhirSpec`` (spec 2, 3).
 
-Called by the shared checker (``transforms.deid_config``) with its problem collector, so
+Called by the DICOM config checker (``transforms.deid_config``) with its problem collector, so
 every problem names its JSON path (``config.fhirFieldConfig.fieldMetadataList[1].paths[0]``).
 Paths are checked against the R4 type table (``paths.check_path``) before the job starts.
 """
@@ -10,12 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from transforms.configcheck import Checker, check_key
 from transforms.fhir.paths import ACTION_TYPES, PathError, check_path, parse_path
-
-if TYPE_CHECKING:
-    from transforms.deid_config import _Checker
 
 BASIC = "BASIC"
 CLEAN_ALL = "CLEAN_ALL"
@@ -66,11 +64,9 @@ class FhirSpec:
     date_shift_kms: tuple[str, str] | None = None
 
 
-def _key(c: _Checker, value: Any, path: str) -> tuple[bytes | None, tuple[str, str] | None]:
-    from transforms.deid_config import _check_key
-
+def _key(c: Checker, value: Any, path: str) -> tuple[bytes | None, tuple[str, str] | None]:
     f = c.fields(value, path, ("cryptoKey", "kmsWrapped"))
-    _check_key(c, f, path)
+    check_key(c, f, path)
     key = None
     if isinstance(f.get("cryptoKey"), str):
         try:
@@ -84,7 +80,7 @@ def _key(c: _Checker, value: Any, path: str) -> tuple[bytes | None, tuple[str, s
     return key, kms
 
 
-def _paths(c: _Checker, value: Any, path: str, action: str) -> tuple[tuple[str, ...], ...]:
+def _paths(c: Checker, value: Any, path: str, action: str) -> tuple[tuple[str, ...], ...]:
     texts = c.strings(value, path)
     if isinstance(value, list) and not value:
         c.fail(path, "needs at least one path")
@@ -101,7 +97,7 @@ def _paths(c: _Checker, value: Any, path: str, action: str) -> tuple[tuple[str, 
     return tuple(out)
 
 
-def check_fhir_field_config(c: _Checker, value: Any, path: str) -> FhirSpec:
+def check_fhir_field_config(c: Checker, value: Any, path: str) -> FhirSpec:
     """Check a ``fhirFieldConfig`` object; return its ``FhirSpec`` (problems go to ``c``)."""
     f = c.fields(value, path, ("profileType", "fieldMetadataList", "options"))
     profile = BASIC
@@ -155,14 +151,14 @@ def check_fhir_field_config(c: _Checker, value: Any, path: str) -> FhirSpec:
 
 
 
-def _list_items(c: _Checker, items: Any, lpath: str) -> list[tuple[str, Any]]:
+def _list_items(c: Checker, items: Any, lpath: str) -> list[tuple[str, Any]]:
     """The (JSON path, item) pairs of a list field; a non-list is a problem and no items."""
     if not isinstance(items, list):
         c.fail(lpath, "expected a list")
         return []
     return [(f"{lpath}[{i}]", item) for i, item in enumerate(items)]
 
-def check_legacy_fhir(c: _Checker, value: Any, path: str) -> FhirSpec:
+def check_legacy_fhir(c: Checker, value: Any, path: str) -> FhirSpec:
     """Check a legacy ``fhir`` (FhirConfig) object: BASIC, overridden by its list (spec 3.2)."""
     f = c.fields(value, path, ("fieldMetadataList", "defaultKeepExtensions"))
     rules: list[FieldRule] = []

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Protocol, Sequence
 
+from transforms.configcheck import camel
 from transforms.errors import ConfigError, KeyMaterialError
 
 BASIC = "BASIC"
@@ -97,17 +98,12 @@ _BASIC_DATE_RULE = Rule(frozenset(), "dateShift")
 _BASIC_OTHER_RULE = Rule(frozenset(), "replaceWithInfoType")
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
 def _fields(obj: Any, path: str) -> dict[str, Any]:
     if obj is None:
         return {}
     if not isinstance(obj, dict):
         raise ConfigError([f"{path}: expected a JSON object"])
-    return {_camel(k): v for k, v in obj.items()}
+    return {camel(k): v for k, v in obj.items()}
 
 
 def _parse_rule(item: Any, path: str) -> Rule:

@@ -37,15 +37,14 @@ from __future__ import annotations
 
 import logging
 
+import apache_beam
 from apache_beam import DoFn, pvalue
+from apache_beam.pipeline import PipelineVisitor
 from apache_beam.runners.common import DoFnContext, DoFnInvoker, DoFnSignature, Receiver, _OutputHandler
 from apache_beam.runners.dask.dask_runner import DaskOptions, DaskRunner, DaskRunnerResult
 from apache_beam.runners.dask.overrides import _Reshuffle, dask_overrides
 from apache_beam.runners.dask.transform_evaluator import TRANSLATIONS, Flatten, NoOp, get_windowed_value
-from apache_beam.pipeline import PipelineVisitor
 from apache_beam.transforms.sideinputs import SideInputMap
-
-import apache_beam
 
 _LOGGER = logging.getLogger(__name__)
 MIN_PARTITIONS = 16

@@ -1,7 +1,7 @@
 """The FHIR job graph: match -> read lines -> reshuffle -> parse -> [join Patient] -> de-identify -> write.
 
 ``build(p, job)`` wires the transforms and returns the PCollections a test may inspect; it
-parses no options (see ``pipeline.fhir_run``). Outputs under ``--output``:
+parses no options (see ``pipeline.fhir.run``). Outputs under ``--output``:
 ``<Type>-SSSSS-of-NNNNN.ndjson`` (lines sorted by id, shards by id: reruns write the same
 bytes), ``manifest.json`` (written last), the failures and the summary.
 """
@@ -15,9 +15,10 @@ import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.fileio import EmptyMatchTreatment
 
-from pipeline.bigquery import WriteFhirAnnotationsTable
-from pipeline.fhir_config import INPUT_SUFFIXES, FhirJobConfig
-from pipeline.fhir_dofns import (
+from pipeline.connectors.bigquery import WriteFhirAnnotationsTable
+from pipeline.connectors.files import WriteFailures, WriteLines, join, write_text
+from pipeline.fhir.config import INPUT_SUFFIXES, FhirJobConfig
+from pipeline.fhir.dofns import (
     ANNOTATIONS,
     FILTERED,
     ID_PAIRS,
@@ -32,7 +33,7 @@ from pipeline.fhir_dofns import (
     patient_join_key,
     shard_of,
 )
-from pipeline.files import FAILED, WriteFailures, WriteLines, join, write_text
+from pipeline.records import FAILED
 from transforms.fhir.basic_profile import BASIC_PROFILE_VERSION
 from transforms.fhir.engine import COUNTERS
 

@@ -15,10 +15,11 @@ from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindows
 
-from pipeline.dicomweb import find_existing
-from pipeline.dicomweb_fns import ANNOTATIONS, DicomwebFn
-from pipeline.files import FAILED, _open, failure_record
+from pipeline.connectors.dicomweb import find_existing
+from pipeline.connectors.dicomweb_read import ANNOTATIONS, DicomwebFn
+from pipeline.connectors.files import open_file
 from pipeline.progress import Progress
+from pipeline.records import FAILED, failure_record
 from transforms.dicom.dicomweb import (
     CONFLICT,
     REJECTED,
@@ -48,7 +49,7 @@ class _ChainReader:
         self._source = source
         self._offset = pixel_offset
         self._file = None
-        with _open(source) as f:
+        with open_file(source) as f:
             f.seek(0, io.SEEK_END)
             self._left = len(header) + f.tell() - pixel_offset
 
@@ -62,7 +63,7 @@ class _ChainReader:
             self._left -= len(block)
             return block
         if self._file is None:
-            self._file = _open(self._source)
+            self._file = open_file(self._source)
             self._file.seek(self._offset)
         block = self._file.read(n if n is not None and n >= 0 else -1)
         self._left -= len(block)

@@ -8,9 +8,11 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
-from pipeline.config import KeySource
-from pipeline.files import FAILED, LargeInstance, _open, failure_record
+from pipeline.connectors.files import open_file
+from pipeline.dicom.read import LargeInstance
+from pipeline.jobsetup import KeySource
 from pipeline.progress import Progress
+from pipeline.records import FAILED, failure_record
 from transforms.deid_config import DeidSpec
 from transforms.dicom.deidentify import Deidentifier, StageFailure, failure_reason
 from transforms.pixels.framestream import deidentify_framed
@@ -95,7 +97,7 @@ class DeidentifyFn(beam.DoFn):
     def _framed(self, path: str, source: str, data: LargeInstance):
         """Header-only de-identification with the frames examined as read: (result, RedactedPixels or None)."""
         try:
-            f = _open(path)
+            f = open_file(path)
         except Exception as exc:
             raise StageFailure("read", *failure_reason(exc, "read")) from None
         with f:

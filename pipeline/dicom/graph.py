@@ -1,11 +1,11 @@
 """The pipeline graph: match -> reshuffle -> read/filter/skip -> de-identify -> write.
 
-A DICOMweb source adds a branch (list -> retrieve, ``pipeline.dicomweb_fns``)
+A DICOMweb source adds a branch (list -> retrieve, ``pipeline.connectors.dicomweb_read``)
 flattened into de-identification; a DICOMweb destination adds the STOW-RS writer
 after (or instead of) the file writer.
 
 ``build(p, job)`` wires the transforms and returns the PCollections a test may
-inspect; it parses no options (see ``pipeline.run``).
+inspect; it parses no options (see ``pipeline.dicom.run``).
 """
 
 from __future__ import annotations
@@ -17,24 +17,15 @@ import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.fileio import EmptyMatchTreatment
 
-from pipeline.config import JobConfig
-from pipeline.dicomweb_fns import STATS, ReadDicomweb
-from pipeline.dicomweb_store import StoreFn
-from pipeline.dofns import DeidentifyFn
+from pipeline.connectors.dicomweb_read import STATS, ReadDicomweb
+from pipeline.connectors.dicomweb_store import StoreFn
+from pipeline.connectors.files import WriteFailures, WriteLines, write_text
+from pipeline.dicom.config import JobConfig
+from pipeline.dicom.deidentify import DeidentifyFn
+from pipeline.dicom.read import _ReadFn
+from pipeline.dicom.write import ReadBackKeptFn, WriteAnnotations, WriteInstances
 from pipeline.progress import Progress, _FoundFn
-from pipeline.files import (
-    ANNOTATIONS,
-    FAILED,
-    FILTERED,
-    SKIPPED,
-    ReadBackKeptFn,
-    WriteAnnotations,
-    WriteFailures,
-    WriteInstances,
-    WriteLines,
-    _ReadFn,
-    write_text,
-)
+from pipeline.records import ANNOTATIONS, FAILED, FILTERED, SKIPPED
 from transforms.dicom.deidentify import STAGES
 
 READ = "read"
@@ -143,7 +134,9 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
         paths = matched | "Reshuffle" >> beam.Reshuffle()
         side = {}
         if job.filter_table or job.filter_query:
-            from pipeline.bigquery import ReadBigQueryFilter  # BigQuery's Beam I/O only for a job that reads it
+            from pipeline.connectors.bigquery import (
+                ReadBigQueryFilter,  # BigQuery's Beam I/O only for a job that reads it
+            )
 
             table_filter = p | "FilterFromBigQuery" >> ReadBigQueryFilter(job.filter_table, job.filter_query)
             side["table_filter"] = beam.pvalue.AsSingleton(table_filter)
@@ -196,7 +189,7 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     if job.annotations_output:
         annotations | "WriteAnnotations" >> WriteAnnotations(job.annotations_output)
     if job.annotations_table:
-        from pipeline.bigquery import WriteAnnotationsTable
+        from pipeline.connectors.bigquery import WriteAnnotationsTable
 
         annotations | "WriteAnnotationsTable" >> WriteAnnotationsTable(job.annotations_table)
     failures = (*read_failures, deid[FAILED], *write_failures) | "AllFailures" >> beam.Flatten()

@@ -1,4 +1,4 @@
-"""Entry point: ``fhir-deid`` / ``python -m pipeline.fhir_run``.
+"""Entry point: ``fhir-deid`` / ``python -m pipeline.fhir.run``.
 
 Parses options, validates the whole job before the pipeline starts, runs the FHIR graph,
 prints the summary and sets the exit status: 0; 2 = cannot start (nothing read);
@@ -13,11 +13,11 @@ import sys
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.config import SetupError
-from pipeline.fhir_config import FhirJobConfig
-from pipeline.fhir_graph import build
+from pipeline.fhir.config import FhirJobConfig
+from pipeline.fhir.graph import build
+from pipeline.jobsetup import SetupError
+from pipeline.launch import EXIT_SETUP, _runner, finish, unknown_flags
 from pipeline.options import DICOM_ONLY_FLAGS, DeidOptions, FhirOptions
-from pipeline.run import EXIT_SETUP, _runner, finish, unknown_flags
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ store, or the filter's entries pushed down into QIDO) -> studies -> Distinct ->
 series -> Distinct -> instances -> Distinct -> retrieve. Each Distinct is a
 GroupByKey on the UIDs, so it is also the shuffle that spreads the next fan-out
 over all workers. Retrieve yields what the file reader yields, ``(name, bytes)``,
-so de-identification is shared. The STOW-RS writer is in ``pipeline.dicomweb_store``.
+so de-identification is shared. The STOW-RS writer is in ``pipeline.connectors.dicomweb_store``.
 
 Every DoFn reports its request figures on the ``stats`` output as
 ``("dicomweb:<figure>", n)`` pairs, summed into the summary's ``dicomweb`` object.
@@ -22,9 +22,10 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindows
 from pydicom.dataset import Dataset
 
-from pipeline.dicomweb import DicomwebClient, HttpPolicy, Service, list_series_instances
-from pipeline.files import FAILED, SKIPPED, failure_record, join
+from pipeline.connectors.dicomweb import DicomwebClient, HttpPolicy, Service, list_series_instances
+from pipeline.connectors.files import join
 from pipeline.progress import Progress
+from pipeline.records import FAILED, SKIPPED, failure_record
 from transforms.dicom.deidentify import UidCache
 from transforms.dicom.dicomweb import (
     SERIES_UID,

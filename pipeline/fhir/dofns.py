@@ -16,8 +16,9 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from pipeline.config import KeySource
-from pipeline.files import FAILED, is_gcs, join, write_text
+from pipeline.connectors.files import is_gcs, join, write_text
+from pipeline.jobsetup import KeySource
+from pipeline.records import FAILED
 from transforms.deid_config import DeidSpec
 from transforms.errors import DeidError, KeyMaterialError, UnexpectedError
 from transforms.fhir.bundle import units

@@ -8,7 +8,7 @@ start-up (bench ``--case profile``), paid again by nothing else. Beam imports ea
 ImportError``, so marking them absent (``sys.modules[name] = None``) before
 Beam is first imported leaves them out. That is done only for a job that
 cannot need them: the command line (``dicom-deid`` or ``python -m
-pipeline.run``), in a process that has not imported Beam yet, on the local
+pipeline.dicom.run``), in a process that has not imported Beam yet, on the local
 runner (no ``--runner``, or DirectRunner), with no ``gs://`` anywhere in its
 arguments and no BigQuery flag. Every other job imports Beam whole, as before.
 Nothing here imports Beam.

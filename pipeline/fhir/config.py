@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.config import KeySource, SetupError, _is_inside, _load_spec, _uses_kms, key_source
-from pipeline.files import expand_inputs, is_gcs, join
+from pipeline.connectors.files import expand_inputs, is_gcs, join
+from pipeline.jobsetup import KeySource, SetupError, _is_inside, _load_spec, _uses_kms, key_source
 from pipeline.options import DeidOptions, FhirOptions
 from transforms.deid_config import DeidSpec
 from transforms.fhir.config import FhirSpec

@@ -5,7 +5,7 @@ process (``python -m apache_beam.runners.worker.sdk_worker_main``), which
 imports Beam, pydicom and the project again: about 1.5 CPU-seconds per worker,
 as much as de-identifying 500 instances (bench ``--case profile``/``peers``).
 Here one server process imports all that once; the runner's worker command is
-a tiny client (``python -m pipeline.forkworkers SOCKET``, which imports nothing
+a tiny client (``python -m pipeline.runners.forkworkers SOCKET``, which imports nothing
 of Beam) that sends the server the environment the runner prepared (control
 and logging addresses, pipeline options, worker id); the server forks a worker
 with that environment, which runs Beam's own ``sdk_worker_main.main`` with
@@ -87,12 +87,12 @@ class ForkServer:
 
         # Not waited for: it imports while the launcher reads the config and builds the
         # graph; a worker client waits for the socket to appear.
-        self._proc = subprocess.Popen([sys.executable, "-m", "pipeline.forkworkers", "--serve", self.path])
+        self._proc = subprocess.Popen([sys.executable, "-m", "pipeline.runners.forkworkers", "--serve", self.path])
         self.pid = self._proc.pid
 
     def command(self) -> str:
         """The worker command line for Beam's SubprocessSDKEnvironment."""
-        return f"{sys.executable} -m pipeline.forkworkers {self.path}"
+        return f"{sys.executable} -m pipeline.runners.forkworkers {self.path}"
 
     def close(self) -> None:
         """Stop the server; it waits for its workers (they end when their runner closes them)."""
@@ -120,7 +120,7 @@ def _server_main(path: str) -> int:
     import pydicom  # noqa: F401  (imported once here, not in every worker)
     from apache_beam.runners.worker import sdk_worker_main  # noqa: F401
 
-    import pipeline.dicom_graph  # noqa: F401  (the job's DoFns and everything they import)
+    import pipeline.dicom.graph  # noqa: F401  (the job's DoFns and everything they import)
 
     _serve(_listen(path))
     return 0

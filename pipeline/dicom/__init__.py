@@ -1,0 +1,1 @@
+"""dicom-deid: the DICOM job (config, graph, read, de-identify, write, entry point)."""

@@ -1,0 +1,1 @@
+"""What the runners need from us: forked multi_processing workers, the DaskRunner, a lean start-up."""
