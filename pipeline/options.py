@@ -174,6 +174,13 @@ class DeidOptions(PipelineOptions):
             "Needs an 'annotation' config; holds PHI when storeQuote is true.",
         )
         parser.add_argument(
+            "--review_report",
+            help="Write an HTML page (local or gs://, self-contained) showing, for every instance whose "
+            "pixels were changed or where burned-in text was found and kept, the frame before and after "
+            "with each box and the mode's decision. Needs a config that redacts burned-in text. As "
+            "sensitive as the input unless the mode is REDACT_ALL_TEXT (kept text is readable in it).",
+        )
+        parser.add_argument(
             "--annotations_table",
             help="BigQuery table PROJECT:DATASET.TABLE for text annotations (WriteToBigQuery; "
             "created if needed, rows appended). Needs an 'annotation' config.",
@@ -255,6 +262,7 @@ DICOM_ONLY_FLAGS = (
     "--uid_key_file",
     "--uid_root",
     "--uid_mapping_output",
+    "--review_report",
     "--skip_existing",
     "--stream_copy_bytes",
     "--progress_interval",

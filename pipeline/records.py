@@ -8,6 +8,7 @@ ANNOTATIONS = "annotations"
 SKIPPED = "skipped"
 DUPLICATES = "duplicates"
 UID_PAIRS = "uid_pairs"
+REVIEW = "review"
 
 
 def failure_record(source: str, stage: str, error: str, message: str) -> dict:
@@ -15,4 +16,4 @@ def failure_record(source: str, stage: str, error: str, message: str) -> dict:
     return {"source": source, "stage": stage, "error": error, "message": message}
 
 
-__all__ = ["ANNOTATIONS", "DUPLICATES", "FAILED", "FILTERED", "SKIPPED", "UID_PAIRS", "failure_record"]
+__all__ = ["ANNOTATIONS", "DUPLICATES", "FAILED", "FILTERED", "REVIEW", "SKIPPED", "UID_PAIRS", "failure_record"]

@@ -53,6 +53,7 @@ class JobConfig:
     max_failure_fraction: float | None
     uid_mapping_output: str | None
     annotations_output: str | None = None
+    review_report: str | None = None
     annotations_table: str | None = None
     filter_table: str | None = None
     filter_query: str | None = None
@@ -130,6 +131,9 @@ class JobConfig:
                 import google.cloud.kms  # noqa: F401
             except ImportError:
                 problems.append("config.text: kmsWrapped keys need the google-cloud-kms package (pip install google-cloud-kms)")
+        if opts.review_report and spec is not None and not needs_pixels(spec):
+            problems.append("--review_report needs a config that redacts burned-in text (cleanImage, "
+                            "image.textRedactionMode or a cleanImageTag action on PixelData)")
         if needs_pixels(spec):
             try:
                 check_ocr_available()
@@ -145,7 +149,8 @@ class JobConfig:
                         _LOGGER.warning("%s", warning)
         if problems:
             raise SetupError(problems)
-        for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output)):
+        for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output),
+                            ("--review_report", opts.review_report)):
             if value and value.startswith("gs://"):
                 _LOGGER.info(
                     "%s goes to a bucket: it can re-identify, and who may read it is decided by the bucket's IAM, "
@@ -170,6 +175,7 @@ class JobConfig:
             max_failure_fraction=opts.max_failure_fraction,
             uid_mapping_output=_local_absolute(opts.uid_mapping_output),
             annotations_output=_local_absolute(opts.annotations_output),
+            review_report=_local_absolute(opts.review_report),
             annotations_table=opts.annotations_table,
             filter_table=opts.filter_table,
             filter_query=opts.filter_query,

@@ -12,7 +12,7 @@ from pipeline.connectors.files import open_file
 from pipeline.dicom.read import LargeInstance
 from pipeline.jobsetup import KeySource
 from pipeline.progress import Progress
-from pipeline.records import FAILED, failure_record
+from pipeline.records import FAILED, REVIEW, failure_record
 from transforms.deid_config import DeidSpec
 from transforms.dicom.deidentify import Deidentifier, StageFailure, failure_reason
 from transforms.pixels.framestream import deidentify_framed
@@ -24,7 +24,8 @@ class DeidentifyFn(beam.DoFn):
     """(path, bytes) -> (path, relative output path, bytes, annotations, pixel offset, UID pairs); failures to FAILED.
 
     UID pairs (original, new) are carried only with ``emit_uid_pairs``; the
-    writer lists those of the inputs it keeps.
+    writer lists those of the inputs it keeps. With ``review``, each instance's
+    burned-in text review entry (``transforms.pixels.review``) goes to REVIEW.
 
     A ``LargeInstance`` is de-identified from its header alone; its output
     element carries the pixel offset, and the writer copies the source's
@@ -51,7 +52,9 @@ class DeidentifyFn(beam.DoFn):
         progress: Progress | None = None,
         store_names: tuple[str, ...] = (),
         residual_sweep: bool = True,
+        review: bool = False,
     ) -> None:
+        self._review = review
         self._store_names = store_names
         self._spec = spec
         self._residual_sweep = residual_sweep
@@ -64,7 +67,8 @@ class DeidentifyFn(beam.DoFn):
 
     def setup(self) -> None:
         self._engine = Deidentifier(
-            self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms, residual_sweep=self._residual_sweep
+            self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms, residual_sweep=self._residual_sweep,
+            review=self._review,
         )
         self._progress.start()
 
@@ -92,6 +96,8 @@ class DeidentifyFn(beam.DoFn):
         self._ok.inc()
         pairs = tuple(result.uid_pairs) if self._emit_uid_pairs else ()
         pixel_offset = (pixels if pixels is not None else data.pixel_offset) if large else None
+        if result.review is not None:
+            yield pvalue.TaggedOutput(REVIEW, result.review)
         yield path, result.relative_path, result.data, (result.study_uid, result.annotations), pixel_offset, pairs
 
     def _framed(self, path: str, source: str, data: LargeInstance):

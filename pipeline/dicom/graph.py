@@ -23,9 +23,9 @@ from pipeline.connectors.files import WriteFailures, WriteLines, write_text
 from pipeline.dicom.config import JobConfig
 from pipeline.dicom.deidentify import DeidentifyFn
 from pipeline.dicom.read import _ReadFn
-from pipeline.dicom.write import ReadBackKeptFn, WriteAnnotations, WriteInstances
+from pipeline.dicom.write import ReadBackKeptFn, WriteAnnotations, WriteInstances, WriteReviewReport
 from pipeline.progress import Progress, _FoundFn
-from pipeline.records import ANNOTATIONS, FAILED, FILTERED, SKIPPED
+from pipeline.records import ANNOTATIONS, FAILED, FILTERED, REVIEW, SKIPPED
 from transforms.dicom.deidentify import STAGES
 
 READ = "read"
@@ -163,9 +163,12 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     store_names = (job.source.name,) if job.source is not None else ()
     deid = inputs | "Deidentify" >> beam.ParDo(
         DeidentifyFn(
-            job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep
+            job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep,
+            bool(job.review_report),
         )
-    ).with_outputs(FAILED, main="deidentified")
+    ).with_outputs(FAILED, REVIEW, main="deidentified")
+    if job.review_report:
+        deid[REVIEW] | "WriteReviewReport" >> WriteReviewReport(job.review_report)
     write_failures, duplicates, uid_pairs = [], None, None
     to_store = deid["deidentified"]
     if job.output:

@@ -591,7 +591,8 @@ def frame_dataset(ds: Dataset) -> Dataset:
     out.file_meta = FileMetaDataset(dict(ds.file_meta._dict))
     if "PixelData" in out:
         del out["PixelData"]
-    out.NumberOfFrames = 1
+    # A new element: setting the value would change the element ``ds`` shares once it is decoded.
+    out["NumberOfFrames"] = DataElement(0x00280008, "IS", 1)
     return out
 
 
