@@ -61,13 +61,19 @@ def test_a_line_of_two_regions_is_read_region_by_region():
     assert after[60:100, 10:200].max() > 200  # "Shoulder" stays
 
 
-def test_later_frames_are_searched_over_whole_rows():
-    """A change in the middle of a line makes its whole row band the searched area."""
-    first = np.zeros((100, 200), np.uint8)
-    later = first.copy()
-    later[40:45, 90:95] = 200
-    assert _changed_area(later, first) == (0, 24, 200, 61)
+def test_a_line_cut_by_a_later_frames_change_is_searched_whole():
+    """A later frame changes a name's last letters only: the searched area (the change, padded)
+    cuts the line, so its rows are searched across the whole width and the line is read whole:
+    the label before the change makes the name an identifier in the sensitive mode."""
+    first = _text((120, 480), [(20, 40, "Name: HALVORSEN TOBIAS")])
+    later = _text((120, 480), [(20, 40, "Name: HALVORSEN TOBIAB")])
     assert _changed_area(first, first) is None
+    x0, y0, x1, y1 = _changed_area(later, first)
+    assert x0 > 150 and y0 < 40 < y1  # the change alone would cut the line
+    frames = np.stack([first, later])
+    ds = _image_instance(frames, "MONOCHROME2", frames=2)
+    found = ImageRedactor(ImageSpec("REDACT_SENSITIVE_TEXT"))(ds)
+    assert any(item.frame == 1 and item.box.x0 < x0 for item in found)
 
 
 def test_a_later_frames_print_is_judged_by_its_pixels():

@@ -315,7 +315,8 @@ class ImageRedactor:
                     found.extend([RedactedBox(index, item.box, item.label) for item in found if item.frame == last and last])
                     continue
                 previous, last = views, index
-                areas = [_changed_area(v, f) for v, f in zip(views, first)]
+                changes = [_changes(v, f) for v, f in zip(views, first)]
+                areas = [_rows_of(c) for c in changes]
                 if all(area is None for area in areas):
                     continue
             chosen: list[tuple[pixels.Box, str]] = []
@@ -327,6 +328,10 @@ class ImageRedactor:
                 # The luminance of a strongly textured colour picture is searched at twice the size.
                 side = TEXTURED_SIDE if number and views[0].ndim == 3 and _textured(view) else None
                 regions = self._detect(view, area, side)
+                if index:
+                    regions = self._whole_lines(view, regions, area, side)
+                    # frame 0's print, unchanged, was decided on frame 0
+                    regions = [r for r in regions if _touches(changes[number], r)]
                 seen.extend(_box(r) for r in regions)
                 chosen.extend(self._choose(view, regions, matcher, fuzzy, texts=texts))
             if views[0].ndim == 2 and not (index and areas[0] is None):
@@ -339,6 +344,8 @@ class ImageRedactor:
                         continue
                     regions, again = [], []
                     for r in self._detect(ink, area):
+                        if index and not _touches(changes[0], r):
+                            continue
                         (again if any(mostly_inside(r, q, INK_COVERED) for q in seen) else regions).append(r)
                     seen.extend(_box(r) for r in regions)
                     picked = self._choose(ink, regions, matcher, fuzzy, pen=True, texts=texts)
@@ -367,6 +374,26 @@ class ImageRedactor:
                 kept.extend((index, box) for box in _unique(texts)
                             if not any(mostly_inside(box, other) for other, _ in chosen))
         return found
+
+    def _whole_lines(self, view: np.ndarray, regions: list[Region], area, side: int | None) -> list[Region]:
+        """``regions`` found in ``area`` of a later frame, those cut by its left or right edge
+        replaced by what a search of their rows across the whole width finds: a line of which a
+        part changed (a clock's seconds, a name written over a line's start) is searched, and in
+        the sensitive modes read, whole, never cut where the change ends."""
+        x0, _, x1, _ = area
+        columns = view.shape[1]
+        out, strips = [], []
+        for r in regions:
+            cut = (r.x0 <= x0 + 1 and x0 > 0) or (r.x1 >= x1 - 1 and x1 < columns)
+            if not cut:
+                out.append(r)
+            elif not any(s[1] <= r.y0 and r.y1 <= s[3] for s in strips):
+                pad = max(2, (r.y1 - r.y0) // 2)
+                strips.append((0, max(0, r.y0 - pad), columns, min(view.shape[0], r.y1 + pad)))
+        for strip in strips:
+            out.extend(r for r in self._detect(view, strip, side)
+                       if not any(mostly_inside(r, q, INK_COVERED) for q in out))
+        return out
 
     def _detect(self, view: np.ndarray, area, side: int | None = None) -> list[Region]:
         """Text regions of ``view``, or of its ``area`` (x0, y0, x1, y1) only, in ``view`` coordinates."""
@@ -719,22 +746,33 @@ def _textured(grey: np.ndarray) -> bool:
     return float(np.abs(cv2.Laplacian(grey, cv2.CV_32F)).mean()) >= TEXTURE_LAPLACIAN
 
 
-def _changed_area(view: np.ndarray, first: np.ndarray):
-    """The rows (x0, y0, x1, y1: whole width) where ``view`` differs from frame 0's, padded, or None.
-
-    Whole rows: a line of print of which a part changed (a clock's seconds, a name written
-    over a line's start) is searched, and in the sensitive modes read, whole, never cut
-    where the change ends.
-    """
+def _changes(view: np.ndarray, first: np.ndarray) -> np.ndarray | None:
+    """Where ``view`` differs from frame 0's rendering (bool), or None when nowhere."""
     diff = np.abs(view.astype(np.int16) - first.astype(np.int16))
     if diff.ndim == 3:
         diff = diff.max(axis=2)
     changed = diff > CHANGE_TOLERANCE
-    if not changed.any():
+    return changed if changed.any() else None
+
+
+def _rows_of(changed: np.ndarray | None):
+    """The bounding box (x0, y0, x1, y1) of the changes, padded by ``CHANGE_PAD``, or None."""
+    if changed is None:
         return None
     rows, columns = changed.shape
-    ys = np.flatnonzero(changed.any(axis=1))
-    return 0, max(0, int(ys[0]) - CHANGE_PAD), columns, min(rows, int(ys[-1]) + 1 + CHANGE_PAD)
+    ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+    return (max(0, int(xs[0]) - CHANGE_PAD), max(0, int(ys[0]) - CHANGE_PAD),
+            min(columns, int(xs[-1]) + 1 + CHANGE_PAD), min(rows, int(ys[-1]) + 1 + CHANGE_PAD))
+
+
+def _changed_area(view: np.ndarray, first: np.ndarray):
+    """Where ``view`` differs from frame 0's (``_rows_of``), or None."""
+    return _rows_of(_changes(view, first))
+
+
+def _touches(changed: np.ndarray | None, region: Region) -> bool:
+    """True when a region of a later frame holds a changed pixel (else it is frame 0's print)."""
+    return changed is not None and bool(changed[max(0, region.y0) : region.y1, max(0, region.x0) : region.x1].any())
 
 
 def _crop(grey: np.ndarray, box: pixels.Box) -> np.ndarray:
