@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import pydicom
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 from pydicom.uid import ExplicitVRLittleEndian
 
 from tests import real_images
@@ -82,7 +82,7 @@ def _redacted(mode: str, key: str, whole: bool = False) -> tuple[np.ndarray, np.
     if count > MAX_FRAMES and not whole:
         frames = pixeldata.decode_frames(source)
         keep = sorted({0, 1, count // 2, count - 1})
-        data = _multi_frame(source, frames[keep])
+        data = real_images.multi_frame(source, frames[keep])
         source = pydicom.dcmread(io.BytesIO(data))
     out = pydicom.dcmread(io.BytesIO(_engine(mode)(data, source=key).data))
     return pixeldata.decode_frames(source), pixeldata.decode_frames(out), source
@@ -192,36 +192,15 @@ def test_sensitive_mode_removes_what_the_detector_recognises(image, reader):
     assert _outside_text_share(before, after, image) <= 0.01, key
 
 
-def _multi_frame(ds: pydicom.Dataset, frames: np.ndarray) -> bytes:
-    """``ds`` with ``frames`` (native, decoded values: colour as RGB) as its pixels, Explicit VR LE."""
-    from pydicom.dataelem import DataElement
-
-    ds = ds.copy()
-    ds.NumberOfFrames = frames.shape[0]
-    if frames.ndim == 4:
-        ds.PhotometricInterpretation, ds.PlanarConfiguration = "RGB", 0
-    vr = "OB" if frames.dtype.itemsize == 1 else "OW"
-    ds["PixelData"] = DataElement(0x7FE00010, vr, np.ascontiguousarray(frames).tobytes())
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
-    return buf.getvalue()
-
-
 def test_three_frame_copy_is_redacted_like_its_single_frame(reader):
-    """A 3-frame copy of the greyscale ultrasound (its picture moved on frames 1 and 2): the
+    """A 3-frame copy of the greyscale ultrasound (its picture moving on frames 1 and 2): the
     sensitive mode blacks out on every frame what it blacks out on the single frame."""
     image = next(i for i in IMAGES if i.name == "greyscale ultrasound")
     data = real_images.read_bytes(image.files[0])
-    ds = pydicom.dcmread(io.BytesIO(data))
-    single = pixeldata.decode_frames(ds)[0]
-    rng = np.random.default_rng(20)
-    frames = np.stack([single] * 3)
-    body = frames[1:, 120:700, 150:850].astype(np.int16) + rng.integers(-6, 7, (2, 580, 700))
-    frames[1:, 120:700, 150:850] = np.clip(body, 0, 255).astype(np.uint8)
+    single = pixeldata.decode_frames(pydicom.dcmread(io.BytesIO(data)))[0]
     engine = _engine(SENSITIVE)
     one = pixeldata.decode_frames(pydicom.dcmread(io.BytesIO(engine(data).data)))[0]
-    three = pixeldata.decode_frames(pydicom.dcmread(io.BytesIO(engine(_multi_frame(ds, frames)).data)))
+    three = pixeldata.decode_frames(pydicom.dcmread(io.BytesIO(engine(real_images.moving_copy(image)).data)))
     blacked = (one != single) & (one == one.min())
     assert blacked.any()
     for index in range(3):
@@ -235,27 +214,14 @@ def test_three_frame_copy_of_a_radiograph_with_a_burned_line(reader):
     """A 3-frame copy of a real 16-bit MONOCHROME1 chest radiograph (pydicom-data RG1) with a name,
     sex and birth date line written on every frame, as CR consoles print it: the date goes on every
     frame in the sensitive mode, as on the single frame."""
-    data = real_images.read_bytes("pydicom-data:RG1_UNCR.dcm")
-    ds = pydicom.dcmread(io.BytesIO(data))
-    frame = pixeldata.decode_frames(ds)[0]
-    mask = Image.new("L", (frame.shape[1], frame.shape[0]), 0)
-    try:
-        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
-    except OSError:
-        font = ImageFont.load_default(size=40)
-    ImageDraw.Draw(mask).text((60, 60), "HALVORSEN, MARGIT   F   DOB 04/11/1958", fill=255, font=font)
-    ink = np.asarray(mask) > 127
-    frame = frame.copy()
-    frame[ink] = int(frame.min())  # MONOCHROME1: the lowest value is white
-    frames = np.stack([frame] * 3)
     engine = _engine(SENSITIVE)
-    single = pydicom.dcmread(io.BytesIO(engine(_multi_frame(ds, frames[:1])).data))
-    three = pydicom.dcmread(io.BytesIO(engine(_multi_frame(ds, frames)).data))
-    ys, xs = np.nonzero(ink)
-    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
-    out_one = pixeldata.decode_frames(single)
-    out_three = pixeldata.decode_frames(three)
+    one_bytes, image = real_images.burned_radiograph(1)
+    three_bytes, _ = real_images.burned_radiograph(3)
+    single = pydicom.dcmread(io.BytesIO(engine(one_bytes).data))
+    three = pydicom.dcmread(io.BytesIO(engine(three_bytes).data))
+    out_one, out_three = pixeldata.decode_frames(single), pixeldata.decode_frames(three)
+    date = next(i for i in image.identifiers if i.kind == "DATE_OF_BIRTH")
     for index in range(3):
         assert np.array_equal(out_three[index], out_one[0]), index
         view = pixeldata.render_views(out_three[index], three, index)[0]
-        assert not readable(reader, view, box, "04/11/1958"), index
+        assert not readable(reader, view, date.box, date.value), index

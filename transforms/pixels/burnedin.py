@@ -37,16 +37,19 @@ Multi-frame images: frame 0 is examined whole; every later frame that differs
 from frame 0 (and from the frame examined before it) is examined where it
 differs, wherever that is: the detector runs on the changed area, so text that
 appears on one later frame over a moving picture is found whatever its
-brightness. Frame 0's boxes are blacked out in every frame (burned-in
+brightness; a line the area's edge cuts is searched across the whole width
+(``_whole_lines``). Frame 0's boxes are blacked out in every frame (burned-in
 annotations stay put while the picture moves); a later frame's boxes in that
-frame. A frame equal to the frame examined before it gets that frame's boxes.
+frame and in the frames after it that still show its print (``_same_print``).
+A frame equal to the frame examined before it gets that frame's boxes.
 
 Boxes are shrunk to the strokes of the print (``_tighten``), grown sideways
 over the strokes of text that touch them and by ``pixels.DEFAULT_MARGIN`` when
 blacked out; each detected region is blacked out on its own (the gap between
-two strings of a line stays). Tall blobs in which nothing reads are not text
-(``_without_blobs``). Nothing here logs or returns
-recognised text: labels are infoType names.
+two strings of a line stays). A region must be text: one that does not look like
+print (a blob, a waveform, colour flow, a pen view's region) is kept only when
+recognition reads a letter or digit in it (``_without_blobs``). Nothing here logs or
+returns recognised text: labels are infoType names.
 """
 
 from __future__ import annotations
