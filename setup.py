@@ -8,6 +8,8 @@ setup(
     description="Apache Beam pipelines that de-identify DICOM instances and FHIR R4 resources "
     "(Cloud Healthcare API DeidentifyConfig semantics)",
     packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*"]),
+    # The text detector's common-English word list (transforms/text/_generate_english.py).
+    package_data={"transforms.text": ["data/*.txt.gz"]},
     python_requires=">=3.10",
     install_requires=[
         "apache-beam[gcp]>=2.77,<3",
@@ -17,7 +19,7 @@ setup(
         "google-cloud-bigquery",
         "pytesseract",
         # Free-text detection: phone numbers (Google's libphonenumber rules beat our own regexes),
-        # checksummed identifiers such as SSNs, and the 1990 US Census first-name lists.
+        # checksummed identifiers such as SSNs, and the 1990 US Census first-name and surname lists.
         "phonenumbers",
         "python-stdnum",
         "names",

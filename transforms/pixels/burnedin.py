@@ -19,7 +19,10 @@ the boxes, with their labels, for image annotations. What it chooses:
   patterns only) runs on it with the default infoTypes, plus
   ``additionalInfoTypes``, minus ``excludeInfoTypes``, and words after a label
   (``ID``, ``DOB``, ``Name``, ...) are identifiers; each finding becomes the box
-  of the words it spans (label = its infoType). A region the detector is sure of
+  of the words it spans (label = its infoType). Layout is evidence: a line of
+  the header block (top edge, under a name label: ``transforms.text.layout``)
+  or a line holding an identifier is a header line, where every word that is
+  not a known technical term is redacted, label ``HEADER_TEXT`` (fail closed). A region the detector is sure of
   (score >= ``DETECT_SURE``) whose recognition is unsure (confidence under
   ``READ_SURE``, or nothing read) is redacted whole: fail closed, label
   ``UNREADABLE_TEXT``; not a line with room for only one or two glyphs
@@ -65,7 +68,8 @@ from pydicom.dataset import Dataset
 
 from transforms.pixels import pixeldata as pixels
 from transforms.deid_config import DeidSpec, ImageSpec
-from transforms.text.detect import ContextValue, Detector
+from transforms.text.detect import HEADER_TEXT, ContextValue, Detector
+from transforms.text.layout import header_lines
 from transforms.errors import PixelDataError
 from transforms.text.infotypes import DEFAULT_INFO_TYPES
 from transforms.pixels.ocr import OcrEngine, Region, Word, mostly_inside
@@ -475,16 +479,19 @@ class ImageRedactor:
         # Each region the detector found is read alone, and a line's words are its parts' words in
         # order: a line read as one image loses the gaps between its parts (``01/30/1986AGMC``).
         reads = iter(self.engine.read(view, [part for _, parts in joined for part in parts]))
-        for number, (region, parts) in enumerate(joined):
+        lines = [[next(reads) for _ in parts] for _, parts in joined]
+        # Layout as evidence: the header block's lines are detected fail closed (transforms.text.layout).
+        header = header_lines([(r.x0, r.y0, r.x1, r.y1) for r in regions],
+                              [" ".join(x.text for x in line if x.text) for line in lines], grey.shape[0])
+        for number, ((region, parts), line, top) in enumerate(zip(joined, lines, header)):
             words = []
-            for part in parts:
-                reading = next(reads)
+            for part, reading in zip(parts, line):
                 narrow = part.x1 - part.x0 < NARROW_LINE * (part.y1 - part.y0)  # room for 1-2 glyphs
                 if unsure and part.score >= DETECT_SURE and not narrow and (reading.confidence < READ_SURE or not reading.words):
                     out.append((_tighten(view, _box(part)), UNREADABLE_LABEL))
                 words += [Word(w.text, w.confidence, max(w.x0, part.x0), part.y0, min(w.x1, part.x1), part.y1, number)
                           for w in reading.words]
-            for box, label in _sensitive(words, matcher, fuzzy, self.info_types):
+            for box, label in _sensitive(words, matcher, fuzzy, self.info_types, "header" if top else "line"):
                 grown = _grow(grey, box, line_gap=False)  # over a word's strokes, inside its region
                 grown = pixels.Box(max(grown.x0, region.x0), grown.y0, min(grown.x1, region.x1), grown.y1)
                 out.append((_tighten(view, grown), label))
@@ -902,7 +909,7 @@ def _union(words: Sequence[Word], line: Sequence[Word]) -> pixels.Box:
     )
 
 
-def _sensitive(words, matcher, fuzzy, info_types) -> list[tuple[pixels.Box, str]]:
+def _sensitive(words, matcher, fuzzy, info_types, layout: str = "line") -> list[tuple[pixels.Box, str]]:
     out: list[tuple[pixels.Box, str]] = []
     for line in _lines(words).values():
         starts = []
@@ -912,7 +919,7 @@ def _sensitive(words, matcher, fuzzy, info_types) -> list[tuple[pixels.Box, str]
             position += len(word.text) + 1
         text = " ".join(w.text for w in line)
         runs = []
-        for finding in matcher.detect(text, info_types=info_types):
+        for finding in matcher.detect(text, info_types=info_types, layout=layout):
             covered = [i for i, s in enumerate(starts) if s < finding.end and s + len(line[i].text) > finding.start]
             if covered:
                 runs.append((covered[0], covered[-1] + 1, finding.info_type))
@@ -920,7 +927,7 @@ def _sensitive(words, matcher, fuzzy, info_types) -> list[tuple[pixels.Box, str]
         if fuzzy is not None:
             runs.extend(fuzzy.matches(line))
         for first, last, kind in runs:
-            if kind in info_types:
+            if kind in info_types or kind == HEADER_TEXT:
                 out.append((_union(line[first:last], line), kind))
     return out
 

@@ -37,7 +37,7 @@ DECISIONS = (REDACTED, KEPT, FAIL_CLOSED)
 _COLOURS = {REDACTED: (230, 40, 40), KEPT: (40, 200, 80), FAIL_CLOSED: (255, 160, 0)}
 # Thumbnails: the longer side at most THUMB_SIDE pixels.
 THUMB_SIDE = 480
-_UNREADABLE = "UNREADABLE_TEXT"
+_FAIL_CLOSED_LABELS = frozenset({"UNREADABLE_TEXT", "HEADER_TEXT"})
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,9 @@ class ReviewEntry:
 
 
 def decision_of(label: str) -> str:
-    """The decision a redacted box's annotation label stands for."""
-    return FAIL_CLOSED if label == _UNREADABLE else REDACTED
+    """The decision a redacted box's annotation label stands for: text recognition could not read
+    (``UNREADABLE_TEXT``) or a header line's unknown words (``HEADER_TEXT``) are fail-closed."""
+    return FAIL_CLOSED if label in _FAIL_CLOSED_LABELS else REDACTED
 
 
 def thumbnail_png(view: np.ndarray, boxes: Sequence[ReviewBox], side: int = THUMB_SIDE) -> bytes:

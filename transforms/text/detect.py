@@ -96,13 +96,19 @@ from transforms.text.lexicon import (
     _VR,
 )
 from transforms.text.patterns import (
+    HEADER_TEXT,
     _Scan,
     _cached_patterns,
     _vr_candidates,
+    id_candidates,
+    layout_candidates,
 )
 from transforms.text.infotypes import KNOWN_INFO_TYPES
 
-__all__ = ["ContextMatcher", "ContextValue", "Detector", "Finding", "detect"]
+__all__ = ["HEADER_TEXT", "LAYOUTS", "ContextMatcher", "ContextValue", "Detector", "Finding", "detect"]
+
+LAYOUTS = (None, "line", "header")
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 
 
 @dataclass(frozen=True)
@@ -116,21 +122,40 @@ class Finding:
 
 
 def _resolve(text: str, cands: Iterable[_Cand]) -> list[Finding]:
-    """Non-overlapping findings: VR rule, then longer, then more specific, then context."""
+    """Non-overlapping findings: VR rule, then longer, then more specific, then context.
+
+    Nothing a rule found is dropped: the part of a losing candidate that no chosen finding
+    covers becomes a finding of its own type (``Elza Nwosu`` and ``Nwosu APR`` overlap; the
+    longer one wins and ``Elza`` is still a name).
+    """
     rank = _RANK.get
     ordered = sorted(
         {(src != _VR, s - e, -rank(kind, 0), -src, s, kind, e) for s, e, kind, src in cands}
     )
     chosen: list[tuple[int, int, str]] = []
     for _, _, _, _, s, kind, e in ordered:
-        for cs, ce, _ in chosen:
-            if s < ce and cs < e:
-                break
-        else:
-            if s < e:
-                chosen.append((s, e, kind))
+        for piece_start, piece_end in _uncovered(s, e, chosen):
+            if (piece_start, piece_end) != (s, e):  # a remainder: its words only
+                while piece_start < piece_end and not text[piece_start].isalnum():
+                    piece_start += 1
+                while piece_end > piece_start and not text[piece_end - 1].isalnum():
+                    piece_end -= 1
+            if piece_start < piece_end:
+                chosen.append((piece_start, piece_end, kind))
     chosen.sort()
     return [Finding(kind, s, e, text[s:e]) for s, e, kind in chosen]
+
+
+def _uncovered(s: int, e: int, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The parts of ``[s, e)`` that no span of ``chosen`` covers."""
+    pieces = [(s, e)]
+    for cs, ce, _ in chosen:
+        if cs >= e or ce <= s:
+            continue
+        pieces = [p for ps, pe in pieces for p in ((ps, min(pe, cs)), (max(ps, ce), pe)) if p[0] < p[1]]
+        if not pieces:
+            break
+    return pieces
 
 
 class ContextMatcher(HeaderContext):
@@ -165,7 +190,11 @@ class ContextMatcher(HeaderContext):
         return _resolve(text, cands) if cands else []
 
     def detect(
-        self, text: str, vr: str | None = None, info_types: Collection[str] | None = None
+        self,
+        text: str,
+        vr: str | None = None,
+        info_types: Collection[str] | None = None,
+        layout: str | None = None,
     ) -> list[Finding]:
         """Findings in ``text``, sorted by start, non-overlapping.
 
@@ -178,6 +207,12 @@ class ContextMatcher(HeaderContext):
             None means plain text.
         info_types : Collection[str] or None
             Report only these infoTypes; None means all of ``DEFAULT_INFO_TYPES``.
+        layout : {None, "line", "header"}
+            None for element values and narrative text. ``"line"``: one line of burned-in text
+            (the sensitive modes): a line that holds an identifier or a run of 6+ digits is a
+            header line. ``"header"``: a line of the header block (top edge, after a name
+            label). On a header line each word that is not a known technical term is a
+            ``HEADER_TEXT`` finding (fail closed), whatever ``info_types`` says.
 
         Returns
         -------
@@ -187,8 +222,10 @@ class ContextMatcher(HeaderContext):
         Raises
         ------
         ValueError
-            If ``info_types`` names an unknown infoType.
+            If ``info_types`` names an unknown infoType or ``layout`` is unknown.
         """
+        if layout not in LAYOUTS:
+            raise ValueError("layout must be None, 'line' or 'header'")
         if not text:
             return []
         want = _wanted(info_types)
@@ -200,9 +237,15 @@ class ContextMatcher(HeaderContext):
                 # The VR findings cover every value and win every overlap: patterns and
                 # context could add nothing.
                 return [Finding(k, st, en, text[st:en]) for st, en, k, _ in sorted(cands) if st < en]
-        scan = _Scan(text)
+        # full-width punctuation and letters as OCR may read them (OKAFOR，MARGARET): the same
+        # length in ASCII, so spans stay those of ``text``
+        scan = _Scan(text if text.isascii() else text.translate(_FULL_WIDTH))
         cands.extend(self._context_candidates(scan, want))
         cands.extend(_cached_patterns(scan, want, self._dob if scan.digits else frozenset()))
+        if layout is not None:
+            cands.extend(c for c in layout_candidates(scan, cands, layout) if c[2] in want or c[2] == HEADER_TEXT)
+        elif cands and "MEDICAL_RECORD_NUMBER" in want:
+            cands.extend(id_candidates(scan, cands, False))
         if not cands:
             return []
         if len(cands) == 1:
@@ -256,6 +299,7 @@ def detect(
     context: Sequence[ContextValue] = (),
     vr: str | None = None,
     info_types: Collection[str] | None = None,
+    layout: str | None = None,
 ) -> list[Finding]:
     """Findings in text, sorted by start, non-overlapping.
 
@@ -270,6 +314,8 @@ def detect(
         The element's VR; None means plain text.
     info_types : Collection[str] or None
         Report only these infoTypes; None means all of ``DEFAULT_INFO_TYPES``.
+    layout : {None, "line", "header"}
+        Burned-in text: see ``ContextMatcher.detect``.
 
     Returns
     -------
@@ -281,4 +327,4 @@ def detect(
     ValueError
         If ``info_types`` names an unknown infoType.
     """
-    return Detector.for_context(context).detect(text, vr, info_types)
+    return Detector.for_context(context).detect(text, vr, info_types, layout)

@@ -94,9 +94,16 @@ _STATE_NAMES = (
 # Precompiled patterns
 # ---------------------------------------------------------------------------------------
 
-_UP = "A-ZÀ-ÖØ-Þ"
-_LO = "a-zß-öø-ÿ"
-_W = rf"[{_UP}][{_UP}{_LO}]+(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word
+_UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"  # Latin-1 and Latin Extended-A/B (both cases: Əmirova, Žanis, İbrahimli)
+_LO = "a-zß-öø-ÿĀ-ɏ"
+_W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}})(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill, O'neal)
+# Particles of family names, any case: van der Berg, de Groot, Le Goff, TER HONCK, van 't Wel,
+# in 't Veld, dos Santos, bin Laden, Silva e Sousa.
+_PARTICLES = (
+    r"(?:(?i:(?:in|op|aan|uit|over|voor|bij|toe|tot)[ \t]+(?:'t|het|de|den|der|ten|ter)"
+    r"|van|von|vom|zum|zur|zu|de|der|den|des|del|della|dello|dei|di|da|das|dos|du|la|le|lo|te|ter|ten"
+    r"|'t|af|av|al|el|bin|ibn|ben|ap)|do|y|e)(?![\w'])"
+)
 _OW = rf"[{_UP}][{_UP}{_LO}'.\-]*"  # a word of an organisation or city name
 _NO_DIGIT_BEFORE = r"(?<![\w.])"
 _NO_DIGIT_AFTER = r"(?!\w|\.\d)"
@@ -126,6 +133,14 @@ _DATE_MONTH = re.compile(
     rf"|({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(\d{{4}})"
     rf"|({_MON})\.?,?[ \t]+(\d{{4}}))\b)"
 )
+# Dates devices print: DD-MON-YY, 24MAY02, D/MON/YYYY; YY-MM-DD-HHMMSS stamps; YYYY.MM.DD.
+_DATE_MON_YY = re.compile(
+    rf"(?<![\w])(\d{{1,2}})([ \-/]?)({_MON})\2(\d{{2}}|\d{{4}})(?!\w|[\-/]\d)", re.IGNORECASE
+)
+_DATE_STAMP = re.compile(r"(?<![\w\-])(\d{2})-(\d{2})-(\d{2})-(\d{4,6})(?![\w\-])")
+_DATE_DOTTED = re.compile(r"(?<![\w.])(\d{4})\.(\d{2})\.(\d{2})(?![\w]|\.\d)")
+# A run of 6+ digits (an ID when a name or a header line is beside it).
+_ID_RUN = re.compile(r"(?<![\w.\-/:])(?:[A-Za-z]{0,3})\d{6,}(?![\w.\-/:]|\.\d)")
 _DOB_CUE = re.compile(r"(?i)\b(?:d\.?o\.?b|born|birth[ \t]*date|date[ \t]+of[ \t]+birth)\b")
 _DA = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DT = re.compile(
@@ -198,8 +213,18 @@ _STATE_NAME = re.compile(
 
 _ORG_WORD = (
     r"medical[ \t]+cent(?:er|re)|cancer[ \t]+cent(?:er|re)|health[ \t]+(?:system|cent(?:er|re))"
-    r"|healthcare|hospital|clinic|university|institute|imaging|radiology|infirmary|foundation"
+    r"|med[ \t]+ctr|med[ \t]+cent(?:er|re)|medical[ \t]+ctr|healthcare|hospital|hosp|clinic|university"
+    r"|univ|institute|imaging|radiology|infirmary|foundation"
+    # weak cues: an organisation only with a word before them that is not an ordinary word
+    r"|medical[ \t]+group|medical|medicine|health|hlth|ctr"
 )
+_ORG_STRONG = re.compile(
+    r"(?i)\b(?:hospital|hosp|clinic|university|univ|institute|infirmary|foundation|healthcare"
+    r"|med(?:ical)?[ \t]+(?:ctr|cent(?:er|re)|group)|health[ \t]+(?:system|cent(?:er|re))"
+    r"|imaging[ \t]+(?:ctr|cent(?:er|re)))\b"
+)
+# Organisation words that need a word before them that is not common English or technical.
+_ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
 _ORG_TAIL = r"cent(?:er|re)|group|associates|services|partners|department|network"
 _ORG = re.compile(
     rf"(?<![\w'\-&.])({_OW}(?:[ \t]+(?:(?:of(?:[ \t]+the)?|and|&|for)[ \t]+)?{_OW}){{0,4}})"
@@ -214,7 +239,7 @@ _ORG_OF = re.compile(
 _TITLE = re.compile(
     r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Prof|PROF|MR|MS)\.[ \t]*"
     r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Miss|MISS|Prof|PROF)[ \t]+)"
-    rf"((?:{_W}|[{_UP}]\.)(?:[ \t]+(?:{_W}|[{_UP}]\.)){{0,2}})"
+    rf"((?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)(?:[ \t]+(?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)){{0,2}})"
 )
 _NAME_WORD = re.compile(rf"{_W}|[{_UP}]\.")
 _NAME_SEQ = re.compile(
@@ -223,6 +248,18 @@ _NAME_SEQ = re.compile(
 _FAMILY_GIVEN = re.compile(
     rf"(?<![\w'\-.^])({_W})(?=(?:,[ \t]*|\^)({_W})(?:(?:[ \t]+|\^)([{_UP}])\b\.?)?)"
 )
+# A DICOM PN written out: FAMILY^GIVEN(^MIDDLE...), any letters (components may be empty).
+_CARET = re.compile(rf"(?<![\w'\-.^])(?:{_PARTICLES}[ ]+)*[{_UP}{_LO}][{_UP}{_LO}'\-]*(?:\^[{_UP}{_LO}'\-. ]*)*\^[{_UP}{_LO}][{_UP}{_LO}'\-.]*")
+# Two (or three) capitalised words, an optional initial between them (overlapping matches).
+_PAIR = re.compile(
+    rf"(?<![\w'\-.])({_W})(?=[ \t]+(?:([{_UP}])\.?[ \t]+)?({_W})(?![\w'\-]))"
+)
+# Family names with a particle: Jan van der Berg, Maria da Silva.
+_PARTICLE = re.compile(
+    rf"(?<![\w'\-.])({_W}(?:[ \t]+[{_UP}]\.)?)[ \t]+((?:{_PARTICLES}[ \t]+)+)({_W})"
+)
+# Family, Given with any two capitalised words (checked in code).
+_COMMA_PAIR = re.compile(rf"(?<![\w'\-.^])({_W}),[ \t]*({_W})(?:[ \t]+([{_UP}])\b\.?)?(?![\w'])")
 _CUE = re.compile(
     r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
     r"|daughter|called|spoke[ \t]+with|per))[:.,]?[ \t]+"
@@ -241,7 +278,7 @@ _CUE_WORDS = frozenset(
 )
 _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
-    "center centre system".split()
+    "center centre system med medical medicine health hlth ctr hosp univ".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))
 _STATE_WORDS = frozenset(s.lower() for s in _STATES)

@@ -12,7 +12,21 @@ import re
 # phonenumbers and python-stdnum are imported where first used: a tag-only job, which never
 # detects text, does not pay for them in every worker process.
 
+from transforms.text import vocabulary as _vocab
 from transforms.text.lexicon import (
+    _CARET,
+    _ID_RUN,
+    _STATE_NAMES,
+    _STATES,
+    _COMMA_PAIR,
+    _DATE_DOTTED,
+    _DATE_MON_YY,
+    _DATE_STAMP,
+    _ORG_STRONG,
+    _PAIR,
+    _PARTICLE,
+    _PARTICLES,
+    _W,
     _AGE_KEY,
     _AGE_PHRASE,
     _AGE_WORDS,
@@ -79,6 +93,9 @@ from transforms.text.lexicon import (
     _upper_ascii,
     _valid_date,
 )
+
+
+_MON_GLUED = re.compile(r"\d(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
 class _Scan:
@@ -151,6 +168,23 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
                 continue
             y = int(ys) + (2000 if len(ys) == 2 else 0)
             mo, d = (b, a) if sep == "." or (a > 12 and b <= 12) else (a, b)
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
+    if short and not scan.words.isdisjoint(_MONTH_WORDS) or "jan" in scan.folded or _MON_GLUED.search(scan.folded):
+        for m in _DATE_MON_YY.finditer(text):
+            ys = m[4]
+            y = int(ys) if len(ys) == 4 else int(ys) + (2000 if int(ys) < 69 else 1900)
+            d, mo = int(m[1]), _month(m[3])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
+    if 2 in lengths and "-" in text:
+        for m in _DATE_STAMP.finditer(text):
+            y, mo, d = 2000 + int(m[1]), int(m[2]), int(m[3])
+            if _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
+    if 4 in lengths and "." in text:
+        for m in _DATE_DOTTED.finditer(text):
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
     if 4 in lengths and not scan.words.isdisjoint(_MONTH_WORDS):
@@ -262,13 +296,110 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
             for m in _FAMILY_GIVEN.finditer(text):
                 if _is_first_name(m[2]) and not _stop(m[1]):
                     out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
+    if "^" in text:
+        for m in _CARET.finditer(text):
+            if sum(c.isalpha() for c in m[0]) >= 3:
+                out.append((m.start(), m.end(), _PN, _PAT))
+    out.extend(_shape_names(text))
+    if out:
+        out = _with_particles(text, out)
     if not words.isdisjoint(_CUE_WORDS):
         for m in _matches_at(scan, _CUE_WORDS, _CUE):
             # After a cue ("contact April Haynes") a census first name counts even when it
             # is also a month or a common word.
             first_ok = not _stop(m[1]) or _upper_ascii(m[1]) in _census_first_all()
-            if first_ok and not _stop(m[2]):
+            # ... but two ordinary words are not a name (patient Position Acquisition)
+            named = [_upper_ascii(w) in _vocab.name_words() or not _vocab.known(_upper_ascii(w)) for w in (m[1], m[2])]
+            if first_ok and not _stop(m[2]) and any(named):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
+    return out
+
+
+_STATE_UPPER = frozenset(n.upper() for n in _STATE_NAMES) | frozenset(_STATES)
+_PARTICLES_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))((?:{_PARTICLES}[ \t]+)+)\Z")
+_PARTICLES_AFTER = re.compile(rf"[ \t]+(?:{_PARTICLES}[ \t]+)+{_W}")
+_WORD_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))({_W})[ ]+\Z")
+
+
+def _with_particles(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """Name candidates grown over the particles of a family name next to them (``van`` in
+    ``van Beulingen, Rickey``, ``TER HONCK`` after ``ANGEL``), and ``FAMILY^GIVEN`` over the
+    words of a family name before it (``MAJD UDEEN^KELLY``)."""
+    out = []
+    for s, e, kind, src in cands:
+        if kind == _PN:
+            m = _PARTICLES_BEFORE.search(text, max(0, s - 40), s)
+            if m is not None:
+                s = m.start(1)
+            m = _PARTICLES_AFTER.match(text, e)
+            if m is not None:
+                e = m.end()
+            if "^" in text[s:e]:
+                for _ in range(2):
+                    m = _WORD_BEFORE.search(text, max(0, s - 40), s)
+                    if m is None or _stop(m[1]) or _upper_ascii(m[1]) in _vocab.TECHNICAL:
+                        break
+                    s = m.start(1)
+        out.append((s, e, kind, src))
+    return out
+
+
+def _unknown(word: str) -> bool:
+    """A capitalised word that is neither a stop word nor an ordinary word: name-like."""
+    if _stop(word):
+        return False
+    if sum(c.isalpha() for c in word) < 3:
+        return False
+    upper = _upper_ascii(word)
+    return not _vocab.known(upper) or upper in _vocab.surnames()
+
+
+def _technical_pair(up1: str, up2: str) -> bool:
+    """Either word is a technical term (a modality, a view, a manufacturer: never a name)."""
+    return up1 in _vocab.TECHNICAL or up2 in _vocab.TECHNICAL
+
+
+def _shape_names(text: str) -> list[_Cand]:
+    """Names by their shape: two name-like words (``Siobhan Okafor``, ``OKAFOR SIOBHAN``), a
+    name-like word and a census surname, ``Family, Given`` and names with a particle."""
+    out: list[_Cand] = []
+    census_last = _vocab.name_words()
+    surnames = _vocab.surnames()
+    common = _vocab.common_surnames()
+    for m in _PAIR.finditer(text):
+        first, second = m[1], m[3]
+        if _stop(first) or _stop(second):
+            continue
+        up1, up2 = _upper_ascii(first), _upper_ascii(second)
+        if (
+            (_unknown(first) and _unknown(second))  # Siobhan Okafor
+            or (_unknown(first) and up2 in common)  # Liesbeth Brown
+            or (up2 in surnames and up1 not in _vocab.TECHNICAL)  # Edit Peterson
+            or (up1 in _vocab.census_first() and _unknown(second))  # Joy Morellato
+            or (up1 in common and not m[2] and _is_first_name(second))  # BROWN JAMES
+            # Given M. Family: the initial is evidence; one name-like word is enough (Bo A. Sadiqov)
+            or (m[2] and text[m.end(2) : m.end(2) + 1] == "." and (_unknown(first) or _unknown(second))
+                and not _technical_pair(up1, up2))
+            # a census first name and a census surname that are both ordinary words (Rob Hart)
+            or (up1 in _vocab.census_first() and up2 in census_last and not _technical_pair(up1, up2)
+                and not _vocab.clinical_shape(up2))
+            # a name-like word and a census surname that is an ordinary word (Aleka Gut)
+            or (_unknown(first) and len(up1) >= 4 and len(up2) >= 3 and up2 in census_last
+                and not _technical_pair(up1, up2))
+        ):
+            out.append((m.start(1), m.end(3), _PN, _PAT))
+    if "," in text:
+        for m in _COMMA_PAIR.finditer(text):
+            family, given = m[1], m[2]
+            if _stop(family) or _stop(given) or _upper_ascii(given) in _STATE_UPPER:
+                continue  # Springfield, Illinois is a place
+            lexicon = _upper_ascii(family) in census_last or _upper_ascii(given) in census_last
+            if (_unknown(family) and (_unknown(given) or lexicon)) or (lexicon and _unknown(given)):
+                out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
+    if " " in text:
+        for m in _PARTICLE.finditer(text):
+            if not _stop(m[1]) and not _stop(m[3]):
+                out.append((m.start(1), m.end(3), _PN, _PAT))
     return out
 
 
@@ -394,11 +525,147 @@ def _pattern_candidates(
     if "ORGANIZATION_NAME" in want and not words.isdisjoint(_ORG_WORDS):
         for m in _ORG.finditer(text):
             start = _strip_lead(text, m.start(1), m.end(1))
-            if start is not None:
-                out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
+            if start is None:
+                continue
+            lead = [_upper_ascii(w.strip("*'.&")) for w in text[start : m.end(1)].split()]
+            if all(w in _vocab.TECHNICAL for w in lead):
+                continue  # GE Healthcare, a manufacturer
+            if not _ORG_STRONG.search(m[0]) and all(
+                _vocab.known(_upper_ascii(w.strip("*'.&"))) or _stop(w) for w in text[start : m.end(1)].split()
+            ):
+                continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
+            out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
         out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
     if "LOCATION" in want and "," in text and not words.isdisjoint(_STATE_NAME_WORDS):
         for m in _STATE_NAME.finditer(text):
             start = None if m[1] is None else _strip_lead(text, m.start(1), m.end(1))
             out.append((m.start(2) if start is None else start, m.end(2), "LOCATION", _PAT))
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# IDs beside names, and the lines of burned-in text (layout)
+# ---------------------------------------------------------------------------------------
+
+HEADER_TEXT = "HEADER_TEXT"
+_NAME_KINDS = frozenset({_PN, "FIRST_NAME", "LAST_NAME"})
+_EVIDENCE_KINDS = frozenset({_PN, "FIRST_NAME", "LAST_NAME", _DATE, _DOB, "MEDICAL_RECORD_NUMBER", "ORGANIZATION_NAME"})
+_ID_NEAR = 30  # characters between a name and a 6+ digit run beside it
+_GLUED_ID = re.compile(r"(?<![\d.])\d{6,}(?![\d]|\.\d)")  # 6+ digits, letters around them or not
+_TOKEN_RUN = re.compile(r"\S+")
+
+
+def id_candidates(scan: _Scan, cands: list[_Cand], line: bool) -> list[_Cand]:
+    """Runs of 6+ digits (up to 3 letters before them) beside a name, or on a header line (any
+    run of 6+ digits there, glued to letters or not)."""
+    if not scan.digits or max(scan.lengths, default=0) < 6:
+        return []
+    text = scan.text
+    names = [(s, e) for s, e, kind, _ in cands if kind in _NAME_KINDS]
+    out: list[_Cand] = []
+    # a header line: also a run OCR glued to the text beside it (W: 400 L: 40iD94845306)
+    for m in (_GLUED_ID if line else _ID_RUN).finditer(text):
+        s, e = m.span()
+        if any(cs <= s and e <= ce for cs, ce, _, _ in cands):
+            continue  # already a date, a phone number, an ID
+        if line or any(s - ne <= _ID_NEAR and ns - e <= _ID_NEAR for ns, ne in names):
+            out.append((s, e, "MEDICAL_RECORD_NUMBER", _PAT))
+    return out
+
+
+def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Cand]:
+    """Findings of a line of burned-in text (``layout`` "line", or "header" for the header block).
+
+    A line in the header block, or a line that holds an identifier the other rules found (a
+    date, an ID, a name, an institution), a run of 6+ digits or a name-like word (a capitalised
+    word that is no ordinary, technical or clinical word: what OCR reads of a name it glued or
+    misread), is a header line: each of its
+    words that is not a known technical term (``vocabulary.technical``) is sensitive, with the
+    label ``HEADER_TEXT`` (fail closed). ``FAMILY, GIVEN`` of two words that are not technical
+    terms is a name on any line (``TEST, ADL``).
+    """
+    text = scan.text
+    out: list[_Cand] = []
+    if "," in text:
+        for m in _COMMA_PAIR.finditer(text):
+            # a technical term that is also a name (MAX, HEAD) does not make the pair technical
+            if not any(_upper_ascii(w) in _vocab.TECHNICAL and _upper_ascii(w) not in _vocab.name_words() for w in (m[1], m[2])):
+                out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
+    evidence = (
+        layout == "header"
+        or any(kind in _EVIDENCE_KINDS for _, _, kind, _ in cands)
+        or (scan.digits >= 6 and _GLUED_ID.search(text) is not None)
+        # a name-like word: a name or place the rules do not know, or one that OCR glued to
+        # its neighbour or misread (BEATRIZABERNATHY, ABERNATHY.BEATRIZ, Laleview)
+        or (scan.upper and any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", text))))
+    )
+    if not evidence:
+        return out
+    out.extend(id_candidates(scan, cands + out, True))
+    found = [(s, e) for s, e, kind, _ in cands + out if kind in _EVIDENCE_KINDS]
+    names = [(s, e) for s, e, kind, _ in cands + out if kind in _NAME_KINDS]
+    words = list(_TOKEN_RUN.finditer(text))
+    flagged = _header_words(words, found, names)
+    out.extend((words[i].start(), words[i].end(), HEADER_TEXT, _PAT) for i in sorted(flagged))
+    return out
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]{4,}")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # LakeviewMedical: two words OCR glued
+
+
+def _name_like(word: str) -> bool:
+    """A capitalised run of 4+ letters that is no ordinary, technical or clinical word."""
+    if not word[0].isupper():
+        return False
+    upper = _upper_ascii(word)
+    return not _vocab.known(upper) or upper in _vocab.surnames()
+
+
+def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], names: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the words of a header line that are sensitive (fail closed).
+
+    A word inside a finding is left to it. A word beside an identifier, or beside a word
+    already flagged, stays only when it is a technical term or clinically shaped (``VAN LOON
+    KARAMA``: LOON is an English word); beside a name, a technical term that is also a census
+    name goes too (``DIXON M``, ``NAME NUHU``). Elsewhere a word stays when it is technical,
+    clinically shaped or an ordinary English word that is not a census name. A word followed
+    by a lone initial (``BIGOT K``) is a name unless technical; the initial goes with it. A
+    name-like word goes, also glued to another (``LakeviewMedical``).
+    Repeated until nothing changes (flags spread along the line).
+    """
+
+    def within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+        return any(ts <= span[0] < te or ts < span[1] <= te for ts, te in spans)
+
+    spans = [m.span() for m in words]
+    inside = {i for i, sp in enumerate(spans) if any(ts <= sp[0] and sp[1] <= te for ts, te in found)}
+    uppers = [_upper_ascii(m[0].strip(".,;:|*'\"()[]-_/")) for m in words]
+    letters = [sum(c.isalpha() for c in m[0]) for m in words]
+    flagged: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for i, m in enumerate(words):
+            if i in flagged or i in inside or letters[i] == 0 or m[0][0].isdigit():
+                continue
+            upper = uppers[i]
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
+            if letters[i] == 1:
+                # an initial right after a name (VOGT M): sex markers there go too (fail closed)
+                sensitive = upper.isalpha() and i > 0 and (i - 1 in flagged or within(spans[i - 1], names))
+            elif any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", m[0]))):
+                sensitive = True  # a name-like word, alone or glued to another (LakeviewMedical)
+            else:
+                shaped = upper in _vocab.TECHNICAL or _vocab.clinical_shape(upper)
+                initial = i + 1 < len(words) and letters[i + 1] == 1 and uppers[i + 1].isalpha() and len(uppers[i + 1]) == 1
+                if any(within(spans[j], names) for j in near) or initial:
+                    sensitive = not shaped or upper in _vocab.name_words()
+                elif any(within(spans[j], found) or j in flagged for j in near):
+                    sensitive = not shaped
+                else:
+                    sensitive = not _vocab.technical(upper.replace("'", "").replace("-", ""))
+            if sensitive:
+                flagged.add(i)
+                changed = True
+    return flagged

@@ -1,0 +1,500 @@
+"""Evaluation sets for the text detector, from sources the detector does not ship.
+
+The detector (``transforms.text``) ships the 1990 US Census name lists (``names``), an English
+word list (SCOWL, via Debian ``wamerican``) and its own technical vocabulary. The sets here take
+their names, places and institutions from Faker's locales (name lists of other countries and, for
+``en_US``, other sources than the 1990 census), so a name is found because of its shape and
+context, not because the list it came from is inside the detector.
+
+``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
+``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
+``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
+``part`` is ``"tune"`` (the locales the rules were developed on) or ``"heldout"`` (other locales,
+other seeds, other vocabulary: never looked at while tuning). Same part, seed and size: same cases.
+
+Sets (the shapes real data has):
+
+``display``      HumanName display strings: ``Mr. Given Family``, ``FAMILY^GIVEN``,
+                 ``Family, Given``, ``Given M. Family``, ``Given Family``, ``Dr. Family``.
+``header``       device header lines, all capitals, no cue word: ``FAMILY GIVEN  0001128201
+                 24-MAY-02``, ``FAMILY, GIVEN M  F  07/14/1961  ID 4471930``, institutions.
+``overlay``      US/CT overlay layouts: several lines, identifiers among technical text
+                 (``C5-1``, ``FR 24Hz``, ``W:400 L:40``); the lines are given one at a time,
+                 each with its place (``top`` edge or ``body``).
+``narrative``    clinical notes mentioning patients, relatives and clinicians by name.
+``institution``  institution names as devices and notes print them (``BAPTIST MED CTR``,
+                 ``*WESTWAY MEDICAL*``, ``Riverside Sports Medicine``, ``Hospital of X``).
+``dates``        dates in the formats devices print, with and without labels.
+``vocabulary``   clinical and technical text that holds no identifier (FP rate).
+``dicom_codes``  meanings of the DICOM code dictionary pydicom ships (FP rate).
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+
+TUNE_LOCALES = (
+    "en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL",
+    # added in the second tuning round (the first held-out run showed the gap between western and
+    # other locales; these are not among the held-out ones)
+    "es_AR", "es_CO", "fr_BE", "de_CH", "en_PH", "en_KE", "ha_NG", "ig_NG", "tw_GH", "sq_AL",
+    "bs_BA", "az_AZ", "lv_LV", "is_IS", "mt_MT", "uz_UZ", "en_PK", "sw",
+)  # fmt: skip
+HELDOUT_LOCALES = (
+    "pl_PL", "pt_BR", "sv_SE", "en_IE", "en_AU", "cs_CZ", "da_DK", "fi_FI", "tr_TR", "hu_HU",
+    "ro_RO", "en_IN", "en_NG", "yo_NG", "hr_HR", "no_NO", "es_MX", "fil_PH", "ga_IE", "sk_SK",
+    "sl_SI", "lt_LT", "et_EE", "id_ID", "zu_ZA", "pt_PT", "en_NZ", "de_AT",
+)  # fmt: skip
+# Mimesis locales (name and place lists other than Faker's): one half for tuning (added in the
+# third round), the other half, with the Faker locales used nowhere else, for the second held-out
+# part ("heldout2", seed 731905: written before that round of tuning and measured once, after it).
+TUNE_MIMESIS = tuple(f"mimesis:{loc}" for loc in (
+    "en", "en-gb", "de", "fr", "es", "it", "nl", "da", "sv", "no", "pl", "cs", "az", "is",
+))  # fmt: skip
+HELDOUT2_LOCALES = (
+    "de_LI", "de_LU", "en_TH", "es_CL", "es_CA", "fr_CA", "fr_CH", "fr_DZ", "nl_BE", "vi_VN",
+) + tuple(f"mimesis:{loc}" for loc in (
+    "en-au", "en-ca", "de-at", "de-ch", "nl-be", "es-mx", "pt", "pt-br", "fi", "hu", "hr", "sk", "et", "tr",
+))  # fmt: skip
+SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905}
+LOCALES = {"tune": TUNE_LOCALES + TUNE_MIMESIS, "heldout": HELDOUT_LOCALES, "heldout2": HELDOUT2_LOCALES}
+_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+
+
+@dataclass
+class Case:
+    """One text and its gold identifier spans (start, end, kind)."""
+
+    text: str
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    where: str = "body"  # overlay lines: "top" (top edge of the image) or "body"
+
+
+class _Builder:
+    """Concatenates pieces of text, recording the spans of the identifier pieces."""
+
+    def __init__(self, where: str = "body") -> None:
+        self.parts: list[str] = []
+        self.spans: list[tuple[int, int, str]] = []
+        self.pos = 0
+        self.where = where
+
+    def add(self, text: str, kind: str | None = None) -> "_Builder":
+        if kind is not None and text:
+            self.spans.append((self.pos, self.pos + len(text), kind))
+        self.parts.append(text)
+        self.pos += len(text)
+        return self
+
+    def case(self) -> Case:
+        return Case("".join(self.parts), self.spans, self.where)
+
+
+def _ascii(text: str) -> str:
+    """What a device prints: accents dropped (``Łukasz`` -> ``Lukasz``)."""
+    text = text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+class _Mimesis:
+    """A mimesis locale with the three Faker methods the sets use (other name lists than Faker's)."""
+
+    def __init__(self, locale: str, seed: int) -> None:
+        from mimesis import Address, Locale, Person
+
+        self.person = Person(Locale(locale), seed=seed)
+        self.address = Address(Locale(locale), seed=seed)
+
+    def first_name(self) -> str:
+        return self.person.first_name()
+
+    def last_name(self) -> str:
+        return self.person.last_name()
+
+    def city(self) -> str:
+        return self.address.city()
+
+
+class _People:
+    """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
+    (Latin script only)."""
+
+    def __init__(self, locales: tuple[str, ...], seed: int) -> None:
+        from faker import Faker
+
+        self.rng = random.Random(seed)
+        self.fakers = []
+        for i, loc in enumerate(locales):
+            if loc.startswith("mimesis:"):
+                self.fakers.append(_Mimesis(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            f = Faker(loc)
+            f.seed_instance(seed * 1000 + i)
+            self.fakers.append(f)
+
+    def _faker(self):
+        return self.rng.choice(self.fakers)
+
+    def _latin(self, make) -> str:
+        for _ in range(50):
+            value = make()
+            if all(c.isalpha() and ord(_ascii(c)[:1] or "\x00") < 0x250 for c in value.replace(" ", "").replace("-", "").replace("'", "")):
+                return value
+        return "Okafor"
+
+    def given(self) -> str:
+        f = self._faker()
+        return self._latin(f.first_name).split()[0]
+
+    def family(self) -> str:
+        f = self._faker()
+        return self._latin(f.last_name)
+
+    def city(self) -> str:
+        f = self._faker()
+        return self._latin(f.city)
+
+    def id(self, digits: int | None = None) -> str:
+        n = digits or self.rng.choice((6, 7, 8, 9, 10))
+        return "".join(self.rng.choice("0123456789") for _ in range(n))
+
+    def date(self) -> tuple[int, int, int]:
+        return self.rng.randint(1930, 2024), self.rng.randint(1, 12), self.rng.randint(1, 28)
+
+
+def _date_text(rng: random.Random, ymd: tuple[int, int, int]) -> str:
+    """One date in a format devices print."""
+    y, m, d = ymd
+    mon = _MONTHS[m - 1]
+    forms = [
+        f"{d:02d}-{mon}-{y % 100:02d}",  # DD-MON-YY
+        f"{d}-{mon.title()}-{y}",  # D-MON-YYYY
+        f"{d}-{mon}-{y}",
+        f"{y % 100:02d}-{m:02d}-{d:02d}-{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}{rng.randint(0, 59):02d}",
+        f"{m:02d}/{d:02d}/{y}",  # MM/DD/YYYY
+        f"{y}{m:02d}{d:02d}",  # YYYYMMDD
+        f"{y}-{m:02d}-{d:02d}",
+        f"{y}.{m:02d}.{d:02d}",
+        f"{d:02d}.{m:02d}.{y}",
+        f"{d:02d}{mon}{y}",  # 24MAY2002
+        f"{d:02d} {mon} {y}",
+        f"{m}/{d}/{y % 100:02d}",
+        f"{d:02d}/{m:02d}/{y}" if d > 12 else f"{m:02d}/{d:02d}/{y}",
+        f"{mon} {d:02d} {y}",
+        f"{y}/{m:02d}/{d:02d}",
+    ]
+    return rng.choice(forms)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sets
+# ---------------------------------------------------------------------------------------------
+
+_TITLES = ("Mr.", "Mrs.", "Ms.", "Dr.", "MR", "MRS", "Miss", "Prof.")
+
+
+def _display(p: _People, n: int) -> list[Case]:
+    rng, out = p.rng, []
+    for _ in range(n):
+        g, f, g2 = p.given(), p.family(), p.given()
+        up = rng.random() < 0.5
+        G, F = (g.upper(), f.upper()) if up else (g, f)
+        shape = rng.randrange(8)
+        b = _Builder()
+        if shape == 0:
+            b.add(rng.choice(_TITLES) + " ").add(f"{G} {F}", "NAME")
+        elif shape == 1:
+            b.add(f"{f.upper()}^{g.upper()}", "NAME")
+        elif shape == 2:
+            b.add(f"{F}, {G}", "NAME")
+        elif shape == 3:
+            b.add(f"{G} {g2[0]}. {F}", "NAME")
+        elif shape == 4:
+            b.add(f"{g} {f}", "NAME")
+        elif shape == 5:
+            b.add(rng.choice(("Dr.", "Dr", "DR")) + " ").add(F, "NAME")
+        elif shape == 6:
+            b.add(f"{f.upper()}^{g.upper()}^{g2[0].upper()}", "NAME")
+        else:
+            b.add(f"{F}, {G} {g2[0]}", "NAME")
+        out.append(b.case())
+    return out
+
+
+def _header(p: _People, n: int) -> list[Case]:
+    rng, out = p.rng, []
+    for _ in range(n):
+        g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
+        sep = rng.choice(("  ", " ", "   ", " | "))
+        b = _Builder()
+        shape = rng.randrange(6)
+        if shape == 0:
+            b.add(f"{f} {g}", "NAME").add(sep).add(p.id(), "ID").add(sep).add(_date_text(rng, p.date()), "DATE")
+        elif shape == 1:
+            b.add(f"{f}, {g}", "NAME").add(sep + rng.choice(("M", "F")) + sep).add(_date_text(rng, p.date()), "DATE")
+        elif shape == 2:
+            b.add(p.id(), "ID").add(sep).add(f"{f}^{g}", "NAME")
+        elif shape == 3:
+            b.add(f"{f} {g[0]}", "NAME").add(sep).add(_date_text(rng, p.date()), "DATE").add(sep).add(p.id(), "ID")
+        elif shape == 4:
+            b.add(_date_text(rng, p.date()), "DATE").add(sep).add(f"{g} {f}", "NAME")
+        else:
+            b.add(f"{f}", "NAME").add(sep).add(p.id(), "ID")
+        out.append(b.case())
+    return out
+
+
+_PROBES = ("C5-1", "L12-5", "C1-6", "IC5-9", "P4-2", "L11-3", "C9-2", "L15-7io", "S5-1", "9L-D", "6C2", "C1-5-D")
+_US_PARAMS = ("FR 24Hz", "MI 1.2", "TIs 0.4", "TIb 0.3", "Gn 54", "DR 66", "AO 100%", "PRF 2.5kHz", "WF 120Hz",
+              "18 cm", "CF 4.0MHz", "Depth 16cm", "Zoom 120%", "2D 54%", "C 60", "P Med", "Res")
+_PRESETS = ("ABDOMEN", "Abd Gen", "RENAL", "OB 2/3", "THYROID", "VASCULAR", "CAROTID", "CARDIAC", "BREAST", "LIVER",
+            "Pelvis", "Small Parts", "MSK", "TCD", "Aorta")
+_CT_TECH = ("W:400 L:40", "W 1500 L -600", "kV 120", "mA 250", "mAs 180", "2.5mm", "SL 5.0", "Tilt 0", "FOV 36cm",
+            "Ax", "Cor", "Sag", "IMA 23", "SE 3", "Im: 45/120", "ST 1.25", "A", "P", "R", "L", "H", "F", "Zoom 1.0")
+
+
+def _overlay(p: _People, n: int) -> list[Case]:
+    """Ultrasound and CT overlay layouts, one line per case (with its place)."""
+    rng, out = p.rng, []
+    for _ in range(n):
+        g, f = _ascii(p.given()), _ascii(p.family())
+        inst = _institution_name(p, rng)[0]
+        us = rng.random() < 0.5
+        lines: list[_Builder] = []
+        # top edge: institution, name, ID, date
+        top = _Builder("top")
+        top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
+        lines.append(top)
+        top = _Builder("top")
+        shape = rng.randrange(3)
+        if shape == 0:
+            top.add(f"{f.upper()}, {g.upper()}", "NAME").add("  ").add(p.id(), "ID")
+        elif shape == 1:
+            top.add(f"{f.upper()} {g.upper()}", "NAME")
+        else:
+            top.add(f"{g} {f}", "NAME").add("   ").add(_date_text(rng, p.date()), "DATE")
+        lines.append(top)
+        top = _Builder("top")
+        top.add(_date_text(rng, p.date()), "DATE").add(" ").add(f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}")
+        lines.append(top)
+        body = _Builder("body")
+        if us:
+            body.add(rng.choice(_PROBES)).add(" ").add(rng.choice(_PRESETS)).add(" ").add(rng.choice(_US_PARAMS))
+        else:
+            body.add(rng.choice(_CT_TECH)).add("  ").add(rng.choice(_CT_TECH))
+        lines.append(body)
+        out.extend(b.case() for b in lines)
+    return out
+
+
+_NOTE_TEMPLATES = (
+    "{P} is a {age} year old {sex} seen today for follow-up.",
+    "Patient {P} presented with chest pain; EKG unremarkable.",
+    "Discussed results with the patient's daughter, {R}, by phone.",
+    "Seen with {C} (attending). Plan: CT abdomen with contrast.",
+    "Referred by {C} for evaluation of a thyroid nodule.",
+    "{P} tolerated the procedure well. Lisinopril 10 mg daily continued.",
+    "Spoke to {R} regarding discharge planning.",
+    "Case reviewed with {C}; no acute intracranial abnormality.",
+    "Mother ({R}) at bedside. Metformin held before contrast.",
+    "Consent signed by {P}. Witness: {R}.",
+    "I saw and examined {P} on rounds with {C}.",
+    "Results called to {C} at 14:20.",
+    "{P} reports improvement; ibuprofen as needed.",
+    "Emergency contact: {R} (wife).",
+    "Impression discussed with {C} and the patient, {P}.",
+)
+
+
+def _person(p: _People, rng: random.Random, clinician: bool) -> str:
+    g, f = p.given(), p.family()
+    if clinician:
+        return rng.choice((f"Dr. {f}", f"Dr. {g} {f}", f"{g} {f}, MD", f"{g} {f}"))
+    return rng.choice((f"{g} {f}", f"{g} {f}", f"Mr. {f}", f"Ms. {f}", f"{g} {p.given()[0]}. {f}"))
+
+
+def _narrative(p: _People, n: int) -> list[Case]:
+    import re
+
+    rng, out = p.rng, []
+    for _ in range(n):
+        template = rng.choice(_NOTE_TEMPLATES)
+        b = _Builder()
+        pos = 0
+        for m in re.finditer(r"\{(\w+)\}", template):
+            b.add(template[pos : m.start()])
+            key = m[1]
+            if key in ("P", "R", "C"):
+                name = _person(p, rng, key == "C")
+                # gold: the name words only (a title or ", MD" is not an identifier)
+                core = re.sub(r"^(Dr|Mr|Ms)\. ", "", name)
+                core = core[: -len(", MD")] if core.endswith(", MD") else core
+                lead = name[: name.index(core)]
+                b.add(lead).add(core, "NAME").add(name[len(lead) + len(core):])
+            elif key == "age":
+                b.add(str(rng.randint(20, 90)))
+            else:
+                b.add(rng.choice(("man", "woman", "male", "female")))
+            pos = m.end()
+        b.add(template[pos:])
+        out.append(b.case())
+    return out
+
+
+_INST_SHAPES = (
+    "{X} MED CTR", "{X} MEDICAL CENTER", "*{X} MEDICAL*", "{X} HOSPITAL", "{X} Sports Medicine", "{X} HOSP",
+    "{X} General Hospital", "{X} CLINIC", "{X} Health", "{X} HEALTH SYSTEM", "University of {X}", "{X} UNIVERSITY",
+    "{X} Regional Medical Center", "St. {S} Hospital", "{X} Imaging Center", "{X} MEMORIAL HOSP", "{X} Medical Group",
+    "{X} Children's Hospital", "{X} CTR FOR IMAGING", "{X} Community Health Center",
+)
+
+
+def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
+    shape = rng.choice(_INST_SHAPES)
+    x = _ascii(p.city() if rng.random() < 0.6 else p.family())
+    text = shape.replace("{X}", x).replace("{S}", _ascii(p.given()))
+    if shape.isupper() or "{X} M" in shape and rng.random() < 0.3:
+        text = text.upper()
+    return text, shape
+
+
+def _institution(p: _People, n: int) -> list[Case]:
+    rng, out = p.rng, []
+    for _ in range(n):
+        text = _institution_name(p, rng)[0]
+        b = _Builder()
+        lead = rng.choice(("", "", "Transferred from ", "Images from ", ""))
+        b.add(lead).add(text.strip("*") if lead else text, "INSTITUTION")
+        out.append(b.case())
+    return out
+
+
+def _dates(p: _People, n: int) -> list[Case]:
+    rng, out = p.rng, []
+    labels = ("", "", "DOB: ", "DOB ", "Date: ", "DATE ", "Exam date ", "Study: ", "D.O.B. ", "Born ")
+    for _ in range(n):
+        b = _Builder()
+        b.add(rng.choice(labels)).add(_date_text(rng, p.date()), "DATE")
+        out.append(b.case())
+    return out
+
+
+# Clinical and technical vocabulary, no identifier. Two disjoint lists: the tuning list was used
+# while writing the detector's vocabulary; the held-out list was written apart (other drugs,
+# probes, presets, series descriptions) and only measured.
+VOCAB_TUNE = (
+    "Female", "Male", "W:400 L:40", "ABDOMEN", "CHEST PA AND LATERAL", "CT HEAD WO CONTRAST", "C5-1", "L12-5",
+    "Lisinopril 10 mg", "Metformin 500 mg BID", "Atorvastatin", "FR 24Hz", "MI 1.2 TIs 0.4", "Gain 54",
+    "Depth 16 cm", "AXIAL T2 FLAIR", "SAG T1 MPRAGE", "DWI ADC", "Portable AP Chest", "Right Kidney Long",
+    "Left Lobe Thyroid", "GB Sag", "Liver Trans", "Renal Doppler", "Mitral Valve", "Warfarin", "Heparin drip",
+    "Amoxicillin 875 mg", "Ondansetron", "Omeprazole", "LOGIQ E9", "Acuson Sequoia", "Philips iU22", "Voluson E8",
+    "Aplio 500", "GE Healthcare", "Siemens", "TOSHIBA", "Standard", "Bone Plus", "Lung 1.25mm", "Soft Tissue",
+    "Ax Lung 5.0", "Cor MIP", "Scout", "Topogram 0.6 T20s", "Dose Report", "Patient Protocol", "Series 3",
+    "Image 45 of 120", "Follow-up in 6 months", "No acute findings", "Normal study", "Ejection fraction 55%",
+    "Hepatic steatosis", "Cholelithiasis", "Appendicitis", "Pneumothorax", "Atelectasis", "Cardiomegaly",
+    "Gallbladder", "Pancreas", "Spleen", "Aorta", "IVC", "CBD 4 mm", "Bladder Pre Void", "Post Void", "Thyroid Rt",
+    "Carotid Lt ICA", "CFA", "SFA Mid", "Popliteal", "Ovary Left", "Uterus Sag", "Endometrium", "FHR 142 bpm",
+    "BPD", "HC", "AC", "FL", "EFW 1250 g", "GA 28w3d", "Tc-99m MDP", "F-18 FDG", "Gadobutrol", "Iohexol 350",
+    "kVp 120 mAs 200", "CTDIvol 12.3 mGy", "DLP 450 mGy-cm", "PRIMARY", "DERIVED\\SECONDARY", "Routine Brain",
+)
+VOCAB_HELDOUT = (
+    "Amlodipine 5 mg daily", "Losartan", "Hydrochlorothiazide", "Levothyroxine 75 mcg", "Gabapentin", "Sertraline",
+    "Prednisone taper", "Furosemide 40 mg IV", "Enoxaparin", "Pantoprazole", "Ceftriaxone 1 g", "Vancomycin",
+    "Apixaban", "Rivaroxaban", "Clopidogrel", "Insulin glargine", "Albuterol nebs", "Tamsulosin", "Montelukast",
+    "Simvastatin", "Carvedilol", "Spironolactone", "Trazodone", "Citalopram", "Tramadol", "Oxycodone",
+    "Acetaminophen 650 mg", "Magnesium sulfate", "Potassium chloride", "Dexamethasone",
+    "L4-5 disc bulge", "C6-7", "T2 SPACE", "COR STIR", "AX T1 POST GAD", "SWI", "TOF MRA", "PERFUSION",
+    "MRCP", "DIXON", "HASTE", "VIBE", "TRUFI", "BLADE", "RESOLVE", "ep2d_diff", "t1_mprage_sag",
+    "Abdomen Pelvis Routine", "CTA Chest PE", "Head Stroke", "Sinus", "Orbits", "Temporal Bones", "Neck Soft Tissue",
+    "C1-5", "L11-3", "9L4", "PA230", "EC9-4", "VF13-5", "eL18-4", "X5-1", "S4-2", "mL6-15", "11L-D",
+    "Epiq 7", "Affiniti 70", "Vivid E95", "ACUSON S2000", "HI VISION", "Mindray DC-70", "SonoSite Edge",
+    "Common Bile Duct", "Right Hepatic Lobe", "Left Renal Vein", "Portal Vein Flow", "Main Pulmonary Artery",
+    "Pleural effusion", "Consolidation RLL", "Ground glass opacity", "Hiatal hernia", "Diverticulosis",
+    "Nephrolithiasis", "Hydronephrosis mild", "Splenomegaly", "Lymphadenopathy", "Osteopenia",
+    "Thyroid Isthmus", "Parotid", "Submandibular", "Achilles Tendon", "Rotator Cuff", "Supraspinatus",
+    "W: 350 L: 50", "WW 2000 WL 500", "Zoom 1.5", "Gain -3dB", "PRF 4.0kHz", "CF 2.5MHz", "Dyn R 60",
+    "Harmonic", "THI", "SonoCT", "XRES", "Color", "PW", "CW", "M-Mode", "Power Doppler", "Elastography",
+)
+
+# Written for the second held-out part before its round of tuning (device overlays of other
+# vendors, mammography, nuclear medicine, fluoroscopy, reports, drugs), measured once.
+VOCAB_HELDOUT2 = (
+    "Bisoprolol 2.5 mg", "Torsemide", "Empagliflozin", "Dapagliflozin 10 mg", "Semaglutide", "Sitagliptin",
+    "Methotrexate", "Hydroxychloroquine", "Allopurinol", "Colchicine", "Famotidine", "Meropenem 1 g IV",
+    "Piperacillin tazobactam", "Azithromycin", "Doxycycline", "Nitrofurantoin", "Fluconazole", "Acyclovir",
+    "Ketorolac 15 mg", "Morphine 2 mg IV", "Hydromorphone", "Lorazepam", "Haloperidol", "Quetiapine",
+    "Escitalopram", "Bupropion", "Duloxetine", "Pregabalin", "Baclofen", "Cyclobenzaprine",
+    "RMLO", "LCC", "R CC", "L MLO", "XCCL", "Spot Compression", "Magnification View", "Tomosynthesis",
+    "C-View", "BI-RADS 2", "Dense breast tissue", "Calcifications", "Architectural distortion",
+    "Bone Scan Whole Body", "Anterior", "Posterior", "MIBI Stress", "Rest", "HIDA", "Ejection 45%",
+    "Gastric Emptying", "V/Q Perfusion", "Tc99m Sestamibi", "I-123 MIBG", "Ga-68 DOTATATE",
+    "Fluoro Time 2.4 min", "DAP 12.5 Gycm2", "Barium Swallow", "Esophagram", "VCUG", "Cine 15 fps",
+    "Road Map", "DSA", "LAO 30 CRA 20", "RAO 15 CAU 25", "Frame 12/48", "Run 3",
+    "Pulsed Wave", "Continuous Wave", "Tissue Doppler", "Strain Rate", "Biplane", "Apical 4 Chamber",
+    "Parasternal Long Axis", "PLAX", "PSAX", "A4C", "A2C", "Subcostal", "Suprasternal", "IVC Collapse",
+    "Gate 2.0mm", "Angle 60", "SV 3mm", "Vel Scale 50 cm/s", "Wall Filter 100Hz", "Frq 5.0",
+    "Gain 60%", "Comp 55", "Rej 2", "Persist 3", "Map C", "Sharp 2", "Dual", "Split", "Quad",
+    "Freeze", "Cine Review", "Clip Store", "Measure Dist 1.23 cm", "Area 2.1 cm2", "Vol 12 ml",
+    "Ax DWI b1000", "Sag T2 FS", "Cor T1 VIBE Post", "3D TOF Circle of Willis", "SWAN", "FIESTA Cine",
+    "Localizer 3 Plane", "Calibration Scan", "ASSET Cal", "Dose Info", "Patient Protocol Page 1",
+    "Recon 2 Bone", "Head 5mm Stnd", "Chest 1.25 Lung", "MPR Sagittal", "3D VR", "MIP Coronal 10mm",
+    "Small bowel obstruction", "Free fluid in pelvis", "No pneumothorax", "Stable nodule 4 mm",
+    "Fatty liver", "Renal cyst Bosniak 1", "Degenerative changes", "Compression fracture L1",
+    "Post surgical changes", "Recommend follow up CT", "Correlate clinically", "Limited study",
+    "Motion artifact", "Prelim read", "Final report", "Addendum", "Comparison prior exam",
+)
+
+
+def _vocabulary(part: str) -> list[Case]:
+    words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2}[part]
+    return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
+
+
+def _codes(part: str, n: int) -> list[Case]:
+    """Concept meanings of the DICOM code dictionary that pydicom ships (SNOMED CT anatomy and
+    findings, RxNorm drugs, RadLex, DICOM terms): a clinical vocabulary nobody here wrote (animal
+    breeds and organisms left out). The tune and held-out parts take disjoint halves (by a hash
+    of the meaning); "heldout2" takes meanings of the held-out half that the held-out sample does
+    not hold, with the schemes no other part uses (IEEE 11073 MDC, NCIt, FMA, IBSI, UCUM)."""
+    import hashlib
+
+    from pydicom.sr._concepts_dict import concepts
+
+    def meanings(schemes) -> list[str]:
+        return sorted({
+            meaning for scheme in schemes for codes in concepts[scheme].values()
+            for meaning, _ in codes.values()
+            # animal breeds and organisms are not the vocabulary of clinical and device text
+            if 3 <= len(meaning) <= 60 and "breed" not in meaning and "(organism)" not in meaning
+        })
+
+    base = meanings(("SCT", "RXNORM", "RADLEX", "DCM"))
+    half = 0 if part == "tune" else 1
+    mine = [m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == half]
+    if part != "heldout2":
+        rng = random.Random(SEEDS[part])
+        return [Case(m) for m in rng.sample(mine, min(n, len(mine)))]
+    seen = set(c.text for c in _codes("heldout", n))
+    other = meanings(("MDC", "NCIt", "FMA", "IBSI", "UCUM"))
+    rng = random.Random(SEEDS[part])
+    picked = rng.sample([m for m in mine if m not in seen], n // 2) + rng.sample(other, min(n - n // 2, len(other)))
+    return [Case(m) for m in picked]
+
+
+def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
+    """The evaluation sets of ``part`` ("tune", "heldout" or "heldout2"); ``size`` cases per set."""
+    if part not in SEEDS:
+        raise ValueError("part must be 'tune', 'heldout' or 'heldout2'")
+    seed = SEEDS[part] if seed is None else seed
+    locales = LOCALES[part]
+    sets: dict[str, list[Case]] = {}
+    for offset, (name, make) in enumerate((
+        ("display", _display), ("header", _header), ("overlay", _overlay), ("narrative", _narrative),
+        ("institution", _institution), ("dates", _dates),
+    )):
+        sets[name] = make(_People(locales, seed + offset), size if name != "overlay" else max(1, size // 4))
+    sets["vocabulary"] = _vocabulary(part)
+    sets["dicom_codes"] = _codes(part, max(size, 300))
+    return sets

@@ -1,0 +1,218 @@
+"""The text detector on identifiers nobody listed (issue 19): held-out sets, device formats,
+clinical vocabulary, and the layout rule of burned-in text. Fast (about two seconds).
+
+The held-out sets (``bench/text_eval_sets.py``, names and places from Faker locales the detector
+does not ship) are checked against floors a little under what ``bench/bench_text_detector.py``
+measures on 300 cases per set (``bench/RESULTS.md``), so a change that loses recall fails here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from transforms.text.detect import HEADER_TEXT, Detector, detect
+from transforms.text.layout import header_lines
+
+# bench/ as the namespace package the other tests use (bench.burnedin_cases): putting bench/
+# itself on sys.path first would make ``import bench`` find bench/bench.py instead.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_text_detector import evaluate  # noqa: E402
+from bench.text_eval_sets import build  # noqa: E402
+
+# set -> {kind: floor} (recall), or a ceiling on the false-positive rate.
+FLOORS = {
+    "display": {"NAME": 0.95},
+    "header": {"NAME": 0.95, "DATE": 0.95, "ID": 0.99},
+    "overlay": {"NAME": 0.90, "DATE": 0.99, "ID": 0.99, "INSTITUTION": 0.95},
+    "narrative": {"NAME": 0.97},
+    "institution": {"INSTITUTION": 0.95},
+    "dates": {"DATE": 0.99},
+}
+FP_CEILING = 0.02
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    matcher = Detector.for_context(())
+
+    def run(text, set_name, where):
+        layout = {"overlay": "header" if where == "top" else "line", "header": "line"}.get(set_name)
+        return [(f.start, f.end) for f in matcher.detect(text, layout=layout)]
+
+    return evaluate(build("heldout", size=100), {"project": run})["project"]
+
+
+@pytest.mark.parametrize("set_name", sorted(FLOORS))
+def test_heldout_recall(heldout, set_name):
+    recall = heldout[set_name]["recall"]
+    for kind, floor in FLOORS[set_name].items():
+        assert recall[kind] >= floor, (set_name, kind, recall[kind])
+
+
+@pytest.mark.parametrize("set_name", ["vocabulary", "dicom_codes"])
+def test_heldout_vocabulary_false_positives(heldout, set_name):
+    assert heldout[set_name]["fp_rate"] <= FP_CEILING
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    [
+        ("DOB 24-MAY-02", "24-MAY-02"),
+        ("7-OCT-2016", "7-OCT-2016"),
+        ("7-Oct-2016 14:20", "7-Oct-2016"),
+        ("11-05-25-142825", "11-05-25-142825"),
+        ("05/24/2002", "05/24/2002"),
+        ("20020524", "20020524"),
+        ("DATE:24MAY2002", "24MAY2002"),
+        ("24MAY02", "24MAY02"),
+        ("2002.05.24", "2002.05.24"),
+        ("24/MAY/2002", "24/MAY/2002"),
+    ],
+)
+def test_device_dates(text, quote):
+    assert quote in [f.quote for f in detect(text) if f.info_type in ("DATE", "DATE_OF_BIRTH")]
+
+
+@pytest.mark.parametrize("text", ["31-FEB-02", "11-13-25-142825", "2002.13.24", "C5-1 24Hz", "FR 24-MAYO-2"])
+def test_device_date_lookalikes(text):
+    assert not [f for f in detect(text) if f.info_type in ("DATE", "DATE_OF_BIRTH")]
+
+
+def test_id_beside_a_name_and_not_alone():
+    assert ("MEDICAL_RECORD_NUMBER", "0001128201") in [(f.info_type, f.quote) for f in detect("Rosamund Brannigan 0001128201")]
+    assert detect("Series 1234567") == []
+    assert detect("Image 0001128201 of a phantom") == []
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    [
+        ("BAPTIST MED CTR", "BAPTIST MED CTR"),
+        ("*WESTWAY MEDICAL*", "WESTWAY MEDICAL"),
+        ("AGMC Sports Medicine", "AGMC Sports Medicine"),
+        ("ST MARY HOSP", "ST MARY HOSP"),
+    ],
+)
+def test_institutions(text, quote):
+    assert ("ORGANIZATION_NAME", quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Female", "W:400 L:40", "ABDOMEN", "C5-1", "L12-5 MSK", "Lisinopril 10 mg", "Metformin, Lisinopril",
+        "Internal Medicine", "Nuclear Medicine", "GE Healthcare", "SIEMENS HEALTHINEERS", "Portable AP Chest",
+        "AXIAL T2 FLAIR", "Regurgitant Fraction", "Intraductal Papillomas", "patient Position Acquisition",
+        "LOGIQ E9 ABD FR 24Hz MI 1.2 TIs 0.4",
+    ],
+)
+def test_clinical_vocabulary_is_not_an_identifier(text):
+    assert detect(text) == []
+    assert detect(text.upper()) == []
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    [
+        ("Rosamund Brannigan reports", "Rosamund Brannigan"),
+        ("OKAFOR^SIOBHAN", "OKAFOR^SIOBHAN"),
+        ("VAN DER BERG^JAN", "VAN DER BERG^JAN"),
+        ("Okafor, Siobhan", "Okafor, Siobhan"),
+        ("Mr. O'Neill", "O'Neill"),
+        ("Ms. de Groot", "de Groot"),
+        ("Kate Əmirova", "Kate Əmirova"),
+        ("Liesbeth Brown", "Liesbeth Brown"),
+        ("BROWN JAMES", "BROWN JAMES"),
+        # particles of a family name, any case, before and after the rest of the name
+        ("van Beulingen, Rickey K", "van Beulingen, Rickey K"),
+        ("ANGEL TER HONCK", "ANGEL TER HONCK"),
+        ("Lisa Meerdink aan de Broekmuele reports", "Lisa Meerdink aan de Broekmuele"),
+        # a family name of two words before FAMILY^GIVEN
+        ("MAJD UDEEN^KELLY", "MAJD UDEEN^KELLY"),
+        # Given M. Family with one name-like word; O'neal
+        ("Bo A. Sadiqov", "Bo A. Sadiqov"),
+        ("Larentius Z. O'neal presented", "Larentius Z. O'neal"),
+        # names that are ordinary words: census first name + census surname, name-like word + surname
+        ("Rob Hart", "Rob Hart"),
+        ("Aleka Gut", "Aleka Gut"),
+        # Dutch names ending in -aal/-dal are not clinical adjectives (intraductal)
+        ("OTABEK GROENENDAAL", "OTABEK GROENENDAAL"),
+    ],
+)
+def test_names_nobody_listed(text, quote):
+    assert ("PERSON_NAME", quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+def _kinds(text, layout):
+    return [(f.info_type, f.quote) for f in Detector.for_context(()).detect(text, layout=layout)]
+
+
+def test_header_line_fails_closed_on_unknown_words():
+    # top edge: CCHS is not a technical term; ABDOMEN is
+    assert _kinds("CCHS  ABDOMEN", "header") == [(HEADER_TEXT, "CCHS")]
+    assert _kinds("CCHS CLEVELAND", "header") == [("PERSON_NAME", "CCHS CLEVELAND")]
+    # technical header text stays
+    assert _kinds("C5-1 ABDOMEN FR 24Hz MI 1.2", "header") == []
+    # a line with an ID is a header line wherever it is: the word beside the ID goes, even an English one
+    assert (HEADER_TEXT, "BIGOT") in _kinds("BIGOT  340070223", "line")
+    # ... and an initial after a surname
+    assert (HEADER_TEXT, "M") in _kinds("VOGT M | 18-MAR-97 | 5228858", "line")
+    # a line without evidence stays as the plain detector sees it
+    assert _kinds("No acute findings", "line") == []
+    assert ("PERSON_NAME", "TEST, ADL") in _kinds("TEST, ADL", "line")
+
+
+def test_header_line_flags_spread_along_the_line():
+    # English words next to a flagged word or an initial go (LOON, TUTU, BIGOT); a technical
+    # term that is a census surname goes beside an initial (DIXON M)
+    assert [q for _, q in _kinds("VAN LOON KARAMA 529458489 12/07/2011", "line")][:3] == ["VAN", "LOON", "KARAMA"]
+    assert (HEADER_TEXT, "TUTU") in _kinds("TUTU KIBURI 13483914 6-Jul-1961", "line")
+    assert (HEADER_TEXT, "DIXON") in _kinds("DIXON M 21-NOV-15 3296809", "line")
+    assert ("PERSON_NAME", "PORTER, MAX") in _kinds("PORTER, MAX 35964479", "header")
+    # technical and plain header text without a name stays
+    assert _kinds("No acute findings", "header") == []
+    assert _kinds("Liver Long 12/03/2020", "line") == [("DATE", "12/03/2020")]
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    [
+        ("OKAFOR\uff0cMARGARET", "OKAFOR\uff0cMARGARET"),  # a full-width comma, as PP-OCR reads one
+        ("BEATRIZABERNATHY", "BEATRIZABERNATHY"),  # two words OCR glued
+        ("ABERNATHY.BEATRIZ", "ABERNATHY.BEATRIZ"),
+        ("LakeviewMedical Center", "LakeviewMedical"),
+        ("Northgate Imaging Centre", "Northgate Imaging Centre"),
+        ("W: 400 L: 40iD94845306", "94845306"),  # an ID glued to the window text beside it
+    ],
+)
+def test_burned_in_lines_as_ocr_reads_them(text, quote):
+    assert quote in [q for _, q in _kinds(text, "line")]
+
+
+@pytest.mark.parametrize("text", ["LYMPH NODE", "Sag Liver L-M", "HGen HPen", "W: 1500L: 50", "Adv Breast", "TIS0.4 MI 1.4"])
+def test_plain_burned_in_lines_stay(text):
+    assert _kinds(text, "line") == []
+
+
+def test_overlapping_findings_keep_every_word():
+    # "Elza Nwosu" and "Nwosu APR" overlap: the longer wins, Elza is still a finding, and so is the date
+    found = _kinds("Elza Nwosu APR 19 1997", "header")
+    quotes = " ".join(q for _, q in found)
+    assert "Elza" in quotes and "Nwosu" in quotes and "1997" in quotes
+
+
+def test_header_text_ignores_info_types_and_layout_is_checked():
+    found = Detector.for_context(()).detect("CCHS", info_types=["DATE"], layout="header")
+    assert [f.info_type for f in found] == [HEADER_TEXT]
+    with pytest.raises(ValueError):
+        detect("x", layout="page")  # type: ignore[arg-type]
+
+
+def test_header_lines_top_edge_and_under_a_name_label():
+    boxes = [(10, 5, 200, 20), (10, 300, 120, 315), (10, 318, 160, 333), (300, 318, 400, 333), (10, 480, 90, 495)]
+    texts = ["ST MARY HOSP", "Patient Name:", "OKAFOR SIOBHAN", "far away", "5 cm"]
+    assert header_lines(boxes, texts, 512) == [True, False, True, False, False]

@@ -1,0 +1,177 @@
+"""What a word is: a name word, a common English word, a technical or clinical term.
+
+The name rules of the detector need to know which capitalised words are evidence of a name and
+which are not; the layout rules of burned-in text (``layout="header"``) need to know which words
+are known technical terms (everything else there is treated as sensitive). Lists:
+
+* census names: the 1990 US Census first names (``names`` package, 5,494) and surnames (88,799),
+  the surnames minus common English words (``BROWN``, ``HALL``, ``LONG``: they stay names only
+  in a name's shape, after a given name or a title);
+* common English words: SCOWL via Debian ``wamerican`` (63,849 lower-case entries, generated
+  into ``data/english_words.txt.gz`` by ``_generate_english.py``);
+* ``TECHNICAL``: device, imaging and clinical terms and abbreviations that burned-in text and
+  DICOM descriptions use (modalities, views, sequences, ultrasound presets and parameters, units,
+  manufacturers and models), plus the word shapes of drugs and clinical terms
+  (``-pril``, ``-olol``, ``-ectomy``, ``-itis``, ...).
+
+Everything is loaded on first use and cached per process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+# Device, imaging and clinical words and abbreviations (upper case). A word here is never
+# evidence of a name, and a header line made of them is not sensitive.
+TECHNICAL = frozenset(
+    """
+    CT MR MRI US XR PET SPECT NM CR DX MG RF XA CTA MRA PT OT SC IO PX ES DR DX XC ECG EKG ECHO EEG
+    AP PA LAT LL RL LAO RAO LPO RPO OBL AX AXI AXIAL COR CORONAL SAG SAGITTAL TRA TRANS TRV TRANSVERSE
+    LONG LON LNG OBLIQUE LATERAL FRONTAL MEDIAL PROX PROXIMAL DIST DISTAL MID UPPER LOWER ANT POST SUP INF
+    RT LT R L BIL BILAT BILATERAL LEFT RIGHT SUPINE PRONE ERECT UPRIGHT DECUB PORTABLE PORT
+    HEAD BRAIN NECK CHEST ABD ABDOMEN PELVIS SPINE CSPINE TSPINE LSPINE KNEE HIP LUNG LUNGS LIVER HEART
+    RENAL KIDNEY KIDNEYS GB CBD IVC SMA SMV CFA SFA ICA ECA CCA VA MCA ACA PCA LAD LCX RCA LV RV LA RA
+    AO AORTA MV TV AV PV LVOT RVOT TAPSE EF FS IVS LVPW LVIDD LVIDS EDV ESV SV CO CI BSA HR BPM
+    BPD HC AC FL HL EFW GA CRL NT AFI MVP FHR EDD LMP GS YS OB GYN OBGYN TVUS TV EV EC TAUS
+    THYROID ISTHMUS BREAST AXILLA PAROTID TESTIS TESTES SCROTUM UTERUS OVARY OVARIES ENDOMETRIUM
+    CERVIX BLADDER PROSTATE SPLEEN PANCREAS GALLBLADDER APPENDIX BOWEL COLON DUODENUM STOMACH
+    VASC VASCULAR CAROTID CAROTIDS VENOUS ARTERIAL ARTERY VEIN DVT LE UE LEV LEA UEV UEA MSK TCD
+    SMALL PARTS PARTS GEN GENERAL STD STANDARD SOFT TISSUE BONE LUNG MEDIASTINUM WINDOW LEVEL
+    WW WL W C WIN LEV CENTER WIDTH ZOOM PAN MAG MAGNIFICATION
+    T1 T2 PD FLAIR STIR DWI ADC SWI TOF PC GRE SE FSE TSE EPI HASTE VIBE TRUFI FIESTA SPACE CUBE
+    MPRAGE SPGR BRAVO DIXON IDEAL MRCP MRV MRS DTI BOLD PWI DSC DCE ASL FATSAT FS GAD POSTGAD PRE
+    CE NC NCCT CECT WO WWO W/O W/ CONTRAST IV PO ORAL
+    MIP MPR MINIP VR SSD VRT CPR RECON REFORMAT THIN THICK SLAB SLICE SL ST THK
+    KV KVP MA MAS MS SEC S MSEC MIN MM CM M KM IN DEG HZ KHZ MHZ DB MGY MSV GY CTDI CTDIVOL DLP
+    SCOUT LOCALIZER TOPOGRAM SURVIEW SCANOGRAM HELICAL SPIRAL AXIAL SEQ SEQUENTIAL FOV DFOV SFOV
+    PITCH TILT GANTRY TABLE KERNEL FILTER SHARP SMOOTH BONEPLUS DETAIL EDGE LUNGS B30F B70F B31S
+    IMA IMG IM SE SER SERIES STUDY EXAM ACQ ACQUISITION IMAGE IMAGES FRAME FRAMES VIEW VIEWS
+    FR MI TI TIS TIB TIC GN GAIN DR DYN RANGE AO PWR POWER PRF WF FILT FREQ FREQUENCY DEPTH FOCUS
+    HARM HARMONIC THI HAR HPEN HGEN HRES RES PEN GEN SONOCT XRES CRI SRI MB MBE PERSIST PERSISTENCE
+    CF PW CW CFM PDI PD DOPPLER COLOR COLOUR MODE MMODE BMODE B M 2D 3D 4D ANGLE SCALE BASELINE
+    VEL VELOCITY PSV EDV RI PI SD ACCEL TAMAX VTI MAXPG MEANPG CINE LOOP FREEZE STORE LIVE
+    ELASTO ELASTOGRAPHY SWE STRAIN CEUS CONTRAST SONO SONOGRAPHY ULTRASOUND RADIOGRAPH XRAY
+    PROBE TRANSDUCER PRESET LINEAR CONVEX SECTOR PHASED CURVED ENDOCAVITY
+    ABDOMINAL PELVIC OBSTETRIC FETAL FETUS NEONATAL PEDIATRIC PEDS ADULT CARDIAC CARDIO NEURO
+    MSK MUSCULOSKELETAL NERVE TENDON MUSCLE JOINT SHOULDER ELBOW WRIST HAND FINGER ANKLE FOOT TOE
+    FEMUR TIBIA FIBULA HUMERUS RADIUS ULNA CLAVICLE SCAPULA RIB RIBS SKULL SINUS SINUSES ORBIT ORBITS
+    FACE JAW MANDIBLE MAXILLA IAC TMJ CERVICAL THORACIC LUMBAR SACRUM SACRAL COCCYX
+    SUPERFICIAL DEEP SAPHENOUS FEMORAL POPLITEAL TIBIAL PERONEAL ILIAC SUBCLAVIAN JUGULAR IJ
+    PORTAL HEPATIC SPLENIC MESENTERIC CELIAC RENAL ADRENAL
+    NORMAL ABNORMAL ROUTINE PROTOCOL DEFAULT CUSTOM USER SETUP TEST QA QC PHANTOM CAL CALIBRATION
+    ORIGINAL PRIMARY SECONDARY DERIVED OTHER SUMMARY REPORT DOSE INFO PAGE OF TOTAL
+    MALE FEMALE SEX AGE YRS YR YO Y D W MO WKS WK DAYS
+    NAME ID DOB DATE TIME ACC ACCESSION MRN PID PAT PATIENT REF REFERRING PHYS PHYSICIAN OPERATOR
+    TECH TECHNOLOGIST SONOGRAPHER RAD RADIOLOGIST HOSP INST INSTITUTION DEPT DEPARTMENT
+    GE SIEMENS PHILIPS TOSHIBA CANON HITACHI ALOKA SAMSUNG MEDISON MINDRAY ESAOTE FUJI FUJIFILM AGFA
+    MLO CC ML LM XCCL SIO FB LMO RCC LCC RMLO LMLO TOMO CVIEW C-VIEW SPOT
+    KODAK CARESTREAM KONICA MINOLTA HOLOGIC SONOSITE ZONARE SUPERSONIC BK ATL ACUSON HEALTHCARE
+    HEALTHINEERS MEDICAL SYSTEMS LOGIQ VOLUSON VIVID VENUE EPIQ AFFINITI IU22 IE33 HD11 HD15 CX50
+    SEQUOIA ANTARES JUVENIA APLIO XARIO VIAMO ARIETTA PROSOUND ALPHA RS80 HS70 WS80 ACCUVIX
+    RESONA NUEWA EDGE SONOSITE MYLAB TOUCH INNOVA OPTIMA REVOLUTION DISCOVERY LIGHTSPEED BRILLIANCE
+    INGENUITY ICT SOMATOM DEFINITION FORCE DRIVE EMOTION SENSATION AQUILION PRIME ONE
+    SIGNA AVANTO SKYRA PRISMA VERIO TRIO ESPREE AERA VIDA ACHIEVA INGENIA
+    ON OFF AUTO MAN MANUAL HIGH LOW MED MEDIUM FAST SLOW FINE COARSE MAX MIN AVG MEAN SUM
+    ROI MEAS MEASURE DIST AREA VOL VOLUME CIRC PERIM DIAM DIAMETER LENGTH
+    LMP EDC EDD PREG PREGNANCY TWIN TWINS SINGLE
+    PRE POST PREVOID POSTVOID VOID NONE NA N/A YES NO OK UNKNOWN ANON ANONYMOUS
+    AM PM HRS
+    """.split()
+)
+
+# Word endings of drugs, procedures and findings: never evidence of a name.
+_CLINICAL_SHAPE = re.compile(
+    r"(?i)^[a-z]{3,}(?:pril|sartan|olol|alol|statin|formin|gliptin|glitazone|azole|prazole|cillin|mycin|"
+    r"micin|oxacin|cycline|tidine|dipine|afil|lukast|parin|xaban|gatran|triptan|setron|ciclovir|vir|mab|"
+    r"nib|caine|azepam|zolam|pam|done|phine|profen|fenac|semide|thiazide|olone|sone|asone|olide|"
+    r"oxetine|aline|triptyline|pramine|peridol|apine|idone|etine|amine|ectomy|otomy|ostomy|plasty|scopy|"
+    r"graphy|gram|tion|sion|itant|osis|emia|algia|opathy|pathy|plegia|trophy|megaly|lysis|genic|ology|ologic|"
+    r"ological|iasis|ectasis|cele|rrhage|rrhea|sclerosis|stenosis|plasia|thorax|uria|ism|ase|(?<!e)ide|(?<!g)ate|"
+    r"ious|eous|ular|ary|ive|ical|ial)s?$"
+    # intraductal, intercostal, ventral, neointimal (7+ letters; not Rosendal, Groenendaal, Marechal)
+    r"|^[a-z]{4,}[ieunrtsm]al$"
+)
+
+
+def _load(path: Path) -> frozenset[str]:
+    with gzip.open(path, "rt", encoding="ascii") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
+
+
+@cache
+def english() -> frozenset[str]:
+    """Common English words (upper case): SCOWL's lower-case entries."""
+    return _load(_DATA / "english_words.txt.gz")
+
+
+@cache
+def _census(key: str) -> frozenset[str]:
+    import names as _names  # on first use: a tag-only job never loads the lists
+
+    with open(_names.FILES[key], encoding="ascii") as handle:
+        return frozenset(line.split(maxsplit=1)[0] for line in handle if line.strip())
+
+
+@cache
+def census_first() -> frozenset[str]:
+    """1990 US Census first names (upper case, 3+ letters), common words included."""
+    return frozenset(n for n in _census("first:male") | _census("first:female") if len(n) >= 3)
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """1990 US Census surnames (3+ letters) that are not common English or technical words."""
+    return frozenset(n for n in _census("last") if len(n) >= 3) - english() - TECHNICAL
+
+
+@cache
+def common_surnames() -> frozenset[str]:
+    """The 5,000 most frequent census surnames (``BROWN``, ``HALL``, ``PORTER`` included)."""
+    import names as _names
+
+    with open(_names.FILES["last"], encoding="ascii") as handle:
+        return frozenset(line.split(maxsplit=1)[0] for _, line in zip(range(5000), handle))
+
+
+@cache
+def name_words() -> frozenset[str]:
+    """Every census first name and surname (upper case), common words included."""
+    return census_first() | _census("last")
+
+
+def clinical_shape(word: str) -> bool:
+    """True for a word shaped like a drug, procedure or finding (``Lisinopril``, ``Cholecystectomy``)."""
+    return _CLINICAL_SHAPE.match(word) is not None
+
+
+def known(upper: str) -> bool:
+    """True when the upper-case ASCII word is not, by itself, evidence of a name.
+
+    Common English words, technical terms and clinically shaped words are known; so are
+    words with a digit. A census surname that is also an English word (``BROWN``) is known here:
+    it is a name only in a name's shape.
+    """
+    return (
+        upper in english()
+        or upper in TECHNICAL
+        or any(c.isdigit() for c in upper)
+        or (upper not in name_words() and clinical_shape(upper))
+    )
+
+
+def technical(upper: str) -> bool:
+    """True when the upper-case ASCII word is a known technical term (the header-block test).
+
+    Technical terms, clinically shaped words, and common English words that are not census
+    names (``No``, ``acute``, ``findings``; not ``BROWN`` or ``MARK``).
+    """
+    if upper in TECHNICAL:
+        return True
+    if upper in name_words():
+        return False
+    return upper in english() or clinical_shape(upper)
