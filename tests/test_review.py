@@ -124,3 +124,28 @@ def test_pipeline_writes_the_report_owner_only(tmp_path):
     cfg.write_text("{}")
     assert run(args[:-2] + ["--output", str(tmp_path / "out2"), "--review_report", str(tmp_path / "r2.html")]) == 2
     assert not (tmp_path / "r2.html").exists()
+
+
+def test_a_streamed_instance_is_reviewed_on_frame_0():
+    """A large instance redacted frame by frame (framestream): its entry shows frame 0, the
+    "after" being frame 0 with the boxes filled black, as the writer fills them."""
+    from transforms.dicom.profiles import compile_plan
+    from transforms.dicom.streamcopy import read_header, redactable_tail
+    from transforms.pixels.framestream import deidentify_framed
+    from tests.test_framestream import _cine, _image
+
+    frames = _cine(3, text_on=(0, 1, 2))
+    data = to_bytes(_image(frames, "RGB", 3))
+    config = {"dicomTagConfig": {"options": {"cleanImage": {"textRedactionMode": "REDACT_ALL_TEXT"}}}}
+    spec = parse_config(config)
+    f = io.BytesIO(data)
+    head, header, offset = read_header(f, first=512)
+    layout = redactable_tail(spec, compile_plan(spec), header, f, offset, len(data))
+    assert layout is not None
+    result, redacted = deidentify_framed(Deidentifier(spec, KEY, review=True), head[:offset], f, layout, "src.dcm")
+    item = result.review
+    assert redacted is not None and item is not None
+    assert (item.frame, item.frames) == (0, 3) and item.counts[REDACTED] >= 1
+    before = np.asarray(Image.open(io.BytesIO(item.before)).convert("RGB"))
+    after = np.asarray(Image.open(io.BytesIO(item.after)).convert("RGB"))
+    assert item.pixels_changed > 0 and (after == 0).all(axis=-1).sum() > (before == 0).all(axis=-1).sum()
