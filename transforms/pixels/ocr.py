@@ -412,6 +412,7 @@ SMALL_PRINT_ENLARGE = 1.5
 # Word breaks the recogniser missed (``_word_gaps``, ``_split_at_gaps``): a blank run of the crop at
 # least WORD_GAP print heights wide, between characters WORD_BREAK_STEPS median pitches apart.
 WORD_GAP = 0.45
+WORD_GAP_MAX = 2.0
 WORD_GAP_CONTRAST = 48
 WORD_BREAK_STEPS = 1.8
 _REC_HEIGHT = 48
@@ -598,9 +599,10 @@ def _word_gaps(crop: np.ndarray) -> np.ndarray | None:
 
     The print is the minority side of the crop's Otsu threshold; its height is
     the rows where it is dense. A run of columns without print at least
-    ``WORD_GAP`` print heights wide is a gap between words (letters of one word
-    are closer, even ``1`` beside ``1`` in a fixed-width font). A crop without
-    contrast, or whose print is everywhere (grain, texture), gives None.
+    ``WORD_GAP`` print heights wide (letters of one word are closer, even ``1``
+    beside ``1`` in a fixed-width font), at most ``WORD_GAP_MAX``, with print on
+    both sides, is a gap between words. A crop without contrast, or whose print
+    is everywhere (grain, texture), gives None.
     """
     import cv2
 
@@ -617,13 +619,16 @@ def _word_gaps(crop: np.ndarray) -> np.ndarray | None:
     height = int(rows[-1]) - int(rows[0]) + 1
     blank = ~ink[rows[0] : rows[-1] + 1].any(axis=0)
     out = np.zeros(blank.size, bool)
-    wide = max(2, math.ceil(WORD_GAP * height))
+    wide, widest = max(2, math.ceil(WORD_GAP * height)), WORD_GAP_MAX * height
     start = None
     for x, empty in enumerate(np.append(blank, False)):
         if empty and start is None:
             start = x
         elif not empty and start is not None:
-            if x - start >= wide:
+            # Between print on both sides, and no wider than a double space: a blank run at an
+            # end, or one as wide as words, is where the threshold found no print (faint print
+            # over a bright picture), not a gap between words.
+            if start > 0 and x < blank.size and wide <= x - start <= widest:
                 out[start:x] = True
             start = None
     return out
