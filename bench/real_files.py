@@ -2,7 +2,7 @@
 
     python bench/real_files.py collect --out bench/out/real          # a separate venv, then copy
     python bench/real_files.py run --real bench/out/real --out bench/out/real_deid \
-        [--score ../shared/tools/score.py --score-python PY]
+        [--score ../shared/tools/score.py --score-python PY] [--config cfg.json]
 
 ``collect`` makes a virtual environment of its own (``bench/out/realvenv``: the
 packages are test data, never the project's dependencies), installs the pinned
@@ -93,8 +93,9 @@ def collect(out: Path, venv: Path) -> None:
     subprocess.run([str(python), "-c", COLLECTOR, str(out), json.dumps(MODULES)], check=True)
 
 
-def run(real: Path, out: Path, score: str | None, score_python: str) -> dict:
-    """De-identify ``real`` into ``out``, check the accounting, optionally score."""
+def run(real: Path, out: Path, score: str | None, score_python: str, config: Path | None = None) -> dict:
+    """De-identify ``real`` into ``out`` (with ``config``, e.g. a burned-in text mode), check the
+    accounting, optionally score."""
     out.mkdir(parents=True, exist_ok=True)
     key = out.parent / (out.name + ".key")
     if not key.exists():
@@ -106,7 +107,8 @@ def run(real: Path, out: Path, score: str | None, score_python: str) -> dict:
     subprocess.run(
         [sys.executable, "-m", "pipeline.dicom.run", "--input", str(real), "--output", str(out),
          "--uid_key_file", str(key), "--uid_mapping_output", str(mapping),
-         "--summary_output", str(summary_path), "--failures_output", str(failures_path)],
+         "--summary_output", str(summary_path), "--failures_output", str(failures_path),
+         *(["--config", str(config)] if config else [])],
         check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
     )
@@ -146,11 +148,12 @@ def main(argv=None) -> int:
     r.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "real_deid")
     r.add_argument("--score", help="path of ../shared/tools/score.py (optional)")
     r.add_argument("--score-python", default=sys.executable, help="interpreter with the scorer's needs")
+    r.add_argument("--config", type=Path, help="DeidentifyConfig JSON for the job (default: the Basic Profile)")
     args = ap.parse_args(argv)
     if args.cmd == "collect":
         collect(args.out, args.venv)
     else:
-        print(json.dumps(run(args.real, args.out, args.score, args.score_python), indent=1))
+        print(json.dumps(run(args.real, args.out, args.score, args.score_python, args.config), indent=1))
     return 0
 
 

@@ -191,6 +191,13 @@ class DeidArguments:
             "Needs an 'annotation' config; holds PHI when storeQuote is true.",
         )
         parser.add_argument(
+            "--review_report",
+            help="Write an HTML page (local or gs://, self-contained) showing, for every instance whose "
+            "pixels were changed or where burned-in text was found and kept, the frame before and after "
+            "with each box and the mode's decision. Needs a config that redacts burned-in text. As "
+            "sensitive as the input unless the mode is REDACT_ALL_TEXT (kept text is readable in it).",
+        )
+        parser.add_argument(
             "--annotations_table",
             help="BigQuery table PROJECT:DATASET.TABLE for text annotations (WriteToBigQuery; "
             "created if needed, rows appended). Needs an 'annotation' config.",
@@ -357,7 +364,8 @@ HELP_GROUPS = (
     ("Input", ("--input", "--filter_file", "--filter_table_export", "--filter_table", "--filter_query",
                "--skip_existing")),
     ("Output", ("--output", "--failures_output", "--summary_output", "--uid_mapping_output", "--id_mapping_output",
-                "--annotations_output", "--annotations_table", "--lowercase_annotation_keys", "--max_failure_fraction")),
+                "--annotations_output", "--annotations_table", "--lowercase_annotation_keys", "--review_report",
+                "--max_failure_fraction")),
     ("Configuration", ("--config", "--residual_sweep")),
     ("Keys and UIDs", ("--uid_key_file", "--key_file", "--uid_root", "--patient_key_system")),
     ("DICOMweb", ("--dicomweb_source", "--dicomweb_destination", "--dicomweb_auth", "--dicomweb_source_auth",

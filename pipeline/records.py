@@ -17,6 +17,7 @@ DUPLICATES = "duplicates"
 UID_PAIRS = "uid_pairs"
 FIGURES = "figures"  # (summary figure, n) pairs summed into the summary
 VALUES_REPLACED = "values_replaced"
+REVIEW = "review"  # review-report entries (--review_report)
 
 
 def failure_record(source: str, stage: str, error: str, message: str) -> dict:
@@ -70,6 +71,7 @@ __all__ = [
     "FAILED",
     "FIGURES",
     "FILTERED",
+    "REVIEW",
     "SKIPPED",
     "UID_PAIRS",
     "VALUES_REPLACED",

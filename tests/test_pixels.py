@@ -443,6 +443,22 @@ class TestRedactNative:
         mask = _mask(before.shape, last, slice(5, 9), slice(1, 6))
         np.testing.assert_array_equal(after[~mask], before[~mask])
 
+    def test_big_endian_8_bit_ow(self):
+        """8-bit values in an OW value of Explicit VR Big Endian lie swapped pairwise (OBXXXX1A_expb)."""
+        arr = _random((2, 6, 10), "uint8", 20, 255)
+        logical = arr.tobytes()
+        stored = np.frombuffer(logical, np.uint8).reshape(-1, 2)[:, ::-1].tobytes()
+        ds = _make(arr, "MONOCHROME2", syntax=ExplicitVRBigEndian, pixel_bytes=stored)
+        ds["PixelData"].VR = "OW"
+        ds = _roundtrip(ds)
+        np.testing.assert_array_equal(decode_frames(ds), arr)  # as pydicom reads it
+        assert redact(ds, {1: [Box(3, 1, 6, 4)]}, margin=0) == 9
+        after = decode_frames(_roundtrip(ds))
+        mask = _mask(arr.shape, 1, slice(1, 4), slice(3, 6))
+        assert (after[mask] == arr[1].min()).all()
+        np.testing.assert_array_equal(after[~mask], arr[~mask])
+        assert ds.file_meta.TransferSyntaxUID == ExplicitVRBigEndian
+
     def test_odd_length_padding_kept(self):
         """An odd-length native PixelData keeps its length and padding byte."""
         ds = _bundled("SC_rgb_small_odd.dcm")
@@ -724,3 +740,21 @@ def test_ink_view_skips_bitmaps_and_32_bit_ranges():
     assert pixels.ink_views(wide, _view(frame)) == []
     bitmap = (frame > 2000).astype(np.uint16)
     assert pixels.ink_views(bitmap, _view(frame)) == []
+
+
+def test_native_ybr_full_422_is_a_whole_instance():
+    """Native YBR_FULL_422 holds two values per pixel (Y Y Cb Cr per pair), not three: such a
+    file is complete (it was refused as truncated), one byte less is not."""
+    from transforms.dicom import codec
+    from transforms.errors import TruncatedInstanceError
+
+    with open(get_testdata_file("SC_ybr_full_422_uncompressed.dcm"), "rb") as f:
+        data = f.read()
+    ds = codec.parse(data)
+    assert codec.native_pixel_bits(ds) == ds.Rows * ds.Columns * 2 * 8 == len(ds.PixelData) * 8
+    short = dcmread(io.BytesIO(data))
+    short.PixelData = short.PixelData[:-2]
+    buf = io.BytesIO()
+    short.save_as(buf, enforce_file_format=True)
+    with pytest.raises(TruncatedInstanceError):
+        codec.parse(buf.getvalue())

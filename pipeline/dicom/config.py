@@ -71,6 +71,7 @@ class JobConfig(Announcing):
     max_failure_fraction: float | None
     uid_mapping_output: str | None
     annotations_output: str | None = None
+    review_report: str | None = None
     annotations_table: str | None = None
     filter_table: str | None = None
     filter_query: str | None = None
@@ -183,6 +184,9 @@ class JobConfig(Announcing):
                 import google.cloud.kms  # noqa: F401
             except ImportError:
                 problems.append("config.text: kmsWrapped keys need the google-cloud-kms package (pip install google-cloud-kms)")
+        if opts.review_report and spec is not None and not needs_pixels(spec):
+            problems.append("--review_report needs a config that redacts burned-in text (cleanImage, "
+                            "image.textRedactionMode or a cleanImageTag action on PixelData)")
         if needs_pixels(spec):
             try:
                 check_ocr_available()
@@ -196,7 +200,8 @@ class JobConfig(Announcing):
         if problems:
             raise SetupError(problems)
         notes += _identity_kept_notes(spec) + random_key_notes(key, "--uid_key_file")
-        for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output)):
+        for flag, value in (("--uid_mapping_output", opts.uid_mapping_output), ("--annotations_output", opts.annotations_output),
+                            ("--review_report", opts.review_report)):
             if value and value.startswith("gs://"):
                 notes.append((logging.INFO, f"{flag} goes to a bucket: it can re-identify, and who may read it is "
                               "decided by the bucket's IAM, not by this job (local files are created owner-only)"))
@@ -218,6 +223,7 @@ class JobConfig(Announcing):
             max_failure_fraction=opts.max_failure_fraction,
             uid_mapping_output=_local_absolute(opts.uid_mapping_output),
             annotations_output=_local_absolute(opts.annotations_output),
+            review_report=_local_absolute(opts.review_report),
             annotations_table=opts.annotations_table,
             filter_table=opts.filter_table,
             filter_query=opts.filter_query,

@@ -12,7 +12,7 @@ from pipeline.connectors.files import open_source
 from pipeline.dicom.read import LargeInstance, Tail
 from pipeline.jobsetup import KeySource
 from pipeline.progress import Progress
-from pipeline.records import FAILED, FIGURES, VALUES_REPLACED, failure_record
+from pipeline.records import FAILED, FIGURES, REVIEW, VALUES_REPLACED, failure_record
 from transforms.deid_config import DeidSpec
 from transforms.dicom.deidentify import Deidentifier, StageFailure, failure_reason
 from transforms.errors import InvalidElementError
@@ -28,7 +28,8 @@ class DeidentifyFn(beam.DoFn):
     FIGURES as ``(VALUES_REPLACED, n)`` (the summary's ``values_replaced``).
 
     UID pairs (original, new) are carried only with ``emit_uid_pairs``; the
-    writer lists those of the inputs it keeps.
+    writer lists those of the inputs it keeps. With ``review``, each instance's
+    burned-in text review entry (``transforms.pixels.review``) goes to REVIEW.
 
     A ``LargeInstance`` is de-identified from its header alone; its output
     element carries a ``Tail`` (the pixel offset and the source's stamp), and
@@ -56,7 +57,9 @@ class DeidentifyFn(beam.DoFn):
         progress: Progress | None = None,
         store_names: tuple[str, ...] = (),
         residual_sweep: bool = True,
+        review: bool = False,
     ) -> None:
+        self._review = review
         self._store_names = store_names
         self._spec = spec
         self._residual_sweep = residual_sweep
@@ -69,7 +72,8 @@ class DeidentifyFn(beam.DoFn):
 
     def setup(self) -> None:
         self._engine = Deidentifier(
-            self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms, residual_sweep=self._residual_sweep
+            self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms, residual_sweep=self._residual_sweep,
+            review=self._review,
         )
         self._progress.start()
 
@@ -101,6 +105,8 @@ class DeidentifyFn(beam.DoFn):
             yield pvalue.TaggedOutput(FIGURES, (VALUES_REPLACED, result.replaced))
         pairs = tuple(result.uid_pairs) if self._emit_uid_pairs else ()
         tail = Tail(pixels if pixels is not None else data.pixel_offset, data.stamp) if large else None
+        if result.review is not None:
+            yield pvalue.TaggedOutput(REVIEW, result.review)
         yield path, relative, result.data, (result.study_uid, result.annotations), tail, pairs
 
     def _failed(self, path: str, exc: StageFailure):

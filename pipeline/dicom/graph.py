@@ -23,13 +23,14 @@ from pipeline.connectors.files import write_text
 from pipeline.dicom.config import JobConfig
 from pipeline.dicom.deidentify import DeidentifyFn
 from pipeline.dicom.read import _ReadFn
-from pipeline.dicom.write import ReadBackKeptFn, WriteAnnotations, WriteInstances
+from pipeline.dicom.write import ReadBackKeptFn, WriteAnnotations, WriteInstances, WriteReviewReport
 from pipeline.progress import Progress, _FoundFn
 from pipeline.records import (
     ANNOTATIONS,
     FAILED,
     FIGURES,
     FILTERED,
+    REVIEW,
     SKIPPED,
     VALUES_REPLACED,
     WriteFailures,
@@ -179,9 +180,12 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     store_names = (job.source.name,) if job.source is not None else ()
     deid = inputs | "Deidentify" >> beam.ParDo(
         DeidentifyFn(
-            job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep
+            job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep,
+            bool(job.review_report),
         )
-    ).with_outputs(FAILED, FIGURES, main="deidentified")
+    ).with_outputs(FAILED, FIGURES, REVIEW, main="deidentified")
+    if job.review_report:
+        deid[REVIEW] | "WriteReviewReport" >> WriteReviewReport(job.review_report)
     write_failures, duplicates, uid_pairs = [], None, None
     to_store = deid["deidentified"]
     if job.output:

@@ -274,4 +274,32 @@ class WriteAnnotations(beam.PTransform):
         )
 
 
-__all__ = ["ReadBackKeptFn", "WriteAnnotations", "WriteInstances"]
+class _WriteReviewFn(beam.DoFn):
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def process(self, entries: list):
+        from transforms.pixels.review import render_page
+
+        page = render_page(entries)
+        # Kept text is readable in it (sensitive modes): owner-only, as the other re-identifying outputs.
+        write_text(self._path, page, private=True)
+        yield len(entries)
+
+
+class WriteReviewReport(beam.PTransform):
+    """Write the burned-in text review page (``transforms.pixels.review``) of every entry, at the end."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._path = path
+
+    def expand(self, entries):
+        return (
+            entries
+            | "CollectReview" >> beam.combiners.ToList()
+            | "WriteReviewPage" >> beam.ParDo(_WriteReviewFn(self._path))
+        )
+
+
+__all__ = ["ReadBackKeptFn", "WriteAnnotations", "WriteInstances", "WriteReviewReport"]

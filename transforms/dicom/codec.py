@@ -176,6 +176,9 @@ def _check_pixels(ds: Dataset) -> None:
 def native_pixel_bits(ds: Dataset) -> int:
     """Return the bits native PixelData must hold: Rows x Columns x samples x frames x BitsAllocated.
 
+    Native YBR_FULL_422 stores two values per pixel, not three (PS3.3 C.7.6.3.1.2:
+    each pair of pixels is Y Y Cb Cr).
+
     Raises
     ------
     MissingAttributeError
@@ -188,6 +191,9 @@ def native_pixel_bits(ds: Dataset) -> int:
         frames = int(ds.get("NumberOfFrames", 1) or 1)
     except (AttributeError, TypeError, ValueError):
         raise MissingAttributeError("the image pixel module is incomplete (Rows, Columns or BitsAllocated)") from None
+    photometric = str(ds.get("PhotometricInterpretation", "") or "").strip().upper()
+    if photometric == "YBR_FULL_422" and spp == 3:
+        return rows * cols * 2 * frames * bits
     return rows * cols * spp * frames * bits
 
 

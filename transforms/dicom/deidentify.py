@@ -10,6 +10,7 @@ element value.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -44,6 +45,7 @@ from transforms.errors import (
     PixelDataError,
     SourceReadError,
 )
+from transforms.pixels import review
 from transforms.pixels.ocr import OcrEngine
 from transforms.dicom.method import Method, assess
 from transforms.dicom.outpath import instance_path
@@ -85,6 +87,8 @@ class Context:
     frames: object | None = None
     # Kept values that did not fit their VR and were replaced (transforms.dicom.vrfit).
     replaced: int = 0
+    # With a review report: (review.Capture, mode) of the pixel step.
+    review: tuple | None = None
 
 
 class Step(Protocol):
@@ -143,8 +147,9 @@ class PixelStep:
 
     stage = "pixels"
 
-    def __init__(self, spec: DeidSpec) -> None:
+    def __init__(self, spec: DeidSpec, review: bool = False) -> None:
         self.spec = spec
+        self.review = review
         self._engine: OcrEngine | None = None
         self._redactors: dict = {}
         plan = compile_plan(spec)
@@ -167,11 +172,19 @@ class PixelStep:
                 self._engine = OcrEngine()
             redactor = self._redactors[image] = ImageRedactor(image, self._engine)
         context = header_context(ds) if image.mode == "REDACT_SENSITIVE_TEXT_CLEAN_DESCRIPTORS" else ()
-        if elem is not None:
+        captured = None
+        if elem is not None and self.review:
+            ctx.redacted, captured = review.capture(redactor, ds, context)
+        elif elem is not None:
             ctx.redacted = redactor(ds, context)
         else:
-            ctx.redacted = redactor.examine(ctx.frames.decoded(ds), ds, context)
+            if self.review:
+                ctx.redacted, captured = review.capture_stream(redactor, ctx.frames.decoded(ds), ds, context)
+            else:
+                ctx.redacted = redactor.examine(ctx.frames.decoded(ds), ds, context)
             ctx.frames.finish(ds, ctx.redacted)  # encapsulated frames written uncompressed: the header says so
+        if captured is not None:
+            ctx.review = (captured, image.mode)
         if self._kept_overlays:
             redactor.overlays(ds, context, self._kept_overlays)
 
@@ -203,6 +216,8 @@ class InstanceResult:
     redacted: tuple[RedactedBox, ...] = ()
     # Kept values that did not fit their VR and were replaced (transforms.dicom.vrfit).
     replaced: int = 0
+    # With ``review``: the instance's review report entry (review.ReviewEntry), when text was found.
+    review: object | None = None
 
     @property
     def relative_path(self) -> str:
@@ -273,6 +288,7 @@ class Deidentifier:
         uid_root: str = DEFAULT_UID_ROOT,
         key_resolver=None,
         residual_sweep: bool = True,
+        review: bool = False,
     ) -> None:
         quiet_pydicom()
         self.spec = spec
@@ -284,7 +300,7 @@ class Deidentifier:
         text = TextCleaner(spec, text_key(uid_key), key_resolver) if needs_text(spec) else None
         self.steps: list[Step] = [TagStep(plan, text, inspect_meta=spec.profile == TAG_CONTENTS)]
         if needs_pixels(spec):
-            self.steps.insert(0, PixelStep(spec))
+            self.steps.insert(0, PixelStep(spec, review))
         # No step changes PixelData: the header is de-identified alone and the source's
         # PixelData element follows it byte for byte (``_split_tail``), when that is exact.
         self._plan = plan
@@ -334,7 +350,7 @@ class Deidentifier:
                 annotations = (text_annotation(name, ctx.text_details, self.spec.annotation.store_quote),)
             if ctx.redacted:
                 annotations += tuple(_json_line(a) for a in annotations_by_frame(name, ctx.redacted))
-        return InstanceResult(
+        result = InstanceResult(
             out,
             str(ds.StudyInstanceUID),
             str(ds.SeriesInstanceUID),
@@ -344,6 +360,11 @@ class Deidentifier:
             tuple(ctx.redacted or ()) if frames is not None else (),
             ctx.replaced,
         )
+        if ctx.review is not None:
+            captured, mode = ctx.review
+            entry = _run("write", captured.entry, result.relative_path, str(ds.get("Modality", "") or ""), mode)
+            result = dataclasses.replace(result, review=entry)
+        return result
 
     def _split_tail(self, data: bytes) -> tuple[Dataset | None, int | None]:
         """The header and the PixelData offset when the output is the de-identified header plus the source's tail.

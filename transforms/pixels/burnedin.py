@@ -40,16 +40,19 @@ Multi-frame images: frame 0 is examined whole; every later frame that differs
 from frame 0 (and from the frame examined before it) is examined where it
 differs, wherever that is: the detector runs on the changed area, so text that
 appears on one later frame over a moving picture is found whatever its
-brightness. Frame 0's boxes are blacked out in every frame (burned-in
+brightness; a line the area's edge cuts is searched across the whole width
+(``_whole_lines``). Frame 0's boxes are blacked out in every frame (burned-in
 annotations stay put while the picture moves); a later frame's boxes in that
-frame. A frame equal to the frame examined before it gets that frame's boxes.
+frame and in the frames after it that still show its print (``_same_print``).
+A frame equal to the frame examined before it gets that frame's boxes.
 
 Boxes are shrunk to the strokes of the print (``_tighten``), grown sideways
 over the strokes of text that touch them and by ``pixels.DEFAULT_MARGIN`` when
 blacked out; each detected region is blacked out on its own (the gap between
-two strings of a line stays). Tall blobs in which nothing reads are not text
-(``_without_blobs``). Nothing here logs or returns
-recognised text: labels are infoType names.
+two strings of a line stays). A region must be text: one that does not look like
+print (a blob, a waveform, colour flow, a pen view's region) is kept only when
+recognition reads a letter or digit in it (``_without_blobs``). Nothing here logs or
+returns recognised text: labels are infoType names.
 """
 
 from __future__ import annotations
@@ -90,6 +93,10 @@ NARROW_LINE = 1.6
 # padded by CHANGE_PAD, is examined.
 CHANGE_TOLERANCE = 2
 CHANGE_PAD = 16
+# A box found on a later frame is blacked out in each frame after it that still shows its print:
+# SAME_PRINT of the print's pixels within PRINT_TOLERANCE grey levels (``_same_print``).
+SAME_PRINT = 0.9
+PRINT_TOLERANCE = 8
 # The luminance view of a colourful picture whose mean absolute Laplacian is TEXTURE_LAPLACIAN or
 # more (fine grain: ~137 on the generator's textured case, 13-16 on make_corpus colour images) is
 # detected with its longer side enlarged to TEXTURED_SIDE (textured case: 16 of 28 strings found
@@ -120,8 +127,22 @@ INK_COVERED = 0.85
 BLOB_HEIGHT = 40
 BLOB_SHARE = 0.12
 BLOB_ASPECT = 3
-BLOB_READ = 0.5
+BLOB_READ = 0.6
 BLOB_READ_ONE = 0.7
+# ... and so is any region of a pen's view (one glyph: PEN_READ_ONE), and a region that does not look
+# like print (``_suspect``): the ink one long thin stroke (CURVE_SPAN of the width, CURVE_FILL of its
+# box at most: a waveform), a mixture of colours (MIXED_SHARE of the pixels colourful, two hues with
+# MIXED_HUE of them each: colour flow), or higher than HIGH_SHARE of the image without a row of
+# glyphs (fewer than ROW_GLYPHS strokes, or one wider than ROW_SPAN of the region: an organ).
+PEN_READ_ONE = 0.9
+HIGH_SHARE = 0.06
+ROW_GLYPHS = 3
+ROW_SPAN = 0.35
+CURVE_SPAN = 0.6
+CURVE_FILL = 0.3
+MIXED_SHARE = 0.3
+MIXED_HUE = 0.1
+MIXED_CHROMA = 32
 # ... and a region at least SQUAT_HEIGHT pixels high and less than SQUAT_ASPECT times as wide is
 # dropped when recognition reads nothing in it (organ patches of 20-30 px on 256-px images).
 SQUAT_HEIGHT = 20
@@ -254,39 +275,44 @@ class ImageRedactor:
             self._engine = OcrEngine()
         return self._engine
 
-    def __call__(self, ds: Dataset, context: Sequence[ContextValue] = ()) -> list[RedactedBox]:
+    def __call__(self, ds: Dataset, context: Sequence[ContextValue] = (), kept: list | None = None) -> list[RedactedBox]:
         """Find and black out the text the mode asks for; return what was blacked out.
 
         ``context`` is the instance's identifier values, read from the original
-        header (used in the clean-descriptors mode). Instances without PixelData
-        are returned unchanged. Raises ``PixelDataError`` (fail closed) when the
-        pixel data cannot be decoded or written back.
+        header (used in the clean-descriptors mode). ``kept``: see ``examine``.
+        Instances without PixelData are returned unchanged. Raises
+        ``PixelDataError`` (fail closed) when the pixel data cannot be decoded or
+        written back.
         """
         if "PixelData" not in ds:
             return []
         frames = pixels.decode_frames(ds)
-        found = self.examine(frames, ds, context)
+        found = self.examine(frames, ds, context, kept)
         if found:
             pixels.redact(ds, FrameBoxes.of(found).by_frame(frames.shape[0]))
         return found
 
     def examine(
-        self, frames: Iterable[np.ndarray], ds: Dataset, context: Sequence[ContextValue] = ()
+        self, frames: Iterable[np.ndarray], ds: Dataset, context: Sequence[ContextValue] = (),
+        kept: list | None = None,
     ) -> list[RedactedBox]:
         """Find the text the mode asks for in ``frames`` (decoded, in order); blacks out nothing.
 
         ``frames`` may be an iterator (``transforms.pixels.framestream`` reads a
         large instance one frame at a time): only the current frame's, frame
         0's and the previously examined frame's renderings are held. ``ds``
-        gives the rendering attributes (photometric, window, LUTs).
+        gives the rendering attributes (photometric, window, LUTs). ``kept``,
+        when given, receives ``(frame, box)`` for each text region found and not
+        blacked out (the sensitive modes' kept text, for the review report).
         """
         matcher, fuzzy = self._matchers(context)
         found: list[RedactedBox] = []
         first: list[np.ndarray] | None = None
         previous: list[np.ndarray] | None = None
         last = 0  # the last frame examined
+        carried: list[tuple[RedactedBox, np.ndarray]] = []  # boxes found on later frames, and their print
         for index, frame in enumerate(frames):
-            views = pixels.render_views(frame, ds)
+            views = pixels.render_views(frame, ds, index)
             if first is None:
                 first = previous = views
                 areas = [None] * len(views)
@@ -296,19 +322,25 @@ class ImageRedactor:
                     found.extend([RedactedBox(index, item.box, item.label) for item in found if item.frame == last and last])
                     continue
                 previous, last = views, index
-                areas = [_changed_area(v, f) for v, f in zip(views, first)]
+                changes = [_changes(v, f) for v, f in zip(views, first)]
+                areas = [_rows_of(c) for c in changes]
                 if all(area is None for area in areas):
                     continue
             chosen: list[tuple[pixels.Box, str]] = []
             seen: list[pixels.Box] = []  # every region detected in this frame's views
+            texts: list[pixels.Box] | None = [] if kept is not None else None  # the regions that are text
             for number, (view, area) in enumerate(zip(views, areas)):
                 if index and area is None:
                     continue
                 # The luminance of a strongly textured colour picture is searched at twice the size.
                 side = TEXTURED_SIDE if number and views[0].ndim == 3 and _textured(view) else None
                 regions = self._detect(view, area, side)
+                if index:
+                    regions = self._whole_lines(view, regions, area, side)
+                    # frame 0's print, unchanged, was decided on frame 0
+                    regions = [r for r in regions if _touches(changes[number], r)]
                 seen.extend(_box(r) for r in regions)
-                chosen.extend(self._choose(view, regions, matcher, fuzzy))
+                chosen.extend(self._choose(view, regions, matcher, fuzzy, texts=texts))
             if views[0].ndim == 2 and not (index and areas[0] is None):
                 # Print with little contrast to the picture under it, seen in its pen's own views.
                 # Only print the other views did not find is added: what they found was decided
@@ -319,19 +351,56 @@ class ImageRedactor:
                         continue
                     regions, again = [], []
                     for r in self._detect(ink, area):
+                        if index and not _touches(changes[0], r):
+                            continue
                         (again if any(mostly_inside(r, q, INK_COVERED) for q in seen) else regions).append(r)
                     seen.extend(_box(r) for r in regions)
-                    picked = self._choose(ink, regions, matcher, fuzzy)
+                    picked = self._choose(ink, regions, matcher, fuzzy, pen=True, texts=texts)
                     if again and self.spec.mode != ALL_TEXT:
                         # Print found before but read here at the pen's full contrast: identifiers
                         # read only here are added; the unsure reads were decided where it was found.
-                        picked += self._choose(ink, again, matcher, fuzzy, unsure=False)
+                        picked += self._choose(ink, again, matcher, fuzzy, unsure=False, pen=True)
                     for box, label in picked:
                         box = _hug_pen(box, pen)
                         if not any(mostly_inside(box, other, INK_COVERED) for other, _ in chosen):
                             chosen.append((box, label))
-            found.extend(RedactedBox(index, box, label) for box, label in _unique(chosen))
+            chosen = _unique(chosen)
+            if index:
+                # Print found on an earlier later frame that is still there, with its decision: a
+                # detection that misses it on this frame (over a moving picture) does not let it by.
+                grey = views[0] if views[0].ndim == 2 else _grey(views[0])
+                detected = list(chosen)
+                for item, print_ in carried:
+                    if not any(mostly_inside(item.box, box, INK_COVERED) for box, _ in chosen) and _same_print(grey, item.box, print_):
+                        chosen.append((item.box, item.label))
+                for box, label in detected:
+                    if not any(mostly_inside(box, item.box, INK_COVERED) for item, _ in carried):
+                        carried.append((RedactedBox(index, box, label), _crop(grey, box)))
+            found.extend(RedactedBox(index, box, label) for box, label in chosen)
+            if kept is not None:
+                kept.extend((index, box) for box in _unique(texts)
+                            if not any(mostly_inside(box, other) for other, _ in chosen))
         return found
+
+    def _whole_lines(self, view: np.ndarray, regions: list[Region], area, side: int | None) -> list[Region]:
+        """``regions`` found in ``area`` of a later frame, those cut by its left or right edge
+        replaced by what a search of their rows across the whole width finds: a line of which a
+        part changed (a clock's seconds, a name written over a line's start) is searched, and in
+        the sensitive modes read, whole, never cut where the change ends."""
+        x0, _, x1, _ = area
+        columns = view.shape[1]
+        out, strips = [], []
+        for r in regions:
+            cut = (r.x0 <= x0 + 1 and x0 > 0) or (r.x1 >= x1 - 1 and x1 < columns)
+            if not cut:
+                out.append(r)
+            elif not any(s[1] <= r.y0 and r.y1 <= s[3] for s in strips):
+                pad = max(2, (r.y1 - r.y0) // 2)
+                strips.append((0, max(0, r.y0 - pad), columns, min(view.shape[0], r.y1 + pad)))
+        for strip in strips:
+            out.extend(r for r in self._detect(view, strip, side)
+                       if not any(mostly_inside(r, q, INK_COVERED) for q in out))
+        return out
 
     def _detect(self, view: np.ndarray, area, side: int | None = None) -> list[Region]:
         """Text regions of ``view``, or of its ``area`` (x0, y0, x1, y1) only, in ``view`` coordinates."""
@@ -386,13 +455,18 @@ class ImageRedactor:
             return Detector.for_context(list(context)), _FuzzyContext(context)
         return Detector.for_context(()), None
 
-    def _choose(self, view, regions: Sequence[Region], matcher, fuzzy, unsure: bool = True) -> list[tuple[pixels.Box, str]]:
+    def _choose(self, view, regions: Sequence[Region], matcher, fuzzy, unsure: bool = True,
+                pen: bool = False, texts: list | None = None) -> list[tuple[pixels.Box, str]]:
         """The boxes (grown over their strokes) and labels the mode takes from one view's regions.
 
         ``unsure=False``: a region whose read is unsure is not redacted whole (fail closed) here;
         only the identifiers read in it are (regions another view found and decided on).
+        ``pen``: ``view`` is a pen's view (``pixeldata.ink_views``), where every region is read.
+        ``texts``, when given, receives the box of every region taken for text.
         """
-        regions = self._without_blobs(view, regions)
+        regions = self._without_blobs(view, regions, pen)
+        if texts is not None:
+            texts.extend(_box(r) for r in regions)
         if not regions:
             return []
         grey = view if view.ndim == 2 else _grey(view)
@@ -402,16 +476,21 @@ class ImageRedactor:
         out = []
         joined = _join_lines(regions)
         regions = [line for line, _ in joined]
-        readings = self.engine.read(view, regions)
+        # Each region the detector found is read alone, and a line's words are its parts' words in
+        # order: a line read as one image loses the gaps between its parts (``01/30/1986AGMC``).
+        reads = iter(self.engine.read(view, [part for _, parts in joined for part in parts]))
+        lines = [[next(reads) for _ in parts] for _, parts in joined]
         # Layout as evidence: the header block's lines are detected fail closed (transforms.text.layout).
-        header = header_lines([(r.x0, r.y0, r.x1, r.y1) for r in regions], [r.text for r in readings], grey.shape[0])
-        for (region, parts), reading, top in zip(joined, readings, header):
-            narrow = region.x1 - region.x0 < NARROW_LINE * (region.y1 - region.y0)  # room for 1-2 glyphs
-            if unsure and region.score >= DETECT_SURE and not narrow and (reading.confidence < READ_SURE or not reading.words):
-                out.extend((_tighten(view, _box(part)), UNREADABLE_LABEL) for part in parts)
-                continue
-            words = [Word(w.text, w.confidence, max(w.x0, region.x0), region.y0, min(w.x1, region.x1), region.y1, w.line)
-                     for w in reading.words]
+        header = header_lines([(r.x0, r.y0, r.x1, r.y1) for r in regions],
+                              [" ".join(x.text for x in line if x.text) for line in lines], grey.shape[0])
+        for number, ((region, parts), line, top) in enumerate(zip(joined, lines, header)):
+            words = []
+            for part, reading in zip(parts, line):
+                narrow = part.x1 - part.x0 < NARROW_LINE * (part.y1 - part.y0)  # room for 1-2 glyphs
+                if unsure and part.score >= DETECT_SURE and not narrow and (reading.confidence < READ_SURE or not reading.words):
+                    out.append((_tighten(view, _box(part)), UNREADABLE_LABEL))
+                words += [Word(w.text, w.confidence, max(w.x0, part.x0), part.y0, min(w.x1, part.x1), part.y1, number)
+                          for w in reading.words]
             for box, label in _sensitive(words, matcher, fuzzy, self.info_types, "header" if top else "line"):
                 grown = _grow(grey, box, line_gap=False)  # over a word's strokes, inside its region
                 grown = pixels.Box(max(grown.x0, region.x0), grown.y0, min(grown.x1, region.x1), grown.y1)
@@ -421,19 +500,21 @@ class ImageRedactor:
                 out.append((_after_label(region, regions, grey.shape[1]), kind))
         return out
 
-    def _without_blobs(self, view, regions: Sequence[Region]) -> list[Region]:
-        """``regions`` without the blobs: tall or squat regions in which recognition reads nothing.
+    def _without_blobs(self, view, regions: Sequence[Region], pen: bool = False) -> list[Region]:
+        """``regions`` less what is not print: suspect regions in which recognition reads no text.
 
-        A region higher than ``BLOB_HEIGHT`` pixels (or ``BLOB_SHARE`` of the image's height, if
-        less) and less than ``BLOB_ASPECT`` times as wide as high is rarely a line of print (an
-        organ's patch, a sector's edge: the detector scored such patches of the generator's
-        synthetic organs 0.6-0.9); it is read, and kept only when a letter or digit is read in it
-        at ``BLOB_READ`` confidence or more, ``BLOB_READ_ONE`` when it is one character (a large
-        ``L`` marker is kept; an organ read as ``g`` at 0.6 is not). A squat region (at least
-        ``SQUAT_HEIGHT`` pixels high, less than ``SQUAT_ASPECT`` times as wide: room for one or two
-        glyphs) is dropped only when recognition reads no letter or digit in it at all. The area
-        of a tall region dropped is searched again alone, and the regions found there that are
-        neither tall nor squat are kept (10-px print merged with an organ into one region).
+        A region must be text to be blacked out. The detector also scores organs, sector
+        edges, colour flow, waveforms and regular patterns as text (0.6-0.95). A region is a
+        suspect when it does not look like a line of print (``_suspect``: tall, squat, high,
+        a waveform's one long thin stroke, a mixture of colours, or any region of a pen's view,
+        ``pen``); a suspect is read and kept only when recognition reads a letter or digit in
+        it at ``BLOB_READ`` confidence or more (``BLOB_READ_ONE`` for one glyph,
+        ``PEN_READ_ONE`` in a pen's view, where print is read at full contrast): a 64-px
+        ``R`` marker and 50-px words are kept, a sector read as ``aay`` at 0.52, an ECG trace
+        read as nothing and colour flow read as ``新州寒`` at 0.11 are not. The area of a tall
+        region dropped is searched again alone, and the regions found there that are neither
+        tall nor squat are kept (10-px print merged with an organ into one region). Regions that
+        look like print are not read here (the mode reads what it needs).
         """
         limit = min(BLOB_HEIGHT, BLOB_SHARE * view.shape[0])
 
@@ -443,17 +524,17 @@ class ImageRedactor:
         def squat(r: Region) -> bool:
             return r.y1 - r.y0 >= SQUAT_HEIGHT and r.x1 - r.x0 < SQUAT_ASPECT * (r.y1 - r.y0)
 
-        suspects = [r for r in regions if tall(r) or squat(r)]
+        suspects = [r for r in regions if pen or tall(r) or squat(r) or _suspect(view, r)]
         if not suspects:
             return list(regions)
 
-        def text(r: Region, reading) -> bool:
+        def text(reading) -> bool:
             glyphs = [c for c in reading.text if c.isalnum()]
-            if not tall(r):
-                return bool(glyphs)
-            return bool(glyphs) and reading.confidence >= (BLOB_READ_ONE if len(glyphs) == 1 else BLOB_READ)
+            if len(glyphs) == 1:
+                return reading.confidence >= (PEN_READ_ONE if pen else BLOB_READ_ONE)
+            return bool(glyphs) and reading.confidence >= BLOB_READ
 
-        read_as_text = {r: text(r, reading) for r, reading in zip(suspects, self.engine.read(view, suspects))}
+        read_as_text = {r: text(reading) for r, reading in zip(suspects, self.engine.read(view, suspects))}
         kept = [r for r in regions if read_as_text.get(r, True)]
         # A blob may hold small print the detector merged into it: its area is searched again
         # alone (enlarged to the detector's size), and the lines found there are kept.
@@ -461,6 +542,45 @@ class ImageRedactor:
             inner = self._detect(view, (blob.x0, blob.y0, blob.x1, blob.y1))
             kept.extend(r for r in inner if not tall(r) and not squat(r))
         return kept
+
+
+def _suspect(view: np.ndarray, region: Region) -> bool:
+    """True when a region does not look like a line of print (``_without_blobs`` reads it).
+
+    Its ink (the minority side of the crop's Otsu threshold) has one stroke spanning
+    ``CURVE_SPAN`` of the width that fills at most ``CURVE_FILL`` of its own box (a
+    waveform: glyphs are many short strokes, an underline fills its box); or, in colour,
+    ``MIXED_SHARE`` of the pixels are colourful and two hues (of 12) hold ``MIXED_HUE`` of
+    them each (colour flow: print is one colour); or it is higher than ``HIGH_SHARE`` of
+    the image and its ink is not a row of glyphs (fewer than ``ROW_GLYPHS`` strokes, or
+    one spanning ``ROW_SPAN`` of the width: an organ's patch). Print that recognition
+    cannot read (upside down, an odd font) is still a row of glyphs and is not a suspect.
+    """
+    import cv2
+
+    x0, y0, x1, y1 = max(0, region.x0), max(0, region.y0), region.x1, region.y1
+    crop = np.ascontiguousarray(view[y0:y1, x0:x1])
+    if crop.shape[0] < 4 or crop.shape[1] < 4:
+        return False
+    if crop.ndim == 3:
+        wide = crop.astype(np.int16)
+        colourful = (wide.max(axis=2) - wide.min(axis=2)) > MIXED_CHROMA
+        if colourful.mean() >= MIXED_SHARE:
+            hue = cv2.cvtColor(crop, cv2.COLOR_RGB2HSV)[..., 0][colourful] // 15  # 12 bins of 30 degrees
+            if np.count_nonzero(np.bincount(hue, minlength=12) >= MIXED_HUE * hue.size) >= 2:
+                return True
+    grey = crop if crop.ndim == 2 else _grey(crop)
+    _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = binary if binary.mean() < 0.5 else 1 - binary
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    strokes = stats[1:][stats[1:, 4] >= 4]
+    if not len(strokes):
+        return False
+    x, y, w, h, area = strokes[int(np.argmax(strokes[:, 4]))]
+    if w >= CURVE_SPAN * crop.shape[1] and area <= CURVE_FILL * w * h:
+        return True
+    high = y1 - y0 >= HIGH_SHARE * view.shape[0]
+    return high and (len(strokes) < ROW_GLYPHS or w > ROW_SPAN * crop.shape[1])
 
 
 def _after_label(region: Region, regions: Sequence[Region], columns: int) -> pixels.Box:
@@ -636,22 +756,55 @@ def _textured(grey: np.ndarray) -> bool:
     return float(np.abs(cv2.Laplacian(grey, cv2.CV_32F)).mean()) >= TEXTURE_LAPLACIAN
 
 
-def _changed_area(view: np.ndarray, first: np.ndarray):
-    """The padded bounding box (x0, y0, x1, y1) of where ``view`` differs from frame 0's, or None."""
+def _changes(view: np.ndarray, first: np.ndarray) -> np.ndarray | None:
+    """Where ``view`` differs from frame 0's rendering (bool), or None when nowhere."""
     diff = np.abs(view.astype(np.int16) - first.astype(np.int16))
     if diff.ndim == 3:
         diff = diff.max(axis=2)
     changed = diff > CHANGE_TOLERANCE
-    if not changed.any():
+    return changed if changed.any() else None
+
+
+def _rows_of(changed: np.ndarray | None):
+    """The bounding box (x0, y0, x1, y1) of the changes, padded by ``CHANGE_PAD``, or None."""
+    if changed is None:
         return None
     rows, columns = changed.shape
     ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-    return (
-        max(0, int(xs[0]) - CHANGE_PAD),
-        max(0, int(ys[0]) - CHANGE_PAD),
-        min(columns, int(xs[-1]) + 1 + CHANGE_PAD),
-        min(rows, int(ys[-1]) + 1 + CHANGE_PAD),
-    )
+    return (max(0, int(xs[0]) - CHANGE_PAD), max(0, int(ys[0]) - CHANGE_PAD),
+            min(columns, int(xs[-1]) + 1 + CHANGE_PAD), min(rows, int(ys[-1]) + 1 + CHANGE_PAD))
+
+
+def _changed_area(view: np.ndarray, first: np.ndarray):
+    """Where ``view`` differs from frame 0's (``_rows_of``), or None."""
+    return _rows_of(_changes(view, first))
+
+
+def _touches(changed: np.ndarray | None, region: Region) -> bool:
+    """True when a region of a later frame holds a changed pixel (else it is frame 0's print)."""
+    return changed is not None and bool(changed[max(0, region.y0) : region.y1, max(0, region.x0) : region.x1].any())
+
+
+def _crop(grey: np.ndarray, box: pixels.Box) -> np.ndarray:
+    return grey[max(0, box.y0) : max(0, box.y1), max(0, box.x0) : max(0, box.x1)].copy()
+
+
+def _same_print(grey: np.ndarray, box: pixels.Box, print_: np.ndarray) -> bool:
+    """True when ``grey`` still shows, inside ``box``, the print ``print_`` was taken from.
+
+    The print is the minority extreme of ``print_`` (its brightest tenth for bright print,
+    its darkest for dark); ``SAME_PRINT`` of those pixels must be within ``PRINT_TOLERANCE``
+    grey levels of what they were (the picture around the glyphs may move).
+    """
+    now = _crop(grey, box)
+    if now.shape != print_.shape or print_.size < 16:
+        return False
+    low, middle, high = np.percentile(print_, (10, 50, 90))
+    glyphs = print_ >= high if high - middle >= middle - low else print_ <= low
+    if np.count_nonzero(glyphs) < 8 or high - low < INK_MIN_CONTRAST:
+        return False
+    close = np.abs(now[glyphs].astype(np.int16) - print_[glyphs].astype(np.int16)) <= PRINT_TOLERANCE
+    return float(close.mean()) >= SAME_PRINT
 
 
 def _hug_pen(box: pixels.Box, pen: np.ndarray) -> pixels.Box:

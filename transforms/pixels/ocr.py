@@ -409,6 +409,12 @@ DET_MAX_SIDE = 1280
 SMALL_PRINT = 17
 SMALL_PRINT_SCALE = 1.5
 SMALL_PRINT_ENLARGE = 1.5
+# Word breaks the recogniser missed (``_word_gaps``, ``_split_at_gaps``): a blank run of the crop at
+# least WORD_GAP print heights wide, between characters WORD_BREAK_STEPS median pitches apart.
+WORD_GAP = 0.45
+WORD_GAP_MAX = 2.0
+WORD_GAP_CONTRAST = 48
+WORD_BREAK_STEPS = 1.8
 _REC_HEIGHT = 48
 _REC_MAX_WIDTH = 48 * 40
 
@@ -533,11 +539,18 @@ class PaddleEngine:
             resized = cv2.resize(crop, (width, _REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
             tensor = (resized[..., ::-1].transpose(2, 0, 1).astype(np.float32)[None] / 127.5) - 1.0
             preds = self._rec.run(None, {self._rec.get_inputs()[0].name: tensor})[0][0]
-            out.append(self._decode(preds, width / crop.shape[1], width, x0, y0, y1, index))
+            out.append(self._decode(preds, width / crop.shape[1], width, x0, y0, y1, index, _word_gaps(crop)))
         return out
 
-    def _decode(self, preds: np.ndarray, ratio: float, width: int, left: int, top: int, bottom: int, index: int) -> Reading:
-        """Greedy CTC decoding; a word's box spans its characters' columns (plus one column each side)."""
+    def _decode(self, preds: np.ndarray, ratio: float, width: int, left: int, top: int, bottom: int, index: int,
+                gaps: np.ndarray | None = None) -> Reading:
+        """Greedy CTC decoding; a word's box spans its characters' columns (plus one column each side).
+
+        ``gaps`` (a bool per crop column: blank as wide as a word space, ``_word_gaps``) splits
+        words the recogniser ran together (``30M01/30/1986`` for ``30 M  01/30/1986``): between
+        two characters at least ``WORD_BREAK_STEPS`` times the line's median character pitch
+        apart (CTC steps) with a blank run of the crop between them, a space is read.
+        """
         best = preds.argmax(axis=1)
         probs = preds.max(axis=1)
         steps = preds.shape[0]
@@ -547,8 +560,10 @@ class PaddleEngine:
         keep &= best != 0
         chars = [(self._characters[k] if k < len(self._characters) else "", float(p), int(t))
                  for k, p, t in zip(best[keep], probs[keep], np.flatnonzero(keep))]
-        text = "".join(c for c, _, _ in chars)
         confidence = float(np.mean([p for _, p, _ in chars])) if chars else 0.0
+        if gaps is not None and gaps.any():
+            chars = _split_at_gaps(chars, gaps, step_px)
+        text = "".join(c for c, _, _ in chars)
         words: list[Word] = []
         current: list[tuple[str, float, int]] = []
 
@@ -577,6 +592,63 @@ class PaddleEngine:
                     flush()  # a label and its value read without a space: ``ID:80241736``
         flush()
         return Reading(text.strip(), confidence, tuple(words))
+
+
+def _word_gaps(crop: np.ndarray) -> np.ndarray | None:
+    """Columns of a line's crop inside a blank run as wide as a word space, or None.
+
+    The print is the minority side of the crop's Otsu threshold; its height is
+    the rows where it is dense. A run of columns without print at least
+    ``WORD_GAP`` print heights wide (letters of one word are closer, even ``1``
+    beside ``1`` in a fixed-width font), at most ``WORD_GAP_MAX``, with print on
+    both sides, is a gap between words. A crop without contrast, or whose print
+    is everywhere (grain, texture), gives None.
+    """
+    import cv2
+
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
+    if grey.size == 0 or int(grey.max()) - int(grey.min()) < WORD_GAP_CONTRAST:
+        return None
+    threshold, _ = cv2.threshold(np.ascontiguousarray(grey), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = grey > threshold
+    ink = bright if bright.mean() < 0.5 else ~bright
+    per_row = ink.sum(axis=1)
+    rows = np.flatnonzero(per_row >= max(1, 0.1 * per_row.max()))
+    if not rows.size:
+        return None
+    height = int(rows[-1]) - int(rows[0]) + 1
+    blank = ~ink[rows[0] : rows[-1] + 1].any(axis=0)
+    out = np.zeros(blank.size, bool)
+    wide, widest = max(2, math.ceil(WORD_GAP * height)), WORD_GAP_MAX * height
+    start = None
+    for x, empty in enumerate(np.append(blank, False)):
+        if empty and start is None:
+            start = x
+        elif not empty and start is not None:
+            # Between print on both sides, and no wider than a double space: a blank run at an
+            # end, or one as wide as words, is where the threshold found no print (faint print
+            # over a bright picture), not a gap between words.
+            if start > 0 and x < blank.size and wide <= x - start <= widest:
+                out[start:x] = True
+            start = None
+    return out
+
+
+def _split_at_gaps(chars: list[tuple[str, float, int]], gaps: np.ndarray, step_px: float) -> list[tuple[str, float, int]]:
+    """``chars`` (character, probability, CTC step) with a space where two are far apart over a blank gap."""
+    letters = [c for c in chars if not c[0].isspace()]
+    if len(letters) < 4:
+        return chars
+    pitch = float(np.median(np.diff([t for _, _, t in letters])))
+    out: list[tuple[str, float, int]] = []
+    for item in chars:
+        if out and not out[-1][0].isspace() and not item[0].isspace():
+            before, after = out[-1][2], item[2]
+            lo, hi = int(round((before + 0.5) * step_px)), int(round((after + 0.5) * step_px))
+            if after - before >= WORD_BREAK_STEPS * max(pitch, 1.0) and gaps[max(0, lo) : max(0, hi)].any():
+                out.append((" ", 1.0, (before + after) // 2))
+        out.append(item)
+    return out
 
 
 def mostly_inside(region, other, share: float = 0.5) -> bool:

@@ -54,6 +54,7 @@ __all__ = [
     "redact_frame",
     "render_for_ocr",
     "render_views",
+    "frame_header",
     "ink_views",
     "redact",
 ]
@@ -79,6 +80,8 @@ INK_SIGMAS = 8.0
 # lowest value, the padding outside a CT's circle), not a pen.
 INK_MAX_SHARE = 0.12
 INK_MAX_RANGE = 1 << 16
+# A frame holding fewer than INK_MIN_VALUES distinct stored values is a graphic, not a picture.
+INK_MIN_VALUES = 64
 INK_SPIKES = 4
 # ... it gets a view of its own where at least INK_MIN_HIDDEN of its pixels, each with 2 or more
 # of the same ink next to it (strokes, not scattered noise), are within INK_CONTRAST grey levels
@@ -300,7 +303,44 @@ def render_for_ocr(frame: np.ndarray, ds: Dataset) -> np.ndarray:
     return _to_uint8(scaled)
 
 
-def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
+def frame_header(ds: Dataset, index: int) -> Dataset:
+    """``ds``, or for an enhanced multi-frame image (functional groups) a shallow copy whose top
+    level holds frame ``index``'s Pixel Value Transformation and Frame VOI LUT (rescale, window),
+    the per-frame group's over the shared one's, so that each frame renders with its own."""
+    groups = []
+    for keyword, item in (("SharedFunctionalGroupsSequence", 0), ("PerFrameFunctionalGroupsSequence", index)):
+        try:
+            sequence = ds.get(keyword)
+            if sequence is not None and 0 <= item < len(sequence):
+                groups.append(sequence[item])
+        except Exception:  # a malformed sequence: render with the top level (rendering needs contrast only)
+            continue
+    values = {}
+    for group in groups:
+        for macro, keywords in _FRAME_RENDERING.items():
+            try:
+                items = group.get(macro)
+                if items:
+                    values.update({k: items[0][k] for k in keywords if k in items[0]})
+            except Exception:
+                continue
+    if not values:
+        return ds
+    out = Dataset(dict(ds._dict))
+    if hasattr(ds, "file_meta"):
+        out.file_meta = ds.file_meta
+    for keyword, element in values.items():
+        out[keyword] = element
+    return out
+
+
+_FRAME_RENDERING = {
+    "PixelValueTransformationSequence": ("RescaleSlope", "RescaleIntercept"),
+    "FrameVOILUTSequence": ("WindowCenter", "WindowWidth", "VOILUTFunction"),
+}
+
+
+def render_views(frame: np.ndarray, ds: Dataset, index: int = 0) -> list[np.ndarray]:
     """Return the 8-bit renderings of one frame that a text detector looks at.
 
     Colour frames (RGB, YBR decoded to RGB, palette colour through its tables)
@@ -315,7 +355,8 @@ def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
     stored values at the white end of its stored range (where burned-in text
     is written), a min-max stretch of the whole range is added, so that text
     stored beyond the window (white print over bone on a soft-tissue window)
-    is still seen.
+    is still seen. ``index`` is the frame's: an enhanced multi-frame image's
+    frames render with their own rescale and window (``frame_header``).
     """
     frame = np.asarray(frame)
     if frame.ndim == 3:
@@ -323,6 +364,7 @@ def render_views(frame: np.ndarray, ds: Dataset) -> list[np.ndarray]:
             raise ValueError("a colour frame must have 3 samples per pixel")
         top = float(2 ** _bits_stored(ds, frame.dtype) - 1)
         return _colour_views(frame, top)
+    ds = frame_header(ds, index)
     photometric = _photometric(ds)
     if photometric == PALETTE_COLOR:
         rgb, top = _palette_rgb(frame, ds)
@@ -377,6 +419,10 @@ def ink_views(
         counts = np.bincount(frame.ravel())[low:]
     else:
         counts = np.bincount((frame.astype(np.int64) - low).ravel())
+    if np.count_nonzero(counts) < INK_MIN_VALUES:
+        # A graphic (a test pattern, a bitmap of few grey levels): every value is a spike, and
+        # the rendering shows each exactly, so print in it is not hidden.
+        return []
     padded = np.concatenate([np.zeros(13), counts, np.zeros(13)])
     cum = np.concatenate([[0.0], np.cumsum(padded)])
     index = np.arange(counts.size) + 13
@@ -545,7 +591,8 @@ def frame_dataset(ds: Dataset) -> Dataset:
     out.file_meta = FileMetaDataset(dict(ds.file_meta._dict))
     if "PixelData" in out:
         del out["PixelData"]
-    out.NumberOfFrames = 1
+    # A new element: setting the value would change the element ``ds`` shares once it is decoded.
+    out["NumberOfFrames"] = DataElement(0x00280008, "IS", 1)
     return out
 
 
@@ -981,9 +1028,18 @@ def _write_native(
     # YBR_FULL_422 stores two samples per pixel: Y for each, Cb and Cr shared by a pair.
     count = frames * rows * columns * (2 if photometric == YBR_FULL_422 else samples)
     unpacked = None
+    swapped = None
+    vr = ds["PixelData"].VR if "PixelData" in ds else None
     if bits == 1:
         unpacked = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
         flat = unpacked
+    elif bits == 8 and not syntax.is_little_endian and vr == "OW":
+        # 8-bit values in an OW value of a big endian syntax: each pair of bytes is one 16-bit
+        # word written big endian, so the pixels lie swapped pairwise (as pydicom decodes them).
+        if len(raw) % 2 or len(raw) < count:
+            raise PixelDataError("PixelData is shorter than Rows x Columns x frames declare")
+        swapped = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 2)[:, ::-1].ravel()
+        flat = swapped
     elif bits in (8, 16, 32, 64):
         order = "<" if syntax.is_little_endian else ">"
         dtype = np.dtype(f"{order}{'i' if signed else 'u'}{bits // 8}")
@@ -1021,6 +1077,8 @@ def _write_native(
                 view[frame, ys, xs] = blacks[frame]
     if unpacked is not None:
         raw[:] = np.packbits(unpacked, bitorder="little").tobytes()
+    elif swapped is not None:
+        raw[:] = swapped.reshape(-1, 2)[:, ::-1].tobytes()
 
 
 def _rle_encodable(ds: Dataset, photometric: str, samples: int) -> bool:
