@@ -403,3 +403,17 @@ def test_cue_accepts_month_first_names(text, name):
 def test_month_alone_is_not_a_name():
     """Without a cue a month followed by a year is a date, not a person."""
     assert [f.info_type for f in detect("Follow-up in April 2020")] == ["DATE"]
+
+
+def test_a_remainder_glued_to_a_finding_joins_it():
+    """The uncovered part of a losing candidate that touches a chosen finding with no character
+    between (``O'Ruttledge84`` against ``Ermengarde Wynne O'Ruttledge``) extends that finding:
+    one replacement, not ``[PERSON_NAME][PERSON_NAME]``; a separate remainder stays its own."""
+    from transforms.text.detect import _resolve
+
+    text = "Ermengarde Wynne O'Ruttledge84 has clear lungs"
+    found = _resolve(text, [(0, 28, "PERSON_NAME", 2), (17, 30, "LAST_NAME", 2)])
+    assert [(f.info_type, f.quote) for f in found] == [("PERSON_NAME", "Ermengarde Wynne O'Ruttledge84")]
+    text = "Elza Nwosu APR"
+    found = _resolve(text, [(5, 14, "PERSON_NAME", 2), (0, 10, "PERSON_NAME", 2)])
+    assert [f.quote for f in found] == ["Elza Nwosu", "APR"]  # a space between: not glued

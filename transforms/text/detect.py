@@ -135,15 +135,29 @@ def _resolve(text: str, cands: Iterable[_Cand]) -> list[Finding]:
     chosen: list[tuple[int, int, str]] = []
     for _, _, _, _, s, kind, e in ordered:
         for piece_start, piece_end in _uncovered(s, e, chosen):
-            if (piece_start, piece_end) != (s, e):  # a remainder: its words only
+            remainder = (piece_start, piece_end) != (s, e)
+            if remainder:  # its words only
                 while piece_start < piece_end and not text[piece_start].isalnum():
                     piece_start += 1
                 while piece_end > piece_start and not text[piece_end - 1].isalnum():
                     piece_end -= 1
-            if piece_start < piece_end:
+            if piece_start >= piece_end:
+                continue
+            glued = _glued_to(chosen, piece_start, piece_end) if remainder else None
+            if glued is not None:
+                # A remainder glued to a chosen finding (``O'Ruttledge84`` beside ``... O'Ruttledge``)
+                # is part of the same word: that finding takes it, not a finding of its own.
+                cs, ce, ckind = chosen[glued]
+                chosen[glued] = (min(cs, piece_start), max(ce, piece_end), ckind)
+            else:
                 chosen.append((piece_start, piece_end, kind))
     chosen.sort()
     return [Finding(kind, s, e, text[s:e]) for s, e, kind in chosen]
+
+
+def _glued_to(chosen: list[tuple[int, int, str]], s: int, e: int) -> int | None:
+    """The index of the chosen span that ``[s, e)`` touches with no character between, if any."""
+    return next((i for i, (cs, ce, _) in enumerate(chosen) if ce == s or cs == e), None)
 
 
 def _uncovered(s: int, e: int, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
