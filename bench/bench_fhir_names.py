@@ -80,6 +80,28 @@ def _day(text: str) -> datetime.date | None:
     return None
 
 
+def _shifted_forms(held: list[str], found: list[str]) -> set[str]:
+    """The source dates of a note as the shift writes them: each moved by the note's own offset
+    (its first output date against its first source date), in the source's format."""
+    first_out, first_in = (_day(found[0]) if found else None), (_day(held[0]) if held else None)
+    if first_out is None or first_in is None:
+        return set()
+    offset = first_out - first_in
+    if not offset:  # the first date was not shifted: nothing is excused
+        return set()
+    out = set()
+    for text in held:
+        day = _day(text)
+        for fmt in _FORMATS:
+            try:
+                if datetime.datetime.strptime(text, fmt).date() == day:
+                    out.add((day + offset).strftime(fmt))
+                    break
+            except ValueError:
+                continue
+    return out
+
+
 def measure(export, out: Path) -> dict:
     resources = [json.loads(x) for p in sorted(out.glob("*.ndjson")) for x in p.read_text(encoding="utf-8").splitlines()]
     summary = json.loads((out / "deid_summary.json").read_text())
@@ -93,8 +115,10 @@ def measure(export, out: Path) -> dict:
                 continue
             notes += 1
             found = DATE_IN_TEXT.findall(text)
-            # the dates this note held in the source (another patient's shifted date may equal them by chance)
-            readable += len(set(found) & set(export.notes[source[f"{r['resourceType']}/{r['id']}"]]))
+            # the dates this note held in the source, still there: not those a shifted date equals by
+            # chance (a note's 2002-01-14 shifted by 14 days is its own follow-up date 2002-01-28)
+            held = export.notes[source[f"{r['resourceType']}/{r['id']}"]]
+            readable += len(set(found) & set(held) - _shifted_forms(held, found))
             if r["resourceType"] == "DocumentReference" and found and _day(found[0]) != datetime.date.fromisoformat(r["date"][:10]):
                 mismatched += 1
     problems = [p for r in resources for p in invariant_problems(r)]
