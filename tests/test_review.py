@@ -149,3 +149,20 @@ def test_a_streamed_instance_is_reviewed_on_frame_0():
     before = np.asarray(Image.open(io.BytesIO(item.before)).convert("RGB"))
     after = np.asarray(Image.open(io.BytesIO(item.after)).convert("RGB"))
     assert item.pixels_changed > 0 and (after == 0).all(axis=-1).sum() > (before == 0).all(axis=-1).sum()
+
+
+def test_kept_only_means_nothing_redacted_on_any_frame():
+    """An instance whose shown frame holds kept text only, but whose other frames were blacked out
+    (pixels changed), is not listed as 'text found, nothing redacted'; the first frame with a
+    redaction is the one shown."""
+    from transforms.pixels.review import ReviewEntry, _shown
+
+    kept = (ReviewBox(0, 0, 10, 10, KEPT),)
+    assert ReviewEntry("a", "US", "m", 0, 30, kept, b"", b"", 0).kept_only
+    assert not ReviewEntry("a", "US", "m", 0, 30, kept, b"", b"", 1427).kept_only
+
+    class Found:
+        frame = 5
+
+    assert _shown([Found()], [(0, ReviewBox(0, 0, 1, 1, KEPT))]) == 5
+    assert _shown([], [(3, ReviewBox(0, 0, 1, 1, KEPT)), (1, ReviewBox(0, 0, 1, 1, KEPT))]) == 1

@@ -86,9 +86,9 @@ class ReviewEntry:
 
     @property
     def kept_only(self) -> bool:
-        """Text found and nothing redacted (listed first)."""
+        """Text found and nothing redacted on any frame (listed first)."""
         counts = self.counts
-        return counts[KEPT] > 0 and counts[REDACTED] == 0 and counts[FAIL_CLOSED] == 0
+        return counts[KEPT] > 0 and counts[REDACTED] == 0 and counts[FAIL_CLOSED] == 0 and self.pixels_changed == 0
 
 
 def decision_of(label: str) -> str:
@@ -157,8 +157,9 @@ def _boxes_of(found, kept, frame: int) -> tuple[ReviewBox, ...]:
 
 
 def _shown(found, kept) -> int | None:
-    """The frame the report shows: the first with a redacted box or kept text."""
-    frames = [item.frame for item in found] + [f for f, _ in kept]
+    """The frame the report shows: the first with a redacted box, else the first with kept text
+    (a cine whose frame 0 holds only kept settings is shown where its name was blacked out)."""
+    frames = [item.frame for item in found] or [f for f, _ in kept]
     return min(frames) if frames else None
 
 
