@@ -27,7 +27,12 @@ setup(
         # must decode every compressed syntax it meets (Pillow covers only part of them).
         "pylibjpeg",
         "pylibjpeg-libjpeg",
+        # (pylibjpeg-openjpeg also encodes JPEG 2000 Lossless: redacted JPEG 2000 and JPEG images
+        # are written in it, docs/burned-in.md.)
         "pylibjpeg-openjpeg",
+        # pydicom's JPEG-LS encoder (CharLS; MIT): a redacted JPEG-LS image stays JPEG-LS Lossless
+        # instead of growing 2-10x uncompressed. Its decoder is used too (pydicom tries it first).
+        "pyjpegls",
         # RLE Lossless re-encoding of redacted frames: the same bytes as pydicom's own
         # encoder, 10-15x faster.
         "pylibjpeg-rle",

@@ -124,3 +124,27 @@ def test_error_kinds_read_non_utf8_output(tmp_path):
     kinds = _load("check_conformance").error_kinds(str(path))
     invalid = [k for k in kinds if "Value invalid for this VR" in k]
     assert invalid and not any("\xe9" in k or "TE" in k for k in invalid)
+
+
+# Redacted encapsulated images in their output syntax (docs/burned-in.md): JPEG 2000 lossy (YBR_ICT)
+# and JPEG baseline (YBR_FULL_422 cine) to JPEG 2000 Lossless YBR_RCT, JPEG-LS near-lossless to
+# JPEG-LS Lossless, a JPEG 2000 Lossless cine with one frame re-encoded.
+REENCODED = ("US1_J2KI.dcm", "examples_ybr_color.dcm", "SC_rgb_jls_lossy_line.dcm", "emri_small_jpeg_2k_lossless.dcm")
+
+
+@pytest.mark.parametrize("file_name", REENCODED)
+def test_reencoded_pixels_no_new_error_kind(tmp_path, file_name):
+    """A box blacked out and the image re-encoded adds no dciodvfy error kind (image pixel module,
+    lossy compression attributes, encapsulation)."""
+    from pydicom.data import get_testdata_file
+
+    from transforms.pixels.pixeldata import Box, redact
+
+    error_kinds = _load("check_conformance").error_kinds
+    path = Path(get_testdata_file(file_name))
+    ds = pydicom.dcmread(path)
+    assert redact(ds, {0: [Box(5, 5, 30, 20)]}) > 0
+    out = tmp_path / file_name
+    ds.save_as(out, enforce_file_format=True)
+    assert pydicom.dcmread(out).file_meta.TransferSyntaxUID in (pydicom.uid.JPEG2000Lossless, pydicom.uid.JPEGLSLossless)
+    assert error_kinds(str(out)) - error_kinds(str(path)) == set()

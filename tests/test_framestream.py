@@ -18,6 +18,7 @@ import numpy as np
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file
+from pydicom.encaps import generate_frames
 from pydicom.uid import ExplicitVRBigEndian, ImplicitVRLittleEndian, RLELossless
 
 from tests.factories import burn_text, make_dataset, to_bytes, ultrasound_picture
@@ -311,13 +312,66 @@ def _jpeg_bytes(frames: np.ndarray, bot: bool = True, split: bool = False, exten
 
 @pytest.mark.parametrize("bot", [True, False], ids=["offset_table", "no_offset_table"])
 def test_jpeg_cine_text_on_every_frame(bot):
-    """A JPEG cine with print on every frame: decoded, blacked out and written uncompressed frame by frame,
-    the same bytes and header (Explicit VR LE, RGB, lossy 01) as the whole-file way."""
+    """A JPEG cine with print on every frame: decoded, blacked out and re-encoded frame by frame as JPEG 2000
+    Lossless (YBR_RCT, still lossy 01), the same bytes as the whole-file way."""
     whole, redacted = _assert_same_ways(ALL, _jpeg_bytes(_cine(3, text_on=(0, 1, 2)), bot=bot))
-    assert redacted is not None and redacted.decompressed is not None and redacted.boxes.every
+    assert redacted is not None and redacted.reencoding is not None and redacted.boxes.every
+    out = pydicom.dcmread(io.BytesIO(whole.data))
+    assert out.file_meta.TransferSyntaxUID == pydicom.uid.JPEG2000Lossless
+    assert (out.PhotometricInterpretation, out.LossyImageCompression, out.NumberOfFrames) == ("YBR_RCT", "01", 3)
+
+
+def _encoded_cine(syntax: str, frames: np.ndarray, photometric: str) -> bytes:
+    """An RGB cine encoded in ``syntax`` by pydicom (one fragment per frame, a Basic Offset Table)."""
+    ds = _image(frames, "RGB", len(frames))
+    ds.compress(syntax, photometric_interpretation=photometric, generate_instance_uid=False)
+    ds.PhotometricInterpretation = photometric  # compress() leaves RGB; YBR_RCT: the codestream's colour transform
+    return to_bytes(ds)
+
+
+@pytest.mark.parametrize(
+    "syntax, photometric",
+    [(pydicom.uid.JPEG2000Lossless, "YBR_RCT"), (pydicom.uid.JPEG2000Lossless, "RGB"),
+     (pydicom.uid.JPEGLSLossless, "RGB")],
+)
+def test_lossless_cine_keeps_its_syntax(syntax, photometric):
+    """A lossless JPEG 2000 or JPEG-LS cine with print on frame 1: both ways write the source's syntax and
+    colour space, the same bytes; frames 0 and 2 keep their fragments; frame 1 decodes to the redaction."""
+    data = _encoded_cine(syntax, _cine(3, text_on=(1,)), photometric)
+    whole, redacted = _assert_same_ways(ALL, data)
+    assert redacted is not None and redacted.reencoding.keeps_fragments
+    source, out = pydicom.dcmread(io.BytesIO(data)), pydicom.dcmread(io.BytesIO(whole.data))
+    assert (out.file_meta.TransferSyntaxUID, out.PhotometricInterpretation) == (syntax, photometric)
+    assert "LossyImageCompression" not in out or out.LossyImageCompression == "00"
+    before, after = source.pixel_array, out.pixel_array
+    kept, written = list(generate_frames(source.PixelData, number_of_frames=3)), list(generate_frames(out.PixelData, number_of_frames=3))
+    assert (kept[0], kept[2]) == (written[0], written[2]) and kept[1] != written[1]
+    changed = (after != before).any(axis=-1)
+    assert changed[1].any() and not changed[[0, 2]].any()
+    assert (after[1][changed[1]] == 0).all()  # every changed pixel is black, exactly
+
+
+def test_uncompressed_fallback_either_way(monkeypatch):
+    """Where JPEG 2000 does not take the image (here: openjpeg's smallest side raised), both ways write
+    the redacted JPEG cine as Explicit VR Little Endian RGB, the same bytes."""
+    monkeypatch.setattr(pixeldata, "_OPENJPEG_MIN_SIDE", 10**6)
+    whole, redacted = _assert_same_ways(ALL, _jpeg_bytes(_cine(2, text_on=(0, 1))))
+    assert redacted.reencoding.syntax == pydicom.uid.ExplicitVRLittleEndian
     out = pydicom.dcmread(io.BytesIO(whole.data))
     assert out.file_meta.TransferSyntaxUID == pydicom.uid.ExplicitVRLittleEndian
-    assert (out.PhotometricInterpretation, out.LossyImageCompression, out.NumberOfFrames) == ("RGB", "01", 3)
+    assert (out.PhotometricInterpretation, out.LossyImageCompression) == ("RGB", "01")
+
+
+def test_extended_offset_table_either_way(monkeypatch):
+    """Re-encoded frames too long for a Basic Offset Table (the limit lowered): an Extended Offset Table,
+    written before PixelData the same way on both paths."""
+    monkeypatch.setattr(pixeldata, "BOT_LIMIT", 64)
+    whole, _ = _assert_same_ways(ALL, _jpeg_bytes(_cine(2, text_on=(0, 1))))
+    out = pydicom.dcmread(io.BytesIO(whole.data))
+    assert "ExtendedOffsetTable" in out and len(out.ExtendedOffsetTableLengths) == 16
+    frames = list(generate_frames(out.PixelData, number_of_frames=2,
+                                  extended_offsets=(out.ExtendedOffsetTable, out.ExtendedOffsetTableLengths)))
+    assert len(frames) == 2 and out.pixel_array.shape == (2, 160, 192, 3)
 
 
 def test_jpeg_cine_text_on_a_later_frame_and_none():

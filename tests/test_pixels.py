@@ -11,7 +11,7 @@ from pydicom import dcmread
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate, generate_frames
-from pydicom.pixels import apply_color_lut, convert_color_space, get_decoder, pack_bits, pixel_array
+from pydicom.pixels import apply_color_lut, convert_color_space, get_decoder, get_encoder, pack_bits, pixel_array
 from pydicom.uid import (
     UID,
     DeflatedExplicitVRLittleEndian,
@@ -21,6 +21,7 @@ from pydicom.uid import (
     JPEG2000,
     JPEG2000Lossless,
     JPEGBaseline8Bit,
+    JPEGExtended12Bit,
     JPEGLosslessSV1,
     JPEGLSLossless,
     JPEGLSNearLossless,
@@ -533,77 +534,119 @@ class TestRedactRle:
         np.testing.assert_array_equal(after[~mask], before[~mask])
 
 
+# Input syntax -> output syntax of a redacted encapsulated image (docs/burned-in.md).
+REENCODED = [
+    # name, source syntax, output syntax, output photometric, lossy source
+    ("SC_rgb_dcmtk_+eb+cy+np.dcm", JPEGBaseline8Bit, JPEG2000Lossless, "YBR_RCT", True),  # YBR_FULL_422
+    ("SC_rgb_jpeg_dcmtk.dcm", JPEGBaseline8Bit, JPEG2000Lossless, "YBR_RCT", True),  # YBR_FULL
+    ("SC_jpeg_no_color_transform.dcm", JPEGBaseline8Bit, JPEG2000Lossless, "YBR_RCT", True),  # RGB
+    ("JPGExtended.dcm", JPEGExtended12Bit, JPEG2000Lossless, "MONOCHROME2", True),
+    ("SC_rgb_jpeg_gdcm.dcm", JPEGLosslessSV1, JPEG2000Lossless, "YBR_RCT", False),
+    ("JPEG-LL.dcm", JPEGLosslessSV1, JPEG2000Lossless, "MONOCHROME2", False),
+    ("MR_small_jp2klossless.dcm", JPEG2000Lossless, JPEG2000Lossless, "MONOCHROME2", False),
+    ("US1_J2KR.dcm", JPEG2000Lossless, JPEG2000Lossless, "YBR_RCT", False),  # pydicom-data
+    ("RG1_J2KR.dcm", JPEG2000Lossless, JPEG2000Lossless, "MONOCHROME1", False),  # pydicom-data, 15 bits
+    ("JPEG2000.dcm", JPEG2000, JPEG2000Lossless, "MONOCHROME2", True),  # signed
+    ("US1_J2KI.dcm", JPEG2000, JPEG2000Lossless, "YBR_RCT", True),  # YBR_ICT, pydicom-data
+    ("MR_small_jpeg_ls_lossless.dcm", JPEGLSLossless, JPEGLSLossless, "MONOCHROME2", False),
+    ("JPEGLSNearLossless_16.dcm", JPEGLSNearLossless, JPEGLSLossless, "MONOCHROME2", True),
+    ("SC_rgb_jls_lossy_line.dcm", JPEGLSNearLossless, JPEGLSLossless, "RGB", True),
+    ("SC_rgb_small_odd_jpeg.dcm", JPEGBaseline8Bit, ExplicitVRLittleEndian, "RGB", True),  # 3 x 3: too small for openjpeg
+]
+
+
 class TestRedactCompressed:
     @pytest.mark.parametrize(
-        "name, photometric",
-        [
-            ("SC_rgb_dcmtk_+eb+cy+np.dcm", "YBR_FULL_422"),
-            ("SC_rgb_jpeg_dcmtk.dcm", "YBR_FULL"),
-            ("SC_jpeg_no_color_transform.dcm", "RGB"),
-        ],
+        "name, syntax, output, photometric, lossy",
+        [pytest.param(*case, marks=_needs(case[1]), id=case[0]) for case in REENCODED],
     )
-    def test_jpeg_baseline_to_explicit_le_rgb(self, name, photometric):
-        """JPEG baseline is written as Explicit VR Little Endian RGB, marked lossy."""
+    def test_output_syntax_and_exact_pixels(self, name, syntax, output, photometric, lossy):
+        """Each encapsulated syntax is written in its documented output syntax; the written image decodes
+        exactly to the redacted one (box black, every other value as decoded before); a lossy source says
+        LossyImageCompression 01 with its ratio and method kept, a lossless one keeps what it declared."""
         ds = _bundled(name)
-        assert ds.PhotometricInterpretation == photometric
-        assert ds.file_meta.TransferSyntaxUID == JPEGBaseline8Bit
-        rows, columns = ds.Rows, ds.Columns
+        assert ds.file_meta.TransferSyntaxUID == syntax
+        history = {k: ds.get(k) for k in ("LossyImageCompression", "LossyImageCompressionRatio",
+                                         "LossyImageCompressionMethod")}
         before = decode_frames(ds)
-        assert redact(ds, {0: [Box(10, 20, 40, 30)]}, margin=2) > 0
+        rows, columns = before.shape[1:3]
+        box = Box(columns // 4, rows // 4, columns // 2 + 1, rows // 2 + 1)
+        assert redact(ds, {0: [box]}, margin=0) > 0
         ds = _roundtrip(ds)
-        assert ds.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
-        assert ds.PhotometricInterpretation == "RGB"
-        assert ds.PlanarConfiguration == 0
-        assert ds.LossyImageCompression == "01"
-        assert ds["PixelData"].VR == "OB" and not ds["PixelData"].is_undefined_length
-        assert (ds.Rows, ds.Columns, ds.BitsAllocated) == (rows, columns, 8)
+        assert ds.file_meta.TransferSyntaxUID == output
+        assert ds.PhotometricInterpretation == photometric
+        assert ds["PixelData"].is_undefined_length == (output != ExplicitVRLittleEndian)
+        assert ds.get("LossyImageCompression") == ("01" if lossy else history["LossyImageCompression"])
+        for keyword in ("LossyImageCompressionRatio", "LossyImageCompressionMethod"):
+            assert ds.get(keyword) == history[keyword]
+        if before.ndim == 4:
+            assert ds.PlanarConfiguration == 0
         after = decode_frames(ds)
-        mask = _mask(before.shape, 0, slice(18, 32), slice(8, 42))
-        assert (after[mask] == 0).all()
+        assert after.dtype == before.dtype and after.shape == before.shape
+        black = 0 if before.ndim == 4 else (before[0].max() if photometric == "MONOCHROME1" else before[0].min())
+        mask = _mask(before.shape, 0, slice(rows // 4, rows // 2 + 1), slice(columns // 4, columns // 2 + 1))
+        assert (after[mask] == black).all()
+        np.testing.assert_array_equal(after[~mask], before[~mask])
+
+    def test_multi_frame_lossless_keeps_unchanged_fragments(self):
+        """A box on frame 3 of a 10-frame JPEG 2000 Lossless image re-encodes frame 3 only."""
+        ds = _bundled("emri_small_jpeg_2k_lossless.dcm")
+        fragments = list(generate_frames(ds.PixelData, number_of_frames=10))
+        before = decode_frames(ds)
+        redact(ds, {3: [Box(0, 0, 20, 10)]}, margin=0)
+        ds = _roundtrip(ds)
+        assert ds.file_meta.TransferSyntaxUID == JPEG2000Lossless
+        after_fragments = list(generate_frames(ds.PixelData, number_of_frames=10))
+        assert [a == b for a, b in zip(fragments, after_fragments)] == [i != 3 for i in range(10)]
+        after = decode_frames(ds)
+        mask = _mask(before.shape, 3, slice(0, 10), slice(0, 20))
+        assert (after[mask] == before[3].min()).all()
         np.testing.assert_array_equal(after[~mask], before[~mask])
 
     def test_multi_frame_jpeg(self):
-        """A box on frame 2 of a 30-frame YBR_FULL_422 JPEG changes frame 2 only."""
+        """A box on frame 2 of a 30-frame YBR_FULL_422 JPEG: every frame re-encoded as JPEG 2000
+        Lossless, only frame 2 differs from the decoded source."""
         ds = _bundled("examples_ybr_color.dcm")
         before = decode_frames(ds)
         redact(ds, {1: [Box(0, 0, 50, 20)]}, margin=0)
         assert ds.NumberOfFrames == 30
-        assert ds.PhotometricInterpretation == "RGB"
+        assert ds.PhotometricInterpretation == "YBR_RCT"
+        assert ds.file_meta.TransferSyntaxUID == JPEG2000Lossless
         after = decode_frames(ds)
         mask = _mask(before.shape, 1, slice(0, 20), slice(0, 50))
         assert (after[mask] == 0).all()
         np.testing.assert_array_equal(after[~mask], before[~mask])
 
     @pytest.mark.parametrize(
-        "name, syntax, lossy",
+        "syntax, dtype, bits, side, fits, plugins, expected",
         [
-            pytest.param("MR_small_jp2klossless.dcm", JPEG2000Lossless, False,
-                         marks=_needs(JPEG2000Lossless)),
-            pytest.param("JPEG2000.dcm", JPEG2000, True, marks=_needs(JPEG2000)),
-            pytest.param("MR_small_jpeg_ls_lossless.dcm", JPEGLSLossless, False,
-                         marks=_needs(JPEGLSLossless)),
-            pytest.param("JPEGLSNearLossless_16.dcm", JPEGLSNearLossless, True,
-                         marks=_needs(JPEGLSNearLossless)),
-            pytest.param("SC_rgb_jpeg_gdcm.dcm", JPEGLosslessSV1, False,
-                         marks=_needs(JPEGLosslessSV1)),
+            (JPEGLSLossless, "uint16", 12, 64, True, None, JPEGLSLossless),
+            (JPEGLSLossless, "uint16", 12, 64, True, (), JPEG2000Lossless),  # no pyjpegls
+            (JPEG2000, "uint16", 16, 64, False, None, ExplicitVRLittleEndian),  # a value outside BitsStored
+            (JPEG2000, "uint32", 32, 64, True, None, ExplicitVRLittleEndian),  # openjpeg: 24 bits at most
+            (JPEG2000, "uint16", 16, 31, True, None, ExplicitVRLittleEndian),  # openjpeg: 32 px at least
+            (JPEGLSNearLossless, "uint8", 1, 64, True, None, JPEG2000Lossless),  # JPEG-LS: 2 bits at least
         ],
     )
-    def test_other_syntaxes_to_explicit_le(self, name, syntax, lossy):
-        """JPEG 2000, JPEG-LS and JPEG Lossless go uncompressed; only lossy ones say 01."""
-        ds = _bundled(name)
-        assert ds.file_meta.TransferSyntaxUID == syntax
-        declared = ds.get("LossyImageCompression")
-        before = decode_frames(ds)
-        assert redact(ds, {0: [Box(2, 3, 8, 9)]}, margin=0) > 0
-        ds = _roundtrip(ds)
-        assert ds.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
-        assert ds.get("LossyImageCompression") == ("01" if lossy else declared)
-        after = decode_frames(ds)
-        assert after.dtype == before.dtype
-        black = 0 if before.ndim == 4 else before[0].min()
-        mask = _mask(before.shape, 0, slice(3, 9), slice(2, 8))
-        assert (after[mask] == black).all()
-        np.testing.assert_array_equal(after[~mask], before[~mask])
+    def test_fallbacks(self, syntax, dtype, bits, side, fits, plugins, expected, monkeypatch):
+        """The output syntax falls back to JPEG 2000 Lossless, then Explicit VR Little Endian, when an
+        encoder is missing or does not take the image."""
+        if plugins is not None:
+            monkeypatch.setattr(get_encoder(JPEGLSLossless), "_available", {})
+        ds = _make(np.zeros((1, side, 64), dtype), "MONOCHROME2")
+        ds.BitsStored = bits
+        plan = pixels.reencoding(ds, UID(syntax), np.dtype(dtype), "MONOCHROME2", False, fits)
+        assert plan.syntax == expected
+        assert plan.keeps_fragments == (expected == syntax)
+
+    def test_deterministic(self):
+        """Re-encoding the same redaction twice gives the same bytes (reruns write the same files)."""
+        out = []
+        for _ in range(2):
+            ds = _bundled("US1_J2KI.dcm")
+            redact(ds, {0: [Box(10, 10, 60, 40)]})
+            out.append(ds.PixelData)
+        assert out[0] == out[1]
 
     def test_already_black_leaves_compressed_data(self):
         """Boxes over pixels that are already black change nothing, not even the syntax."""

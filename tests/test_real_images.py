@@ -21,7 +21,13 @@ import numpy as np
 import pydicom
 import pytest
 from PIL import Image
-from pydicom.uid import ExplicitVRLittleEndian
+from pydicom.uid import (
+    ExplicitVRLittleEndian,
+    JPEG2000Lossless,
+    JPEGLSLossless,
+    JPEGLSNearLossless,
+    RLELossless,
+)
 
 from tests import real_images
 from transforms.deid_config import parse_config
@@ -126,9 +132,10 @@ def _outside_text_share(before: np.ndarray, after: np.ndarray, image: real_image
 
 def test_every_file_of_the_packages_decodes_and_redacts():
     """Every DICOM file the three packages ship: its pixels decode, a box is blacked out on its
-    last frame and the result decodes again, in the source's transfer syntax when that is native
-    or RLE (else Explicit VR Little Endian); damaged files fail with their DICOM reason."""
+    last frame and the result decodes again, in the output syntax of docs/burned-in.md (the source's
+    when native, RLE or lossless JPEG 2000 / JPEG-LS); damaged files fail with their DICOM reason."""
     seen = 0
+    written = {True: 0, False: 0}  # output in the syntax the table gives, or a fallback
     for key in real_images.all_files():
         data = real_images.read_bytes(key)
         try:
@@ -153,10 +160,16 @@ def test_every_file_of_the_packages_decodes_and_redacts():
         seen += 1
         assert key not in EXPECTED_FAILURES, key
         assert after.shape == before.shape and np.array_equal(after[:last], before[:last]), key
-        kept = syntax if (not syntax.is_compressed or syntax == "1.2.840.10008.1.2.5") else ExplicitVRLittleEndian
+        # docs/burned-in.md: native and RLE keep their syntax; JPEG-LS goes JPEG-LS Lossless, every other
+        # encapsulated syntax JPEG 2000 Lossless; Explicit VR Little Endian where the encoder cannot.
+        kept = syntax
+        if syntax.is_compressed and syntax != RLELossless:
+            kept = JPEGLSLossless if syntax in (JPEGLSLossless, JPEGLSNearLossless) else JPEG2000Lossless
         if not np.array_equal(after, before):
-            assert ds.file_meta.TransferSyntaxUID in (kept, ExplicitVRLittleEndian), key
+            assert ds.file_meta.TransferSyntaxUID in (kept, JPEG2000Lossless, ExplicitVRLittleEndian), key
+            written[ds.file_meta.TransferSyntaxUID == kept] += 1
     assert seen >= 150
+    assert written[True] >= 10 * written[False], written  # fallbacks are the exception
 
 
 @pytest.mark.parametrize("image", [i for i in IMAGES if i.name not in BENCH_ONLY], ids=lambda i: i.name)

@@ -17,10 +17,13 @@ decides), the pixels are never held whole:
    frame's boxes with ``pixeldata.redact_frame`` (the same fill values and
    margin as ``pixeldata.redact``, every written frame decoded again and
    compared), and fails closed (``PixelDataError``) when the bytes it read are
-   not the bytes that were examined. Encapsulated frames are decoded and
-   written uncompressed (``pixeldata.decompress_frame``) when a box changes a
-   pixel, the header saying so (``FrameReader.finish``), as ``pixeldata.redact``
-   does on the whole-file way; else their fragments are copied as they are.
+   not the bytes that were examined. When a box changes a pixel of an
+   encapsulated image, its frames are decoded, blacked out and written in the
+   syntax ``pixeldata.reencoding`` picks (``pixeldata.reencode_frame``: JPEG
+   2000 Lossless, JPEG-LS Lossless or Explicit VR Little Endian; a frame
+   without change keeps its fragment where the syntax is the source's), the
+   header saying so (``FrameReader.finish``), as ``pixeldata.redact`` does on
+   the whole-file way; else the fragments are copied as they are.
 
 The output bytes, annotations and failure reasons are those of the whole-file
 way; anything the layout checks do not accept goes the whole-file way. Nothing
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -56,6 +60,9 @@ __all__ = [
 ]
 
 COPY_CHUNK_BYTES = 8 * 1024 * 1024
+# Re-encoded frames are held in memory up to this many bytes, then in a temporary file.
+SPOOL_BYTES = 64 * 1024 * 1024
+SEQUENCE_DELIMITER = b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
 # Photometric interpretations streamed, with their samples per pixel (others go the whole way).
 _STREAMED = {
     pixels.MONOCHROME1: 1,
@@ -206,8 +213,10 @@ class FrameReader:
         self.layout = layout
         self.vr = layout.vr
         self.digest: str | None = None
-        # Encapsulated frames with boxes that change pixels: how the output is written uncompressed.
-        self.decompressed: pixels.Decompressed | None = None
+        # Encapsulated frames with boxes that change pixels: how the output is written.
+        self.reencoding: pixels.Reencoding | None = None
+        # Encapsulated frames: every decoded value lies within BitsStored (pixeldata.reencoding).
+        self.fits = True
 
     def raw(self) -> Iterator[bytes]:
         """Each frame's stored bytes (an encapsulated frame's fragment), in order."""
@@ -225,14 +234,18 @@ class FrameReader:
         """Each frame decoded (colour as RGB unless ``as_rgb`` is False); ``ds`` is the header."""
         frame_ds = pixels.frame_dataset(ds)
         digest = hashlib.sha256()
+        encapsulated = self.layout.encapsulated
         for raw in self.raw():
             digest.update(raw)
-            yield pixels.decode_frame(frame_ds, raw, self.vr, as_rgb, self.layout.encapsulated)
+            frame = pixels.decode_frame(frame_ds, raw, self.vr, as_rgb, encapsulated)
+            if encapsulated and as_rgb and self.fits:
+                self.fits = pixels.values_fit(frame_ds, frame)
+            yield frame
         self.digest = digest.hexdigest()
 
     def finish(self, ds: Dataset, found) -> None:
         """After examination: for encapsulated frames whose boxes change a pixel, set the header
-        ``ds`` up for the uncompressed output, as ``pixeldata.redact`` does on the whole-file way."""
+        ``ds`` up for the output (``pixeldata.reencoding``), as ``pixeldata.redact`` does on the whole-file way."""
         if not self.layout.fragments or not found:
             return
         boxes = FrameBoxes.of(found)
@@ -242,10 +255,11 @@ class FrameReader:
             if not wanted:
                 continue
             self._f.seek(offset)
-            changed, decompressed = pixels.encapsulated_changes(frame_ds, _read_exactly(self._f, length), wanted)
+            raw = _read_exactly(self._f, length)
+            changed, plan = pixels.encapsulated_changes(frame_ds, raw, wanted, self.fits)
             if changed:
-                self.decompressed = decompressed
-                decompressed.apply(ds)
+                self.reencoding = plan
+                plan.apply(ds)
                 return
 
 
@@ -261,9 +275,9 @@ def deidentify_framed(engine, header: bytes, f: BinaryIO, layout: FrameLayout, s
     """
     reader = FrameReader(f, layout)
     result = engine(header, source=source, header_only=True, frames=reader)
-    if not result.redacted or (layout.encapsulated and reader.decompressed is None):
+    if not result.redacted or (layout.encapsulated and reader.reencoding is None):
         return result, None  # nothing blacked out: the source's element as it is
-    return result, RedactedPixels(layout, FrameBoxes.of(result.redacted), reader.digest, reader.decompressed)
+    return result, RedactedPixels(layout, FrameBoxes.of(result.redacted), reader.digest, reader.reencoding)
 
 
 @dataclass(frozen=True)
@@ -276,7 +290,7 @@ class RedactedPixels:
     layout: FrameLayout
     boxes: FrameBoxes
     digest: str
-    decompressed: pixels.Decompressed | None = None  # encapsulated frames: written uncompressed
+    reencoding: pixels.Reencoding | None = None  # encapsulated frames: how the output is written
 
     @property
     def pixel_offset(self) -> int:
@@ -307,7 +321,7 @@ def write_redacted(src: BinaryIO, dst, redacted: RedactedPixels, chunk: int = CO
     frame_ds = pixels.frame_dataset(ds)
     reader = FrameReader(src, layout)
     if layout.encapsulated:
-        return _write_decompressed(src, dst, ds, frame_ds, reader, redacted)
+        return _write_reencoded(src, dst, ds, frame_ds, reader, redacted)
     changes = False
     for index in range(layout.frames):  # does any box change a pixel? (usually frame 0 says so)
         found = boxes.for_frame(index)
@@ -331,30 +345,62 @@ def write_redacted(src: BinaryIO, dst, redacted: RedactedPixels, chunk: int = CO
     return written
 
 
-def _write_decompressed(src, dst, ds, frame_ds, reader: FrameReader, redacted: RedactedPixels) -> int:
-    """Encapsulated frames decoded, blacked out and written as one uncompressed element."""
-    decompressed = redacted.decompressed
-    if decompressed is None:
-        raise PixelDataError("encapsulated frames with boxes need the uncompressed layout")
+def _write_reencoded(src, dst, ds, frame_ds, reader: FrameReader, redacted: RedactedPixels) -> int:
+    """Encapsulated frames decoded, blacked out and written as ``pixeldata.reencoding`` says.
+
+    Native output: one element, frame after frame. Encapsulated output: the
+    encoded frames are spooled (memory up to ``SPOOL_BYTES``, then a temporary
+    file) until their lengths are known, then written after the offset
+    table(s) as ``pixeldata.redact`` writes them (an Extended Offset Table
+    element before PixelData when a Basic Offset Table cannot address them).
+    """
+    plan = redacted.reencoding
+    if plan is None:
+        raise PixelDataError("encapsulated frames with boxes need the output's layout")
     out_ds = pixels.frame_dataset(ds)
-    decompressed.apply(out_ds)
-    header = decompressed.element_header(ds)
-    dst.write(header)
-    written = 0
+    plan.apply(out_ds)
     digest = hashlib.sha256()
-    for index, raw in enumerate(reader.raw()):
-        digest.update(raw)
-        data = pixels.decompress_frame(frame_ds, out_ds, raw, redacted.boxes.for_frame(index))
-        dst.write(data)
-        written += len(data)
-    if written % 2:
-        dst.write(b"\x00")
-        written += 1
-    if written + len(header) - 12 != int.from_bytes(header[8:12], "little"):
-        raise PixelDataError("the decoded frames do not fill the uncompressed PixelData")
-    if digest.hexdigest() != redacted.digest:
-        raise PixelDataError("the source's PixelData changed after it was examined")
-    return written + len(header)
+    if not plan.encapsulated:
+        header = plan.element_header(ds)
+        dst.write(header)
+        written = 0
+        for index, raw in enumerate(reader.raw()):
+            digest.update(raw)
+            data = pixels.reencode_frame(frame_ds, out_ds, raw, redacted.boxes.for_frame(index), plan)
+            dst.write(data)
+            written += len(data)
+        if written % 2:
+            dst.write(b"\x00")
+            written += 1
+        if written + len(header) - 12 != int.from_bytes(header[8:12], "little"):
+            raise PixelDataError("the decoded frames do not fill the uncompressed PixelData")
+        if digest.hexdigest() != redacted.digest:
+            raise PixelDataError("the source's PixelData changed after it was examined")
+        return written + len(header)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        lengths = []
+        for index, raw in enumerate(reader.raw()):
+            digest.update(raw)
+            data = pixels.reencode_frame(frame_ds, out_ds, raw, redacted.boxes.for_frame(index), plan)
+            spool.write(data)
+            lengths.append(len(data))
+        if digest.hexdigest() != redacted.digest:
+            raise PixelDataError("the source's PixelData changed after it was examined")
+        tables = pixels.offset_tables(lengths)
+        head = b""
+        if tables is not None:  # (7FE0,0001) and (7FE0,0002), OV, before PixelData
+            for element, value in zip((b"\xe0\x7f\x01\x00", b"\xe0\x7f\x02\x00"), tables):
+                head += element + b"OV\x00\x00" + len(value).to_bytes(4, "little") + value
+        head += plan.element_header(ds) + pixels.basic_offset_table(lengths, tables is not None)
+        dst.write(head)
+        written = len(head)
+        spool.seek(0)
+        for length in lengths:
+            data = pixels.item(_read_exactly(spool, length))
+            dst.write(data)
+            written += len(data)
+    dst.write(SEQUENCE_DELIMITER)
+    return written + len(SEQUENCE_DELIMITER)
 
 
 def _copy(src: BinaryIO, dst, size: int, chunk: int) -> int:

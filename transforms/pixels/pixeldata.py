@@ -14,10 +14,13 @@ How PixelData is written back depends on the transfer syntax:
   were and only the bytes of blacked-out pixels differ;
 * RLE Lossless: the frames that changed are re-encoded with pydicom's own RLE
   encoder (the other frames keep their original fragments);
-* every other encapsulated syntax (JPEG, JPEG-LS, JPEG 2000, ...): the image is
-  written uncompressed as Explicit VR Little Endian, as decoded (YBR colour
-  decoded to RGB), and LossyImageCompression is set to ``01`` when the source
-  was lossy.
+* every other encapsulated syntax (JPEG, JPEG-LS, JPEG 2000, HTJ2K): the image
+  is decoded (YBR colour to RGB) and written in the syntax ``reencoding``
+  picks: JPEG-LS Lossless for JPEG-LS, JPEG 2000 Lossless for the others (a
+  lossless source keeps its syntax, and its unchanged frames their
+  fragments; a lossy one is never coded lossy again), Explicit VR Little
+  Endian where the encoder does not take the image; LossyImageCompression is
+  set to ``01`` when the source was lossy.
 
 Every write is checked by decoding the result again; on any failure the
 dataset is left as it was and ``PixelDataError`` is raised (fail closed). No
@@ -36,8 +39,16 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate, encapsulate_extended, generate_frames
 from pydicom.pixels import apply_color_lut, apply_modality_lut, get_decoder, get_encoder
+from pydicom.pixels.encoders.base import ENCODING_PROFILES
 from pydicom.pixels.utils import as_pixel_options
-from pydicom.uid import UID, ExplicitVRLittleEndian, RLELossless
+from pydicom.uid import (
+    UID,
+    ExplicitVRLittleEndian,
+    JPEG2000Lossless,
+    JPEGLSLossless,
+    JPEGLSNearLossless,
+    RLELossless,
+)
 
 from transforms.errors import PixelDataError
 
@@ -48,9 +59,11 @@ __all__ = [
     "frame_dataset",
     "decode_frame",
     "frame_changes",
-    "Decompressed",
+    "Reencoding",
+    "reencoding",
     "encapsulated_changes",
-    "decompress_frame",
+    "values_fit",
+    "reencode_frame",
     "redact_frame",
     "render_for_ocr",
     "render_views",
@@ -106,6 +119,7 @@ PALETTE_COLOR = "PALETTE COLOR"
 RGB = "RGB"
 YBR_FULL = "YBR_FULL"
 YBR_FULL_422 = "YBR_FULL_422"
+YBR_RCT = "YBR_RCT"
 
 # Encapsulated syntaxes that never lose information.
 _LOSSLESS_SYNTAXES = frozenset(
@@ -131,6 +145,16 @@ _MAYBE_LOSSY_SYNTAXES = frozenset(
         "1.2.840.10008.1.2.4.203",  # HTJ2K
     }
 )
+# The one plugin that encodes each output syntax of redacted encapsulated images (one plugin: the
+# same bytes on every worker); openjpeg encodes 1 to 24 bits per sample, and with the 6
+# decomposition levels pydicom's plugin asks for, images of 32 rows and columns or more.
+_ENCODING_PLUGIN = {JPEG2000Lossless: "pylibjpeg", JPEGLSLossless: "pyjpegls"}
+_OPENJPEG_MAX_BITS = 24
+_OPENJPEG_MIN_SIDE = 32
+# Encapsulated frames whose items reach past this many bytes get an Extended Offset Table (a
+# Basic Offset Table holds 32-bit offsets).
+BOT_LIMIT = 2**32 - 1
+_ITEM = b"\xfe\xff\x00\xe0"
 # Elements that redaction of encapsulated pixel data may replace or remove.
 _REWRITTEN = (
     "PixelData",
@@ -574,7 +598,7 @@ def redact(ds: Dataset, boxes: Mapping[int, Sequence[Box]], margin: int = DEFAUL
         return _redact_native(ds, syntax, rects, photometric, samples)
     if syntax == RLELossless and _rle_encodable(ds, photometric, samples):
         return _redact_rle(ds, syntax, rects, photometric, frames)
-    return _redact_decompressed(ds, syntax, rects)
+    return _redact_reencoded(ds, syntax, rects, frames)
 
 
 # --- one native frame at a time (transforms.pixels.framestream) ---------------------------------
@@ -618,37 +642,15 @@ def decode_frame(
     return _decode(frame_ds, as_rgb=as_rgb)[0][0]
 
 
-@dataclass(frozen=True)
-class Decompressed:
-    """How a redacted encapsulated image is written uncompressed (``redact``'s way for JPEG & co.)."""
-
-    dtype: str  # numpy dtype string of the decoded values, native order
-    photometric: str
-    colour: bool
-    lossy: bool
-
-    def apply(self, ds: Dataset) -> None:
-        """Set the image attributes and transfer syntax of the uncompressed output on header ``ds``."""
-        _set_decompressed(ds, np.dtype(self.dtype), self.photometric, self.colour, self.lossy)
-
-    def element_header(self, ds: Dataset) -> bytes:
-        """The Explicit VR Little Endian PixelData element header of the uncompressed output of ``ds``."""
-        rows, columns, _ = _geometry(ds)
-        dtype = np.dtype(self.dtype)
-        length = frame_count(ds) * rows * columns * (3 if self.colour else 1) * dtype.itemsize
-        length += length % 2
-        vr = b"OB" if dtype.itemsize == 1 else b"OW"
-        return b"\xe0\x7f\x10\x00" + vr + b"\x00\x00" + length.to_bytes(4, "little")
-
-
 def encapsulated_changes(
-    frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], margin: int = DEFAULT_MARGIN
-) -> tuple[int, Decompressed]:
+    frame_ds: Dataset, raw: bytes, boxes: Sequence[Box], fits: bool, margin: int = DEFAULT_MARGIN
+) -> tuple[int, Reencoding]:
     """Pixels of one encapsulated frame that blacking out ``boxes`` changes, and how ``redact`` writes it.
 
     ``redact`` decodes such an image (colour as RGB) and, when a pixel changes,
-    writes it uncompressed; ``frame_ds`` (``frame_dataset``) holds the source's
-    attributes.
+    writes it as ``reencoding`` says; ``frame_ds`` (``frame_dataset``) holds
+    the source's attributes; ``fits``: every decoded value of every frame lies
+    within BitsStored (``reencoding``).
     """
     if margin < 0:
         raise ValueError("margin must not be negative")
@@ -658,33 +660,51 @@ def encapsulated_changes(
     arr, photometric = _decode(frame_ds, as_rgb=True)
     rects = _rects({0: list(boxes)} if boxes else {}, margin, rows, columns, pairs=False)
     changed = _blacken(frame_ds, arr, rects, photometric, stored_ybr=False)[2] if rects else 0
-    return changed, Decompressed(arr.dtype.str, photometric, arr.ndim == 4, _was_lossy(frame_ds, syntax))
+    return changed, reencoding(frame_ds, syntax, arr.dtype, photometric, arr.ndim == 4, fits)
 
 
-def decompress_frame(
-    frame_ds: Dataset, out_ds: Dataset, raw: bytes, boxes: Sequence[Box], margin: int = DEFAULT_MARGIN
+def values_fit(ds: Dataset, frame: np.ndarray) -> bool:
+    """True when every value of one decoded frame lies within BitsStored (``reencoding``'s ``fits``)."""
+    return _fits(ds, np.asarray(frame))
+
+
+def reencode_frame(
+    frame_ds: Dataset,
+    out_ds: Dataset,
+    raw: bytes,
+    boxes: Sequence[Box],
+    plan: Reencoding,
+    margin: int = DEFAULT_MARGIN,
 ) -> bytes:
-    """One encapsulated frame decoded, ``boxes`` blacked out, as the uncompressed bytes ``redact`` writes.
+    """One encapsulated frame decoded, ``boxes`` blacked out, as the bytes ``redact`` writes for it.
 
+    Native output: the frame's little-endian values; encapsulated output: its
+    codestream padded to even length (an item's value), or the source's
+    fragment when ``plan.keeps_fragments`` and no pixel of the frame changes.
     ``frame_ds`` has the source's attributes, ``out_ds`` the output's
-    (``Decompressed.apply`` on a ``frame_dataset``). The bytes are decoded
+    (``Reencoding.apply`` on a ``frame_dataset``). A written frame is decoded
     again with ``out_ds`` and compared (fail closed: ``PixelDataError``).
     """
+    if plan.keeps_fragments and not boxes:
+        return _even(raw)
     rows, columns, _ = _geometry(frame_ds)
     syntax = _transfer_syntax(frame_ds)
     _set_frame(frame_ds, raw, "OB", encapsulated=True)
     arr, photometric = _decode(frame_ds, as_rgb=True)
     rects = _rects({0: list(boxes)} if boxes else {}, margin, rows, columns, pairs=False)
     expected = _blacken(frame_ds, arr, rects, photometric, stored_ybr=False)[0] if rects else arr
-    data = expected.astype(expected.dtype.newbyteorder("<"), copy=False).tobytes()
+    if plan.keeps_fragments and np.array_equal(expected, arr):
+        return _even(raw)
     try:
-        out_ds[0x7FE00010] = DataElement(0x7FE00010, "OB" if expected.dtype.itemsize == 1 else "OW", data)
+        data = plan.encode(expected[0])
+        _set_frame(out_ds, data, plan.vr, plan.encapsulated)
         _verify(out_ds, expected, as_rgb=True)
     except PixelDataError:
         raise
-    except Exception as exc:  # element or decoder errors come in many types; fail closed
+    except Exception as exc:  # element, encoder or decoder errors come in many types; fail closed
         raise PixelDataError(
-            f"redacted PixelData from {_describe(syntax)} could not be written uncompressed ({type(exc).__name__})"
+            f"redacted PixelData from {_describe(syntax)} could not be written as "
+            f"{_describe(UID(plan.syntax))} ({type(exc).__name__})"
         ) from exc
     return data
 
@@ -1150,50 +1170,232 @@ def _redact_rle(
     return changed
 
 
-def _redact_decompressed(
-    ds: Dataset, syntax: UID, rects: Mapping[int, Sequence[_Rect]]
+def _redact_reencoded(
+    ds: Dataset, syntax: UID, rects: Mapping[int, Sequence[_Rect]], frames: int
 ) -> int:
-    """Decode, black out and write uncompressed Explicit VR Little Endian."""
+    """Decode, black out and write in the syntax ``reencoding`` picks (docs/burned-in.md)."""
     arr, photometric = _decode(ds, as_rgb=True)
     expected, _, changed = _blacken(ds, arr, rects, photometric, stored_ybr=False)
     if not changed:
         return 0
-    lossy = _was_lossy(ds, syntax)
-    out = expected.astype(expected.dtype.newbyteorder("<"), copy=False)
-    data = out.tobytes()
-    if len(data) % 2:
-        data += b"\x00"
-    bits = out.dtype.itemsize * 8
+    plan = reencoding(ds, syntax, arr.dtype, photometric, arr.ndim == 4, _fits(ds, arr))
     saved = _snapshot(ds)
     try:
-        ds["PixelData"] = DataElement(0x7FE00010, "OB" if bits <= 8 else "OW", data)
-        _set_decompressed(ds, out.dtype, photometric, arr.ndim == 4, lossy)
+        if plan.encapsulated:
+            sources: list[bytes] | None = None
+            if plan.keeps_fragments:
+                offsets = None
+                if "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds:
+                    offsets = (ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths)
+                sources = list(generate_frames(ds.PixelData, number_of_frames=frames, extended_offsets=offsets))
+                if len(sources) != frames:
+                    raise PixelDataError("the encapsulated PixelData does not hold NumberOfFrames frames")
+            encoded = [
+                _even(sources[i]) if sources is not None and np.array_equal(expected[i], arr[i])
+                else plan.encode(expected[i])
+                for i in range(frames)
+            ]
+            _set_encapsulated(ds, encoded)
+        else:
+            data = b"".join(plan.encode(frame) for frame in expected)
+            ds["PixelData"] = DataElement(0x7FE00010, plan.vr, _even(data))
+        plan.apply(ds)
         _verify(ds, expected, as_rgb=True)
     except PixelDataError:
         _restore(ds, saved)
         raise
-    except Exception as exc:  # element or decoder errors come in many types; fail closed
+    except Exception as exc:  # element, encoder or decoder errors come in many types; fail closed
         _restore(ds, saved)
         raise PixelDataError(
-            f"redacted PixelData from {_describe(syntax)} could not be written uncompressed "
-            f"({type(exc).__name__})"
+            f"redacted PixelData from {_describe(syntax)} could not be written as "
+            f"{_describe(UID(plan.syntax))} ({type(exc).__name__})"
         ) from exc
     return changed
 
 
-def _set_decompressed(ds: Dataset, dtype: np.dtype, photometric: str, colour: bool, lossy: bool) -> None:
-    """The attributes (all but PixelData) of an image written uncompressed as Explicit VR Little Endian."""
-    ds["BitsAllocated"] = DataElement(0x00280100, "US", dtype.itemsize * 8)
-    ds["PixelRepresentation"] = DataElement(0x00280103, "US", int(dtype.kind == "i"))
-    ds["PhotometricInterpretation"] = DataElement(0x00280004, "CS", photometric)
-    if colour:
-        ds["PlanarConfiguration"] = DataElement(0x00280006, "US", 0)
+def _even(data: bytes) -> bytes:
+    """``data`` padded with one NUL byte to an even length (PS3.5 7.1 and A.4)."""
+    return data + b"\x00" if len(data) % 2 else data
+
+
+def offset_tables(lengths: Sequence[int]) -> tuple[bytes, bytes] | None:
+    """The Extended Offset Table and its lengths (OV values) for encapsulated frames of even
+    ``lengths``, one fragment each, when a Basic Offset Table cannot address them; else None (the
+    frames then get a Basic Offset Table: ``basic_offset_table``)."""
+    if 8 * len(lengths) + sum(lengths) <= BOT_LIMIT:
+        return None
+    offsets = np.cumsum([0] + [8 + n for n in lengths[:-1]], dtype=np.uint64)
+    return offsets.astype("<u8").tobytes(), np.asarray(lengths, dtype="<u8").tobytes()
+
+
+def basic_offset_table(lengths: Sequence[int], extended: bool) -> bytes:
+    """The Basic Offset Table item of encapsulated frames of even ``lengths`` (empty with an
+    Extended Offset Table), as ``pydicom.encaps.encapsulate`` writes it."""
+    if extended:
+        return _ITEM + (0).to_bytes(4, "little")
+    offsets = np.cumsum([0] + [8 + n for n in lengths[:-1]], dtype=np.uint64)
+    return _ITEM + (4 * len(lengths)).to_bytes(4, "little") + offsets.astype("<u4").tobytes()
+
+
+def item(fragment: bytes) -> bytes:
+    """One fragment (even length) as an item of encapsulated PixelData."""
+    return _ITEM + len(fragment).to_bytes(4, "little") + fragment
+
+
+def _set_encapsulated(ds: Dataset, encoded: Sequence[bytes]) -> None:
+    """PixelData of even-length encoded frames, one fragment each, with its offset table(s)."""
+    lengths = [len(frame) for frame in encoded]
+    tables = offset_tables(lengths)
+    value = basic_offset_table(lengths, tables is not None) + b"".join(item(frame) for frame in encoded)
+    ds["PixelData"] = DataElement(0x7FE00010, "OB", value, is_undefined_length=True)
     for keyword in ("ExtendedOffsetTable", "ExtendedOffsetTableLengths"):
         if keyword in ds:
             del ds[keyword]
-    if lossy:
-        ds["LossyImageCompression"] = DataElement(0x00282110, "CS", "01")
-    ds.file_meta["TransferSyntaxUID"] = DataElement(0x00020010, "UI", ExplicitVRLittleEndian)
+    if tables is not None:
+        ds["ExtendedOffsetTable"] = DataElement(0x7FE00001, "OV", tables[0])
+        ds["ExtendedOffsetTableLengths"] = DataElement(0x7FE00002, "OV", tables[1])
+
+
+def _fits(ds: Dataset, arr: np.ndarray) -> bool:
+    """True when every value of ``arr`` lies in the range BitsStored allows (an encoder's condition)."""
+    if not arr.size:
+        return True
+    return _in_range(ds, arr.dtype, int(arr.min()), int(arr.max()))
+
+
+def _in_range(ds: Dataset, dtype: np.dtype, low: int, high: int) -> bool:
+    bits = _bits_stored(ds, dtype)
+    lowest, highest = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if dtype.kind == "i" else (0, (1 << bits) - 1)
+    return lowest <= low and high <= highest
+
+
+@dataclass(frozen=True)
+class Reencoding:
+    """How a redacted encapsulated image is written (``redact``'s way for JPEG & co.; ``reencoding``).
+
+    ``syntax``: the output's transfer syntax (JPEG 2000 Lossless, JPEG-LS
+    Lossless or Explicit VR Little Endian); ``dtype``: numpy dtype string of
+    the decoded values, native order; ``photometric``: the output's
+    PhotometricInterpretation; ``keeps_fragments``: the output syntax and
+    colour space are the source's, so a frame that no box changes keeps its
+    compressed bytes.
+    """
+
+    syntax: str
+    dtype: str
+    photometric: str
+    colour: bool
+    lossy: bool
+    bits_stored: int
+    keeps_fragments: bool = False
+
+    @property
+    def encapsulated(self) -> bool:
+        return self.syntax != ExplicitVRLittleEndian
+
+    @property
+    def vr(self) -> str:
+        return "OB" if self.encapsulated or np.dtype(self.dtype).itemsize == 1 else "OW"
+
+    def apply(self, ds: Dataset) -> None:
+        """Set the image attributes and transfer syntax of the output on header ``ds``."""
+        dtype = np.dtype(self.dtype)
+        ds["BitsAllocated"] = DataElement(0x00280100, "US", dtype.itemsize * 8)
+        ds["PixelRepresentation"] = DataElement(0x00280103, "US", int(dtype.kind == "i"))
+        ds["PhotometricInterpretation"] = DataElement(0x00280004, "CS", self.photometric)
+        if self.colour:
+            ds["PlanarConfiguration"] = DataElement(0x00280006, "US", 0)
+        if not self.encapsulated:
+            for keyword in ("ExtendedOffsetTable", "ExtendedOffsetTableLengths"):
+                if keyword in ds:
+                    del ds[keyword]
+        if self.lossy:
+            # PS3.3 C.7.6.1.1.5: the image has been lossy compressed; the output's lossless coding
+            # adds no loss, so LossyImageCompressionRatio and Method keep their history as it is.
+            ds["LossyImageCompression"] = DataElement(0x00282110, "CS", "01")
+        ds.file_meta["TransferSyntaxUID"] = DataElement(0x00020010, "UI", UID(self.syntax))
+
+    def encode(self, frame: np.ndarray) -> bytes:
+        """One redacted frame (rows, columns[, 3]) as the output stores it: native little-endian
+        bytes (unpadded), or its codestream padded to even length."""
+        frame = np.ascontiguousarray(frame, dtype=np.dtype(self.dtype))
+        if not self.encapsulated:
+            return frame.astype(frame.dtype.newbyteorder("<"), copy=False).tobytes()
+        syntax = UID(self.syntax)
+        encoded = get_encoder(syntax).encode(
+            frame,
+            encoding_plugin=_ENCODING_PLUGIN[syntax],
+            rows=frame.shape[0],
+            columns=frame.shape[1],
+            samples_per_pixel=3 if self.colour else 1,
+            bits_allocated=frame.dtype.itemsize * 8,
+            bits_stored=self.bits_stored,
+            pixel_representation=int(frame.dtype.kind == "i"),
+            photometric_interpretation=self.photometric,
+            number_of_frames=1,
+            planar_configuration=0,
+        )
+        return _even(bytes(encoded))
+
+    def element_header(self, ds: Dataset) -> bytes:
+        """The Explicit VR Little Endian PixelData element header of the output of ``ds``."""
+        if self.encapsulated:
+            return b"\xe0\x7f\x10\x00OB\x00\x00\xff\xff\xff\xff"
+        rows, columns, _ = _geometry(ds)
+        length = frame_count(ds) * rows * columns * (3 if self.colour else 1) * np.dtype(self.dtype).itemsize
+        length += length % 2
+        return b"\xe0\x7f\x10\x00" + self.vr.encode() + b"\x00\x00" + length.to_bytes(4, "little")
+
+
+def reencoding(ds: Dataset, syntax: UID, dtype: np.dtype, photometric: str, colour: bool, fits: bool) -> Reencoding:
+    """How ``redact`` writes a redacted image of encapsulated ``syntax`` (other than RLE).
+
+    JPEG-LS Lossless for a JPEG-LS source (lossless or near-lossless), JPEG
+    2000 Lossless for every other (JPEG 2000 lossless or lossy, JPEG baseline,
+    extended and lossless, HTJ2K): the source's own syntax when it is lossless,
+    else the lossless member of its family or of the nearest family pydicom
+    encodes; a lossy source is never coded lossy a second time. When that
+    encoder is not installed or does not take the image (PS3.5 8.2 encoding
+    profiles as pydicom lists them; for openjpeg BitsStored up to 24 and 32
+    rows and columns or more; a value outside BitsStored: ``fits`` False),
+    JPEG 2000 Lossless is tried, then
+    Explicit VR Little Endian. Colour is written as decoded (RGB), for JPEG 2000
+    Lossless with its reversible colour transform (YBR_RCT) unless the source
+    is JPEG 2000 Lossless in RGB. ``dtype``, ``photometric`` and ``colour``
+    describe the decoded values (``decode_frames``).
+    """
+    dtype = np.dtype(dtype)
+    lossy = _was_lossy(ds, syntax)
+    bits = _bits_stored(ds, dtype)
+    source_photometric = _photometric(ds)
+    rows, columns, _ = _geometry(ds)
+    preferred = JPEGLSLossless if syntax in (JPEGLSLossless, JPEGLSNearLossless) else JPEG2000Lossless
+    for target in dict.fromkeys((preferred, JPEG2000Lossless)):
+        if not colour:
+            out = photometric
+        elif target == JPEG2000Lossless:
+            out = source_photometric if syntax == target and source_photometric in (RGB, YBR_RCT) else YBR_RCT
+        else:
+            out = RGB
+        if fits and _encodable(target, out, colour, dtype, bits, min(rows, columns)):
+            keeps = syntax == target and out == (source_photometric if colour else photometric)
+            return Reencoding(str(target), dtype.str, out, colour, lossy, bits, keeps)
+    return Reencoding(str(ExplicitVRLittleEndian), dtype.str, photometric, colour, lossy, bits)
+
+
+def _encodable(target: UID, photometric: str, colour: bool, dtype: np.dtype, bits: int, side: int) -> bool:
+    """True when the installed plugin for ``target`` encodes such frames (pydicom's profiles;
+    ``side``: the image's shorter side)."""
+    encoder = get_encoder(target)
+    if _ENCODING_PLUGIN[target] not in encoder.available_plugins:
+        return False
+    if target == JPEG2000Lossless and (bits > _OPENJPEG_MAX_BITS or side < _OPENJPEG_MIN_SIDE):
+        return False
+    samples, signed, allocated = (3 if colour else 1), int(dtype.kind == "i"), dtype.itemsize * 8
+    return any(
+        photometric == pi and samples == spp and signed in reps and allocated in alloc and bits in stored
+        for pi, spp, reps, alloc, stored in ENCODING_PROFILES.get(target, ())
+    )
 
 
 def _was_lossy(ds: Dataset, syntax: UID) -> bool:
