@@ -172,7 +172,7 @@ def evaluate(sets: dict, detectors: dict) -> dict:
     return results
 
 
-def misses(sets: dict, run, set_name: str, limit: int = 40) -> list[str]:
+def misses(sets: dict, run, set_name: str, limit: int = 200) -> list[str]:
     """Texts of the cases whose identifiers the detector misses (for tuning on the tune part only)."""
     out = []
     for case in sets[set_name]:
