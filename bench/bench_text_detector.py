@@ -172,7 +172,7 @@ def evaluate(sets: dict, detectors: dict) -> dict:
     return results
 
 
-def misses(sets: dict, run, set_name: str, limit: int = 40) -> list[str]:
+def misses(sets: dict, run, set_name: str, limit: int = 200) -> list[str]:
     """Texts of the cases whose identifiers the detector misses (for tuning on the tune part only)."""
     out = []
     for case in sets[set_name]:
@@ -203,7 +203,7 @@ def table(results: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("tune", "heldout", "heldout2"), default="heldout2")
+    parser.add_argument("--part", choices=("tune", "heldout", "heldout2", "heldout3"), default="heldout3")
     parser.add_argument("--seed", type=int, default=None, help="default: the part's own seed")
     parser.add_argument("--size", type=int, default=300, help="cases per set (overlay: a quarter, 4 lines each)")
     parser.add_argument("--detectors", nargs="+", default=["project"], choices=("project", "spacy", "philter"))

@@ -9,8 +9,9 @@ context, not because the list it came from is inside the detector.
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or ``"heldout"`` (other locales,
-other seeds, other vocabulary: never looked at while tuning). Same part, seed and size: same cases.
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of three held-out parts
+(``"heldout"``, ``"heldout2"``, ``"heldout3"``: other locales, other seeds, other vocabulary, each
+written before a round of tuning and measured after it). Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
 
@@ -58,8 +59,28 @@ HELDOUT2_LOCALES = (
 ) + tuple(f"mimesis:{loc}" for loc in (
     "en-au", "en-ca", "de-at", "de-ch", "nl-be", "es-mx", "pt", "pt-br", "fi", "hu", "hr", "sk", "et", "tr",
 ))  # fmt: skip
-SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905}
-LOCALES = {"tune": TUNE_LOCALES + TUNE_MIMESIS, "heldout": HELDOUT_LOCALES, "heldout2": HELDOUT2_LOCALES}
+# Fourth round: romanised names (Japanese and Chinese pinyin from Faker's romanised lists, ``:roman``; Russian and
+# Bulgarian through ``anyascii``, ``translit:``, soft signs dropped as passports print them), for
+# tuning. (Faker locales without a person provider of their own, such as en_CA or lb_LU, fall
+# back to en_US names and are not used.)
+TUNE4_LOCALES = ("ja_JP:roman", "zh_CN:roman", "translit:ru_RU", "translit:bg_BG", "translit:mimesis:ru")
+# The third held-out part (seed 480193), written before the fourth round of tuning and measured
+# once, after it: Chinese (Wade-Giles, Taiwan), Korean, Ukrainian, Macedonian, Greek, Georgian, Armenian and Kazakh
+# names romanised, sources no other part uses.
+HELDOUT3_LOCALES = (
+    "zh_TW:roman", "translit:ko_KR", "translit:uk_UA", "translit:mk_MK", "translit:el_GR",
+    "translit:ka_GE", "translit:hy_AM", "translit:mimesis:uk", "translit:mimesis:kk", "translit:mimesis:el",
+)  # fmt: skip
+SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193}
+LOCALES = {
+    "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
+    "heldout": HELDOUT_LOCALES,
+    "heldout2": HELDOUT2_LOCALES,
+    "heldout3": HELDOUT3_LOCALES,
+}
+# Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
+# shapes; the older held-out parts keep the cases they were measured on.
+_EXTENDED = ("tune", "heldout3")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -117,22 +138,54 @@ class _Mimesis:
         return self.address.city()
 
 
+def _roman_word(word: str) -> str:
+    """``YU-HSUAN`` -> ``Yu-Hsuan``, ``YeongIl`` -> ``Yeongil``, ``zhghent'i`` -> ``Zhghenti``."""
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.replace("'", "").split("-"))
+
+
+class _Romanised:
+    """A source's names and cities romanised: anyascii (``translit:``) or Faker's romanised
+    name lists (``:roman``; cities from anyascii)."""
+
+    def __init__(self, inner, faker_roman: bool) -> None:
+        self.inner, self.faker_roman = inner, faker_roman
+
+    def _roman(self, text: str) -> str:
+        from anyascii import anyascii
+
+        return " ".join(_roman_word(w) for w in anyascii(text).split())
+
+    def first_name(self) -> str:
+        return _roman_word(self.inner.first_romanized_name()) if self.faker_roman else self._roman(self.inner.first_name())
+
+    def last_name(self) -> str:
+        return _roman_word(self.inner.last_romanized_name()) if self.faker_roman else self._roman(self.inner.last_name())
+
+    def city(self) -> str:
+        return self._roman(self.inner.city())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
-    (Latin script only)."""
+    (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
-    def __init__(self, locales: tuple[str, ...], seed: int) -> None:
+    def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
+        self.extended = extended
         self.fakers = []
         for i, loc in enumerate(locales):
+            translit = loc.startswith("translit:")
+            loc = loc.removeprefix("translit:")
+            roman = loc.endswith(":roman")
+            loc = loc.removesuffix(":roman")
             if loc.startswith("mimesis:"):
-                self.fakers.append(_Mimesis(loc.split(":", 1)[1], seed * 1000 + i))
-                continue
-            f = Faker(loc)
-            f.seed_instance(seed * 1000 + i)
-            self.fakers.append(f)
+                source = _Mimesis(loc.split(":", 1)[1], seed * 1000 + i)
+            else:
+                source = Faker(loc)
+                source.seed_instance(seed * 1000 + i)
+            self.fakers.append(_Romanised(source, roman) if translit or roman else source)
 
     def _faker(self):
         return self.rng.choice(self.fakers)
@@ -268,8 +321,10 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(3)
-        if shape == 0:
+        shape = rng.randrange(7 if p.extended else 3)
+        if shape >= 3:
+            top = _overlay_name_line(p, rng, g, f, shape)
+        elif shape == 0:
             top.add(f"{f.upper()}, {g.upper()}", "NAME").add("  ").add(p.id(), "ID")
         elif shape == 1:
             top.add(f"{f.upper()} {g.upper()}", "NAME")
@@ -279,6 +334,8 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top = _Builder("top")
         top.add(_date_text(rng, p.date()), "DATE").add(" ").add(f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}")
         lines.append(top)
+        if p.extended and rng.random() < 0.5:
+            lines.append(_overlay_extra(p, rng, g, f))
         body = _Builder("body")
         if us:
             body.add(rng.choice(_PROBES)).add(" ").add(rng.choice(_PRESETS)).add(" ").add(rng.choice(_US_PARAMS))
@@ -287,6 +344,32 @@ def _overlay(p: _People, n: int) -> list[Case]:
         lines.append(body)
         out.extend(b.case() for b in lines)
     return out
+
+
+def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: int) -> _Builder:
+    """The fourth round's name lines at the top edge (tune and heldout3 only)."""
+    top = _Builder("top")
+    sex = rng.choice(("M", "F"))
+    if shape == 3:
+        top.add(rng.choice(("Name: ", "NAME: ", "Pt: ", "PATIENT: "))).add(f"{g} {f}" if rng.random() < 0.5 else f"{f.upper()}, {g.upper()}", "NAME")
+    elif shape == 4:
+        top.add(f"{f.upper()}^{g.upper()}" + (f"^{p.given()[0].upper()}" if rng.random() < 0.5 else ""), "NAME")
+        top.add("  ").add(p.id(), "ID")
+    elif shape == 5:
+        top.add(f"{f.upper()} {g.upper()} {p.given()[0].upper()}" if rng.random() < 0.5 else f"{g.upper()} {f.upper()}", "NAME")
+        top.add(f"  {rng.randint(1, 95)}Y {sex}")
+    else:
+        top.add(p.id(), "ID").add("  ").add(f"{f} {g}" if rng.random() < 0.5 else f"{f.upper()} {g[0].upper()}", "NAME")
+    return top
+
+
+def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
+    """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3)."""
+    b = _Builder("body")
+    g2, f2 = _ascii(p.given()), _ascii(p.family())
+    label = rng.choice(("Ref: ", "Ref Phys: ", "Operator: ", "Sonographer: ", "Perf: ", "Dr. "))
+    b.add(label).add(rng.choice((f"{g2} {f2}", f"{f2.upper()}", f"{g2[0]}. {f2}", f"{f2.upper()}, {g2.upper()}")), "NAME")
+    return b
 
 
 _NOTE_TEMPLATES = (
@@ -447,8 +530,42 @@ VOCAB_HELDOUT2 = (
 )
 
 
+# Written for the third held-out part before the fourth round of tuning (eponyms and Latin
+# anatomy as reports and series descriptions write them, interventional, dental, veterinary-free
+# oncology and device strings of other vendors), measured once.
+VOCAB_HELDOUT3 = (
+    "Baker cyst", "Schatzki ring", "Zenker diverticulum", "Meckel diverticulum", "Bochdalek hernia",
+    "Morgagni hernia", "Hashimoto thyroiditis", "Graves disease", "Crohn disease", "Barrett esophagus",
+    "Wilms tumor", "Ewing sarcoma", "Hodgkin lymphoma", "Paget disease", "Osgood-Schlatter",
+    "Segond fracture", "Colles fracture", "Smith fracture", "Jones fracture", "Hill-Sachs lesion",
+    "Bankart lesion", "Baastrup sign", "Kerley B lines", "Hampton hump", "Westermark sign",
+    "Chilaiditi sign", "Murphy sign", "McBurney point", "Virchow node", "Sister Mary Joseph nodule",
+    "Circle of Willis", "Sylvian fissure", "Foramen of Monro", "Aqueduct of Sylvius", "Eustachian tube",
+    "Pouch of Douglas", "Morison pouch", "Hartmann pouch", "Ligament of Treitz", "Sphincter of Oddi",
+    "Corpus callosum", "Substantia nigra", "Nucleus accumbens", "Pars interarticularis", "Conus medullaris",
+    "Cauda equina", "Vena cava", "Ductus arteriosus", "Ligamentum teres", "Falx cerebri", "Tentorium cerebelli",
+    "Sella turcica", "Os trigonum", "Os odontoideum", "Pes anserinus", "Linea alba", "Lamina papyracea",
+    "Bosniak IIF", "TI-RADS 4", "LI-RADS 3", "PI-RADS 4", "Fleischner criteria", "Gleason 3+4",
+    "Agatston 112", "Calcium score 0", "Child-Pugh B", "Glasgow Coma Scale", "APGAR 9", "Cobb angle 24 deg",
+    "Salter-Harris II", "Weber B", "Garden III", "Schatzker II", "Neer classification", "Stanford type A",
+    "DeBakey type I", "Fontan circuit", "Blalock-Taussig shunt", "Glenn shunt", "Whipple procedure",
+    "Nissen fundoplication", "Roux-en-Y", "Hartmann procedure", "Billroth II", "Swan-Ganz catheter",
+    "Foley catheter", "Hickman line", "Port-a-cath", "Greenfield filter", "Denver shunt",
+    "Seldinger technique", "Valsalva", "Trendelenburg", "Fowler position", "Towne view", "Waters view",
+    "Caldwell view", "Stenvers view", "Judet view", "Harris view", "Sunrise view", "Merchant view",
+    "Rosenberg view", "Grashey view", "Y view", "Zanca view", "West Point view", "Stryker notch",
+    "Panorex", "Bitewing", "Periapical", "Cephalometric", "CBCT Maxilla", "Cone Beam",
+    "Radiotherapy Plan", "RT Structure Set", "PTV 60Gy", "CTV", "GTV", "Isocenter", "Gantry 180",
+    "Couch 0", "Collimator 45", "MLC", "Bolus 5mm", "SSD 100 cm", "Field 10x10",
+    "Carestream DRX", "Fujifilm FDR", "Agfa DX-D", "Konica Aero", "Shimadzu RADspeed", "Samsung GC85A",
+    "Canon Vantage Orian", "United Imaging uMR 780", "Neusoft NeuViz", "Esaote MyLab9", "Hitachi Arietta 65",
+    "Focal nodular hyperplasia", "Hemangioma", "Lipoma", "Osteochondroma", "Enchondroma", "Schwannoma",
+    "Meningioma", "Glioblastoma", "Pheochromocytoma", "Angiomyolipoma", "Oncocytoma", "Thymoma",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
-    words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2}[part]
+    words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3}[part]
     return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
 
 
@@ -473,28 +590,41 @@ def _codes(part: str, n: int) -> list[Case]:
     base = meanings(("SCT", "RXNORM", "RADLEX", "DCM"))
     half = 0 if part == "tune" else 1
     mine = [m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == half]
-    if part != "heldout2":
+    if part in ("tune", "heldout"):
         rng = random.Random(SEEDS[part])
         return [Case(m) for m in rng.sample(mine, min(n, len(mine)))]
-    seen = set(c.text for c in _codes("heldout", n))
     other = meanings(("MDC", "NCIt", "FMA", "IBSI", "UCUM"))
+    if part == "heldout2":
+        seen = set(c.text for c in _codes("heldout", n))
+        rng = random.Random(SEEDS[part])
+        picked = rng.sample([m for m in mine if m not in seen], n // 2) + rng.sample(other, min(n - n // 2, len(other)))
+        return [Case(m) for m in picked]
+    # heldout3: meanings of the held-out half and of the other schemes that neither earlier
+    # held-out sample holds (the detector's code vocabulary, ``vocabulary.code_words``, is built
+    # from the tune half only)
+    seen = set(c.text for c in _codes("heldout", n)) | set(c.text for c in _codes("heldout2", n))
     rng = random.Random(SEEDS[part])
-    picked = rng.sample([m for m in mine if m not in seen], n // 2) + rng.sample(other, min(n - n // 2, len(other)))
+    picked = rng.sample([m for m in mine if m not in seen], n // 2)
+    picked += rng.sample([m for m in other if m not in seen], n - n // 2)
     return [Case(m) for m in picked]
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout" or "heldout2"); ``size`` cases per set."""
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" or "heldout3"); ``size``
+    cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3", a quarter
+    of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune', 'heldout' or 'heldout2'")
+        raise ValueError("part must be 'tune', 'heldout', 'heldout2' or 'heldout3'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
+    extended = part in _EXTENDED
     sets: dict[str, list[Case]] = {}
     for offset, (name, make) in enumerate((
         ("display", _display), ("header", _header), ("overlay", _overlay), ("narrative", _narrative),
         ("institution", _institution), ("dates", _dates),
     )):
-        sets[name] = make(_People(locales, seed + offset), size if name != "overlay" else max(1, size // 4))
+        n = size if name != "overlay" or extended else max(1, size // 4)
+        sets[name] = make(_People(locales, seed + offset, extended), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets

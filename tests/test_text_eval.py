@@ -216,3 +216,48 @@ def test_header_lines_top_edge_and_under_a_name_label():
     boxes = [(10, 5, 200, 20), (10, 300, 120, 315), (10, 318, 160, 333), (300, 318, 400, 333), (10, 480, 90, 495)]
     texts = ["ST MARY HOSP", "Patient Name:", "OKAFOR SIOBHAN", "far away", "5 cm"]
     assert header_lines(boxes, texts, 512) == [True, False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    [
+        # a role label names a person: what follows it is a name, an ordinary word or an initial included
+        ("Operator: M. Skoog", "M. Skoog"),
+        ("Ref Phys: BRAKE", "BRAKE"),
+        ("Sonographer: H. De Vos", "H. De Vos"),
+        ("Read by Okafor on 12/01/2020", "Okafor"),
+        ("Ref: BAI", "BAI"),
+        # an initial with its dot before a name is part of it
+        ("by K. Siobhan Okafor", "K. Siobhan Okafor"),
+        # FAMILY, GIVEN M: the form is evidence when one word is name-like
+        ("FILET, ALICJA R", "FILET, ALICJA R"),
+    ],
+)
+def test_names_by_role_label_and_form(text, quote):
+    assert ("PERSON_NAME", quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a role label followed by technical or plain words is no name
+        "Ref: L12-5", "Performed by: Radiology Dept", "Tech: GE", "Operator: NONE",
+        # eponyms: capitalised words before a noun that names a method, sign or disease
+        "Agatston Score Threshold", "Barrett Toric", "Barrett Design Factor", "Extended Tofts Model",
+        # clinical words the DICOM code dictionary writes in lower case (its tune half)
+        "Globus Pallidus", "Vena Cava", "Patent Foramen Ovale", "Pituitary Fossa",
+        # ordinary words after a cue, and a census first name that is an ordinary word
+        "Patient Setup Point", "Rejected for Patient Safety Reasons", "Manual Hold", "FWP by GA, Hadlock, 1991",
+    ],
+)
+def test_clinical_and_eponym_terms_are_not_names(text):
+    assert [f for f in detect(text) if f.info_type == "PERSON_NAME"] == []
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    # a first name and a surname before an eponym noun stay a name
+    [("Mary Jones disease", "Mary Jones"), ("Mary Ring", "Mary Ring"), ("Rose Hill spoke", "Rose Hill")],
+)
+def test_names_before_eponym_nouns_stay(text, quote):
+    assert ("PERSON_NAME", quote) in [(f.info_type, f.quote) for f in detect(text)]

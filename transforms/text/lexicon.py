@@ -266,6 +266,27 @@ _CUE = re.compile(
     rf"({_W})[ \t]+(?:[{_UP}]\.?[ \t]+)?({_W})"
 )
 
+# A label naming a person's role (overlay lines, report footers): the words after it are a name
+# (``Operator: M. Skoog``, ``Ref Phys: BRAKE``, ``Read by Okafor``). A label needs its colon,
+# a ``... by`` phrase does not. Up to three name words, initials and particles included.
+_ROLE_BY = (
+    r"(?:referred|read|reported|performed|requested|ordered|signed|dictated|verified|approved|"
+    r"interpreted|scanned|reviewed|transcribed)[ \t]+by"
+)
+_ROLE_LABEL = (
+    r"(?:operator|op|ref|referring|ref[ \t]+phys(?:ician)?|ref(?:erring)?[ \t]+(?:dr|md|physician|phys|doctor)|"
+    r"sonographer|sono|tech|technologist|technician|radiographer|radiologist|reader|reporting|perf|"
+    r"perf[ \t]+phys|performing(?:[ \t]+phys(?:ician)?)?|phys|physician|attending|resident|fellow|surgeon|"
+    r"nurse|requesting(?:[ \t]+phys(?:ician)?)?|ordering(?:[ \t]+phys(?:ician)?)?|consultant|examiner)"
+)
+_ROLE_NAME_WORD = rf"(?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.|[{_UP}](?![\w'.\-]))"
+_ROLE = re.compile(
+    rf"(?i:\b(?:{_ROLE_BY}[ \t]*:?|{_ROLE_LABEL}[ \t]*:))[ \t]*"
+    rf"({_ROLE_NAME_WORD}(?:,?[ \t]+{_ROLE_NAME_WORD}){{0,2}})"
+)
+# A capital initial with its dot right before a name (``M. Skoog``): part of the name.
+_INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))([{_UP}])\.[ \t]*\Z")
+
 # Prefilters: lower-case tokens one of which must occur for a rule to be tried.
 _MONTH_WORDS = frozenset(_MONTHS) | frozenset(m[:3] for m in _MONTHS) | {"sept"}
 _AGE_WORDS = frozenset("y yo yr yrs year years old age aged".split())
@@ -273,6 +294,12 @@ _MRN_WORDS = frozenset("mrn mr medical patient pt chart acct account".split())
 _SSN_WORDS = frozenset(("ssn", "social"))
 _DOB_WORDS = frozenset(("dob", "b", "born", "birth", "birthdate"))
 _TITLE_WORDS = frozenset("dr mr mrs ms miss prof".split())
+_ROLE_WORDS = frozenset(
+    "operator op ref referring referred read reported performed requested ordered signed dictated verified "
+    "approved interpreted scanned reviewed transcribed sonographer sono tech technologist technician "
+    "radiographer radiologist reader reporting perf performing phys physician attending resident fellow "
+    "surgeon nurse requesting ordering consultant examiner".split()
+)
 _CUE_WORDS = frozenset(
     "contact patient pt mother father wife husband son daughter called spoke per".split()
 )

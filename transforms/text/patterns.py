@@ -26,6 +26,7 @@ from transforms.text.lexicon import (
     _PAIR,
     _PARTICLE,
     _PARTICLES,
+    _UP,
     _W,
     _AGE_KEY,
     _AGE_PHRASE,
@@ -37,6 +38,9 @@ from transforms.text.lexicon import (
     _COMMON_FIRST,
     _CUE,
     _CUE_WORDS,
+    _INITIAL_BEFORE,
+    _ROLE,
+    _ROLE_WORDS,
     _Cand,
     _DA,
     _DATE,
@@ -288,6 +292,8 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 continue
             if _upper_ascii(second) in _COMMON_FIRST:
                 continue
+            if _ordinary_pair(first, second):
+                continue  # Manual Hold, Manual Entry: a census first name that is an ordinary word
             end = m.end(3)
             if third and not m[2] and _is_first_name(second) and not _stop(third):
                 end = m.end(4)  # Given Middle Family
@@ -302,7 +308,11 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 out.append((m.start(), m.end(), _PN, _PAT))
     out.extend(_shape_names(text))
     if out:
+        out = [c for c in out if not _eponym(text, c[0], c[1])]
+    if out:
         out = _with_particles(text, out)
+    if not words.isdisjoint(_ROLE_WORDS):
+        out.extend(_role_names(scan))
     if not words.isdisjoint(_CUE_WORDS):
         for m in _matches_at(scan, _CUE_WORDS, _CUE):
             # After a cue ("contact April Haynes") a census first name counts even when it
@@ -310,11 +320,37 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
             first_ok = not _stop(m[1]) or _upper_ascii(m[1]) in _census_first_all()
             # ... but two ordinary words are not a name (patient Position Acquisition)
             named = [_upper_ascii(w) in _vocab.name_words() or not _vocab.known(_upper_ascii(w)) for w in (m[1], m[2])]
-            if first_ok and not _stop(m[2]) and any(named):
+            # ... nor two ordinary words unless the first is a first name (Patient Setup Point,
+            # Patient Safety Reasons; not contact Rose Hill)
+            ordinary = _vocab.ordinary()
+            plain = (_upper_ascii(m[1]) in ordinary and _upper_ascii(m[2]) in ordinary
+                     and _upper_ascii(m[1]) not in _census_first_all())
+            if first_ok and not _stop(m[2]) and any(named) and not plain:
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     return out
 
 
+def _role_names(scan: _Scan) -> list[_Cand]:
+    """The name after a role label (``Operator: M. Skoog``, ``Ref Phys: BRAKE``): its words up
+    to a stop word or a technical term that is no census name; an initial alone is no name."""
+    out: list[_Cand] = []
+    text = scan.text
+    for m in _ROLE.finditer(text):
+        end = None
+        for w in _NAME_WORD_OR_INITIAL.finditer(text, m.start(1), m.end(1)):
+            word = w[0].rstrip(".")
+            up = _upper_ascii(word)
+            if len(word) == 1:
+                continue  # an initial: part of the name, not a name alone
+            if _stop(word) or (up in _vocab.TECHNICAL and up not in _vocab.name_words()):
+                break
+            end = w.end()
+        if end is not None:
+            out.append((m.start(1), end, _PN, _PAT))
+    return out
+
+
+_NAME_WORD_OR_INITIAL = re.compile(rf"{_W}|[{_UP}]\.?(?![\w'])")
 _STATE_UPPER = frozenset(n.upper() for n in _STATE_NAMES) | frozenset(_STATES)
 _PARTICLES_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))((?:{_PARTICLES}[ \t]+)+)\Z")
 _PARTICLES_AFTER = re.compile(rf"[ \t]+(?:{_PARTICLES}[ \t]+)+{_W}")
@@ -331,6 +367,9 @@ def _with_particles(text: str, cands: list[_Cand]) -> list[_Cand]:
             m = _PARTICLES_BEFORE.search(text, max(0, s - 40), s)
             if m is not None:
                 s = m.start(1)
+            m = _INITIAL_BEFORE.search(text, max(0, s - 4), s)
+            if m is not None:
+                s = m.start(1)
             m = _PARTICLES_AFTER.match(text, e)
             if m is not None:
                 e = m.end()
@@ -342,6 +381,38 @@ def _with_particles(text: str, cands: list[_Cand]) -> list[_Cand]:
                     s = m.start(1)
         out.append((s, e, kind, src))
     return out
+
+
+def _ordinary_pair(first: str, second: str) -> bool:
+    """Both words are ordinary (English or clinical) words and the second is no census surname,
+    or both are clinical words (``Vena Cava``)."""
+    up1, up2 = _upper_ascii(first), _upper_ascii(second)
+    ordinary, clinical = _vocab.ordinary(), _vocab.clinical()
+    if up1 in clinical and up2 in clinical:
+        return True
+    return up1 in ordinary and up2 in ordinary and up2 not in _vocab.name_words()
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
+
+
+def _eponym(text: str, start: int, end: int) -> bool:
+    """A name candidate of a rule by shape that names a method, sign or disease after a person:
+    its last word, or the word right after it, is an eponym noun (``Agatston Score``, ``Barrett
+    Design Factor``, ``Jones fracture``). A census first name before a noun that is also a census
+    surname stays a name (``Mary Ring``), and so does a first name and a name-like word before
+    one (``Mary Jones disease``)."""
+    words = text[start:end].split()
+    if len(words) > 3:
+        return False
+    nouns = _vocab.EPONYM_NOUNS
+    last = _upper_ascii(words[-1])
+    if len(words) > 1 and last in nouns:
+        return last not in _vocab.name_words() or not _is_first_name(words[0])
+    m = _NEXT_WORD.match(text, end)
+    if m is None or m[1].upper() not in nouns:
+        return False
+    return not _is_first_name(words[0]) or last in _vocab.ordinary()
 
 
 def _unknown(word: str) -> bool:
@@ -373,7 +444,7 @@ def _shape_names(text: str) -> list[_Cand]:
         up1, up2 = _upper_ascii(first), _upper_ascii(second)
         if (
             (_unknown(first) and _unknown(second))  # Siobhan Okafor
-            or (_unknown(first) and up2 in common)  # Liesbeth Brown
+            or (_unknown(first) and up2 in common and up2 not in _vocab.TECHNICAL)  # Liesbeth Brown
             or (up2 in surnames and up1 not in _vocab.TECHNICAL)  # Edit Peterson
             or (up1 in _vocab.census_first() and _unknown(second))  # Joy Morellato
             or (up1 in common and not m[2] and _is_first_name(second))  # BROWN JAMES
@@ -382,7 +453,7 @@ def _shape_names(text: str) -> list[_Cand]:
                 and not _technical_pair(up1, up2))
             # a census first name and a census surname that are both ordinary words (Rob Hart)
             or (up1 in _vocab.census_first() and up2 in census_last and not _technical_pair(up1, up2)
-                and not _vocab.clinical_shape(up2))
+                and not _vocab.clinical_shape(up2) and up1 not in _vocab.clinical() and up2 not in _vocab.clinical())
             # a name-like word and a census surname that is an ordinary word (Aleka Gut)
             or (_unknown(first) and len(up1) >= 4 and len(up2) >= 3 and up2 in census_last
                 and not _technical_pair(up1, up2))
@@ -393,8 +464,13 @@ def _shape_names(text: str) -> list[_Cand]:
             family, given = m[1], m[2]
             if _stop(family) or _stop(given) or _upper_ascii(given) in _STATE_UPPER:
                 continue  # Springfield, Illinois is a place
+            if any(_upper_ascii(w) in _vocab.TECHNICAL and _upper_ascii(w) not in census_last for w in (family, given)):
+                continue  # GA, Hadlock: a technical term that is no name
             lexicon = _upper_ascii(family) in census_last or _upper_ascii(given) in census_last
-            if (_unknown(family) and (_unknown(given) or lexicon)) or (lexicon and _unknown(given)):
+            # FAMILY, GIVEN M or all capitals: the form is evidence, one name-like word is enough
+            form = (m[3] or (family.isupper() and given.isupper())) and (_unknown(family) or _unknown(given)) and not (
+                _technical_pair(_upper_ascii(family), _upper_ascii(given)))
+            if (_unknown(family) and (_unknown(given) or lexicon)) or (lexicon and _unknown(given)) or form:
                 out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
     if " " in text:
         for m in _PARTICLE.finditer(text):

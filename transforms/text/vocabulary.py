@@ -9,6 +9,9 @@ are known technical terms (everything else there is treated as sensitive). Lists
   in a name's shape, after a given name or a title);
 * common English words: SCOWL via Debian ``wamerican`` (63,849 lower-case entries, generated
   into ``data/english_words.txt.gz`` by ``_generate_english.py``);
+* clinical words: the words the DICOM code dictionary pydicom ships writes in lower case
+  (``pallidus``, ``fossa``, ``contracta``; 551 beyond English, from the half of its meanings the
+  evaluation does not hold out: ``data/clinical_words.txt.gz``, ``_generate_clinical.py``);
 * ``TECHNICAL``: device, imaging and clinical terms and abbreviations that burned-in text and
   DICOM descriptions use (modalities, views, sequences, ultrasound presets and parameters, units,
   manufacturers and models), plus the word shapes of drugs and clinical terms
@@ -84,6 +87,20 @@ TECHNICAL = frozenset(
     """.split()
 )
 
+# Nouns that follow an eponym (``Agatston Score``, ``Barrett Toric``, ``Tofts Model``, ``Jones
+# fracture``): capitalised words right before one of them name a method, a sign or a disease
+# after a person, not a person.
+EPONYM_NOUNS = frozenset(
+    """
+    SCORE SCORES SIGN SYNDROME DISEASE FRACTURE METHOD INDEX CLASSIFICATION CRITERIA SCALE MODEL
+    FORMULA PROCEDURE OPERATION SHUNT STAIN TORIC LENS FACTOR ALGORITHM TEST MANEUVER MANOEUVRE
+    PROJECTION EQUATION CYST DIVERTICULUM TUMOR TUMOUR SARCOMA LYMPHOMA CATHETER TECHNIQUE
+    CIRCUIT LESION POUCH STAGING RATIO REFLEX PHENOMENON EFFECT NOMOGRAM CURVE THRESHOLD INCISION
+    ANASTOMOSIS FUNDOPLICATION PALSY ANOMALY MALFORMATION DEFORMITY ULCER CORPUSCLE CELLS NODULE
+    HERNIA CLASSIFICATION GRADING TRIAD MURMUR TYPE CRITERION QUESTIONNAIRE PROTOCOL
+    """.split()
+)
+
 # Word endings of drugs, procedures and findings: never evidence of a name.
 _CLINICAL_SHAPE = re.compile(
     r"(?i)^[a-z]{3,}(?:pril|sartan|olol|alol|statin|formin|gliptin|glitazone|azole|prazole|cillin|mycin|"
@@ -110,6 +127,20 @@ def english() -> frozenset[str]:
 
 
 @cache
+def clinical() -> frozenset[str]:
+    """Clinical words that are not common English words (upper case): the words the DICOM code
+    dictionary writes in lower case (``PALLIDUS``, ``CONTRACTA``, ``FOSSA``), from the half of
+    its meanings the evaluation does not hold out (``_generate_clinical.py``)."""
+    return _load(_DATA / "clinical_words.txt.gz")
+
+
+@cache
+def ordinary() -> frozenset[str]:
+    """Common English words and clinical words: by themselves no evidence of a name."""
+    return english() | clinical()
+
+
+@cache
 def _census(key: str) -> frozenset[str]:
     import names as _names  # on first use: a tag-only job never loads the lists
 
@@ -126,7 +157,7 @@ def census_first() -> frozenset[str]:
 @cache
 def surnames() -> frozenset[str]:
     """1990 US Census surnames (3+ letters) that are not common English or technical words."""
-    return frozenset(n for n in _census("last") if len(n) >= 3) - english() - TECHNICAL
+    return frozenset(n for n in _census("last") if len(n) >= 3) - ordinary() - TECHNICAL
 
 
 @cache
@@ -157,7 +188,7 @@ def known(upper: str) -> bool:
     it is a name only in a name's shape.
     """
     return (
-        upper in english()
+        upper in ordinary()
         or upper in TECHNICAL
         or any(c.isdigit() for c in upper)
         or (upper not in name_words() and clinical_shape(upper))
@@ -174,4 +205,4 @@ def technical(upper: str) -> bool:
         return True
     if upper in name_words():
         return False
-    return upper in english() or clinical_shape(upper)
+    return upper in ordinary() or clinical_shape(upper)
