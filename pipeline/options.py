@@ -239,8 +239,9 @@ class DeidArguments:
             "--max_instance_bytes",
             type=_positive_int,
             default=DEFAULT_MAX_INSTANCE_BYTES,
-            help="A DICOM input larger than this many bytes (a file, or an instance a DICOMweb store sends) "
-            f"is not read and gets a failure record (default {DEFAULT_MAX_INSTANCE_BYTES}: 4 GiB).",
+            help="A DICOM input larger than this many bytes (a file, or an instance a DICOMweb store sends; "
+            "a deflated data set, inflated) is not read and gets a failure record "
+            f"(default {DEFAULT_MAX_INSTANCE_BYTES}: 4 GiB).",
         )
         parser.add_argument(
             "--failures_output",

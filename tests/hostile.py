@@ -5,7 +5,9 @@ DICOMweb store) would send: UIDs that are paths (``1.2.840.10008.99/../../X``,
 ``../../X``, absolute paths, NUL, backslash, a newline that forges a CSV row),
 names hidden inside UIDs and in values of the wrong type (DS, IS, CS, AS, DA,
 TM, US), a naming UID stored with another VR, fuzzed UIDs, special files (FIFOs,
-a link to ``/dev/zero``, a socket), files over the size limit, and a store that
+a link to ``/dev/zero``, a socket), files over the size limit, a deflated data set
+that inflates past it (a "deflate bomb"), sequences nested a thousand deep with a
+name at the bottom, and a store that
 ignores ``offset``, lists ``../`` UIDs, redirects to another origin, answers
 without a multipart boundary or lists without end.
 
@@ -26,6 +28,7 @@ import random
 import re
 import socket
 import stat
+import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -82,6 +85,43 @@ def instance(index: int, study: int = 900, **raw: tuple[str, bytes]) -> bytes:
     with warnings.catch_warnings():  # pydicom warns (with the value) about what this module writes on purpose
         warnings.simplefilter("ignore")
         ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
+def deflate_bomb(index: int, inflated: int) -> bytes:
+    """A Deflated Explicit VR Little Endian instance whose data set inflates to more than
+    ``inflated`` bytes (zeros in a private OB element), in about a thousandth of that."""
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    ds = make_dataset(index=index, study=950, PatientName=PATIENT, PatientID="PLANTEDID77")
+    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+    block = ds.private_block(0x0009, "HOSTILE BOMB", create=True)
+    block.add_new(0x00, "OB", bytes(inflated))
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
+def deep_nesting(index: int, depth: int) -> bytes:
+    """An instance with a sequence nested ``depth`` items deep, the patient's name at the bottom."""
+    from pydicom.sequence import Sequence
+
+    ds = make_dataset(index=index, study=960, PatientName=PATIENT, PatientID="PLANTEDID77")
+    inner = Dataset()
+    inner.PatientName = PATIENT
+    inner.ImageComments = f"seen by Dr {STRANGER}"
+    for _ in range(depth):
+        outer = Dataset()
+        outer.ReferencedImageSequence = Sequence([inner])
+        inner = outer
+    ds.AnatomicRegionSequence = Sequence([inner])  # a sequence the Basic Profile keeps
+    buf = io.BytesIO()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 8 * depth + 1000))  # pydicom writes nested items recursively
+    try:
+        ds.save_as(buf, enforce_file_format=True)
+    finally:
+        sys.setrecursionlimit(limit)
     return buf.getvalue()
 
 

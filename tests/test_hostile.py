@@ -29,6 +29,8 @@ from tests.hostile import (
     STRANGER,
     HostileStore,
     Snapshot,
+    deep_nesting,
+    deflate_bomb,
     dicom_cases,
     escaped_names,
     files_under,
@@ -96,7 +98,9 @@ def test_dicom_job_on_hostile_files(tmp_path):
         (w["in"] / name).write_bytes(data)
     specials = special_files(w["in"] / "special")
     (w["in"] / "oversize.dcm").write_bytes(instance(7777) + b"\x00" * 600_000)
-    inputs = len(cases) + len(specials) + 1
+    (w["in"] / "deflate_bomb.dcm").write_bytes(deflate_bomb(7778, 2_000_000))  # 3 KB that inflate to 2 MB
+    (w["in"] / "deep_nesting.dcm").write_bytes(deep_nesting(7779, 1000))
+    inputs = len(cases) + len(specials) + 3
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"annotation": {"storeQuote": False}, "dicomTagConfig": {"options": {"cleanDescriptors": {}}}}))
     snap = Snapshot(tmp_path, skip=(w["out"], w["ann"]))
@@ -120,6 +124,10 @@ def test_dicom_job_on_hostile_files(tmp_path):
         assert (by_name[name]["stage"], by_name[name]["error"]) == ("read", "InputNotRegularError"), name
     assert (by_name["oversize.dcm"]["stage"], by_name["oversize.dcm"]["error"]) == ("read", "InputTooLargeError")
     assert "--max_instance_bytes" in by_name["oversize.dcm"]["message"]
+    assert (by_name["deflate_bomb.dcm"]["stage"], by_name["deflate_bomb.dcm"]["error"]) == ("read", "InputTooLargeError")
+    assert "inflates to more than 500000 bytes" in by_name["deflate_bomb.dcm"]["message"]
+    assert by_name["deep_nesting.dcm"]["error"] == "InvalidInstanceError"
+    assert "nested too deep" in by_name["deep_nesting.dcm"]["message"]
     assert by_name["naming_uid_as_lo.dcm"]["message"].endswith("StudyInstanceUID, which the output needs")
     for r in records:  # the rest are UIDs that cannot be regenerated as one (several values): named by keyword
         if r["stage"] == "tags" and r["error"] == "InvalidElementError":
@@ -392,3 +400,37 @@ class TestGuards:
 
         with pytest.raises(DicomwebBadResponse, match="names no boundary"):
             decode_retrieved(b"--x\r\n\r\nDICM\r\n--x--", 'multipart/related; type="application/dicom"')
+
+    def test_deflate_bomb_is_measured_before_it_is_inflated(self):
+        """A deflated data set is inflated in counted chunks first: past the limit it is never inflated whole."""
+        from transforms.deid_config import parse_config
+        from transforms.dicom.deidentify import Deidentifier, StageFailure
+        from transforms.dicom.dicomweb import check_instance
+        from transforms.errors import InputTooLargeError
+
+        data = deflate_bomb(1, 2_000_000)
+        assert len(data) < 20_000
+        with pytest.raises(StageFailure) as failure:
+            Deidentifier(parse_config({}), b"k" * 32, max_inflated_bytes=500_000)(data)
+        assert (failure.value.stage, failure.value.error_type) == ("read", "InputTooLargeError")
+        result = Deidentifier(parse_config({}), b"k" * 32, max_inflated_bytes=4_000_000)(data)  # under the limit: read
+        assert not planted_in(result.data)
+        ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
+        with pytest.raises(InputTooLargeError):
+            check_instance(data, str(ds.StudyInstanceUID), str(ds.SeriesInstanceUID), str(ds.SOPInstanceUID), 500_000)
+
+    def test_deep_nesting(self):
+        """Sequences 150 deep are de-identified to the bottom; 1,000 deep fail with a DICOM reason."""
+        from transforms.deid_config import parse_config
+        from transforms.dicom.deidentify import Deidentifier, StageFailure
+
+        engine = Deidentifier(parse_config({"dicomTagConfig": {"options": {"cleanDescriptors": {}}}}), b"k" * 32)
+        result = engine(deep_nesting(1, 150))
+        assert not planted_in(result.data)
+        depth, item = 0, pydicom.dcmread(io.BytesIO(result.data)).AnatomicRegionSequence[0]
+        while "ReferencedImageSequence" in item:
+            depth, item = depth + 1, item.ReferencedImageSequence[0]
+        assert depth == 150  # kept, not dropped
+        with pytest.raises(StageFailure) as failure:
+            engine(deep_nesting(2, 1000))
+        assert failure.value.error_type == "InvalidInstanceError" and "nested too deep" in failure.value.message

@@ -296,7 +296,7 @@ class _RetrieveFn(DicomwebFn):
             body, content_type = self.client.retrieve(study, series, sop)
             data = decode_retrieved(body, content_type)
             del body
-            check_instance(data, study, series, sop)
+            check_instance(data, study, series, sop, self._policy.max_instance_bytes)
         except DeidError as exc:
             self._failed.inc()
             self._progress.finished("failed")

@@ -11,6 +11,7 @@ from apache_beam.metrics import Metrics
 from pipeline.connectors.files import open_source
 from pipeline.dicom.read import LargeInstance, Tail
 from pipeline.jobsetup import KeySource
+from pipeline.options import DEFAULT_MAX_INSTANCE_BYTES
 from pipeline.progress import Progress
 from pipeline.records import FAILED, FIGURES, REVIEW, VALUES_REPLACED, failure_record
 from transforms.deid_config import DeidSpec
@@ -58,8 +59,10 @@ class DeidentifyFn(beam.DoFn):
         store_names: tuple[str, ...] = (),
         residual_sweep: bool = True,
         review: bool = False,
+        max_instance_bytes: int = DEFAULT_MAX_INSTANCE_BYTES,
     ) -> None:
         self._review = review
+        self._max_instance_bytes = max_instance_bytes
         self._store_names = store_names
         self._spec = spec
         self._residual_sweep = residual_sweep
@@ -73,7 +76,7 @@ class DeidentifyFn(beam.DoFn):
     def setup(self) -> None:
         self._engine = Deidentifier(
             self._spec, self._key.load(), self._uid_root, key_resolver=_resolve_kms, residual_sweep=self._residual_sweep,
-            review=self._review,
+            review=self._review, max_inflated_bytes=self._max_instance_bytes,
         )
         self._progress.start()
 

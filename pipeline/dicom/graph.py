@@ -181,7 +181,7 @@ def build(p: beam.Pipeline, job: JobConfig) -> DeidOutputs:
     deid = inputs | "Deidentify" >> beam.ParDo(
         DeidentifyFn(
             job.spec, job.key, job.uid_root, bool(job.uid_mapping_output), progress, store_names, job.residual_sweep,
-            bool(job.review_report),
+            bool(job.review_report), job.max_instance_bytes,
         )
     ).with_outputs(FAILED, FIGURES, REVIEW, main="deidentified")
     if job.review_report:

@@ -19,18 +19,33 @@ from pydicom.errors import InvalidDicomError
 from pydicom.tag import Tag
 
 from transforms.dicom import fastwrite
-from transforms.errors import InvalidInstanceError, MissingAttributeError, TruncatedInstanceError, UnsupportedInstanceError
+from transforms.errors import (
+    InputTooLargeError,
+    InvalidInstanceError,
+    MissingAttributeError,
+    TruncatedInstanceError,
+    UnsupportedInstanceError,
+)
 
 DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
 UNDEFINED_LENGTH = 0xFFFFFFFF
 REQUIRED_KEYWORDS = ("SOPClassUID", "SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID")
 _REQUIRED_TAGS = tuple((kw, Tag(pydicom.datadict.tag_for_keyword(kw))) for kw in REQUIRED_KEYWORDS)
+# The most a deflated data set may inflate to, by default: the largest instance read (the
+# job's --max_instance_bytes default); a few kilobytes of deflate can hold gigabytes of zeros.
+DEFAULT_MAX_INFLATED_BYTES = 4 * 1024**3
+_DEFLATED = "1.2.840.10008.1.2.1.99"
+_INFLATE_CHUNK = 1 << 20
 _ITEM = 0xFFFEE000
 _SEQ_DELIMITER = 0xFFFEE0DD
 
 
-def parse(data: bytes, stop_before_pixels: bool = False) -> Dataset:
+def parse(data: bytes, stop_before_pixels: bool = False, max_inflated: int = DEFAULT_MAX_INFLATED_BYTES) -> Dataset:
     """Return the dataset of a Part 10 file, with its file meta.
+
+    ``max_inflated``: the most a deflated data set (Deflated Explicit VR Little
+    Endian) may inflate to; it is measured, in bounded chunks, before pydicom
+    inflates it whole.
 
     Raises
     ------
@@ -40,11 +55,13 @@ def parse(data: bytes, stop_before_pixels: bool = False) -> Dataset:
         The file ends before a value it declares.
     UnsupportedInstanceError
         A DICOMDIR or another non-composite object.
+    InputTooLargeError
+        A deflated data set that inflates to more than ``max_inflated`` bytes.
     """
-    return _parse(data, stop_before_pixels)[0]
+    return _parse(data, stop_before_pixels, max_inflated)[0]
 
 
-def parse_header(data: bytes) -> tuple[Dataset, int]:
+def parse_header(data: bytes, max_inflated: int = DEFAULT_MAX_INFLATED_BYTES) -> tuple[Dataset, int]:
     """Parse a file's head up to its pixel data, with the checks of ``parse``.
 
     Returns
@@ -59,14 +76,15 @@ def parse_header(data: bytes) -> tuple[Dataset, int]:
     DeidError
         As ``parse`` (a head cut inside an element raises TruncatedInstanceError).
     """
-    return _parse(data, True)
+    return _parse(data, True, max_inflated)
 
 
-def _parse(data: bytes, stop_before_pixels: bool) -> tuple[Dataset, int]:
+def _parse(data: bytes, stop_before_pixels: bool, max_inflated: int) -> tuple[Dataset, int]:
     if not data:
         raise InvalidInstanceError("the file is empty")
     if len(data) < 132 or data[128:132] != b"DICM":
         raise InvalidInstanceError("not a DICOM Part 10 file (no DICM prefix at byte 128)")
+    check_inflated_size(data, max_inflated)
     fp = io.BytesIO(data)
     try:
         ds = pydicom.dcmread(fp, stop_before_pixels=stop_before_pixels)
@@ -92,6 +110,45 @@ def _parse(data: bytes, stop_before_pixels: bool) -> tuple[Dataset, int]:
     if not stop_before_pixels:
         _check_pixels(ds)
     return ds, fp.tell()
+
+
+def check_inflated_size(data: bytes, limit: int) -> None:
+    """Refuse a deflated data set that inflates to more than ``limit`` bytes.
+
+    pydicom inflates the whole body at once, so a small file of deflated zeros
+    (a "deflate bomb") would take gigabytes; here it is inflated in chunks of at
+    most 1 MiB that are counted and dropped. Other transfer syntaxes return at once.
+    """
+    fp = io.BytesIO(data)
+    fp.seek(132)  # after the preamble and DICM (checked by the caller)
+    try:
+        meta = pydicom.filereader._read_file_meta_info(fp)
+    except Exception:
+        return  # pydicom's own read reports a broken file meta
+    if str(meta.get("TransferSyntaxUID", "")).rstrip("\x00 ") != _DEFLATED:
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    body = memoryview(data)[fp.tell():]
+    total = 0
+    try:
+        for start in range(0, len(body), _INFLATE_CHUNK):
+            chunk = body[start:start + _INFLATE_CHUNK]
+            while chunk:
+                total += len(inflater.decompress(chunk, _INFLATE_CHUNK))
+                if total > limit:
+                    raise InputTooLargeError(f"the deflated data set inflates to more than {limit} bytes and is not read")
+                chunk = inflater.unconsumed_tail
+                if inflater.eof:
+                    return
+        while True:  # what the inflater still holds
+            out = inflater.decompress(b"", _INFLATE_CHUNK)
+            if not out:
+                return
+            total += len(out)
+            if total > limit:
+                raise InputTooLargeError(f"the deflated data set inflates to more than {limit} bytes and is not read")
+    except zlib.error:
+        return  # pydicom's own read reports it ("cannot be inflated")
 
 
 def _body_implicit(ds: Dataset) -> bool | None:

@@ -247,13 +247,16 @@ def failure_reason(exc: BaseException, stage: str = "read") -> tuple[str, str]:
     The engine's own errors keep their class and message. Anything else (pydicom
     meeting a value that does not fit its VR, a structure it cannot read) is named
     by what it means for the instance: ``InvalidElementError`` naming the element
-    when the exception names a tag, ``PixelDataError`` in the pixel stage,
+    when the exception names a tag, ``InvalidInstanceError`` for sequences nested
+    past Python's recursion limit, ``PixelDataError`` in the pixel stage,
     ``InvalidInstanceError`` otherwise. The exception's own text (which may
     quote a value) is never used; its Python class is logged at DEBUG.
     """
     if isinstance(exc, DeidError):
         return type(exc).__name__, str(exc)
     _LOGGER.debug("stage %s: %s mapped to a DICOM reason", stage, type(exc).__name__)
+    if isinstance(exc, RecursionError):  # pydicom reads, walks and writes sequences recursively
+        return InvalidInstanceError.__name__, f"the data set's sequences are nested too deep to be {_STAGE_VERB.get(stage, 'processed')}"
     if isinstance(exc, OSError) and stage == "write":
         return OutputWriteError.__name__, "the output could not be written to its storage"
     if isinstance(exc, OSError) and stage in ("read", "filter"):
@@ -279,6 +282,9 @@ class Deidentifier:
         The HMAC key for UIDs (and, later, date shifts).
     uid_root : str
         Root of regenerated UIDs.
+    max_inflated_bytes : int
+        The most a deflated data set may inflate to (the job's ``--max_instance_bytes``);
+        more fails the instance at stage ``read``.
     """
 
     def __init__(
@@ -289,9 +295,11 @@ class Deidentifier:
         key_resolver=None,
         residual_sweep: bool = True,
         review: bool = False,
+        max_inflated_bytes: int = codec.DEFAULT_MAX_INFLATED_BYTES,
     ) -> None:
         quiet_pydicom()
         self.spec = spec
+        self._max_inflated = max_inflated_bytes
         self.uid_root = uid_root
         self._remap = UidCache(uid_key, uid_root)
         plan = compile_plan(spec)
@@ -328,7 +336,7 @@ class Deidentifier:
         if not header_only and self._tail_copy:
             ds, tail = self._split_tail(data)
         if tail is None:
-            ds = _run("read", codec.parse, data, header_only)
+            ds = _run("read", codec.parse, data, header_only, self._max_inflated)
         original_uids = _run("read", _naming_uids, ds)
         snapshot = _run("tags", self._sweep.before, ds) if self._sweep is not None else None
         for step in self.steps:
@@ -376,7 +384,7 @@ class Deidentifier:
         goes the whole-file way, which then reports the error itself.
         """
         try:
-            ds, stop = codec.parse_header(data)
+            ds, stop = codec.parse_header(data, self._max_inflated)
             if stop < len(data) and copyable_tail(self.spec, self._plan, ds, io.BytesIO(data), stop, len(data)):
                 return ds, stop
         except Exception:

@@ -21,6 +21,7 @@ from pydicom import dcmread
 from requests_toolbelt.multipart.decoder import MultipartDecoder
 from requests_toolbelt.multipart.encoder import MultipartEncoder
 
+from transforms.dicom.codec import DEFAULT_MAX_INFLATED_BYTES, check_inflated_size
 from transforms.dicom.uids import is_valid_uid
 from transforms.errors import DicomwebBadResponse
 
@@ -211,16 +212,19 @@ def _media_name(media: str) -> str:
     return media if _MEDIA.fullmatch(media) else "of an unreadable type"
 
 
-def check_instance(data: bytes, study: str, series: str, sop: str) -> None:
+def check_instance(data: bytes, study: str, series: str, sop: str, max_inflated: int = DEFAULT_MAX_INFLATED_BYTES) -> None:
     """Check that ``data`` is a Part 10 file with the listed UIDs.
 
     Raises
     ------
     DicomwebBadResponse
         When it is not Part 10, or its UIDs differ from the listing's.
+    InputTooLargeError
+        A deflated data set that inflates to more than ``max_inflated`` bytes.
     """
     if len(data) < 132 or data[128:132] != b"DICM":
         raise DicomwebBadResponse("the retrieved instance is not a DICOM Part 10 file")
+    check_inflated_size(data, max_inflated)
     try:
         ds = dcmread(io.BytesIO(data), stop_before_pixels=True, specific_tags=["StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"])
         found = (str(ds.get("StudyInstanceUID", "")), str(ds.get("SeriesInstanceUID", "")), str(ds.get("SOPInstanceUID", "")))
