@@ -232,8 +232,9 @@ class DeidArguments:
             type=_byte_count,
             default=DEFAULT_STREAM_COPY_BYTES,
             help="Instances at least this large whose pixels are not redacted get their PixelData "
-            f"copied from the source file, never held in memory (default {DEFAULT_STREAM_COPY_BYTES}; "
-            "0: always).",
+            "copied from the source file, never held in memory; with a redacting mode, instances this "
+            "large, or whose frames decode to this many bytes, are redacted a frame at a time "
+            f"(default {DEFAULT_STREAM_COPY_BYTES}; 0: always).",
         )
         parser.add_argument(
             "--max_instance_bytes",

@@ -578,3 +578,36 @@ def test_pipeline_either_way_writes_the_same(tmp_path, monkeypatch):
     frames = sorted(json.loads(line)["imageAnnotation"]["frameIndex"] for text in notes.values() for line in text.splitlines())
     assert frames == sorted([0, 1, 2, case_instance("later_frame", 11)[1][0].frame])
     assert [(f["source"], f["stage"], f["error"]) for f in failures] == [("palette.dcm", "pixels", "PixelDataError")]
+
+
+def test_small_file_that_decodes_large_goes_frame_by_frame(tmp_path, monkeypatch):
+    """A redacting job routes by the decoded size too: a small file of compressed frames that decodes
+    past --stream_copy_bytes is examined and written a frame at a time, not decoded whole (2,000 JPEG
+    frames in 9 MB took 14 GB whole, 320 MB this way)."""
+    import pipeline.dicom.deidentify
+    import pipeline.dicom.read
+    from pipeline.dicom.run import run
+
+    calls = []
+    examine = pipeline.dicom.deidentify.deidentify_framed
+    monkeypatch.setattr(pipeline.dicom.deidentify, "deidentify_framed", lambda *a, **k: calls.append("examine") or examine(*a, **k))
+    monkeypatch.setattr(pipeline.dicom.read, "_HEADER_FIRST_BYTES", 0)  # the test file is small
+    inp = tmp_path / "in"
+    inp.mkdir()
+    data = _jpeg_bytes(_cine(3, text_on=(0, 1, 2)))
+    (inp / "jpeg.dcm").write_bytes(data)
+    decoded = 3 * 160 * 192 * 2  # YBR_FULL_422 as the header declares it
+    assert len(data) < decoded // 2
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(ALL))
+    key = tmp_path / "uid.key"
+    key.write_bytes(b"V0hhdCBhIHRlc3Qga2V5IGZvciBVSURzIC0tIDMyIGJ5dGVz\n")
+    outputs = {}
+    for way, threshold in (("framed", decoded // 2), ("whole", decoded + 1)):
+        calls.clear()
+        out = tmp_path / way
+        assert run(["--input", str(inp), "--output", str(out), "--uid_key_file", str(key), "--config", str(config),
+                    "--stream_copy_bytes", str(threshold)]) == 0
+        assert calls == (["examine"] if way == "framed" else [])
+        (outputs[way],) = [p.read_bytes() for p in out.rglob("*.dcm")]
+    assert outputs["framed"] == outputs["whole"]

@@ -28,6 +28,7 @@ from pipeline.connectors.files import (
 )
 from pipeline.progress import Progress
 from pipeline.records import FAILED, FILTERED, SKIPPED, failure_record
+from transforms.dicom.codec import native_pixel_bits
 from transforms.dicom.deidentify import UidCache, failure_reason, quiet_pydicom
 from transforms.dicom.outpath import predict_output_path
 from transforms.dicom.profiles import compile_plan
@@ -65,6 +66,18 @@ class Tail:
 
     pixels: int | RedactedPixels
     stamp: SourceStamp | None
+
+
+# Files smaller than this are read whole without looking at their header first, in any mode.
+_HEADER_FIRST_BYTES = 256 * 1024
+
+
+def _decoded_bytes(ds) -> int:
+    """The bytes a data set's pixel data decodes to (0 when its header does not say)."""
+    try:
+        return native_pixel_bits(ds) // 8
+    except Exception:
+        return 0
 
 
 class _ReadFn(beam.DoFn):
@@ -136,11 +149,14 @@ class _ReadFn(beam.DoFn):
             return
         instance_filter = self._filter(table_filter)
         large = (self._copy_pixels or self._frame_pixels) and size is not None and size >= job.stream_copy_bytes
+        # A redacting config decodes every frame: the header decides too, as a small file of
+        # compressed frames can decode to gigabytes (2,000 JPEG frames in 9 MB: 1.5 GB decoded).
+        redacting = self._frame_pixels and size is not None and size >= _HEADER_FIRST_BYTES
         stage = "filter" if instance_filter is not None else "read"
         try:
             if large and stamp is None:
                 stamp = source_stamp(path)  # gs://: its size and update time, for the copy later
-            if instance_filter is not None or job.skip_existing or large:
+            if instance_filter is not None or job.skip_existing or large or redacting:
                 with open_source(path, stamp) as f:
                     try:
                         head, ds, pixel_offset = read_header(f)
@@ -148,6 +164,10 @@ class _ReadFn(beam.DoFn):
                         if instance_filter is not None:
                             raise
                         head = None  # not decided from the header: the engine reports the file
+                    if head is not None and redacting and not large and _decoded_bytes(ds) >= job.stream_copy_bytes:
+                        large = True
+                        if stamp is None:
+                            stamp = source_stamp(path)
                     if head is not None:
                         if instance_filter is not None and not instance_filter.accepts(
                             str(ds.StudyInstanceUID), str(ds.SeriesInstanceUID), str(ds.SOPInstanceUID)
