@@ -84,6 +84,8 @@ location rule; most rules also need one of their cue words among the text's toke
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -132,9 +134,9 @@ def _resolve(text: str, cands: Iterable[_Cand]) -> list[Finding]:
     ordered = sorted(
         {(src != _VR, s - e, -rank(kind, 0), -src, s, kind, e) for s, e, kind, src in cands}
     )
-    chosen: list[tuple[int, int, str]] = []
+    chosen = _Spans()
     for _, _, _, _, s, kind, e in ordered:
-        for piece_start, piece_end in _uncovered(s, e, chosen):
+        for piece_start, piece_end in chosen.uncovered(s, e):
             remainder = (piece_start, piece_end) != (s, e)
             if remainder:  # its words only
                 while piece_start < piece_end and not text[piece_start].isalnum():
@@ -143,33 +145,63 @@ def _resolve(text: str, cands: Iterable[_Cand]) -> list[Finding]:
                     piece_end -= 1
             if piece_start >= piece_end:
                 continue
-            glued = _glued_to(chosen, piece_start, piece_end) if remainder else None
-            if glued is not None:
-                # A remainder glued to a chosen finding (``O'Ruttledge84`` beside ``... O'Ruttledge``)
-                # is part of the same word: that finding takes it, not a finding of its own.
-                cs, ce, ckind = chosen[glued]
-                chosen[glued] = (min(cs, piece_start), max(ce, piece_end), ckind)
-            else:
-                chosen.append((piece_start, piece_end, kind))
-    chosen.sort()
-    return [Finding(kind, s, e, text[s:e]) for s, e, kind in chosen]
+            # A remainder glued to a chosen finding (``O'Ruttledge84`` beside ``... O'Ruttledge``)
+            # is part of the same word: that finding takes it, not a finding of its own.
+            if not (remainder and chosen.extend_glued(piece_start, piece_end)):
+                chosen.add(piece_start, piece_end, kind)
+    return [Finding(kind, s, e, text[s:e]) for s, e, kind, _ in chosen.spans]
 
 
-def _glued_to(chosen: list[tuple[int, int, str]], s: int, e: int) -> int | None:
-    """The index of the chosen span that ``[s, e)`` touches with no character between, if any."""
-    return next((i for i, (cs, ce, _) in enumerate(chosen) if ce == s or cs == e), None)
+class _Spans:
+    """Chosen findings: disjoint spans kept in order of start, found by bisection.
 
+    A text of many candidates (20,000 capitalised words in one element) must not
+    cost a scan of every chosen span per candidate.
+    """
 
-def _uncovered(s: int, e: int, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """The parts of ``[s, e)`` that no span of ``chosen`` covers."""
-    pieces = [(s, e)]
-    for cs, ce, _ in chosen:
-        if cs >= e or ce <= s:
-            continue
-        pieces = [p for ps, pe in pieces for p in ((ps, min(pe, cs)), (max(ps, ce), pe)) if p[0] < p[1]]
-        if not pieces:
-            break
-    return pieces
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int, str, int]] = []  # (start, end, kind, order added)
+        self._starts: list[int] = []
+
+    def add(self, s: int, e: int, kind: str) -> None:
+        i = bisect.bisect_left(self._starts, s)
+        self._starts.insert(i, s)
+        self.spans.insert(i, (s, e, kind, len(self.spans)))
+
+    def uncovered(self, s: int, e: int) -> list[tuple[int, int]]:
+        """The parts of ``[s, e)`` that no chosen span covers."""
+        pieces = []
+        i = max(bisect.bisect_right(self._starts, s) - 1, 0)
+        pos = s
+        for cs, ce, _, _ in itertools.islice(self.spans, i, None):
+            if cs >= e:
+                break
+            if ce <= pos:
+                continue
+            if cs > pos:
+                pieces.append((pos, cs))
+            pos = max(pos, ce)
+            if pos >= e:
+                return pieces
+        pieces.append((pos, e))
+        return pieces
+
+    def extend_glued(self, s: int, e: int) -> bool:
+        """Extend the chosen span that ``[s, e)`` touches with no character between (the one
+        added first, when one ends at ``s`` and another starts at ``e``); False when none does."""
+        i = bisect.bisect_left(self._starts, s)
+        touching = []
+        if i > 0 and self.spans[i - 1][1] == s:
+            touching.append(i - 1)
+        if i < len(self.spans) and self.spans[i][0] == e:
+            touching.append(i)
+        if not touching:
+            return False
+        j = min(touching, key=lambda k: self.spans[k][3])
+        cs, ce, kind, order = self.spans[j]
+        self.spans[j] = (min(cs, s), max(ce, e), kind, order)
+        self._starts[j] = min(cs, s)
+        return True
 
 
 class ContextMatcher(HeaderContext):

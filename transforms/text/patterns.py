@@ -6,7 +6,9 @@ overlaps. Pattern results are memoised per worker (``_cached_patterns``).
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
+import itertools
 import re
 
 # phonenumbers and python-stdnum are imported where first used: a tag-only job, which never
@@ -698,6 +700,32 @@ def _name_like(word: str) -> bool:
     return not _vocab.known(upper) or upper in _vocab.surnames()
 
 
+class _SpanIndex:
+    """Spans (possibly overlapping) sorted by start, with the running maximum of their ends:
+    each question below is one bisection, not a scan (a header line of 20,000 words)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._max_end = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def _reach(self, k: int) -> int:
+        """The largest end among the first ``k`` spans (-1 for none)."""
+        return self._max_end[k - 1] if k > 0 else -1
+
+    def holds(self, x: int) -> bool:
+        """Some span has start <= x < end."""
+        return self._reach(bisect.bisect_right(self._starts, x)) > x
+
+    def ends_after(self, x: int) -> bool:
+        """Some span has start < x <= end."""
+        return self._reach(bisect.bisect_left(self._starts, x)) >= x
+
+    def contains(self, s: int, e: int) -> bool:
+        """Some span has start <= s and e <= end."""
+        return self._reach(bisect.bisect_right(self._starts, s)) >= e
+
+
 def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], names: list[tuple[int, int]]) -> set[int]:
     """Indexes of the words of a header line that are sensitive (fail closed).
 
@@ -711,11 +739,13 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
     Repeated until nothing changes (flags spread along the line).
     """
 
-    def within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-        return any(ts <= span[0] < te or ts < span[1] <= te for ts, te in spans)
+    found_index, names_index = _SpanIndex(found), _SpanIndex(names)
+
+    def within(span: tuple[int, int], index: _SpanIndex) -> bool:
+        return index.holds(span[0]) or index.ends_after(span[1])
 
     spans = [m.span() for m in words]
-    inside = {i for i, sp in enumerate(spans) if any(ts <= sp[0] and sp[1] <= te for ts, te in found)}
+    inside = {i for i, sp in enumerate(spans) if found_index.contains(*sp)}
     uppers = [_upper_ascii(m[0].strip(".,;:|*'\"()[]-_/")) for m in words]
     letters = [sum(c.isalpha() for c in m[0]) for m in words]
     flagged: set[int] = set()
@@ -729,15 +759,15 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
             if letters[i] == 1:
                 # an initial right after a name (VOGT M): sex markers there go too (fail closed)
-                sensitive = upper.isalpha() and i > 0 and (i - 1 in flagged or within(spans[i - 1], names))
+                sensitive = upper.isalpha() and i > 0 and (i - 1 in flagged or within(spans[i - 1], names_index))
             elif any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", m[0]))):
                 sensitive = True  # a name-like word, alone or glued to another (LakeviewMedical)
             else:
                 shaped = upper in _vocab.TECHNICAL or _vocab.clinical_shape(upper)
                 initial = i + 1 < len(words) and letters[i + 1] == 1 and uppers[i + 1].isalpha() and len(uppers[i + 1]) == 1
-                if any(within(spans[j], names) for j in near) or initial:
+                if any(within(spans[j], names_index) for j in near) or initial:
                     sensitive = not shaped or upper in _vocab.name_words()
-                elif any(within(spans[j], found) or j in flagged for j in near):
+                elif any(within(spans[j], found_index) or j in flagged for j in near):
                     sensitive = not shaped
                 else:
                     sensitive = not _vocab.technical(upper.replace("'", "").replace("-", ""))
