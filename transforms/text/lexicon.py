@@ -262,7 +262,7 @@ _PARTICLE = re.compile(
 _COMMA_PAIR = re.compile(rf"(?<![\w'\-.^])({_W}),[ \t]*({_W})(?:[ \t]+([{_UP}])\b\.?)?(?![\w'])")
 _CUE = re.compile(
     r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
-    r"|daughter|called|spoke[ \t]+with|per))[:.,]?[ \t]+"
+    r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
     rf"({_W})[ \t]+(?:[{_UP}]\.?[ \t]+)?({_W})"
 )
 

@@ -29,6 +29,7 @@ from transforms.text.lexicon import (
     _PARTICLE,
     _PARTICLES,
     _UP,
+    _LO,
     _W,
     _AGE_KEY,
     _AGE_PHRASE,
@@ -286,6 +287,8 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                     end = w.end()
             if end is not None:
                 out.append((m.start(1), end, _PN, _PAT))
+        for m in _TITLE_LETTER.finditer(text):
+            out.append((m.start(1), m.end(1), _PN, _PAT))  # Ms. I, Dr. O: a one-letter family name
     census = _census_first_lower()
     if not words.isdisjoint(census):
         for m in _matches_at(scan, census, _NAME_SEQ):
@@ -296,6 +299,8 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 continue
             if _ordinary_pair(first, second):
                 continue  # Manual Hold, Manual Entry: a census first name that is an ordinary word
+            if _vocab.product_or_grade(second):
+                continue  # Forrest IIB: a grade, not a family name
             end = m.end(3)
             if third and not m[2] and _is_first_name(second) and not _stop(third):
                 end = m.end(4)  # Given Middle Family
@@ -343,6 +348,8 @@ def _role_names(scan: _Scan) -> list[_Cand]:
             word = w[0].rstrip(".")
             up = _upper_ascii(word)
             if len(word) == 1:
+                if end is not None:
+                    end = w.end()  # an initial after the name (Ref: SKOOG M): part of it
                 continue  # an initial: part of the name, not a name alone
             if _stop(word) or (up in _vocab.TECHNICAL and up not in _vocab.name_words()):
                 break
@@ -353,6 +360,24 @@ def _role_names(scan: _Scan) -> list[_Cand]:
 
 
 _NAME_WORD_OR_INITIAL = re.compile(rf"{_W}|[{_UP}]\.?(?![\w'])")
+# A title and a lone capital letter (a one-letter family name: Ms. I, Dr. O.), not an initial
+# before a name (Dr. J. Okafor).
+_TITLE_LETTER = re.compile(
+    rf"(?<![\w])(?:(?:Dr|DR|Mr|MR|Mrs|MRS|Ms|MS|Prof|PROF)\.|Dr|Mr|Mrs|Ms|Miss|Prof)[ \t]+"
+    rf"([{_UP}])(?![\w'\-]|\.?[ \t]*[{_UP}])"
+)
+# Given M. Family with a family name of any length, a single letter included (Given M. No).
+_GIVEN_INITIAL = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[{_UP}]\.[ \t]+([{_UP}][{_LO}]*)(?![\w'\-])")
+# Family, Given with a one-letter family name (I, JEYN; O, Min-Ji S).
+_LETTER_COMMA = re.compile(rf"(?<![\w'\-.^])([{_UP}]),[ \t]*({_W})(?:[ \t]+([{_UP}])\b\.?)?(?![\w'])")
+# A lone capital letter right after a name (Aqtoqty I, Danai I, MD), its dot included.
+_LETTER_AFTER = re.compile(rf"[ \t]+([{_UP}]\.?)(?![\w'\-])")
+# Family-name endings of many countries (Ashimova, Darbaidze, Petrenko, Hovhannisyan, Ionescu,
+# Kowalski, Novakovic, Papadopoulos): with one capitalised word before it, a name.
+_SURNAME_END = re.compile(
+    r"(?i)^[a-z]{2,}(?:ova|eva|yeva|ov|ev|yev|enko|chuk|yuk|idze|dze|shvili|yan|escu|oglu|ski|ska|sky|skaya|"
+    r"vich|wicz|ovic|evic|sson|poulos|opoulou|akis|ides)$"
+)
 _STATE_UPPER = frozenset(n.upper() for n in _STATE_NAMES) | frozenset(_STATES)
 _PARTICLES_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))((?:{_PARTICLES}[ \t]+)+)\Z")
 _PARTICLES_AFTER = re.compile(rf"[ \t]+(?:{_PARTICLES}[ \t]+)+{_W}")
@@ -375,6 +400,9 @@ def _with_particles(text: str, cands: list[_Cand]) -> list[_Cand]:
             m = _PARTICLES_AFTER.match(text, e)
             if m is not None:
                 e = m.end()
+            m = _LETTER_AFTER.match(text, e)
+            if m is not None:
+                e = m.end(1)  # Danai I, MD: a one-letter family name or an initial after the name
             if "^" in text[s:e]:
                 for _ in range(2):
                     m = _WORD_BEFORE.search(text, max(0, s - 40), s)
@@ -411,7 +439,19 @@ def _eponym(text: str, start: int, end: int) -> bool:
     last = _upper_ascii(words[-1])
     if len(words) > 1 and last in nouns:
         return last not in _vocab.name_words() or not _is_first_name(words[0])
+    if (
+        # two words, or a class letter between them (Kerley B lines); not Given M. Family
+        (len(words) == 2 or (len(words) == 3 and len(words[1]) == 1))
+        and len(last) >= 4
+        and _vocab.clinical_noun(last)
+        and last not in _vocab.common_surnames()
+        and last not in _vocab.census_first()
+        and _upper_ascii(words[0]) not in _vocab.census_first()
+    ):
+        return True  # Hickman line, McBurney point, Stryker notch: a noun the code dictionary writes in lower case
     m = _NEXT_WORD.match(text, end)
+    if m is not None and len(last) == 1 and len(m[1]) >= 4 and _vocab.clinical_noun(m[1].upper()):
+        return True  # Kerley B lines: a class letter before a noun the code dictionary writes in lower case
     if m is None or m[1].upper() not in nouns:
         return False
     return not _is_first_name(words[0]) or last in _vocab.ordinary()
@@ -423,8 +463,25 @@ def _unknown(word: str) -> bool:
         return False
     if sum(c.isalpha() for c in word) < 3:
         return False
+    if _vocab.product_or_grade(word):
+        return False  # RADspeed, NeuViz, IIF: a product name or a grade
     upper = _upper_ascii(word)
     return not _vocab.known(upper) or upper in _vocab.surnames()
+
+
+def _short_family(word: str) -> bool:
+    """A family name of two or three letters (Su, Ji; OH, LIM): capitalised, no stop, ordinary
+    or technical word; in capitals with a vowel (not an acronym such as FCR)."""
+    if not 2 <= len(word) <= 3 or _stop(word) or _vocab.product_or_grade(word):
+        return False
+    upper = _upper_ascii(word)
+    if upper in _vocab.TECHNICAL:
+        return False
+    if upper in _vocab.ordinary():
+        return False  # Ambu Bag
+    if word[1:].islower():
+        return True
+    return word.isupper() and any(c in "AEIOUY" for c in upper)
 
 
 def _technical_pair(up1: str, up2: str) -> bool:
@@ -459,9 +516,24 @@ def _shape_names(text: str) -> list[_Cand]:
             # a name-like word and a census surname that is an ordinary word (Aleka Gut)
             or (_unknown(first) and len(up1) >= 4 and len(up2) >= 3 and up2 in census_last
                 and not _technical_pair(up1, up2))
+            # a name-like word and a short family name that is no ordinary word (Ilija Su, ARDAQ OH)
+            or (_unknown(first) and len(up1) >= 4 and not m[2] and _short_family(second))
+            # a capitalised word and a family name by its ending (Abet Ashimova, Keto Darbaidze)
+            or (_SURNAME_END.match(up2) is not None and _unknown(second) and up1 not in _vocab.TECHNICAL
+                and not _vocab.clinical_shape(up1) and len(up1) >= 3)
         ):
             out.append((m.start(1), m.end(3), _PN, _PAT))
+    if "." in text:
+        for m in _GIVEN_INITIAL.finditer(text):
+            # Given M. Family: the initial is evidence; any family name after it, short or a stop
+            # word (Diana J. No), when the given name is a census or name-like word
+            given, family = m[1], m[2]
+            if (_is_first_name(given) or _unknown(given)) and _upper_ascii(family) not in _vocab.TECHNICAL:
+                out.append((m.start(1), m.end(2), _PN, _PAT))
     if "," in text:
+        for m in _LETTER_COMMA.finditer(text):
+            if _unknown(m[2]) or _is_first_name(m[2]):
+                out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))  # I, JEYN: Family, Given
         for m in _COMMA_PAIR.finditer(text):
             family, given = m[1], m[2]
             if _stop(family) or _stop(given) or _upper_ascii(given) in _STATE_UPPER:
@@ -758,8 +830,12 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
             upper = uppers[i]
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
             if letters[i] == 1:
-                # an initial right after a name (VOGT M): sex markers there go too (fail closed)
-                sensitive = upper.isalpha() and i > 0 and (i - 1 in flagged or within(spans[i - 1], names_index))
+                # an initial right after a name (VOGT M): sex markers there go too (fail closed);
+                # a letter right before a name is a one-letter family name or an initial (I, SUBIN)
+                sensitive = upper.isalpha() and (
+                    (i > 0 and (i - 1 in flagged or within(spans[i - 1], names_index)))
+                    or (i + 1 < len(words) and len(upper) == 1 and letters[i + 1] > 1
+                        and (i + 1 in flagged or within(spans[i + 1], names_index))))
             elif any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", m[0]))):
                 sensitive = True  # a name-like word, alone or glued to another (LakeviewMedical)
             else:

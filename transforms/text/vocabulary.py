@@ -12,6 +12,8 @@ are known technical terms (everything else there is treated as sensitive). Lists
 * clinical words: the words the DICOM code dictionary pydicom ships writes in lower case
   (``pallidus``, ``fossa``, ``contracta``; 551 beyond English, from the half of its meanings the
   evaluation does not hold out: ``data/clinical_words.txt.gz``, ``_generate_clinical.py``);
+* clinical English: the common English words the same meanings write in lower case (``line``,
+  ``point``, ``notch``: ``data/clinical_english.txt.gz``), the nouns that follow an eponym;
 * ``TECHNICAL``: device, imaging and clinical terms and abbreviations that burned-in text and
   DICOM descriptions use (modalities, views, sequences, ultrasound presets and parameters, units,
   manufacturers and models), plus the word shapes of drugs and clinical terms
@@ -109,7 +111,7 @@ _CLINICAL_SHAPE = re.compile(
     r"oxetine|aline|triptyline|pramine|peridol|apine|idone|etine|amine|ectomy|otomy|ostomy|plasty|scopy|"
     r"graphy|gram|tion|sion|itant|osis|emia|algia|opathy|pathy|plegia|trophy|megaly|lysis|genic|ology|ologic|"
     r"ological|iasis|ectasis|cele|rrhage|rrhea|sclerosis|stenosis|plasia|thorax|uria|ism|ase|(?<!e)ide|(?<!g)ate|"
-    r"ious|eous|ular|ary|ive|ical|ial)s?$"
+    r"ious|eous|ular|ary|ive|ical|ial|ularis|llaris|acea|aceus|orum|arum|ium)s?$"
     # intraductal, intercostal, ventral, neointimal (7+ letters; not Rosendal, Groenendaal, Marechal)
     r"|^[a-z]{4,}[ieunrtsm]al$"
 )
@@ -132,6 +134,39 @@ def clinical() -> frozenset[str]:
     dictionary writes in lower case (``PALLIDUS``, ``CONTRACTA``, ``FOSSA``), from the half of
     its meanings the evaluation does not hold out (``_generate_clinical.py``)."""
     return _load(_DATA / "clinical_words.txt.gz")
+
+
+@cache
+def clinical_english() -> frozenset[str]:
+    """Common English words that the same code meanings write in lower case (``LINE``, ``POINT``,
+    ``NOTCH``, ``FOLD``): the nouns that follow an eponym (``_generate_clinical.py``)."""
+    return _load(_DATA / "clinical_english.txt.gz")
+
+
+@cache
+def _lower_case_words() -> frozenset[str]:
+    return clinical_english() | clinical()
+
+
+def clinical_noun(upper: str) -> bool:
+    """True for a word (or its plural) that the code dictionary writes in lower case."""
+    words = _lower_case_words()
+    return upper in words or (upper.endswith("S") and upper[:-1] in words)
+
+
+# A product name's inner capitals (``RADspeed``, ``NeuViz``, ``ProMax``, ``eFilm``); not the
+# prefixes of family names (``McBurney``, ``MacLeod``, ``DeShawn``, ``LaToya``, ``VanDyke``).
+_INTERCAP = re.compile(
+    r"^(?!(?:Mc|Mac|De|Di|Da|Du|Le|La|Lo|Ja|Van|Von|Der|Del|Des|St|Fitz|Ap|Ab|Al|El|Ben|Bin)[A-Z][a-z])"
+    r"(?:[A-Za-z]*[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}|[a-z]+[A-Z])"
+)
+# A grade or class in roman numerals, with a letter after it (``IIB``, ``IIIA``, ``IVb``).
+_ROMAN_GRADE = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX)[A-Fa-f]?$")
+
+
+def product_or_grade(word: str) -> bool:
+    """True for a word shaped like a product name (inner capitals) or a roman-numeral grade."""
+    return _INTERCAP.match(word) is not None or _ROMAN_GRADE.match(word) is not None
 
 
 @cache
@@ -192,7 +227,14 @@ def known(upper: str) -> bool:
         or upper in TECHNICAL
         or any(c.isdigit() for c in upper)
         or (upper not in name_words() and clinical_shape(upper))
+        or _inflamed(upper)
     )
+
+
+def _inflamed(upper: str) -> bool:
+    """An English or clinical word of 6+ letters and ``-itis`` (``THYROIDITIS``); not the family
+    names that end so (``PRIEDITIS``, ``MARGARITIS``, ``ADOMAITIS``)."""
+    return upper.endswith("ITIS") and len(upper) >= 10 and upper[:-4] in ordinary()
 
 
 def technical(upper: str) -> bool:
