@@ -85,7 +85,6 @@ location rule; most rules also need one of their cue words among the text's toke
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -173,7 +172,9 @@ class _Spans:
         pieces = []
         i = max(bisect.bisect_right(self._starts, s) - 1, 0)
         pos = s
-        for cs, ce, _, _ in itertools.islice(self.spans, i, None):
+        spans = self.spans
+        for k in range(i, len(spans)):  # (islice would step over the first i spans one by one)
+            cs, ce = spans[k][0], spans[k][1]
             if cs >= e:
                 break
             if ce <= pos:
