@@ -17,15 +17,22 @@ import uuid
 from dataclasses import dataclass
 
 from pipeline.connectors import gcs
-from pipeline.connectors.files import is_gcs, read_bytes
+from pipeline.connectors.files import is_gcs, read_bytes, read_source
 from pipeline.options import (
     UID_KEY_ENV,
 )
 from transforms.deid_config import DeidSpec, parse_config
 from transforms.dicom.uids import decode_key, random_key
-from transforms.errors import ConfigError, DeidError
+from transforms.errors import ConfigError, DeidError, InputNotRegularError, InputTooLargeError
 
 _LOGGER = logging.getLogger(__name__)
+
+# The most read of each file the job reads before it starts (a FIFO, a device or a link to
+# /dev/zero is refused whatever its size): a key is 32 bytes in base64, a config a few
+# kilobytes; a filter may list millions of instances.
+KEY_MAX_BYTES = 64 * 1024
+CONFIG_MAX_BYTES = 64 * 1024**2
+FILTER_MAX_BYTES = 4 * 1024**3
 
 
 class SetupError(Exception):
@@ -63,7 +70,7 @@ class KeySource:
     def load(self) -> bytes:
         """Return the key bytes (reads the key file on a worker)."""
         if self.path:
-            return decode_key(read_bytes(self.path))
+            return decode_key(read_bytes(self.path, KEY_MAX_BYTES))
         assert self.secret is not None
         return self.secret.reveal()
 
@@ -94,24 +101,34 @@ def _is_inside(path: str, folder: str) -> bool:
     return p == f or p.startswith(f + os.sep)
 
 
-def setup_read(path: str) -> bytes:
+def setup_read(path: str, limit: int) -> bytes:
     """A config, key or filter file's bytes before the job starts (local, or gs:// with a bounded wait).
+
+    Only a regular file is read (checked by ``stat`` and again on the open file), and at most
+    ``limit`` bytes of it.
 
     Raises
     ------
     SetupProblem
-        With the cause in words (no such file, permission, no bucket, ...).
+        With the cause in words (no such file, permission, no bucket, not a regular file, too large, ...).
     """
     if is_gcs(path):
         try:
-            return gcs.read(path)
+            data = gcs.read(path, limit)
         except gcs.GcsProblem as exc:
             raise SetupProblem(str(exc)) from None
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError as exc:
-        raise SetupProblem(exc.strerror or type(exc).__name__) from None
+    else:
+        try:
+            data = read_source(path, limit)
+        except InputNotRegularError:
+            raise SetupProblem("not a regular file (a FIFO, device, socket or folder is never read)") from None
+        except InputTooLargeError:
+            raise SetupProblem(f"larger than {limit} bytes") from None
+        except OSError as exc:
+            raise SetupProblem(exc.strerror or "an I/O error") from None
+    if len(data) > limit:  # it grew after its size was taken
+        raise SetupProblem(f"larger than {limit} bytes")
+    return data
 
 
 class SetupProblem(Exception):
@@ -124,12 +141,14 @@ def read_problem(what: str, path: str, exc: BaseException) -> str:
         return f"{what} {path}: cannot be read: {exc}"
     if isinstance(exc, UnicodeDecodeError):
         return f"{what} {path}: not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, RecursionError):
+        return f"{what} {path}: cannot be read: its JSON is nested too deeply"
     return f"{what} {path}: cannot be read ({type(exc).__name__})"
 
 
 def _load_json(path: str, what: str, problems: list[str]):
     try:
-        return json.loads(setup_read(path).decode("utf-8"))
+        return json.loads(setup_read(path, CONFIG_MAX_BYTES).decode("utf-8"))
     except json.JSONDecodeError as exc:
         problems.append(f"{what} {path}: not valid JSON (line {exc.lineno}, column {exc.colno})")
     except Exception as exc:
@@ -276,7 +295,7 @@ def key_source(path: str | None, flag: str, env, problems: list[str]) -> KeySour
     """The run key: a key file (checked here, read again by workers), $DEID_UID_KEY, or random."""
     if path:
         try:
-            decode_key(setup_read(path))
+            decode_key(setup_read(path, KEY_MAX_BYTES))
         except DeidError as exc:
             problems.append(f"{flag} {path}: {exc}")
         except Exception as exc:

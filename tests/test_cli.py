@@ -142,6 +142,38 @@ def test_a_bad_value_is_one_line_before_beam(tmp_path, archive, key_file, args, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("special", ["fifo", "zero", "folder"])
+@pytest.mark.parametrize("flag", ["--uid_key_file", "--config", "--filter_file"])
+def test_key_config_and_filter_must_be_regular_files(tmp_path, archive, key_file, flag, special):
+    """A FIFO (which would hang the start), a link to /dev/zero (which would fill memory) or a folder
+    given as the key, config or filter file: one line, exit 2, before Beam, nothing written."""
+    path = tmp_path / special
+    if special == "fifo":
+        os.mkfifo(path)
+    elif special == "zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    args = {"--uid_key_file": str(key_file), flag: str(path)}
+    proc = command("dicom-deid", "--input", str(archive), "--output", str(tmp_path / "out"),
+                   *[x for kv in args.items() for x in kv])
+    assert proc.returncode == 2 and "BEAM_IMPORTED False" in proc.stdout
+    assert one_line(proc) == f"dicom-deid: the job cannot start: {flag} {path}: cannot be read: not a regular file (a FIFO, device, socket or folder is never read)"
+    assert not (tmp_path / "out").exists()
+
+
+def test_config_too_large_or_nested_too_deep(tmp_path, archive, key_file, monkeypatch):
+    """A config over the limit is not read; JSON nested past Python's recursion limit is named so."""
+    (tmp_path / "deep.json").write_text('{"a":' * 100000 + "1" + "}" * 100000)
+    (tmp_path / "big.json").write_bytes(b" " * (64 * 1024**2 + 1) + b"{}")
+    for name, expected in (("deep.json", "its JSON is nested too deeply"), ("big.json", "larger than 67108864 bytes")):
+        proc = command("dicom-deid", "--input", str(archive), "--output", str(tmp_path / "out"),
+                       "--uid_key_file", str(key_file), "--config", str(tmp_path / name))
+        assert proc.returncode == 2
+        assert one_line(proc) == f"dicom-deid: the job cannot start: --config {tmp_path / name}: cannot be read: {expected}"
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_mistyped_flag_is_named_with_the_flag_meant(tmp_path, archive, key_file):
     proc = command("dicom-deid", "--input", str(archive), "--ouput", str(tmp_path / "out"), "--uid_key_file", str(key_file))
     assert proc.returncode == 2
@@ -298,3 +330,17 @@ def test_fhir_help_speaks_of_fhir():
     text = cli.help_text("fhir-deid")
     assert "NDJSON" in text and "failed resources" in text and "FHIR BASIC profile" in text
     assert "DICOM file" not in text and "--dicomweb_destination" not in text
+
+
+def test_gcs_setup_files_are_held_to_their_limit(gcs):
+    """A gs:// config, key or filter larger than its limit is not downloaded; an empty one is read."""
+    from pipeline.jobsetup import SetupProblem, setup_read
+
+    bucket, _ = gcs
+    for name, data in (("empty.json", b""), ("small.json", b"{}"), ("big.json", b"x" * 1000)):
+        bucket.blob(name).upload_from_string(data)
+    assert setup_read("gs://deid-test/small.json", 10) == b"{}"
+    assert setup_read("gs://deid-test/empty.json", 10) == b""
+    assert setup_read("gs://deid-test/big.json", 1000) == b"x" * 1000
+    with pytest.raises(SetupProblem, match="^larger than 100 bytes$"):
+        setup_read("gs://deid-test/big.json", 100)

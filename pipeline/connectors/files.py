@@ -206,14 +206,20 @@ def join(base: str, *parts: str) -> str:
     return _beam_fs()[0].join(base, *parts)
 
 
-def read_bytes(path: str) -> bytes:
-    """Return the whole content of a local or gs:// file."""
+def read_bytes(path: str, limit: int | None = None) -> bytes:
+    """Return the whole content of a local or gs:// file (with ``limit``: a regular file of at
+    most that many bytes, InputNotRegularError or InputTooLargeError otherwise)."""
+    if limit is not None and not is_gcs(path):
+        return read_source(path, limit, "the limit of this file")
     if not is_gcs(path):
         with open(path, "rb") as f:
             return f.read()
     FileSystems, CompressionTypes = _beam_fs()
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-        return f.read()
+        data = f.read() if limit is None else f.read(limit + 1)
+    if limit is not None and len(data) > limit:
+        raise InputTooLargeError(too_large("the limit of this file", limit))
+    return data
 
 
 def write_bytes_atomic(path: str, data: bytes, made_dirs: set[str] | None = None, mode: int | None = None) -> None:

@@ -181,14 +181,22 @@ def _bucket(bucket: str) -> None:
         raise GcsProblem(state.buckets[bucket])
 
 
-def read(path: str) -> bytes:
-    """The object's bytes; GcsProblem naming why not (no bucket, no object, permission, network)."""
+def read(path: str, limit: int | None = None) -> bytes:
+    """The object's bytes; GcsProblem naming why not (no bucket, no object, permission, network).
+
+    With ``limit``, an object larger than that is not downloaded (GcsProblem "larger than ...").
+    """
     bucket, name = split(path)
     if not name or name.endswith("/"):
         raise GcsProblem("not a gs://BUCKET/OBJECT path")
     state = _get()
     try:
-        return _call(state.client.bucket(bucket).blob(name).download_as_bytes)
+        blob = state.client.bucket(bucket).blob(name)
+        if limit is not None:
+            _call(blob.reload)  # its size, before a byte is downloaded
+            if blob.size is not None and blob.size > limit:
+                raise GcsProblem(f"larger than {limit} bytes")
+        return _call(blob.download_as_bytes)
     except GcsProblem as exc:
         if str(exc) != "not found":
             raise

@@ -31,6 +31,7 @@ from pipeline.jobsetup import (
     outputs_of,
     random_key_notes,
     read_problem,
+    FILTER_MAX_BYTES,
     setup_read,
 )
 from pipeline.options import (
@@ -324,7 +325,7 @@ def _load_filters(opts, spec: DeidSpec, problems: list[str]) -> InstanceFilter |
         if not path:
             continue
         try:
-            parsed = parse_filter_file(setup_read(path).decode("utf-8-sig"), name=f"{what} {path}")
+            parsed = parse_filter_file(setup_read(path, FILTER_MAX_BYTES).decode("utf-8-sig"), name=f"{what} {path}")
         except FilterError as exc:
             problems.append(str(exc))
             continue
@@ -345,7 +346,7 @@ def _load_filters(opts, spec: DeidSpec, problems: list[str]) -> InstanceFilter |
             problems.append(f"--filter_table_export {opts.filter_table_export}: matches no file")
         for path in matches:
             try:
-                rows = read_export_rows(path, setup_read(path))
+                rows = read_export_rows(path, setup_read(path, FILTER_MAX_BYTES))
                 parsed = filter_from_rows(rows, name=path)
             except FilterError as exc:
                 problems.append(str(exc))
