@@ -277,7 +277,9 @@ _ROLE_LABEL = (
     r"(?:operator|op|ref|referring|ref[ \t]+phys(?:ician)?|ref(?:erring)?[ \t]+(?:dr|md|physician|phys|doctor)|"
     r"sonographer|sono|tech|technologist|technician|radiographer|radiologist|reader|reporting|perf|"
     r"perf[ \t]+phys|performing(?:[ \t]+phys(?:ician)?)?|phys|physician|attending|resident|fellow|surgeon|"
-    r"nurse|requesting(?:[ \t]+phys(?:ician)?)?|ordering(?:[ \t]+phys(?:ician)?)?|consultant|examiner)"
+    r"nurse|requesting(?:[ \t]+phys(?:ician)?)?|ordering(?:[ \t]+phys(?:ician)?)?|consultant|examiner|"
+    # the patient's name label: ``Name:`` alone or after ``Patient``/``Pt`` (not ``Protocol Name:``)
+    r"(?:patient|pt)(?:'s)?[ \t]+name|(?<![A-Za-z][ \t])(?<![A-Za-z])name)"
 )
 _ROLE_NAME_WORD = rf"(?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.|[{_UP}](?![\w'.\-]))"
 _ROLE = re.compile(
@@ -298,7 +300,7 @@ _ROLE_WORDS = frozenset(
     "operator op ref referring referred read reported performed requested ordered signed dictated verified "
     "approved interpreted scanned reviewed transcribed sonographer sono tech technologist technician "
     "radiographer radiologist reader reporting perf performing phys physician attending resident fellow "
-    "surgeon nurse requesting ordering consultant examiner".split()
+    "surgeon nurse requesting ordering consultant examiner name".split()
 )
 _CUE_WORDS = frozenset(
     "contact patient pt mother father wife husband son daughter called spoke per".split()

@@ -307,6 +307,9 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
             out.append((m.start(1), end, _PN, _PAT))
         if "," in text or "^" in text:
             for m in _FAMILY_GIVEN.finditer(text):
+                up1 = _upper_ascii(m[1])
+                if up1 in _vocab.TECHNICAL and up1 not in _vocab.name_words():
+                    continue  # GA, Williams: a technical term that is no name
                 if _is_first_name(m[2]) and not _stop(m[1]):
                     out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
     if "^" in text:
@@ -315,7 +318,7 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 out.append((m.start(), m.end(), _PN, _PAT))
     out.extend(_shape_names(text))
     if out:
-        out = [c for c in out if not _eponym(text, c[0], c[1])]
+        out = [c for c in out if not _eponym(text, c[0], c[1]) and not _citation(text, c[0], c[1])]
     if out:
         out = _with_particles(text, out)
     if not words.isdisjoint(_ROLE_WORDS):
@@ -454,7 +457,23 @@ def _eponym(text: str, start: int, end: int) -> bool:
         return True  # Kerley B lines: a class letter before a noun the code dictionary writes in lower case
     if m is None or m[1].upper() not in nouns:
         return False
-    return not _is_first_name(words[0]) or last in _vocab.ordinary()
+    # a first name stays a name before the noun with a family name after it (Mary Jones disease),
+    # not with a second first name that is no frequent surname (Monte Carlo Method)
+    return (not _is_first_name(words[0]) or last in _vocab.ordinary()
+            or (len(words) == 2 and _is_first_name(words[1]) and last not in _vocab.common_surnames()))
+
+
+# A reference as clinical text cites one: an abbreviation in capitals, an author and a year
+# (``CRL, Nelson 1981``, ``FWP by GA, Williams, 1982``: a method, not a person).
+_CITATION = re.compile(r"([A-Z]{2,4}), ?[A-Z][a-z]+")
+_CITATION_YEAR = re.compile(r",?[ \t]+(?:18|19|20)\d\d(?!\d)")
+
+
+def _citation(text: str, start: int, end: int) -> bool:
+    """``ABBR, Author YEAR``: the abbreviation is no frequent surname (``LEE, John`` is a name)."""
+    m = _CITATION.fullmatch(text, start, end)
+    return (m is not None and _CITATION_YEAR.match(text, end) is not None
+            and m[1] not in _vocab.common_surnames())
 
 
 def _unknown(word: str) -> bool:
@@ -466,7 +485,19 @@ def _unknown(word: str) -> bool:
     if _vocab.product_or_grade(word):
         return False  # RADspeed, NeuViz, IIF: a product name or a grade
     upper = _upper_ascii(word)
+    if "-" in word and _compound(word, upper):
+        return False  # End-tidal, Side-stream: a compound of ordinary words
     return not _vocab.known(upper) or upper in _vocab.surnames()
+
+
+def _compound(word: str, upper: str) -> bool:
+    """A hyphenated compound of ordinary (English or clinical) words, written as a compound is
+    (a later part in lower case: ``End-tidal``) or holding no census name (``SIDE-STREAM``); not
+    ``Hill-Sachs``, ``Mary-Jane``, ``Rose-Marie``."""
+    parts = upper.split("-")
+    if any(len(p) < 2 or p not in _vocab.ordinary() for p in parts):
+        return False
+    return any(p[:1].islower() for p in word.split("-")[1:]) or all(p not in _vocab.name_words() for p in parts)
 
 
 def _short_family(word: str) -> bool:
@@ -508,8 +539,9 @@ def _shape_names(text: str) -> list[_Cand]:
             or (up1 in _vocab.census_first() and _unknown(second))  # Joy Morellato
             or (up1 in common and not m[2] and _is_first_name(second))  # BROWN JAMES
             # Given M. Family: the initial is evidence; one name-like word is enough (Bo A. Sadiqov)
+            # (a technical term that is also a census name counts: RAVISHANKAR E. RAO)
             or (m[2] and text[m.end(2) : m.end(2) + 1] == "." and (_unknown(first) or _unknown(second))
-                and not _technical_pair(up1, up2))
+                and not any(u in _vocab.TECHNICAL and u not in census_last for u in (up1, up2)))
             # a census first name and a census surname that are both ordinary words (Rob Hart)
             or (up1 in _vocab.census_first() and up2 in census_last and not _technical_pair(up1, up2)
                 and not _vocab.clinical_shape(up2) and up1 not in _vocab.clinical() and up2 not in _vocab.clinical())
@@ -528,7 +560,9 @@ def _shape_names(text: str) -> list[_Cand]:
             # Given M. Family: the initial is evidence; any family name after it, short or a stop
             # word (Diana J. No), when the given name is a census or name-like word
             given, family = m[1], m[2]
-            if (_is_first_name(given) or _unknown(given)) and _upper_ascii(family) not in _vocab.TECHNICAL:
+            up = _upper_ascii(family)
+            # a technical term that is also a census name counts here (RAVISHANKAR E. RAO)
+            if (_is_first_name(given) or _unknown(given)) and (up not in _vocab.TECHNICAL or up in _vocab.name_words()):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if "," in text:
         for m in _LETTER_COMMA.finditer(text):
@@ -751,6 +785,11 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
     )
     if not evidence:
         return out
+    if layout == "header" and _ORG_STRONG.search(text) is not None:
+        # at the top edge a strong institution cue makes an institution of whatever capitalised
+        # words stand before it, stop and ordinary words too (OK HOSPITAL, NA IMAGING CENTER)
+        out.extend((m.start(1), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG.finditer(text)
+                   if _ORG_STRONG.search(m[0]) is not None)
     out.extend(id_candidates(scan, cands + out, True))
     found = [(s, e) for s, e, kind, _ in cands + out if kind in _EVIDENCE_KINDS]
     names = [(s, e) for s, e, kind, _ in cands + out if kind in _NAME_KINDS]
@@ -803,8 +842,8 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
 
     A word inside a finding is left to it. A word beside an identifier, or beside a word
     already flagged, stays only when it is a technical term or clinically shaped (``VAN LOON
-    KARAMA``: LOON is an English word); beside a name, a technical term that is also a census
-    name goes too (``DIXON M``, ``NAME NUHU``). Elsewhere a word stays when it is technical,
+    KARAMA``: LOON is an English word); beside a name or a name-like word, a technical term
+    that is also a census name goes too (``DIXON M``, ``NAME NUHU``, ``RAO JYDEV``). Elsewhere a word stays when it is technical,
     clinically shaped or an ordinary English word that is not a census name. A word followed
     by a lone initial (``BIGOT K``) is a name unless technical; the initial goes with it. A
     name-like word goes, also glued to another (``LakeviewMedical``).
@@ -821,6 +860,7 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
     uppers = [_upper_ascii(m[0].strip(".,;:|*'\"()[]-_/")) for m in words]
     letters = [sum(c.isalpha() for c in m[0]) for m in words]
     flagged: set[int] = set()
+    name_like: set[int] = set()
     changed = True
     while changed:
         changed = False
@@ -838,10 +878,12 @@ def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], name
                         and (i + 1 in flagged or within(spans[i + 1], names_index))))
             elif any(_name_like(part) for part in _LETTER_RUN.findall(_CAMEL.sub(" ", m[0]))):
                 sensitive = True  # a name-like word, alone or glued to another (LakeviewMedical)
+                name_like.add(i)
             else:
                 shaped = upper in _vocab.TECHNICAL or _vocab.clinical_shape(upper)
                 initial = i + 1 < len(words) and letters[i + 1] == 1 and uppers[i + 1].isalpha() and len(uppers[i + 1]) == 1
-                if any(within(spans[j], names_index) for j in near) or initial:
+                # beside a name or a name-like word (RAO JYDEV), a census name goes even when technical
+                if any(within(spans[j], names_index) or j in name_like for j in near) or initial:
                     sensitive = not shaped or upper in _vocab.name_words()
                 elif any(within(spans[j], found_index) or j in flagged for j in near):
                     sensitive = not shaped

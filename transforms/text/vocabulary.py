@@ -211,8 +211,33 @@ def name_words() -> frozenset[str]:
 
 
 def clinical_shape(word: str) -> bool:
-    """True for a word shaped like a drug, procedure or finding (``Lisinopril``, ``Cholecystectomy``)."""
-    return _CLINICAL_SHAPE.match(word) is not None
+    """True for a word shaped like a drug, procedure or finding (``Lisinopril``, ``Cholecystectomy``)
+    that begins as English and clinical words begin: a romanised name whose first two letters
+    begin no such word (``Nmperumal``, ``Bhttacary``, as anyascii writes Indic names) is not
+    clinically shaped, whatever its ending."""
+    return _CLINICAL_SHAPE.match(word) is not None and word[:2].upper() in _onsets()
+
+
+@cache
+def _onsets() -> frozenset[str]:
+    """The first two letters of at least two English or clinical words of 4+ letters."""
+    counts: dict[str, int] = {}
+    for word in ordinary():
+        if len(word) >= 4:
+            counts[word[:2]] = counts.get(word[:2], 0) + 1
+    return frozenset(k for k, n in counts.items() if n >= 2)
+
+
+# Prefixes that make an English word of another English word (``NONSPECIFIC``, ``PERIHILAR``).
+_PREFIXES = ("NON", "ANTI", "PRE", "POST", "SUB", "INTER", "INTRA", "HYPER", "HYPO", "PERI", "TRANS", "MULTI",
+             "SEMI", "PSEUDO", "EXTRA", "INFRA", "SUPRA", "RETRO", "MICRO", "MACRO", "POLY", "MONO", "UN")
+
+
+def _prefixed(upper: str) -> bool:
+    """A prefix and an English or clinical word of 5+ letters (``NONSPECIFIC``), no census name."""
+    return any(
+        upper.startswith(p) and len(upper) - len(p) >= 5 and upper[len(p):] in ordinary() for p in _PREFIXES
+    ) and upper not in name_words()
 
 
 def known(upper: str) -> bool:
@@ -228,13 +253,18 @@ def known(upper: str) -> bool:
         or any(c.isdigit() for c in upper)
         or (upper not in name_words() and clinical_shape(upper))
         or _inflamed(upper)
+        or _prefixed(upper)
     )
 
 
 def _inflamed(upper: str) -> bool:
-    """An English or clinical word of 6+ letters and ``-itis`` (``THYROIDITIS``); not the family
-    names that end so (``PRIEDITIS``, ``MARGARITIS``, ``ADOMAITIS``)."""
-    return upper.endswith("ITIS") and len(upper) >= 10 and upper[:-4] in ordinary()
+    """An English or clinical word of 6+ letters and ``-itis`` (``THYROIDITIS``; ``ARTERITIS``,
+    ``BURSITIS``: the organ's word ends in ``-y`` or ``-a``); not the family names that end so
+    (``PRIEDITIS``, ``MARGARITIS``, ``ADOMAITIS``)."""
+    if not upper.endswith("ITIS") or len(upper) < 9:
+        return False
+    stem = upper[:-4]
+    return (len(stem) >= 6 and stem in ordinary()) or any(len(stem) >= 5 and stem + end in ordinary() for end in ("Y", "A"))
 
 
 def technical(upper: str) -> bool:
