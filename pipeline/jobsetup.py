@@ -23,7 +23,7 @@ from pipeline.options import (
 )
 from transforms.deid_config import DeidSpec, parse_config
 from transforms.dicom.uids import decode_key, random_key
-from transforms.errors import ConfigError, DeidError, InputNotRegularError, InputTooLargeError
+from transforms.errors import ConfigError, DeidError, InputNotRegularError, InputTooLargeError, cause
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def read_problem(what: str, path: str, exc: BaseException) -> str:
         return f"{what} {path}: not UTF-8 text (byte {exc.start})"
     if isinstance(exc, RecursionError):
         return f"{what} {path}: cannot be read: its JSON is nested too deeply"
-    return f"{what} {path}: cannot be read ({type(exc).__name__})"
+    return f"{what} {path}: cannot be read ({cause(exc)})"
 
 
 def _load_json(path: str, what: str, problems: list[str]):

@@ -611,3 +611,26 @@ def test_small_file_that_decodes_large_goes_frame_by_frame(tmp_path, monkeypatch
         assert calls == (["examine"] if way == "framed" else [])
         (outputs[way],) = [p.read_bytes() for p in out.rglob("*.dcm")]
     assert outputs["framed"] == outputs["whole"]
+
+
+def test_undecodable_frames_fail_with_a_cause_in_words():
+    """A JPEG frame whose entropy-coded data is garbage: a PixelDataError whose message says what
+    went wrong in words, never a Python exception class (the failure record is read by people)."""
+    import re
+
+    from transforms.deid_config import parse_config
+    from transforms.dicom.deidentify import Deidentifier, StageFailure
+    from transforms.errors import cause
+
+    data = bytearray(_jpeg_bytes(_cine(2, text_on=(0, 1))))
+    start = data.rindex(b"\xff\xd8")  # the last frame: no JPEG at all, the same length
+    data[start:-8] = bytes(len(data) - 8 - start)
+    with pytest.raises(StageFailure) as failure:
+        Deidentifier(parse_config(ALL), b"k" * 32)(bytes(data))
+    assert failure.value.error_type == "PixelDataError", failure.value
+    assert not re.search(r"[A-Z][a-z]+(Error|Exception)\b", failure.value.message), failure.value.message
+    assert cause(RuntimeError()) == "the decoder rejected the data" and cause(KeyError()) == "an element it needs is missing"
+    import struct
+    import zlib
+    assert cause(zlib.error()) == cause(struct.error()) == "corrupt or truncated data"
+    assert cause(Exception()) == "an unexpected error"

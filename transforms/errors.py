@@ -139,3 +139,30 @@ class UnsupportedBundleError(InvalidResourceError):
 class UnexpectedError(DeidError):
     """An unexpected exception (a bug) while de-identifying one input: the failure record names
     its class in the message, never its text (which may hold values)."""
+
+
+_CAUSES = (
+    # (exception class name, the cause in words); matched along the exception's class hierarchy
+    ("MemoryError", "not enough memory"),
+    ("RecursionError", "nested too deep"),
+    ("NotImplementedError", "not supported by the installed decoders"),
+    ("UnicodeError", "text in an encoding it does not declare"),
+    ("EOFError", "the data ends early"),
+    ("error", "corrupt or truncated data"),  # struct.error, zlib.error
+    ("KeyError", "an element it needs is missing"),
+    ("IndexError", "fewer values than it declares"),
+    ("TypeError", "a value of the wrong type"),
+    ("ValueError", "a value out of range or of the wrong size"),
+    ("OSError", "an I/O error"),
+    ("RuntimeError", "the decoder rejected the data"),
+)
+
+
+def cause(exc: BaseException) -> str:
+    """The cause of an exception from a library (pydicom, a codec, zlib) in words, for a message.
+
+    Never the exception's text (which may quote a value) and never its Python class name: a
+    failure record gives a DICOM reason, and this says what kind of fault lay under it.
+    """
+    names = {k.__name__ for k in type(exc).__mro__}
+    return next((words for name, words in _CAUSES if name in names), "an unexpected error")

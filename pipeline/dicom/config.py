@@ -50,7 +50,7 @@ from transforms.dicom.method import assess
 from transforms.dicom.profiles import compile_plan
 from transforms.dicom.filters import InstanceFilter, filter_from_rows, parse_filter_file, read_export_rows
 from transforms.dicom.uids import check_uid_root
-from transforms.errors import FilterError
+from transforms.errors import FilterError, cause
 from transforms.pixels.burnedin import needs_pixels
 from transforms.pixels.ocr import OcrUnavailableError, check_ocr_available
 
@@ -340,7 +340,7 @@ def _load_filters(opts, spec: DeidSpec, problems: list[str]) -> InstanceFilter |
             problems.append(f"--filter_table_export {opts.filter_table_export}: cannot be listed: {exc}")
             matches = []
         except Exception as exc:
-            problems.append(f"--filter_table_export {opts.filter_table_export}: cannot be listed ({type(exc).__name__})")
+            problems.append(f"--filter_table_export {opts.filter_table_export}: cannot be listed ({cause(exc)})")
             matches = []
         if not matches and not problems:
             problems.append(f"--filter_table_export {opts.filter_table_export}: matches no file")

@@ -30,6 +30,7 @@ from pipeline.options import DEFAULT_MAX_LINE_BYTES
 from pipeline.records import FAILED
 from transforms.deid_config import DeidSpec
 from transforms.errors import (
+    cause,
     DeidError,
     InputNotRegularError,
     InputTooLargeError,
@@ -90,7 +91,7 @@ def _error_name(exc: Exception) -> str:
 def _message(exc: Exception, what: str) -> str:
     if isinstance(exc, DeidError):
         return str(exc)
-    return f"unexpected {type(exc).__name__} while {what}; no value is reported"
+    return f"unexpected error while {what} ({cause(exc)}); no value is reported"
 
 
 def _engine(spec: DeidSpec, key: KeySource, system: str | None, lowercase: bool) -> FhirDeidentifier:
@@ -146,7 +147,7 @@ class ReadLinesFn(beam.DoFn):
         except Exception as exc:
             _LOGGER.warning("%s cannot be read (%s)", path, type(exc).__name__)
             yield pvalue.TaggedOutput(
-                FAILED, fhir_failure(path, None, None, "", "read", "InvalidResourceError", f"the file cannot be read ({type(exc).__name__})")
+                FAILED, fhir_failure(path, None, None, "", "read", "InvalidResourceError", f"the file cannot be read ({cause(exc)})")
             )
 
 

@@ -14,12 +14,12 @@ import zlib
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.filebase import DicomBytesIO
-from pydicom.filewriter import write_file_meta_info
 from pydicom.errors import InvalidDicomError
 from pydicom.tag import Tag
 
 from transforms.dicom import fastwrite
 from transforms.errors import (
+    cause,
     InputTooLargeError,
     InvalidInstanceError,
     MissingAttributeError,
@@ -93,7 +93,7 @@ def _parse(data: bytes, stop_before_pixels: bool, max_inflated: int) -> tuple[Da
     except zlib.error as exc:
         raise InvalidInstanceError("the deflated data set cannot be inflated") from exc
     except (EOFError, OSError, struct.error, ValueError, KeyError, NotImplementedError) as exc:
-        raise InvalidInstanceError(f"pydicom could not read the data set ({type(exc).__name__})") from exc
+        raise InvalidInstanceError(f"pydicom could not read the data set ({cause(exc)})") from exc
     meta = getattr(ds, "file_meta", None)
     if meta is None or "TransferSyntaxUID" not in meta:
         raise InvalidInstanceError("the file meta has no TransferSyntaxUID")

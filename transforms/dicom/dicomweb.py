@@ -23,7 +23,7 @@ from requests_toolbelt.multipart.encoder import MultipartEncoder
 
 from transforms.dicom.codec import DEFAULT_MAX_INFLATED_BYTES, check_inflated_size
 from transforms.dicom.uids import is_valid_uid
-from transforms.errors import DicomwebBadResponse
+from transforms.errors import DicomwebBadResponse, cause
 
 GOOGLE_HOST = "healthcare.googleapis.com"
 _GOOGLE_PATH = re.compile(
@@ -229,7 +229,7 @@ def check_instance(data: bytes, study: str, series: str, sop: str, max_inflated:
         ds = dcmread(io.BytesIO(data), stop_before_pixels=True, specific_tags=["StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"])
         found = (str(ds.get("StudyInstanceUID", "")), str(ds.get("SeriesInstanceUID", "")), str(ds.get("SOPInstanceUID", "")))
     except Exception as exc:
-        raise DicomwebBadResponse(f"the retrieved instance's header cannot be read ({type(exc).__name__})") from None
+        raise DicomwebBadResponse(f"the retrieved instance's header cannot be read ({cause(exc)})") from None
     if found != (study, series, sop):
         raise DicomwebBadResponse("the retrieved instance's UIDs differ from the listed ones")
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from transforms.errors import FilterError
+from transforms.errors import FilterError, cause
 
 _UID = r"[0-9]+(?:\.[0-9]+)*"
 _PATH_RE = re.compile(rf"^/studies/({_UID})(?:/series/({_UID})(?:/instances/({_UID}))?)?/?$")
@@ -139,7 +139,7 @@ def read_export_rows(name: str, data: bytes) -> list[dict]:
         try:
             return [dict(r) for r in fastavro.reader(io.BytesIO(data))]
         except Exception as exc:
-            raise FilterError(f"{name}: not a readable Avro file ({type(exc).__name__})") from None
+            raise FilterError(f"{name}: not a readable Avro file ({cause(exc)})") from None
     text = data.decode("utf-8-sig")
     if lower.endswith((".json", ".jsonl", ".ndjson")) or text.lstrip().startswith("{"):
         rows = []

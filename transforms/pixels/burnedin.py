@@ -70,7 +70,7 @@ from transforms.pixels import pixeldata as pixels
 from transforms.deid_config import DeidSpec, ImageSpec
 from transforms.text.detect import HEADER_TEXT, ContextValue, Detector
 from transforms.text.layout import header_lines
-from transforms.errors import PixelDataError
+from transforms.errors import PixelDataError, cause
 from transforms.text.infotypes import DEFAULT_INFO_TYPES
 from transforms.pixels.ocr import OcrEngine, Region, Word, mostly_inside
 from transforms.dicom.profiles import pixel_image_spec
@@ -430,7 +430,7 @@ class ImageRedactor:
             try:
                 planes = np.asarray(ds.overlay_array(group))
             except Exception as exc:  # malformed overlays raise many types
-                raise PixelDataError(f"overlay {group:04X} could not be read ({type(exc).__name__})") from exc
+                raise PixelDataError(f"overlay {group:04X} could not be read ({cause(exc)})") from exc
             planes = planes.reshape((-1,) + planes.shape[-2:]).astype(np.uint8)
             changed = False
             for plane in planes:

@@ -50,7 +50,7 @@ from pydicom.uid import (
     RLELossless,
 )
 
-from transforms.errors import PixelDataError
+from transforms.errors import PixelDataError, cause
 
 __all__ = [
     "Box",
@@ -269,7 +269,7 @@ def _palette_rgb(frame: np.ndarray, ds: Dataset) -> tuple[np.ndarray, float]:
         rgb = np.asarray(apply_color_lut(frame, ds))[..., :3]
     except Exception as exc:  # malformed tables raise many types
         raise PixelDataError(
-            f"the palette colour lookup tables could not be applied ({type(exc).__name__})"
+            f"the palette colour lookup tables could not be applied ({cause(exc)})"
         ) from exc
     # Some 16-bit tables hold 8-bit entries.
     return rgb, (255.0 if rgb.size == 0 or rgb.max() <= 255 else 65535.0)
@@ -704,7 +704,7 @@ def reencode_frame(
     except Exception as exc:  # element, encoder or decoder errors come in many types; fail closed
         raise PixelDataError(
             f"redacted PixelData from {_describe(syntax)} could not be written as "
-            f"{_describe(UID(plan.syntax))} ({type(exc).__name__})"
+            f"{_describe(UID(plan.syntax))} ({cause(exc)})"
         ) from exc
     return data
 
@@ -781,7 +781,7 @@ def _decode(ds: Dataset, as_rgb: bool) -> tuple[np.ndarray, str]:
         arr, meta = decoder.as_array(ds, validate=True, **opts)
     except Exception as exc:  # plugins raise many types; any of them means "not decodable"
         raise PixelDataError(
-            f"PixelData in transfer syntax {name} could not be decoded ({type(exc).__name__})"
+            f"PixelData in transfer syntax {name} could not be decoded ({cause(exc)})"
         ) from exc
     shape: tuple[int, ...] = (frames, rows, columns) + ((samples,) if samples > 1 else ())
     if arr.size != math.prod(shape):
@@ -967,7 +967,7 @@ def _darkest_index(ds: Dataset, dtype: np.dtype) -> int:
         colours = np.asarray(apply_color_lut(index.astype(dtype), ds))[..., :3]
     except Exception as exc:  # malformed or missing tables raise many types
         raise PixelDataError(
-            f"the palette colour lookup tables could not be read ({type(exc).__name__})"
+            f"the palette colour lookup tables could not be read ({cause(exc)})"
         ) from exc
     return int(index[int(np.argmin(_luminance(colours)))])
 
@@ -1165,7 +1165,7 @@ def _redact_rle(
     except Exception as exc:  # encoder errors come in many types; fail closed
         _restore(ds, saved)
         raise PixelDataError(
-            f"PixelData could not be re-encoded as {_describe(syntax)} ({type(exc).__name__})"
+            f"PixelData could not be re-encoded as {_describe(syntax)} ({cause(exc)})"
         ) from exc
     return changed
 
@@ -1208,7 +1208,7 @@ def _redact_reencoded(
         _restore(ds, saved)
         raise PixelDataError(
             f"redacted PixelData from {_describe(syntax)} could not be written as "
-            f"{_describe(UID(plan.syntax))} ({type(exc).__name__})"
+            f"{_describe(UID(plan.syntax))} ({cause(exc)})"
         ) from exc
     return changed
 
