@@ -822,7 +822,7 @@ VOCAB_HELDOUT5 = (
 # protocol and parameter strings, anatomy (Latin: 17 strings in capitals, 4 in mixed case), findings and
 # eponyms (25 of 268), neither dominating; none equal, in any case, to a string of an earlier list.
 VOCAB_HELDOUT6 = (
-    "SEX: FEMALE", "Sex F Age 61", "M 38 yr", "HFS", "FFS", "Head First Supine", "Feet First Prone", "LPO", "RAO 30",
+    "SEX: FEMALE", "Gender: F", "PT SEX M", "HFS", "FFS", "Head First Supine", "Feet First Prone", "LPO", "RAO 30",
     "WL/WW 60/360", "Window Level 40 Width 80", "W 4000 L 700", "C 300 W 1500",
     "CHEST 2 VIEWS", "ABDOMEN 3 VIEWS", "L-SPINE FLEX EXT", "PELVIS AP", "HUMERUS RT", "FOREARM LT",
     "FINGER 2ND LT", "TOE GREAT RT", "CALCANEUS", "PATELLA SUNRISE", "SI JOINTS", "FACIAL BONES",
