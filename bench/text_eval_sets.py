@@ -9,10 +9,10 @@ context, not because the list it came from is inside the detector.
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of five held-out parts
-(``"heldout"`` ... ``"heldout5"``: other locales, other seeds, other vocabulary, each written
-before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round
-and ``"heldout4"`` in the sixth, each after its one measurement). Same part, seed and size: same cases.
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of six held-out parts
+(``"heldout"`` ... ``"heldout6"``: other locales, other seeds, other vocabulary, each written
+before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
+``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement). Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
 
