@@ -9,10 +9,10 @@ context, not because the list it came from is inside the detector.
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of five held-out parts
-(``"heldout"`` ... ``"heldout5"``: other locales, other seeds, other vocabulary, each written
-before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round
-and ``"heldout4"`` in the sixth, each after its one measurement). Same part, seed and size: same cases.
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of six held-out parts
+(``"heldout"`` ... ``"heldout6"``: other locales, other seeds, other vocabulary, each written
+before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
+``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement). Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
 
@@ -92,7 +92,18 @@ HELDOUT4_LOCALES = (
 HELDOUT5_LOCALES = (
     "translit:gu_IN", "translit:or_IN", "translit:si_LK", "translit:mimesis:ko", "translit:mimesis:zh",
 )  # fmt: skip
-SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851}
+# The sixth held-out part (seed 618407), written before the seventh round of tuning (which tunes
+# on heldout5) and measured once, after it. One source no other part uses: mimesis's Japanese
+# list (kanji; anyascii reads kanji as Chinese, so it was left out before), romanised in Hepburn by
+# ``pykakasi`` (``kakasi:``). No other Latin-script or romanisable person locale is left in Faker
+# or mimesis (the rest are Arabic, Persian and Hebrew script, or copies of used lists), so the
+# other sources are earlier ones in a romanisation no part uses: Faker's Russian, Ukrainian and
+# Bulgarian lists through ``cyrtranslit`` (``cyr:``; its national schemes write ``Tihon``,
+# ``Moisej``, ``Krasil'nikova``, where anyascii writes ``Tikhon``, ``Moisei``), and the names go
+# into display and note shapes no part uses (``part6``).
+HELDOUT6_LOCALES = ("kakasi:mimesis:ja", "kakasi:mimesis:ja", "cyr:ru:ru_RU", "cyr:ua:uk_UA", "cyr:bg:bg_BG")
+SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
+         "heldout6": 618407}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -100,10 +111,11 @@ LOCALES = {
     "heldout3": HELDOUT3_LOCALES,
     "heldout4": HELDOUT4_LOCALES,
     "heldout5": HELDOUT5_LOCALES,
+    "heldout6": HELDOUT6_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
 # shapes; the older held-out parts keep the cases they were measured on.
-_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5")
+_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -188,6 +200,35 @@ class _Romanised:
         return self._roman(self.inner.city())
 
 
+class _Transliterated:
+    """A source's names and cities romanised by another romaniser than anyascii: ``pykakasi``
+    (Hepburn, for kanji and kana) or ``cyrtranslit`` (a national Cyrillic scheme)."""
+
+    def __init__(self, inner, how: str) -> None:
+        self.inner = inner
+        if how == "kakasi":
+            import pykakasi
+
+            kakasi = pykakasi.kakasi()
+            self.convert = lambda text: "".join(item["hepburn"] for item in kakasi.convert(text))
+        else:
+            import cyrtranslit
+
+            self.convert = lambda text: cyrtranslit.to_latin(text, how)
+
+    def _roman(self, text: str) -> str:
+        return " ".join(_roman_word(w) for w in self.convert(text).split())
+
+    def first_name(self) -> str:
+        return self._roman(self.inner.first_name())
+
+    def last_name(self) -> str:
+        return self._roman(self.inner.last_name())
+
+    def city(self) -> str:
+        return self._roman(self.inner.city())
+
+
 class _PersianNames:
     """Names from the ``persian-names`` package (its English lists and its family-name rules,
     drawn with this source's own generator) and its region names as cities."""
@@ -248,13 +289,25 @@ class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
-    def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False) -> None:
+    def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
+        self.part6 = part6  # the sixth held-out part's own shapes
         self.fakers = []
         for i, loc in enumerate(locales):
+            if loc.startswith(("kakasi:", "cyr:")):
+                how, loc = loc.split(":", 1)
+                if how == "cyr":
+                    how, loc = loc.split(":", 1)
+                if loc.startswith("mimesis:"):
+                    inner = _Mimesis(loc.split(":", 1)[1], seed * 1000 + i)
+                else:
+                    inner = Faker(loc)
+                    inner.seed_instance(seed * 1000 + i)
+                self.fakers.append(_Transliterated(inner, how))
+                continue
             translit = loc.startswith("translit:")
             loc = loc.removeprefix("translit:")
             roman = loc.endswith(":roman")
@@ -330,6 +383,8 @@ def _date_text(rng: random.Random, ymd: tuple[int, int, int]) -> str:
 
 _TITLES = ("Mr.", "Mrs.", "Ms.", "Dr.", "MR", "MRS", "Miss", "Prof.")
 
+_DISPLAY6 = ("{g} {F}", "{F} {g}", "{f}, {i}.")
+
 
 def _display(p: _People, n: int) -> list[Case]:
     rng, out = p.rng, []
@@ -337,9 +392,12 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(8)
+        shape = rng.randrange(11 if p.part6 else 8)
         b = _Builder()
-        if shape == 0:
+        if shape >= 8:
+            # the sixth held-out part's shapes: `Given FAMILY`, `FAMILY Given`, `Family, G.`
+            b.add(_DISPLAY6[shape - 8].format(g=g, f=f, F=f.upper(), i=g[0]), "NAME")
+        elif shape == 0:
             b.add(rng.choice(_TITLES) + " ").add(f"{G} {F}", "NAME")
         elif shape == 1:
             b.add(f"{f.upper()}^{g.upper()}", "NAME")
@@ -482,12 +540,21 @@ def _person(p: _People, rng: random.Random, clinician: bool) -> str:
     return rng.choice((f"{g} {f}", f"{g} {f}", f"Mr. {f}", f"Ms. {f}", f"{g} {p.given()[0]}. {f}"))
 
 
+_NOTE_TEMPLATES6 = _NOTE_TEMPLATES + (
+    "Pt {P} NPO after midnight; aspirin held.",
+    "Verbal order from {C}, read back and confirmed.",
+    "Husband {R} updated on the plan.",
+    "Signed: {C} 08:15",
+    "Interpreter present; {P} agrees with the plan.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES)
+        template = rng.choice(_NOTE_TEMPLATES6 if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
         for m in re.finditer(r"\{(\w+)\}", template):
@@ -749,9 +816,76 @@ VOCAB_HELDOUT5 = (
 )
 
 
+# Written for the sixth held-out part before the seventh round of tuning (round 7 tunes on
+# heldout5), measured once: sex and patient-position strings, window/level, exam names and body
+# parts in capitals, probes and transducers of other vendors, drugs and contrast, CT/MR/US/NM/XA
+# protocol and parameter strings, anatomy (Latin: 17 strings in capitals, 4 in mixed case), findings and
+# eponyms (25 of 268), neither dominating; none equal, in any case, to a string of an earlier list.
+VOCAB_HELDOUT6 = (
+    "SEX: FEMALE", "Gender: F", "PT SEX M", "HFS", "FFS", "Head First Supine", "Feet First Prone", "LPO", "RAO 30",
+    "WL/WW 60/360", "Window Level 40 Width 80", "W 4000 L 700", "C 300 W 1500",
+    "CHEST 2 VIEWS", "ABDOMEN 3 VIEWS", "L-SPINE FLEX EXT", "PELVIS AP", "HUMERUS RT", "FOREARM LT",
+    "FINGER 2ND LT", "TOE GREAT RT", "CALCANEUS", "PATELLA SUNRISE", "SI JOINTS", "FACIAL BONES",
+    "SOFT TISSUE NECK", "SKELETAL SURVEY", "SCOLIOSIS STANDING", "BONE AGE", "SMALL BOWEL FT",
+    "HSG",
+    "C3-7", "L10-22", "C2-6", "IC10-3", "L18-4", "C1-8-D", "ML4-20", "RIC6-12", "BE9CS",
+    "6C1 HD", "L7-4", "C3A", "15L8w", "EC9-4w", "S4-1", "L12-4", "ePAA",
+    "Apixaban 2.5 mg", "Rivaroxaban 20 mg", "Clopidogrel 75 mg", "Furosemide 20 mg",
+    "Carvedilol 6.25 mg", "Losartan 50 mg", "Rosuvastatin 10 mg", "Pantoprazole 40 mg",
+    "Metoclopramide", "Hydromorphone 1 mg", "Morphine 4 mg IV", "Oxycodone 5 mg", "Acetaminophen 1 g",
+    "Lorazepam 1 mg", "Gabapentin 300 mg",
+    "Piperacillin-tazobactam", "Meropenem",
+    "Dexamethasone 4 mg", "Methylprednisolone",
+    "Levothyroxine 50 mcg", "Atropine 0.5 mg", "Epinephrine 1 mg", "Naloxone", "Tranexamic acid",
+    "Iopamidol 370", "Iodixanol", "Gadoterate", "Gadoxetate", "Ferumoxytol",
+    "Barium sulfate", "Oral contrast", "Perflutren", "Tc-99m sestamibi",
+    "F-18 florbetapir", "Tl-201",
+    "CT HEAD W/O", "CT CHEST W CONTRAST", "CT A/P W/O", "CTA RUNOFF", "CT SINUS WO",
+    "CT CARDIAC SCORING", "CT TEMPORAL BONES", "MRI BRAIN W WO", "MR LUMBAR SPINE WO", "MRA NECK",
+    "MR PELVIS RECTUM", "MR LIVER EOB", "MR SHOULDER ARTHRO", "MR ORBITS", "MR IAC", "BREAST MRI BILAT",
+    "US ABDOMEN COMPLETE", "US RENAL", "US PELVIS TV", "US OB >14 WKS", "US SCROTUM", "US THYROID",
+    "DVT LOWER EXT BILAT", "CAROTID DUPLEX", "ECHO TTE", "NM BONE SCAN WB", "PET/CT SKULL-THIGH",
+    "V/Q SCAN", "HIDA SCAN", "MUGA",
+    "ax_t2_fse", "sag_t1_se", "cor_stir", "ax_dwi_b1000", "t1_vibe_fs_tra_post", "t2_haste_cor",
+    "fl3d_vibe_dynamic", "tse_dixon_tra", "T1W_IR_TRA", "T2W_FLAIR_SENSE", "3D T1 BRAVO", "Ax SWAN",
+    "DTI_30dir", "ZOOMit", "CISS 3D", "TOF 3D multi-slab", "PC Flow", "Perfusion DSC",
+    "Localizer", "3-Plane Loc", "Calibration", "Key Images",
+    "kV 80", "mA 300", "Eff mAs 95", "CTDIvol 8.1", "DLP 310.2", "Thk 0.625", "Interval 0.5", "SFOV Head",
+    "Rotation Time 0.35", "Pitch 1.375", "Recon 2", "Kernel B30f", "Filter STANDARD", "Iterative 50%",
+    "TR 4000", "TE 90", "TI 2200", "FA 12", "NEX 2", "ETL 16", "BW 250", "Matrix 320x256", "FOV 24",
+    "Slice Gap 1.0", "b-value 800",
+    "Depth 18cm", "Gain 60", "Freq 5.0", "FPS 28", "Power 100%", "Map G", "Persist Med", "CHI", "SRI II",
+    "PW Doppler", "Sample Vol 2 mm", "Scale 40 cm/s", "Baseline 0", "Wall Filter 100",
+    "PSV 85 cm/s", "EDV 22 cm/s", "RI 0.72", "PI 1.1", "S/D 3.2", "TAMAX 30", "LVEF 55%", "E/A 1.2",
+    "TAPSE 21 mm", "IVC 1.8 cm", "LVOT 2.1 cm", "AVA 1.0 cm2",
+    "Right Lower Lobe", "Left Upper Lobe Apicoposterior", "Hepatic Flexure", "Sigmoid Colon", "Terminal Ileum",
+    "Portal Vein", "Superior Mesenteric Artery", "Renal Cortex", "Adrenal Gland",
+    "Prostate Peripheral Zone", "Endometrial Stripe", "Cervix", "Left Ovary",
+    "Submandibular Gland", "Parotid Gland", "Optic Chiasm", "Internal Auditory Canal", "Thalamus",
+    "Lateral Ventricle", "Fourth Ventricle", "Spinal Cord", "Sacroiliac Joint",
+    "Glenoid Labrum", "Supraspinatus Tendon", "Talar Dome", "Scaphoid Waist",
+    "ARCUS AORTAE", "VENA CAVA INFERIOR", "ARTERIA CAROTIS COMMUNIS", "NERVUS ISCHIADICUS", "MUSCULUS DELTOIDEUS",
+    "TUBER ISCHIADICUM", "PONS", "CAPSULA INTERNA", "NUCLEUS CAUDATUS",
+    "SINUS SPHENOIDALIS", "HIATUS OESOPHAGEUS", "DUCTUS CHOLEDOCHUS", "ANTRUM PYLORICUM", "PROCESSUS XIPHOIDEUS",
+    "Trochanter major", "Sulcus centralis", "Plexus choroideus", "Fossa poplitea",
+    "Consolidation", "Tree-in-bud", "Pleural effusion small", "Pneumothorax apical",
+    "Emphysema centrilobular", "Diverticulitis",
+    "Free fluid", "Compression fracture T12",
+    "No evidence of DVT", "Limited exam",
+    "Legg-Calve-Perthes", "Scheuermann disease",
+    "Alzheimer disease", "Parkinson disease",
+    "Kerley lines",
+    "FALX CEREBELLI", "LOBUS FRONTALIS", "GYRUS CINGULI",
+    "Spigelian hernia", "Amyand hernia", "Kummell disease", "Freiberg infraction", "Sever disease",
+    "Madelung deformity", "Trousseau sign", "Kehr sign", "Rigler sign", "Boerhaave syndrome",
+    "Mirizzi syndrome", "Caroli disease", "Peyronie disease", "Tolosa-Hunt syndrome", "Guyon canal",
+    "Hoffa fat pad", "Hunter canal", "Alcock canal", "Luschka joints", "Sinding-Larsen-Johansson",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
-             "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5}[part]
+             "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6}[part]
     return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
 
 
@@ -795,11 +929,13 @@ def _codes(part: str, n: int) -> list[Case]:
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
         seen |= set(c.text for c in _codes("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part == "heldout5":
+    if part in ("heldout5", "heldout6"):
         # meanings of the held-out half that no earlier held-out sample holds, and meanings of
         # every other scheme (no scheme is left that no part draws from) that no earlier sample
         # holds and that the tune half (the detector's clinical lists come from it) does not write
         seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
+        if part == "heldout6":
+            seen |= set(c.text for c in _codes("heldout5", n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
@@ -809,11 +945,11 @@ def _codes(part: str, n: int) -> list[Case]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout5"); ``size``
-    cases per set (overlay: ``size`` layouts of 4-5 lines in "tune", "heldout3", "heldout4" and
-    "heldout5", a quarter of ``size`` in the older held-out parts)."""
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout6"); ``size``
+    cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
+    "heldout6", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout5'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout6'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -823,7 +959,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
         ("institution", _institution), ("dates", _dates),
     )):
         n = size if name != "overlay" or extended else max(1, size // 4)
-        sets[name] = make(_People(locales, seed + offset, extended), n)
+        sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets

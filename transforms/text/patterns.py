@@ -301,6 +301,9 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 continue  # Manual Hold, Manual Entry: a census first name that is an ordinary word
             if _vocab.product_or_grade(second):
                 continue  # Forrest IIB: a grade, not a family name
+            up2 = _upper_ascii(second)
+            if up2 not in _vocab.name_words() and _vocab.clinical_shape(up2):
+                continue  # MORTON NEUROMA, Dupuytren contracture: a finding named after a person
             end = m.end(3)
             if third and not m[2] and _is_first_name(second) and not _stop(third):
                 end = m.end(4)  # Given Middle Family
@@ -370,7 +373,7 @@ _TITLE_LETTER = re.compile(
     rf"([{_UP}])(?![\w'\-]|\.?[ \t]*[{_UP}])"
 )
 # Given M. Family with a family name of any length, a single letter included (Given M. No).
-_GIVEN_INITIAL = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[{_UP}]\.[ \t]+([{_UP}][{_LO}]*)(?![\w'\-])")
+_GIVEN_INITIAL = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[{_UP}]\.[ \t]+([{_UP}](?:[{_LO}]*|[{_UP}]+))(?![\w'\-])")
 # Family, Given with a one-letter family name (I, JEYN; O, Min-Ji S).
 _LETTER_COMMA = re.compile(rf"(?<![\w'\-.^])([{_UP}]),[ \t]*({_W})(?:[ \t]+([{_UP}])\b\.?)?(?![\w'])")
 # A lone capital letter right after a name (Aqtoqty I, Danai I, MD), its dot included.
@@ -515,6 +518,54 @@ def _short_family(word: str) -> bool:
     return word.isupper() and any(c in "AEIOUY" for c in upper)
 
 
+# Seventh round. Latin anatomy as atlases and devices print it (``ARTERIA RADIALIS``,
+# ``PROCESSUS MASTOIDEUS``, ``LIGAMENTUM FLAVUM``): a noun in ``-us``/``-um``/``-a`` and an
+# adjective or genitive in an ending Latin anatomy uses and family names hardly do.
+_LATIN_NOUN = re.compile(r"^[A-Z]{3,}(?:US|UM|A)$")
+_LATIN_ADJECTIVE = re.compile(
+    r"^[A-Z]{2,}(?:ALIS|ARIS|IALE|NALE|RALE|TALE|VALE|EUS|EUM|ICUS|ICUM|ACUS|AE|ORUM|ARUM|IFORMIS|[^A]UM)$"
+)
+
+
+def _latin_pair(up1: str, up2: str) -> bool:
+    """Two words shaped as Latin anatomy is: a noun in ``-us``, ``-um`` or ``-a`` and an adjective
+    or genitive of 5+ letters in ``-alis``, ``-aris``, ``-eus``, ``-icus``, ``-ae``, ``-um``,
+    ``-iformis``...; the second no census name (``Marcus Baum``, ``Maria McRae`` stay names)."""
+    return (
+        len(up2) >= 5
+        and _LATIN_NOUN.match(up1) is not None
+        and _LATIN_ADJECTIVE.match(up2) is not None
+        and up2 not in _vocab.name_words()
+        # a genitive in -ae after a noun in -us or -um (RAMUS MANDIBULAE), not after a given name in -a
+        and not (up2.endswith("AE") and up1.endswith("A"))
+    )
+
+
+# Two-letter words that begin a clause or a phrase, and the two-letter abbreviations of an
+# image's plane, view, side or sequence (``Stnd Ax``, ``Chest Lt``): no family name after a
+# name-like word.
+_FUNCTION_WORDS = frozenset(
+    "IN ON AT TO OF OR AS IS BY BE IF IT AN SO WE HE ME MY US UP DO GO "
+    "AX AP PA LL RL LT RT SA LA FS PD IR TR CO DW".split()
+)
+_CLAUSE_END = re.compile(r"[ \t]*(?:$|[,.;:)\]])")
+_VALUE_AFTER = re.compile(r"[ \t]*[:=]?[ \t]*[-+]?\d")
+
+
+def _two_letter_family(text: str, first: str, second: str, end: int) -> bool:
+    """``Sekhr Ma``, ``Nirv Pi``, ``Jufang No``: a capitalised name-like word of 4+ letters and a
+    two-letter family name written as a name is (a capital and a small letter) that is an English,
+    stop or technical word, as romanised syllables are (a technical abbreviation in that case is no
+    parameter: not before a value, ``Doppler Pi 1.1``); no function word, and ``No`` only where the
+    phrase ends (``Jufang No)``, not ``Doppler No flow``)."""
+    if len(second) != 2 or not (second[0].isupper() and second[1].islower()) or not first[1:].islower():
+        return False
+    up2 = _upper_ascii(second)
+    if up2 in _FUNCTION_WORDS or _VALUE_AFTER.match(text, end) is not None:
+        return False
+    return up2 != "NO" or _CLAUSE_END.match(text, end) is not None
+
+
 def _technical_pair(up1: str, up2: str) -> bool:
     """Either word is a technical term (a modality, a view, a manufacturer: never a name)."""
     return up1 in _vocab.TECHNICAL or up2 in _vocab.TECHNICAL
@@ -529,9 +580,16 @@ def _shape_names(text: str) -> list[_Cand]:
     common = _vocab.common_surnames()
     for m in _PAIR.finditer(text):
         first, second = m[1], m[3]
-        if _stop(first) or _stop(second):
+        if _stop(first):
+            continue
+        if _stop(second):
+            # Sekhr Ma, Jufang No: a two-letter family name that is a stop word
+            if not m[2] and _unknown(first) and len(first) >= 4 and _two_letter_family(text, first, second, m.end(3)):
+                out.append((m.start(1), m.end(3), _PN, _PAT))
             continue
         up1, up2 = _upper_ascii(first), _upper_ascii(second)
+        if not m[2] and _latin_pair(up1, up2):
+            continue  # ARTERIA RADIALIS, RAMUS MANDIBULAE: Latin anatomy, not a name
         if (
             (_unknown(first) and _unknown(second))  # Siobhan Okafor
             or (_unknown(first) and up2 in common and up2 not in _vocab.TECHNICAL)  # Liesbeth Brown
@@ -550,6 +608,8 @@ def _shape_names(text: str) -> list[_Cand]:
                 and not _technical_pair(up1, up2))
             # a name-like word and a short family name that is no ordinary word (Ilija Su, ARDAQ OH)
             or (_unknown(first) and len(up1) >= 4 and not m[2] and _short_family(second))
+            # ... or a two-letter family name that is an English or stop word (Sekhr Ma, Jufang No)
+            or (_unknown(first) and len(up1) >= 4 and not m[2] and _two_letter_family(text, first, second, m.end(3)))
             # a capitalised word and a family name by its ending (Abet Ashimova, Keto Darbaidze)
             or (_SURNAME_END.match(up2) is not None and _unknown(second) and up1 not in _vocab.TECHNICAL
                 and not _vocab.clinical_shape(up1) and len(up1) >= 3)
@@ -562,7 +622,9 @@ def _shape_names(text: str) -> list[_Cand]:
             given, family = m[1], m[2]
             up = _upper_ascii(family)
             # a technical term that is also a census name counts here (RAVISHANKAR E. RAO)
-            if (_is_first_name(given) or _unknown(given)) and (up not in _vocab.TECHNICAL or up in _vocab.name_words()):
+            # (and a two-letter one written as a name is, a capital and a small letter: Nisa H. Ga)
+            if (_is_first_name(given) or _unknown(given)) and (
+                    up not in _vocab.TECHNICAL or up in _vocab.name_words() or (len(family) == 2 and family[1].islower())):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if "," in text:
         for m in _LETTER_COMMA.finditer(text):
@@ -570,10 +632,23 @@ def _shape_names(text: str) -> list[_Cand]:
                 out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))  # I, JEYN: Family, Given
         for m in _COMMA_PAIR.finditer(text):
             family, given = m[1], m[2]
+            if (m[3] and len(family) == 2 and family[1].islower() and _upper_ascii(family) not in _FUNCTION_WORDS
+                    and len(given) >= 4 and _unknown(given)):
+                # No, Chenxuan R: a two-letter family name that is a stop or technical word, before
+                # a name-like given name and an initial
+                out.append((m.start(1), m.end(3), _PN, _PAT))
+                continue
             if _stop(family) or _stop(given) or _upper_ascii(given) in _STATE_UPPER:
                 continue  # Springfield, Illinois is a place
             if any(_upper_ascii(w) in _vocab.TECHNICAL and _upper_ascii(w) not in census_last for w in (family, given)):
-                continue  # GA, Hadlock: a technical term that is no name
+                # GA, Hadlock: a technical term that is no name; but in capitals a two-letter family
+                # name before a name-like given name of 4+ letters that is no census name (PM, SOHYEONG)
+                up_given = _upper_ascii(given)
+                if (family.isupper() and given.isupper() and len(family) == 2 and len(given) >= 4 and not m[3]
+                        and _unknown(given) and up_given not in census_last and up_given not in _vocab.TECHNICAL
+                        and _CITATION_YEAR.match(text, m.end(2)) is None):  # OFD by GA, ASUM 2000: a citation
+                    out.append((m.start(1), m.end(2), _PN, _PAT))
+                continue
             lexicon = _upper_ascii(family) in census_last or _upper_ascii(given) in census_last
             # FAMILY, GIVEN M or all capitals: the form is evidence, one name-like word is enough
             form = (m[3] or (family.isupper() and given.isupper())) and (_unknown(family) or _unknown(given)) and not (

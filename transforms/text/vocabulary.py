@@ -106,12 +106,14 @@ EPONYM_NOUNS = frozenset(
 # Word endings of drugs, procedures and findings: never evidence of a name.
 _CLINICAL_SHAPE = re.compile(
     r"(?i)^[a-z]{3,}(?:pril|sartan|olol|alol|statin|formin|gliptin|glitazone|azole|prazole|cillin|mycin|"
-    r"micin|oxacin|cycline|tidine|dipine|afil|lukast|parin|xaban|gatran|triptan|setron|ciclovir|vir|mab|"
+    r"micin|oxacin|cycline|tidine|dipine|afil|lukast|parin|xaban|gatran|triptan|setron|ciclovir|[aeiou]vir|mab|"
     r"nib|caine|azepam|zolam|pam|done|phine|profen|fenac|semide|thiazide|olone|sone|asone|olide|"
     r"oxetine|aline|triptyline|pramine|peridol|apine|idone|etine|amine|ectomy|otomy|ostomy|plasty|scopy|"
     r"graphy|gram|tion|sion|itant|osis|emia|algia|opathy|pathy|plegia|trophy|megaly|lysis|genic|ology|ologic|"
     r"ological|iasis|ectasis|cele|rrhage|rrhea|sclerosis|stenosis|plasia|thorax|uria|ism|ase|(?<!e)ide|(?<!g)ate|"
-    r"ious|eous|ular|ary|ive|ical|ial|ularis|llaris|acea|aceus|orum|arum|ium)s?$"
+    r"ious|eous|ular|ary|ive|ical|ial|ularis|llaris|acea|aceus|orum|arum|ium|"
+    # seventh round: tumours, contractures and dehiscences (NEUROMA, CONTRACTURE, DEHISCENCE)
+    r"oma|ture|scence)s?$"
     # intraductal, intercostal, ventral, neointimal (7+ letters; not Rosendal, Groenendaal, Marechal)
     r"|^[a-z]{4,}[ieunrtsm]al$"
 )
