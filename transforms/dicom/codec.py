@@ -35,6 +35,7 @@ _REQUIRED_TAGS = tuple((kw, Tag(pydicom.datadict.tag_for_keyword(kw))) for kw in
 # job's --max_instance_bytes default); a few kilobytes of deflate can hold gigabytes of zeros.
 DEFAULT_MAX_INFLATED_BYTES = 4 * 1024**3
 _DEFLATED = "1.2.840.10008.1.2.1.99"
+_DEFLATED_BYTES = _DEFLATED.encode("ascii")
 _INFLATE_CHUNK = 1 << 20
 _ITEM = 0xFFFEE000
 _SEQ_DELIMITER = 0xFFFEE0DD
@@ -119,6 +120,8 @@ def check_inflated_size(data: bytes, limit: int) -> None:
     (a "deflate bomb") would take gigabytes; here it is inflated in chunks of at
     most 1 MiB that are counted and dropped. Other transfer syntaxes return at once.
     """
+    if not _may_be_deflated(data):
+        return
     fp = io.BytesIO(data)
     fp.seek(132)  # after the preamble and DICM (checked by the caller)
     try:
@@ -149,6 +152,27 @@ def check_inflated_size(data: bytes, limit: int) -> None:
                 raise InputTooLargeError(f"the deflated data set inflates to more than {limit} bytes and is not read")
     except zlib.error:
         return  # pydicom's own read reports it ("cannot be inflated")
+
+
+def _may_be_deflated(data: bytes) -> bool:
+    """Whether the file meta may declare the deflated syntax: its UID's bytes lie in the meta.
+
+    The meta (explicit VR little endian, group 0002, right after DICM) is walked element by
+    element without pydicom, which is what every instance pays; a meta that cannot be walked so
+    is searched whole-file, and only a file holding the UID's bytes is parsed by pydicom.
+    """
+    pos, end = 132, len(data)
+    while pos + 8 <= end and data[pos:pos + 2] == b"\x02\x00":
+        vr = data[pos + 4:pos + 6].decode("latin-1")
+        if vr not in _VALID_VRS:
+            return _DEFLATED_BYTES in data
+        if vr in _LONG_LENGTH_VRS:
+            if pos + 12 > end:
+                break
+            pos += 12 + int.from_bytes(data[pos + 8:pos + 12], "little")
+        else:
+            pos += 8 + int.from_bytes(data[pos + 6:pos + 8], "little")
+    return _DEFLATED_BYTES in data[132:pos]
 
 
 def _body_implicit(ds: Dataset) -> bool | None:
@@ -192,6 +216,8 @@ def check_required(ds: Dataset, message: str) -> None:
 
 
 _VALID_VRS = frozenset(v.value for v in pydicom.valuerep.VR)
+# VRs whose explicit-VR header has 2 reserved bytes and a 4-byte length (PS3.5 7.1.2).
+_LONG_LENGTH_VRS = frozenset(pydicom.valuerep.EXPLICIT_VR_LENGTH_32)
 
 
 def _check_lengths(ds: Dataset) -> None:
