@@ -376,6 +376,8 @@ _TITLE_LETTER = re.compile(
 _GIVEN_INITIAL = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[{_UP}]\.[ \t]+([{_UP}](?:[{_LO}]*|[{_UP}]+))(?![\w'\-])")
 # Family, Given with a one-letter family name (I, JEYN; O, Min-Ji S).
 _LETTER_COMMA = re.compile(rf"(?<![\w'\-.^])([{_UP}]),[ \t]*({_W})(?:[ \t]+([{_UP}])\b\.?)?(?![\w'])")
+# Family, G. (a display string's family name and initials: ``Dokova, N.``, ``Takizawa, K. M.``).
+_FAMILY_INITIALS = re.compile(rf"(?<![\w'\-.^])({_W}),[ \t]*[{_UP}]\.(?:[ \t]*[{_UP}]\.)*(?![\w'\-])")
 # A lone capital letter right after a name (Aqtoqty I, Danai I, MD), its dot included.
 _LETTER_AFTER = re.compile(rf"[ \t]+([{_UP}]\.?)(?![\w'\-])")
 # Family-name endings of many countries (Ashimova, Darbaidze, Petrenko, Hovhannisyan, Ionescu,
@@ -525,20 +527,27 @@ _LATIN_NOUN = re.compile(r"^[A-Z]{3,}(?:US|UM|A)$")
 _LATIN_ADJECTIVE = re.compile(
     r"^[A-Z]{2,}(?:ALIS|ARIS|IALE|NALE|RALE|TALE|VALE|EUS|EUM|ICUS|ICUM|ACUS|AE|ORUM|ARUM|IFORMIS|[^A]UM)$"
 )
+# Eighth round: a genitive in ``-i`` after a noun in ``-us``, ``-um`` or ``-x`` (``GYRUS CINGULI``,
+# ``FALX CEREBELLI``). Not ``-is`` after ``-ia`` (``ARTERIA CAROTIS``: Greek family names end so,
+# ``Filippia Alexandridis``), nor ``-a`` after ``-ula`` (``CAPSULA INTERNA``: it cost a name of a
+# note in aggregate).
+_LATIN_HEAD = re.compile(r"^[A-Z]{3,}(?:US|UM)$|^[A-Z]+[AEIOU][LNR]?X$")
+_LATIN_GENITIVE_I = re.compile(r"^[A-Z]{4,}I$")
 
 
 def _latin_pair(up1: str, up2: str) -> bool:
     """Two words shaped as Latin anatomy is: a noun in ``-us``, ``-um`` or ``-a`` and an adjective
     or genitive of 5+ letters in ``-alis``, ``-aris``, ``-eus``, ``-icus``, ``-ae``, ``-um``,
-    ``-iformis``...; the second no census name (``Marcus Baum``, ``Maria McRae`` stay names)."""
-    return (
-        len(up2) >= 5
-        and _LATIN_NOUN.match(up1) is not None
-        and _LATIN_ADJECTIVE.match(up2) is not None
-        and up2 not in _vocab.name_words()
+    ``-iformis``...; the second no census name (``Marcus Baum``, ``Maria McRae`` stay names).
+    And a genitive in ``-i`` after a noun in ``-us``, ``-um`` or ``-x``, where neither word is a
+    census name (``Marcus Bellini`` stays a name)."""
+    if len(up2) < 5 or up2 in _vocab.name_words():
+        return False
+    if _LATIN_NOUN.match(up1) is not None and _LATIN_ADJECTIVE.match(up2) is not None:
         # a genitive in -ae after a noun in -us or -um (RAMUS MANDIBULAE), not after a given name in -a
-        and not (up2.endswith("AE") and up1.endswith("A"))
-    )
+        return not (up2.endswith("AE") and up1.endswith("A"))
+    return (_LATIN_HEAD.match(up1) is not None and _LATIN_GENITIVE_I.match(up2) is not None
+            and up1 not in _vocab.name_words())
 
 
 # Two-letter words that begin a clause or a phrase, and the two-letter abbreviations of an
@@ -566,9 +575,37 @@ def _two_letter_family(text: str, first: str, second: str, end: int) -> bool:
     return up2 != "NO" or _CLAUSE_END.match(text, end) is not None
 
 
+def _family_given(first: str, second: str, up1: str, up2: str) -> bool:
+    """``KOBILAROV Median``, ``CHINO Hinka``, ``SOTOMA Pupi``: a word of 3+ letters in capitals, with
+    a vowel, and one of 3+ written as a name is, one of them name-like; neither a technical term
+    nor a clinical word, and a name-like second word no clinically shaped one (``LIPOMA Left`` is
+    no name). A name-like first word before an ordinary one has 5+ letters and two vowels, as a
+    family name has and an acronym has not (``TAVR Planning``, ``ACR Accreditation``)."""
+    if not (first.isupper() and len(up1) >= 3 and len(up2) >= 3 and second[1:].islower()):
+        return False
+    vowels = sum(c in "AEIOUY" for c in up1)
+    if not vowels or _technical_pair(up1, up2) or up1 in _vocab.clinical() or up2 in _vocab.clinical():
+        return False
+    if _unknown(second) and not _vocab.clinical_shape(up2):
+        return True
+    return _unknown(first) and not _vocab.clinical_shape(up1) and len(up1) >= 5 and vowels >= 2
+
+
 def _technical_pair(up1: str, up2: str) -> bool:
     """Either word is a technical term (a modality, a view, a manufacturer: never a name)."""
     return up1 in _vocab.TECHNICAL or up2 in _vocab.TECHNICAL
+
+
+def _dictionary_pair(up1: str, up2: str) -> bool:
+    """Two words of a dictionary, one of them a rare English word (``GLENOID LABRUM``, ``Talar
+    Dome``, ``ROTATOR CUFF``): no name, unless the first is a census first name or the second a
+    frequent census surname (``Dines Silva``)."""
+    rare = _vocab.rare_english()
+    if up1 not in rare and up2 not in rare:
+        return False
+    words = _vocab.ordinary()
+    return ((up1 in words or up1 in rare) and (up2 in words or up2 in rare)
+            and up1 not in _vocab.census_first() and up2 not in _vocab.common_surnames())
 
 
 def _shape_names(text: str) -> list[_Cand]:
@@ -588,13 +625,13 @@ def _shape_names(text: str) -> list[_Cand]:
                 out.append((m.start(1), m.end(3), _PN, _PAT))
             continue
         up1, up2 = _upper_ascii(first), _upper_ascii(second)
-        if not m[2] and _latin_pair(up1, up2):
-            continue  # ARTERIA RADIALIS, RAMUS MANDIBULAE: Latin anatomy, not a name
+        if not m[2] and (_latin_pair(up1, up2) or _dictionary_pair(up1, up2)):
+            continue  # ARTERIA RADIALIS, RAMUS MANDIBULAE, GLENOID LABRUM: anatomy, not a name
         if (
             (_unknown(first) and _unknown(second))  # Siobhan Okafor
             or (_unknown(first) and up2 in common and up2 not in _vocab.TECHNICAL)  # Liesbeth Brown
             or (up2 in surnames and up1 not in _vocab.TECHNICAL)  # Edit Peterson
-            or (up1 in _vocab.census_first() and _unknown(second))  # Joy Morellato
+            or (up1 in _vocab.census_first() and up1 not in _vocab.TECHNICAL and _unknown(second))  # Joy Morellato
             or (up1 in common and not m[2] and _is_first_name(second))  # BROWN JAMES
             # Given M. Family: the initial is evidence; one name-like word is enough (Bo A. Sadiqov)
             # (a technical term that is also a census name counts: RAVISHANKAR E. RAO)
@@ -610,6 +647,9 @@ def _shape_names(text: str) -> list[_Cand]:
             or (_unknown(first) and len(up1) >= 4 and not m[2] and _short_family(second))
             # ... or a two-letter family name that is an English or stop word (Sekhr Ma, Jufang No)
             or (_unknown(first) and len(up1) >= 4 and not m[2] and _two_letter_family(text, first, second, m.end(3)))
+            # FAMILY Given, the family name in capitals as display strings write it (KOBILAROV
+            # Median, CHINO Hinka): one name-like word, no technical or clinical word
+            or (not m[2] and _family_given(first, second, up1, up2))
             # a capitalised word and a family name by its ending (Abet Ashimova, Keto Darbaidze)
             or (_SURNAME_END.match(up2) is not None and _unknown(second) and up1 not in _vocab.TECHNICAL
                 and not _vocab.clinical_shape(up1) and len(up1) >= 3)
@@ -627,6 +667,11 @@ def _shape_names(text: str) -> list[_Cand]:
                     up not in _vocab.TECHNICAL or up in _vocab.name_words() or (len(family) == 2 and family[1].islower())):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if "," in text:
+        for m in _FAMILY_INITIALS.finditer(text):
+            # Family, G.: a name-like or census family name before initials, each with its dot
+            up = _upper_ascii(m[1])
+            if (_unknown(m[1]) or up in surnames) and up not in _vocab.TECHNICAL and up not in _STATE_UPPER:
+                out.append((m.start(1), m.end(), _PN, _PAT))
         for m in _LETTER_COMMA.finditer(text):
             if _unknown(m[2]) or _is_first_name(m[2]):
                 out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))  # I, JEYN: Family, Given

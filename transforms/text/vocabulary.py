@@ -9,6 +9,10 @@ are known technical terms (everything else there is treated as sensitive). Lists
   in a name's shape, after a given name or a title);
 * common English words: SCOWL via Debian ``wamerican`` (63,849 lower-case entries, generated
   into ``data/english_words.txt.gz`` by ``_generate_english.py``);
+* rare English words: the words of SCOWL size 70 (Debian ``wamerican-large``) beyond size 50
+  (``GLENOID``, ``LABRUM``, ``GYRUS``; 51,313, ``data/english_rare_words.txt.gz``): too often
+  names (``HAMZA``, ``NAIRA``, ``SILVA``) to be ordinary words by themselves, used only for two
+  dictionary words that stand together;
 * clinical words: the words the DICOM code dictionary pydicom ships writes in lower case
   (``pallidus``, ``fossa``, ``contracta``; 551 beyond English, from the half of its meanings the
   evaluation does not hold out: ``data/clinical_words.txt.gz``, ``_generate_clinical.py``);
@@ -128,6 +132,12 @@ def _load(path: Path) -> frozenset[str]:
 def english() -> frozenset[str]:
     """Common English words (upper case): SCOWL's lower-case entries."""
     return _load(_DATA / "english_words.txt.gz")
+
+
+@cache
+def rare_english() -> frozenset[str]:
+    """English words of a larger SCOWL list than ``english()`` (upper case), not in it."""
+    return _load(_DATA / "english_rare_words.txt.gz")
 
 
 @cache
