@@ -490,3 +490,17 @@ def test_round8_not_names(text):
 def test_round8_guards(text, quote):
     names = [f.quote for f in detect(text) if f.info_type == "PERSON_NAME"]
     assert names == ([quote] if quote else [])
+
+
+# Found on heldout7 after its one measurement (so tuned on it): an ISO 8601 date-time is one date,
+# time included, and ASSOC ends an institution as ASSOCIATES does.
+@pytest.mark.parametrize(
+    "text, quote, info_type",
+    [
+        ("Acquired 2011-09-30T07:45 on unit 2", "2011-09-30T07:45", "DATE"),
+        ("DOB: 1950-01-02T00:00:00Z", "1950-01-02T00:00:00Z", "DATE_OF_BIRTH"),
+        ("Outside films from WHITLEY RADIOLOGY ASSOC", "WHITLEY RADIOLOGY ASSOC", "ORGANIZATION_NAME"),
+    ],
+)
+def test_round8_formats(text, quote, info_type):
+    assert (info_type, quote) in [(f.info_type, f.quote) for f in detect(text)]

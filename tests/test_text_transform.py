@@ -353,7 +353,9 @@ def test_shift_dt_invalid(value):
      ("March 14, 2019", 30, "April 13, 2019"), ("14 Mar 2019", 30, "13 Apr 2019"),
      ("Mar 14, 2019", -14, "Feb 28, 2019"), ("14-Mar-2019", -10, "04-Mar-2019"),
      ("14-MAR-2019", 30, "13-APR-2019"), ("march 4 2019", 1, "march 5 2019"),
-     ("04 Mar 2019", 1, "05 Mar 2019"), (" 2019-03-14 ", 1, " 2019-03-15 ")],
+     ("04 Mar 2019", 1, "05 Mar 2019"), (" 2019-03-14 ", 1, " 2019-03-15 "),
+     # an ISO 8601 time after the date stays (a whole-day shift)
+     ("2019-03-14T18:22", 1, "2019-03-15T18:22"), ("2019-12-31T23:59:59.5+01:00", 1, "2020-01-01T23:59:59.5+01:00")],
 )  # fmt: skip
 def test_shift_text_date_formats(quote, days, expected):
     """Free-text dates keep their separators, padding, order, month-name style and case."""

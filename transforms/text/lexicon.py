@@ -122,8 +122,10 @@ _MON = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _DATE_8 = re.compile(rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}}){_NO_DIGIT_AFTER}")
+# YYYY-MM-DD and YYYY/MM/DD, with an ISO 8601 time after a T (2004-07-16T18:22:05.1+02:00)
 _DATE_YMD = re.compile(
-    rf"(?<![\w.\-/])(\d{{4}})([-/])(\d{{1,2}})\2(\d{{1,2}})(?!(?!T\d)\w|[\-/]|\.\d)"
+    rf"(?<![\w.\-/])(\d{{4}})([-/])(\d{{1,2}})\2(\d{{1,2}})"
+    rf"(?:T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d{{1,6}})?)?(?:Z|[+\-]\d{{2}}:?\d{{2}})?)?(?!(?!T\d)\w|[\-/]|\.\d)"
 )
 _DATE_MDY = re.compile(
     rf"(?<![\w.\-/])(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\w\-/]|\.\d)"
@@ -225,7 +227,7 @@ _ORG_STRONG = re.compile(
 )
 # Organisation words that need a word before them that is not common English or technical.
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
-_ORG_TAIL = r"cent(?:er|re)|group|associates|services|partners|department|network"
+_ORG_TAIL = r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network"
 _ORG = re.compile(
     rf"(?<![\w'\-&.])({_OW}(?:[ \t]+(?:(?:of(?:[ \t]+the)?|and|&|for)[ \t]+)?{_OW}){{0,4}})"
     rf"[ \t]+(?i:{_ORG_WORD})(?:[ \t]+(?i:{_ORG_TAIL}))?(?!\w)"

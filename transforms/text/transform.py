@@ -397,6 +397,9 @@ def _shift_core(s: str, days: int) -> str | None:
     return None
 
 
+_ISO_TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+\-]\d{2}:?\d{2})?\Z")
+
+
 def shift_text_date(quote: str, days: int) -> str | None:
     """Return a date written in free text shifted by ``days``, in the same format.
 
@@ -420,11 +423,14 @@ def shift_text_date(quote: str, days: int) -> str | None:
     """
     m = re.fullmatch(r"(\s*)(.*?)(\s*)", quote, re.DOTALL)
     lead, core, trail = m.groups() if m else ("", quote, "")
+    # an ISO 8601 time after the date stays as it is: a whole-day shift (2004-07-16T18:22)
+    iso = _ISO_TIME.search(core)
+    time = iso.group() if iso is not None and iso.start() > 0 else ""
     try:
-        shifted = _shift_core(core, days)
+        shifted = _shift_core(core[: len(core) - len(time)], days)
     except ValueError:
         return None
-    return None if shifted is None else lead + shifted + trail
+    return None if shifted is None else lead + shifted + time + trail
 
 
 def _cut(value: str, limit: int) -> str:
