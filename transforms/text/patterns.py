@@ -326,6 +326,8 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
         out = _with_particles(text, out)
     if not words.isdisjoint(_ROLE_WORDS):
         out.extend(_role_names(scan))
+    if not words.isdisjoint(_CREDENTIAL_WORDS) or ("d" in words and "." in text):  # MD, M.D., D.O.
+        out.extend(_credential_names(text))
     if not words.isdisjoint(_CUE_WORDS):
         for m in _matches_at(scan, _CUE_WORDS, _CUE):
             # After a cue ("contact April Haynes") a census first name counts even when it
@@ -340,6 +342,25 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                      and _upper_ascii(m[1]) not in _census_first_all())
             if first_ok and not _stop(m[2]) and any(named) and not plain:
                 out.append((m.start(1), m.end(2), _PN, _PAT))
+    return out
+
+
+def _credential_names(text: str) -> list[_Cand]:
+    """The words before a credential (``MD``, ``RN``, ``PhD``...) from the first that is no stop
+    word or technical term (``Seen with Ana Ruiz, MD``: not ``Seen``); a lone word only when it
+    is name-like or a census surname (``Okafor, MD``; not ``Radiology, MD``)."""
+    out: list[_Cand] = []
+    for m in _CREDENTIAL.finditer(text):
+        words = list(_NAME_WORD.finditer(text, m.start(1), m.end(1)))
+        while words and (_stop(words[0][0]) or _upper_ascii(words[0][0]) in _vocab.TECHNICAL
+                         or _upper_ascii(words[0][0]) in _vocab.ordinary() and len(words) > 2):
+            words.pop(0)
+        names = [w for w in words if len(w[0].rstrip(".")) > 1]
+        if not names or any(_stop(w[0]) for w in names):
+            continue
+        if len(names) == 1 and not (_unknown(names[0][0]) or _upper_ascii(names[0][0]) in _vocab.surnames()):
+            continue
+        out.append((words[0].start(), words[-1].end(), _PN, _PAT))
     return out
 
 
@@ -366,6 +387,14 @@ def _role_names(scan: _Scan) -> list[_Cand]:
 
 
 _NAME_WORD_OR_INITIAL = re.compile(rf"{_W}|[{_UP}]\.?(?![\w'])")
+# One to three name words (an initial among them) before a clinician's credential
+# (``Flint Volpicella, MD``, ``Okafor MD``, ``Ana B. Ruiz, M.D.``): a name, whoever it is.
+_CREDENTIAL_INITIALS = frozenset(("M.D.", "D.O.", "R.N.", "P.A."))
+_CREDENTIAL_WORDS = frozenset("md do rn phd np dds dmd mbbs frcr facr rdms rvt".split())
+_CREDENTIAL = re.compile(
+    rf"(?<![\w'\-.])((?:{_W}[ \t]+(?:[{_UP}]\.[ \t]+)?){{0,2}}{_W}),?[ \t]+"
+    r"(?:MD|M\.D\.|DO|D\.O\.|RN|PhD|Ph\.D\.|NP|PA-C|DDS|DMD|MBBS|FRCR|FACR|RDMS|RVT)(?![\w\-])"
+)
 # A title and a lone capital letter (a one-letter family name: Ms. I, Dr. O.), not an initial
 # before a name (Dr. J. Okafor).
 _TITLE_LETTER = re.compile(
@@ -670,6 +699,8 @@ def _shape_names(text: str) -> list[_Cand]:
         for m in _FAMILY_INITIALS.finditer(text):
             # Family, G.: a name-like or census family name before initials, each with its dot
             up = _upper_ascii(m[1])
+            if m[0][m.end(1) - m.start() + 1 :].replace(" ", "").strip("\t") in _CREDENTIAL_INITIALS:
+                continue  # Ruiz, M.D.: a credential, not initials (_credential_names)
             if (_unknown(m[1]) or up in surnames) and up not in _vocab.TECHNICAL and up not in _STATE_UPPER:
                 out.append((m.start(1), m.end(), _PN, _PAT))
         for m in _LETTER_COMMA.finditer(text):
