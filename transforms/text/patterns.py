@@ -562,6 +562,13 @@ _LATIN_ADJECTIVE = re.compile(
 # note in aggregate).
 _LATIN_HEAD = re.compile(r"^[A-Z]{3,}(?:US|UM)$|^[A-Z]+[AEIOU][LNR]?X$")
 _LATIN_GENITIVE_I = re.compile(r"^[A-Z]{4,}I$")
+# Ninth round: an adjective in -oideus/-idea... (``GLANDULA THYROIDEA``, ``OS SPHENOIDEUM``)
+# after any Latin noun, and one in -anus, -atus, -inus, -ivus, -tius after a noun in -ulus or
+# -vus (``NERVUS MEDIANUS``, ``VENTRICULUS TERTIUS``; not after a given name in -ius: Lithuanian
+# family names end so, ``Paulius Mickevicius``).
+_LATIN_OID = re.compile(r"^[A-Z]{2,}IDE(?:A|US|UM)$")
+_LATIN_DIMINUTIVE = re.compile(r"^[A-Z]{2,}(?:UL|V)US$")
+_LATIN_US_ADJECTIVE = re.compile(r"^[A-Z]{3,}(?:ANUS|ATUS|INUS|IVUS|TIUS)$")
 
 
 def _latin_pair(up1: str, up2: str) -> bool:
@@ -575,8 +582,13 @@ def _latin_pair(up1: str, up2: str) -> bool:
     if _LATIN_NOUN.match(up1) is not None and _LATIN_ADJECTIVE.match(up2) is not None:
         # a genitive in -ae after a noun in -us or -um (RAMUS MANDIBULAE), not after a given name in -a
         return not (up2.endswith("AE") and up1.endswith("A"))
-    return (_LATIN_HEAD.match(up1) is not None and _LATIN_GENITIVE_I.match(up2) is not None
-            and up1 not in _vocab.name_words())
+    if up1 in _vocab.name_words() or up1 in _vocab.census_first():
+        return False
+    if _LATIN_HEAD.match(up1) is not None and _LATIN_GENITIVE_I.match(up2) is not None:
+        return True
+    if _LATIN_OID.match(up2) is not None and (_LATIN_NOUN.match(up1) is not None or _LATIN_HEAD.match(up1) is not None):
+        return True
+    return _LATIN_DIMINUTIVE.match(up1) is not None and _LATIN_US_ADJECTIVE.match(up2) is not None
 
 
 # Two-letter words that begin a clause or a phrase, and the two-letter abbreviations of an
@@ -701,7 +713,15 @@ def _shape_names(text: str) -> list[_Cand]:
             up = _upper_ascii(m[1])
             if m[0][m.end(1) - m.start() + 1 :].replace(" ", "").strip("\t") in _CREDENTIAL_INITIALS:
                 continue  # Ruiz, M.D.: a credential, not initials (_credential_names)
-            if (_unknown(m[1]) or up in surnames) and up not in _vocab.TECHNICAL and up not in _STATE_UPPER:
+            if up in _vocab.TECHNICAL or up in _STATE_UPPER or _stop(m[1]):
+                continue
+            if _unknown(m[1]) or up in surnames or (
+                # the whole value: the shape is the evidence, an English word too (Mica, E.; Ani,
+                # Z.), unless a clinical one (Vitamin, D.; Hepatitis, B.)
+                len(up) >= 3 and not text[: m.start()].strip() and not text[m.end() :].strip()
+                and up not in _vocab.clinical() and not _vocab.clinical_noun(up) and not _vocab.clinical_shape(up)
+                and up not in _vocab.rare_english()
+            ):
                 out.append((m.start(1), m.end(), _PN, _PAT))
         for m in _LETTER_COMMA.finditer(text):
             if _unknown(m[2]) or _is_first_name(m[2]):
