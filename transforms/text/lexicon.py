@@ -102,7 +102,7 @@ _W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}})(?:['\-][{_UP}{_
 _PARTICLES = (
     r"(?:(?i:(?:in|op|aan|uit|over|voor|bij|toe|tot)[ \t]+(?:'t|het|de|den|der|ten|ter)"
     r"|van|von|vom|zum|zur|zu|de|der|den|des|del|della|dello|dei|di|da|das|dos|du|la|le|lo|te|ter|ten"
-    r"|'t|af|av|al|el|bin|ibn|ben|ap)|do|y|e)(?![\w'])"
+    r"|'t|af|av|al|el|bin|bint|ibn|ben|ap)|do|y|e)(?![\w'])"
 )
 _OW = rf"[{_UP}][{_UP}{_LO}'.\-]*"  # a word of an organisation or city name
 _NO_DIGIT_BEFORE = r"(?<![\w.])"
@@ -133,7 +133,14 @@ _DATE_MDY = re.compile(
 _DATE_MONTH = re.compile(
     rf"(?i:\b(?:(\d{{1,2}})(?:st|nd|rd|th)?[ \t\-]*({_MON})\.?[ \t,\-]*(\d{{4}})"
     rf"|({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(\d{{4}})"
-    rf"|({_MON})\.?,?[ \t]+(\d{{4}}))\b)"
+    rf"|({_MON})\.?,?[ \t]+(\d{{4}})"
+    # year first: 1940 Jun 6, 2009-SEP-02, 1993/Dec/26th
+    rf"|(\d{{4}})([ \t]+|[\-/])({_MON})\.?\10(\d{{1,2}})(?:st|nd|rd|th)?(?![\-/]?\d))\b)"
+)
+# D.M.YYYY with the month in Roman numerals (22.XII.1979, 4-V-2017), as European forms write it.
+_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_DATE_ROMAN = re.compile(
+    r"(?<![\w.\-/])(\d{1,2})([.\-/ ])(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\2(\d{4})(?![\w]|[.\-/]\d)"
 )
 # Dates devices print: DD-MON-YY, 24MAY02, D/MON/YYYY; YY-MM-DD-HHMMSS stamps; YYYY.MM.DD.
 _DATE_MON_YY = re.compile(
@@ -216,31 +223,37 @@ _STATE_NAME = re.compile(
 _ORG_WORD = (
     r"medical[ \t]+cent(?:er|re)|cancer[ \t]+cent(?:er|re)|health[ \t]+(?:system|cent(?:er|re))"
     r"|med[ \t]+ctr|med[ \t]+cent(?:er|re)|medical[ \t]+ctr|healthcare|hospital|hosp|clinic|university"
-    r"|univ|institute|imaging|radiology|infirmary|foundation"
+    r"|univ|institute|imaging|radiology|infirmary|foundation|polyclinic|family[ \t]+practice"
     # weak cues: an organisation only with a word before them that is not an ordinary word
     r"|medical[ \t]+group|medical|medicine|health|hlth|ctr"
 )
 _ORG_STRONG = re.compile(
-    r"(?i)\b(?:hospital|hosp|clinic|university|univ|institute|infirmary|foundation|healthcare"
+    r"(?i)\b(?:hospital|hosp|clinic|polyclinic|family[ \t]+practice|university|univ|institute|infirmary|foundation|healthcare"
     r"|med(?:ical)?[ \t]+(?:ctr|cent(?:er|re)|group)|health[ \t]+(?:system|cent(?:er|re))"
     r"|imaging[ \t]+(?:ctr|cent(?:er|re)))\b"
 )
 # Organisation words that need a word before them that is not common English or technical.
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
 _ORG_TAIL = r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network"
+# Connectors inside an organisation's or a place's name (Hospital of the Cross, Santa Casa de
+# Arroio do Sal, Santo Antonio do Leverger).
+_ORG_JOIN = r"(?:(?:of(?:[ \t]+the)?|and|&|for|(?i:de|do|da|dos|das|del|della|di|du|des))[ \t]+)"
 _ORG = re.compile(
-    rf"(?<![\w'\-&.])({_OW}(?:[ \t]+(?:(?:of(?:[ \t]+the)?|and|&|for)[ \t]+)?{_OW}){{0,4}})"
+    rf"(?<![\w'\-&.])({_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,4}})"
     rf"[ \t]+(?i:{_ORG_WORD})(?:[ \t]+(?i:{_ORG_TAIL}))?(?!\w)"
     rf"(?:[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}})?"
 )
 _ORG_OF = re.compile(
     rf"(?<!\w)(?:University|UNIVERSITY|Hospital|HOSPITAL|Institute|INSTITUTE|Clinic|CLINIC)"
     rf"[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}}"
+    # Hospital Municipal de Encantado, Clinica Santa Maria do Sul: a word, a connector, a place
+    rf"|(?<!\w)(?:Hospital|HOSPITAL|Clinic|CLINIC|Clinica|CLINICA|Policlinico|POLICLINICO)"
+    rf"(?:[ \t]+{_OW})?[ \t]+(?i:de|do|da|dos|das|del|di)[ \t]+{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
 )
 
 _TITLE = re.compile(
-    r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Prof|PROF|MR|MS)\.[ \t]*"
-    r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Miss|MISS|Prof|PROF)[ \t]+)"
+    r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|MX|Prof|PROF|MR|MS)\.[ \t]*"
+    r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|Miss|MISS|Prof|PROF)[ \t]+)"
     rf"((?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)(?:[ \t]+(?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)){{0,2}})"
 )
 _NAME_WORD = re.compile(rf"{_W}|[{_UP}]\.")
@@ -262,6 +275,17 @@ _PARTICLE = re.compile(
 )
 # Family, Given with any two capitalised words (checked in code).
 _COMMA_PAIR = re.compile(rf"(?<![\w'\-.^])({_W}),[ \t]*({_W})(?:[ \t]+([{_UP}])\b\.?)?(?![\w'])")
+# A given name and a family name with an Arabic or French prefix (Yemisi el-Lideya, Queila
+# d'Odukoya, Melicia al-Takatsu).
+_PREFIXED_FAMILY = re.compile(
+    rf"(?<![\w'\-.])({_W})[ \t]+((?:al|el|ad|ar|as|ash|at|az|an|abu|ben|bou|d|l)[\-'’]({_W}))(?![\w'\-])"
+)
+# The same cues before a name typed in lower case (spoke with nigate buraimoh): checked in code.
+_CUE_LOWER = re.compile(
+    r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
+    r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
+    r"([a-z][a-z'\-]{2,})[ \t]+([a-z][a-z'\-]{2,})(?![\w'\-])"
+)
 _CUE = re.compile(
     r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
     r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
@@ -297,7 +321,7 @@ _AGE_WORDS = frozenset("y yo yr yrs year years old age aged".split())
 _MRN_WORDS = frozenset("mrn mr medical patient pt chart acct account".split())
 _SSN_WORDS = frozenset(("ssn", "social"))
 _DOB_WORDS = frozenset(("dob", "b", "born", "birth", "birthdate"))
-_TITLE_WORDS = frozenset("dr mr mrs ms miss prof".split())
+_TITLE_WORDS = frozenset("dr mr mrs ms mx miss prof".split())
 _ROLE_WORDS = frozenset(
     "operator op ref referring referred read reported performed requested ordered signed dictated verified "
     "approved interpreted scanned reviewed transcribed sonographer sono tech technologist technician "
@@ -309,7 +333,7 @@ _CUE_WORDS = frozenset(
 )
 _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
-    "center centre system med medical medicine health hlth ctr hosp univ".split()
+    "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))
 _STATE_WORDS = frozenset(s.lower() for s in _STATES)

@@ -40,6 +40,8 @@ from transforms.text.lexicon import (
     _CITY_STATE_ZIP,
     _COMMON_FIRST,
     _CUE,
+    _CUE_LOWER,
+    _PREFIXED_FAMILY,
     _CUE_WORDS,
     _INITIAL_BEFORE,
     _ROLE,
@@ -50,6 +52,8 @@ from transforms.text.lexicon import (
     _DATE_8,
     _DATE_MDY,
     _DATE_MONTH,
+    _DATE_ROMAN,
+    _ROMAN_MONTHS,
     _DATE_YMD,
     _DIGIT_GROUPS,
     _DOB,
@@ -200,11 +204,21 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
                 y, mo, d = int(m[3]), _month(m[2]), int(m[1])
             elif m[4]:
                 y, mo, d = int(m[6]), _month(m[4]), int(m[5])
-            else:
+            elif m[7]:
                 y, mo, d = int(m[8]), _month(m[7]), 0
+            else:
+                y, mo, d = int(m[9]), _month(m[11]), int(m[12])
             if 1850 <= y <= 2100 and (d == 0 or _valid_date(y, mo, d)):
                 out.append((m.start(), m.end(), (y, mo, d)))
+    if 4 in lengths and short and not scan.words.isdisjoint(_ROMAN_WORDS):
+        for m in _DATE_ROMAN.finditer(text):
+            y, mo, d = int(m[4]), _ROMAN_MONTHS.index(m[3]) + 1, int(m[1])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
     return out
+
+
+_ROMAN_WORDS = frozenset(r.lower() for r in _ROMAN_MONTHS)
 
 
 def _phones(scan: _Scan, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -342,6 +356,11 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                      and _upper_ascii(m[1]) not in _census_first_all())
             if first_ok and not _stop(m[2]) and any(named) and not plain:
                 out.append((m.start(1), m.end(2), _PN, _PAT))
+    if "-" in text or "'" in text or "\u2019" in text:
+        for m in _PREFIXED_FAMILY.finditer(text):
+            # Given al-Family: the given name or the family name after its prefix is name-like
+            if not _stop(m[1]) and (_unknown(m[1]) or _is_first_name(m[1]) or _unknown(m[3])):
+                out.append((m.start(1), m.end(2), _PN, _PAT))
     return out
 
 
@@ -361,6 +380,22 @@ def _credential_names(text: str) -> list[_Cand]:
         if len(names) == 1 and not (_unknown(names[0][0]) or _upper_ascii(names[0][0]) in _vocab.surnames()):
             continue
         out.append((words[0].start(), words[-1].end(), _PN, _PAT))
+    return out
+
+
+def _lower_cue_names(scan: _Scan) -> list[_Cand]:
+    """A name typed in lower case after a cue (``spoke with nigate buraimoh``, ``per demesse
+    terayama``, ``wife nelcina mebrate``): two words no dictionary holds, neither the beginning
+    of a dictionary word as shorthand is (``per ortho recs``), not both shaped like clinical
+    terms (``patient metoprolol succinate``)."""
+    out: list[_Cand] = []
+    for m in _matches_at(scan, _CUE_WORDS, _CUE_LOWER):
+        ups = [_upper_ascii(w) for w in (m[1], m[2])]
+        if (all(not _stop(u) and u not in _vocab.ordinary() and u not in _vocab.rare_english()
+                and u not in _vocab.TECHNICAL and not _vocab.abbreviation(u) and not any(c.isdigit() for c in u)
+                for u in ups)
+                and not all(_vocab.clinical_shape(u) for u in ups)):
+            out.append((m.start(1), m.end(2), _PN, _PAT))
     return out
 
 
@@ -568,7 +603,7 @@ _LATIN_GENITIVE_I = re.compile(r"^[A-Z]{4,}I$")
 # family names end so, ``Paulius Mickevicius``).
 _LATIN_OID = re.compile(r"^[A-Z]{2,}IDE(?:A|US|UM)$")
 _LATIN_DIMINUTIVE = re.compile(r"^[A-Z]{2,}(?:UL|V)US$")
-_LATIN_US_ADJECTIVE = re.compile(r"^[A-Z]{3,}(?:ANUS|ATUS|INUS|IVUS|TIUS)$")
+_LATIN_US_ADJECTIVE = re.compile(r"^[A-Z]{3,}(?:ANUS|ATUS|INUS|IVUS|IUS)$")
 
 
 def _latin_pair(up1: str, up2: str) -> bool:
@@ -614,6 +649,13 @@ def _two_letter_family(text: str, first: str, second: str, end: int) -> bool:
     if up2 in _FUNCTION_WORDS or _VALUE_AFTER.match(text, end) is not None:
         return False
     return up2 != "NO" or _CLAUSE_END.match(text, end) is not None
+
+
+def _oma_only(upper: str) -> bool:
+    """A word in ``-oma`` that only its ending makes clinical: no English, rare English or
+    clinical word (``ISIOMA``, ``SOTOMA``; ``LIPOMA`` and ``HEMATOMA`` are words)."""
+    return (upper.endswith(("OMA", "IDE", "ATE")) and upper not in _vocab.ordinary() and upper not in _vocab.rare_english()
+            and upper not in _vocab.TECHNICAL)
 
 
 def _family_given(first: str, second: str, up1: str, up2: str) -> bool:
@@ -670,6 +712,9 @@ def _shape_names(text: str) -> list[_Cand]:
             continue  # ARTERIA RADIALIS, RAMUS MANDIBULAE, GLENOID LABRUM: anatomy, not a name
         if (
             (_unknown(first) and _unknown(second))  # Siobhan Okafor
+            # ... or a name-like word and one in -oma no dictionary holds (Euripa Isioma, Isioma
+            # Amamiya: an Igbo given name, not a tumour's)
+            or (_unknown(first) and _oma_only(up2)) or (_oma_only(up1) and _unknown(second))
             or (_unknown(first) and up2 in common and up2 not in _vocab.TECHNICAL)  # Liesbeth Brown
             or (up2 in surnames and up1 not in _vocab.TECHNICAL)  # Edit Peterson
             or (up1 in _vocab.census_first() and up1 not in _vocab.TECHNICAL and _unknown(second))  # Joy Morellato
@@ -873,6 +918,8 @@ def _pattern_candidates(
                 except ValueError:
                     continue
                 out.append((m.start(), m.start() + len(candidate), "IP_ADDRESS", _PAT))
+    if _PN in want and not words.isdisjoint(_CUE_WORDS):
+        out.extend(_lower_cue_names(scan))
     if not scan.upper:
         return out
     if _PN in want:

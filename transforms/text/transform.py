@@ -328,6 +328,7 @@ _YMD_RE = re.compile(r"(\d{4})([-/.]?)(\d{1,2})\2(\d{1,2})")
 _XYY_RE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})")
 _MDY_NAME_RE = re.compile(r"([A-Za-z]{3,9})(\.?)(\s+)(\d{1,2})(,?\s*)(\d{4})")
 _DMY_NAME_RE = re.compile(r"(\d{1,2})([\s\-/.]+)([A-Za-z]{3,9})(\.?)([\s\-/.,]+)(\d{4})")
+_YMD_NAME_RE = re.compile(r"(\d{4})([\s\-/]+)([A-Za-z]{3,9})(\.?)([\s\-/]+)(\d{1,2})((?:st|nd|rd|th)?)")
 
 
 def _padded(*parts: str, default: bool) -> bool:
@@ -394,7 +395,18 @@ def _shift_core(s: str, days: int) -> str | None:
         day = _num(new.day, _padded(d, default=compact))
         name = _month_name(new.month, mon, len(mon) > 3)
         return f"{day}{s1}{name}{dot}{s2}{new.year:04d}"
+    m = _YMD_NAME_RE.fullmatch(s)
+    if m and _month_number(m.group(3)):
+        y, s1, mon, dot, s2, d, ordinal = m.groups()
+        new = _add_days(datetime.date(int(y), _month_number(mon) or 0, int(d)), days)
+        day = _num(new.day, _padded(d, default=False))
+        suffix = _ordinal(new.day) if ordinal else ""
+        return f"{new.year:04d}{s1}{_month_name(new.month, mon, len(mon) > 3)}{dot}{s2}{day}{suffix}"
     return None
+
+
+def _ordinal(day: int) -> str:
+    return "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 _ISO_TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+\-]\d{2}:?\d{2})?\Z")

@@ -141,6 +141,18 @@ def rare_english() -> frozenset[str]:
 
 
 @cache
+def _prefixes() -> frozenset[str]:
+    words = english() | rare_english() | clinical()
+    return frozenset(w[:n] for w in words for n in range(3, min(len(w), 8)))
+
+
+def abbreviation(upper: str) -> bool:
+    """True for a word of 3-7 letters that begins a longer dictionary word, as clinical
+    shorthand does (``ORTHO``, ``NEPHRO``, ``CARDS``, ``RECS``)."""
+    return upper in _prefixes() or (upper.endswith("S") and upper[:-1] in _prefixes())
+
+
+@cache
 def clinical() -> frozenset[str]:
     """Clinical words that are not common English words (upper case): the words the DICOM code
     dictionary writes in lower case (``PALLIDUS``, ``CONTRACTA``, ``FOSSA``), from the half of
