@@ -6,18 +6,19 @@ their names, places and institutions from Faker's locales (name lists of other c
 ``en_US``, other sources than the 1990 census) and other packages' lists (``heldout7``: SSA baby
 names, ``gender-guesser``'s international dictionary and the 2010 census surnames; ``heldout8``:
 IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, Nigerian names;
-each less the 1990 lists), so a name is found because of its shape and context, not because the
-list it came from is inside the detector.
+``heldout9``: Egyptian, Tamil and Latvian given names, Egyptian and Acadian family names; each
+less the 1990 lists), so a name is found because of its shape and context, not because the list
+it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of eight held-out parts
-(``"heldout"`` ... ``"heldout8"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of nine held-out parts
+(``"heldout"`` ... ``"heldout9"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
-``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth). Same part, seed
-and size: same cases.
+``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
+before the tenth). Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
 
@@ -148,8 +149,31 @@ HELDOUT7_LOCALES = ("pypi:babynames", "pypi:nam_dict")
 # 24``, ``24.V.2002``, ``24th May 2002`` and institutions ``{City} Gen Hosp``, ``Santa Casa de
 # {City}``, ``Saint {Given} Hospital``, ``{Family} Clinic``.
 HELDOUT8_LOCALES = ("pypi:ibge", "pypi:habesha", "pypi:morphex")
+# The ninth held-out part (seed 700685), written before the tenth round of tuning (which tunes on
+# heldout8) and measured once, after it. Name lists no other part and not the detector uses, each
+# taken less the detector's 1990 US Census lists (``names``), less the seventh and eighth parts'
+# lists and less Faker's Latvian first names (a tune locale), so every name is one the detector
+# does not list and the tenth round did not see in heldout8: Egyptian given and family names of
+# ``egy-names`` 0.3.6 (MIT; a dictionary of the name tokens of 3.8 million students' names,
+# 2017-2024, in the Latin spelling it gives, ``Abdelghaffar``, ``El Farshany``; its common and
+# normal classes only, not the rare one: no name few people bear), Tamil given names of
+# ``tamil-names`` 0.1.1 (MIT; 562 names in their English spelling; the family name a father's
+# given name, as Tamil names have) and Latvian given names of the name-day calendar of
+# ``lv-namedays`` 0.6 (MIT; the State Language Centre's extended calendar, diacritics kept in
+# notes and display values) with the Acadian and Cajun family names of ``cajun-name-generator``
+# 0.2.2 (MIT; ``Arceneault``; no package ships Latvian family names). No romanisation by us.
+# Places: the communes of Algeria (``algeria-wilayas-communes`` 1.1.0, CC0), a list no part used.
+# Shapes: every shape of heldout8 and new ones (``part9``): two family names (``Given Family1
+# Family2``, ``Family1 Family2, Given``), a nickname in quotes (``Given "Nick" Family``), sorted
+# lists (``Family1, Given1; Family2, Given2``), a name in parentheses, after ``c/o`` and in a
+# signature block (``-- G. Family, RT(R)``), header and overlay lines with ``MRN``/``#`` and the
+# new dates, dates ``Tuesday, 3 March 1998``, ``3rd of March 1998``, ``March 3rd, 1998``,
+# ``03-Mar-98 14:22``, ``19980303T142200``, and institutions ``Hosp. {City}``, ``{City} Cancer
+# Inst``, ``{City} Women's & Children's``, ``CHU de {City}``, ``EPH {City}``, ``{Family} & {Family}
+# Radiology``.
+HELDOUT9_LOCALES = ("pypi:egypt", "pypi:tamil", "pypi:latvia")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
-         "heldout6": 618407, "heldout7": 985468, "heldout8": 146711}
+         "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -160,11 +184,12 @@ LOCALES = {
     "heldout6": HELDOUT6_LOCALES,
     "heldout7": HELDOUT7_LOCALES,
     "heldout8": HELDOUT8_LOCALES,
+    "heldout9": HELDOUT9_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
-# shapes; the older held-out parts keep the cases they were measured on. (The sixth, seventh and
-# eighth parts' own shapes: ``_People.part6``, ``part7`` and ``part8``.)
-_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+# shapes; the older held-out parts keep the cases they were measured on. (The sixth ... ninth
+# parts' own shapes: ``_People.part6``, ``part7``, ``part8`` and ``part9``.)
+_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -561,21 +586,137 @@ class _NameLists8:
         return self.rng.choice(_brazil_municipalities())
 
 
+@functools.cache
+def _listed_before9() -> frozenset[str]:
+    """The names the ninth held-out part leaves out, upper case without accents: the detector's
+    1990 US Census lists, the seventh part's lists and the eighth part's lists (the tenth round
+    tunes on heldout8), and Faker's Latvian first names (``lv_LV``, a tune locale)."""
+    from faker.providers.person.lv_LV import Provider as Latvian
+
+    eighth = _ibge_first_names() + _japanese_surnames() + _habesha_names() + _morphex_names()[1]
+    latvian = tuple(Latvian.first_names_male) + tuple(Latvian.first_names_female)
+    return frozenset(_listed_before8() | {_ascii(n).upper() for n in eighth + latvian})
+
+
+def _plain_name(name: str) -> bool:
+    """A name a device could print: Latin letters, words joined by spaces, hyphens or
+    apostrophes inside a word, capitalised, three letters or more."""
+    letters = _ascii(name).replace(" ", "").replace("-", "").replace("'", "")
+    return (len(letters) >= 3 and letters.isascii() and letters.isalpha() and name[:1].isupper()
+            and not name.endswith(("-", "'")) and "  " not in name and "--" not in name)
+
+
+@functools.cache
+def _egyptian_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``egy-names``' dictionary of Egyptian names in the Latin spelling it gives (``Abdelghaffar``,
+    ``El Farshany``), common and normal names only (its rare class left out: a name few people
+    bear), less ``_listed_before9``: given names (one word), family names."""
+    import gzip
+    import json
+
+    listed = _listed_before9()
+    with gzip.open(_package_file("egy_names", "data", "names.json.gz"), "rt", encoding="utf-8") as handle:
+        entries = json.load(handle)["names"]
+    kept = [e for e in entries if e["fc"] in ("c", "n") and _plain_name(e["e"]) and _ascii(e["e"]).upper() not in listed]
+    given = sorted({e["e"] for e in kept if e["l"] == "g" and " " not in e["e"]})
+    family = sorted({e["e"] for e in kept if e["l"] == "f"})
+    return tuple(given), tuple(family)
+
+
+@functools.cache
+def _tamil_names() -> tuple[str, ...]:
+    """``tamil-names``' given names in their English spelling (``Anbalagan``), less
+    ``_listed_before9``."""
+    import csv
+
+    listed = _listed_before9()
+    with open(_package_file("tamilnames", "data", "names.csv"), encoding="utf-8") as handle:
+        found = {row["name_en"].strip() for row in csv.DictReader(handle)}
+    return tuple(sorted(n for n in found if _plain_name(n) and " " not in n and _ascii(n).upper() not in listed))
+
+
+@functools.cache
+def _latvian_names() -> tuple[str, ...]:
+    """The Latvian name-day calendar's given names, the extended list (``lv-namedays``; the State
+    Language Centre's calendar), with their diacritics, less ``_listed_before9``."""
+    import json
+
+    listed = _listed_before9()
+    with open(_package_file("lv_namedays", "data", "paplasinatais_saraksts.json"), encoding="utf-8") as handle:
+        days = json.load(handle)
+    found = {name for names in days.values() for name in names}
+    return tuple(sorted(n for n in found if _plain_name(n) and " " not in n and _ascii(n).upper() not in listed))
+
+
+@functools.cache
+def _acadian_surnames() -> tuple[str, ...]:
+    """``cajun-name-generator``'s Acadian and Cajun family names (``Arceneault``), less
+    ``_listed_before9``; read from its module's text, not imported."""
+    import ast
+
+    listed = _listed_before9()
+    with open(_package_file("cajun_name_generator", "cajunnamelist.py"), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == "lastnames":
+            found = {n.replace("\u2019", "'").strip() for n in ast.literal_eval(node.value)}
+    return tuple(sorted(n for n in found if _plain_name(n) and _ascii(n).upper() not in listed))
+
+
+@functools.cache
+def _algerian_communes() -> tuple[str, ...]:
+    """The 1,541 communes of Algeria (``algeria-wilayas-communes``, CC0), their names in Latin
+    letters, three words or fewer."""
+    import json
+
+    with open(_package_file("algeria_wilayas_communes", "data", "communes.json"), encoding="utf-8") as handle:
+        communes = json.load(handle)["communes"]
+    found = {c["nom_en"].strip() for c in communes}
+    return tuple(sorted(n for n in found if _plain_name(n) and len(n.split()) <= 3))
+
+
+class _NameLists9:
+    """The ninth held-out part's sources (Egyptian given and family names; Tamil given names, the
+    family name a father's given name; Latvian given names with Acadian family names) and
+    Algeria's communes, drawn with this source's own generator."""
+
+    def __init__(self, kind: str, seed: int) -> None:
+        self.kind, self.rng = kind, random.Random(seed)
+
+    def first_name(self) -> str:
+        if self.kind == "egypt":
+            return self.rng.choice(_egyptian_names()[0])
+        if self.kind == "tamil":
+            return self.rng.choice(_tamil_names())
+        return self.rng.choice(_latvian_names())
+
+    def last_name(self) -> str:
+        if self.kind == "egypt":
+            return self.rng.choice(_egyptian_names()[1])
+        if self.kind == "tamil":
+            return self.rng.choice(_tamil_names())  # the father's given name
+        return self.rng.choice(_acadian_surnames())
+
+    def city(self) -> str:
+        return self.rng.choice(_algerian_communes())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
-                 part7: bool = False, part8: bool = False) -> None:
+                 part7: bool = False, part8: bool = False, part9: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
-        # the sixth, seventh and eighth held-out parts' own shapes (each later part has the earlier
-        # ones too)
-        self.part6 = part6 or part7 or part8
-        self.part7 = part7 or part8
-        self.part8 = part8
+        # the sixth ... ninth held-out parts' own shapes (each later part has the earlier ones too)
+        self.part6 = part6 or part7 or part8 or part9
+        self.part7 = part7 or part8 or part9
+        self.part8 = part8 or part9
+        self.part9 = part9
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -583,6 +724,9 @@ class _People:
                 continue
             if loc in ("pypi:ibge", "pypi:habesha", "pypi:morphex"):
                 self.fakers.append(_NameLists8(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
+                self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
                 continue
             if loc.startswith(("kakasi:", "cyr:")):
                 how, loc = loc.split(":", 1)
@@ -679,6 +823,29 @@ def _date_text8(rng: random.Random, ymd: tuple[int, int, int]) -> str:
     ))
 
 
+_MONTH_NAMES = "January February March April May June July August September October November December".split()
+
+
+def _date_text9(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str]:
+    """The ninth held-out part's date forms and the time printed after some of them (outside
+    the gold span): ``Tuesday, 3 March 1998``, ``Tue, 03 Mar 1998``, ``3rd of March 1998``,
+    ``March 3rd, 1998``, ``3 Mar. 1998``, ``03-Mar-98 14:22``, ``1998-03-03 14:22:05`` and
+    ``19980303T142200`` (a date-time in one token: all of it)."""
+    import datetime
+
+    y, m, d = ymd
+    weekday = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()[datetime.date(y, m, d).weekday()]
+    month = _MONTH_NAMES[m - 1]
+    nth = "th" if 11 <= d <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    hh, mm, ss = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)
+    return rng.choice((
+        (f"{weekday}, {d} {month} {y}", ""), (f"{weekday[:3]}, {d:02d} {month[:3]} {y}", ""),
+        (f"{d}{nth} of {month} {y}", ""), (f"{month} {d}{nth}, {y}", ""), (f"{d} {month[:3]}. {y}", ""),
+        (f"{d:02d}-{month[:3]}-{y % 100:02d}", f" {hh:02d}:{mm:02d}"),
+        (f"{y}-{m:02d}-{d:02d}", f" {hh:02d}:{mm:02d}:{ss:02d}"), (f"{y}{m:02d}{d:02d}T{hh:02d}{mm:02d}{ss:02d}", ""),
+    ))
+
+
 # ---------------------------------------------------------------------------------------------
 # Sets
 # ---------------------------------------------------------------------------------------------
@@ -694,9 +861,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 16:
+        if shape >= 22:
+            _display9(b, p, rng, shape - 22, g, f, g2)
+        elif shape >= 16:
             _display8(b, p, rng, shape - 16, g, f, g2)
         elif shape >= 11:
             _display7(b, p, rng, shape - 11, g, f, g2)
@@ -781,14 +950,73 @@ def _display8(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f
         b.add(f"{f}^{g}-{g2}".upper(), "NAME")
 
 
+_CREDENTIALS = (", RT(R)", ", RT(R)(CT)", ", R.T.(R)(MR)", ", RDMS", ", RVT", ", CNMT", ", MD", ", DO", ", PA-C", ", RN")
+
+
+def _nickname(given: str) -> str:
+    """A short form of a given name, as people put in quotes: ``Abdelrahman`` -> ``Abde``."""
+    return given if len(given) <= 5 else given[:4]
+
+
+def _signature(p: _People, b: _Builder, rng: random.Random) -> None:
+    """A signature block: ``-- G. Family, RT(R)`` (the dashes and credential outside the span)."""
+    g, f = _ascii(p.given()), _ascii(p.family())
+    b.add(rng.choice(("-- ", "--", "- ", "/s/ "))).add(rng.choice((f"{g[0]}. {f}", f"{g} {f}")), "NAME")
+    b.add(rng.choice(_CREDENTIALS))
+
+
+def _name_list(p: _People, b: _Builder, rng: random.Random) -> None:
+    """Two or three people in a sorted list, ``Family1, Given1; Family2, Given2``."""
+    for i in range(rng.choice((2, 2, 3))):
+        if i:
+            b.add("; ")
+        b.add(f"{p.family()}, {p.given()}", "NAME")
+
+
+def _display9(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The ninth held-out part's display shapes: ``Given Family1 Family2`` and ``Family1
+    Family2, Given`` (two family names, as Spanish names have), ``Given "Nick" Family``, a sorted
+    list ``Family1, Given1; Family2, Given2``, ``(Given Family)``, ``c/o Given Family`` and a
+    signature ``-- G. Family, RT(R)``; parentheses, ``c/o``, dashes and credentials outside the
+    gold span."""
+    up = rng.random() < 0.5
+    if shape == 0:
+        name = f"{g} {f} {p.family()}"
+        b.add(name.upper() if up else name, "NAME")
+    elif shape == 1:
+        b.add(f'{g} "{_nickname(g2)}" {f}', "NAME")
+    elif shape == 2:
+        _name_list(p, b, rng)
+    elif shape == 3:
+        b.add("(").add(f"{g} {f}", "NAME").add(")")
+    elif shape == 4:
+        b.add(rng.choice(("c/o ", "C/O ", "c/o: "))).add(f"{g} {f}".upper() if up else f"{g} {f}", "NAME")
+    elif shape == 5:
+        _signature(p, b, rng)
+    else:
+        name = f"{f} {p.family()}, {g}"
+        b.add(name.upper() if up else name, "NAME")
+
+
 def _header(p: _People, n: int) -> list[Case]:
     rng, out = p.rng, []
     for _ in range(n):
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(12 if p.part8 else 9 if p.part7 else 6)
-        if shape == 9:
+        shape = rng.randrange(15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        if shape == 12:
+            # the ninth held-out part's lines: two family names, `MRN`, `#` before an ID, new date forms
+            f2 = _ascii(p.family()).upper()
+            b.add(f"{f} {f2}, {g}", "NAME").add(sep + rng.choice(("MRN ", "MRN: ", "MR# "))).add(p.id(), "ID")
+        elif shape == 13:
+            date, time = _date_text9(rng, p.date())
+            b.add(date, "DATE").add(time + sep).add(f"{g} {f}", "NAME").add(sep + "#").add(p.id(), "ID")
+        elif shape == 14:
+            date, time = _date_text9(rng, p.date())
+            b.add(rng.choice(("NAME: ", "Nom: ", "PATIENT "))).add(f"{f}, {g}", "NAME")
+            b.add(sep + rng.choice(("SEX: F", "SEX: M", "F", "M")) + sep + rng.choice(("DOB: ", "D/N: ", "BORN "))).add(date, "DATE").add(time)
+        elif shape == 9:
             # the eighth held-out part's lines: `PID:`/`ACC:` labels, dates such as `24May2002`
             b.add(rng.choice(("PID: ", "PID:", "PID "))).add(p.id(), "ID").add(sep).add(f"{f}^{g}", "NAME")
         elif shape == 10:
@@ -843,7 +1071,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -872,7 +1100,16 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
-    if shape == 10:
+    if shape == 13:
+        # the ninth held-out part's lines
+        date, time = _date_text9(rng, p.date())
+        top.add(f"{f} {_ascii(p.family())}, {g}".upper(), "NAME").add(f"  {sex}  ").add(date, "DATE").add(time)
+    elif shape == 14:
+        top.add(f"{g} {f}", "NAME").add(f" ({sex})  " + rng.choice(("MRN ", "MRN:", "MR# "))).add(p.id(), "ID")
+    elif shape == 15:
+        date, time = _date_text9(rng, p.date())
+        top.add(date, "DATE").add(time + "  ").add(f"{f.upper()}^{g.upper()}", "NAME")
+    elif shape == 10:
         # the eighth held-out part's lines
         top.add(rng.choice(("PID: ", "PID:"))).add(p.id(), "ID").add("  ").add(f"{f.upper()}^{g.upper()}", "NAME")
     elif shape == 11:
@@ -905,14 +1142,19 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
 _EXTRA_LABELS = ("Ref: ", "Ref Phys: ", "Operator: ", "Sonographer: ", "Perf: ", "Dr. ")
 _EXTRA_LABELS7 = _EXTRA_LABELS + ("Read by: ", "Tech: ", "Attending: ", "REQ: ", "Sono: ")
 _EXTRA_LABELS8 = _EXTRA_LABELS7 + ("Reporting: ", "Verified by: ", "Ordering: ", "Dr ", "Scribe: ", "RT: ")
+_EXTRA_LABELS9 = _EXTRA_LABELS8 + ("Signed: ", "Resident: ", "Fellow: ", "Tech/RT: ", "Performed by: ", "c/o ")
 
 
 def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3,
     heldout4)."""
     b = _Builder("body")
+    if p.part9 and rng.random() < 0.25:
+        # the ninth held-out part: a signature, `-- G. Family, RT(R)`
+        _signature(p, b, rng)
+        return b
     g2, f2 = _ascii(p.given()), _ascii(p.family())
-    label = rng.choice(_EXTRA_LABELS8 if p.part8 else _EXTRA_LABELS7 if p.part7 else _EXTRA_LABELS)
+    label = rng.choice(_EXTRA_LABELS9 if p.part9 else _EXTRA_LABELS8 if p.part8 else _EXTRA_LABELS7 if p.part7 else _EXTRA_LABELS)
     b.add(label).add(rng.choice((f"{g2} {f2}", f"{f2.upper()}", f"{g2[0]}. {f2}", f"{f2.upper()}, {g2.upper()}")), "NAME")
     return b
 
@@ -938,6 +1180,10 @@ _NOTE_TEMPLATES = (
 
 def _person(p: _People, rng: random.Random, clinician: bool) -> str:
     g, f = p.given(), p.family()
+    if p.part9 and rng.random() < 0.15:
+        # the ninth held-out part's names in notes: two family names, a nickname in quotes
+        name = rng.choice((f"{g} {f} {p.family()}", f'{g} "{_nickname(p.given())}" {f}'))
+        return f"Dr. {name}" if clinician and rng.random() < 0.5 else name
     if p.part8 and rng.random() < 0.3:
         # the eighth held-out part's names in notes: particles, hyphens, a full middle name
         name = rng.choice((_particle_name(p, rng, g, f), f"{g}-{p.given()} {f}", f"{g} {p.given()} {f}"))
@@ -980,12 +1226,24 @@ _NOTE_TEMPLATES8 = _NOTE_TEMPLATES7 + (
 )
 
 
+_NOTE_TEMPLATES9 = _NOTE_TEMPLATES8 + (
+    "Images reviewed and approved. {SIG}",
+    "Ultrasound performed and reviewed {SIG}",
+    "Present at the family meeting: {LIST}.",
+    "Send a copy of the report c/o {R}, the patient's brother.",
+    "The patient ({R}) confirmed name and date of birth.",
+    "{N} asked to be called by the name in quotes; wristband checked.",
+    "Interpreter {H} present for the consent discussion.",
+    "Results faxed to {C} at the request of {H}.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -1011,6 +1269,15 @@ def _narrative(p: _People, n: int) -> list[Case]:
             elif key == "J":
                 # the eighth held-out part: a name and a generational suffix (outside the gold span)
                 b.add(f"{p.given()} {p.family()}", "NAME").add(" " + rng.choice(_SUFFIXES))
+            elif key == "SIG":
+                # the ninth held-out part: a signature block, `-- G. Family, RT(R)`
+                _signature(p, b, rng)
+            elif key == "LIST":
+                _name_list(p, b, rng)
+            elif key == "H":
+                b.add(f"{p.given()} {p.family()} {p.family()}", "NAME")
+            elif key == "N":
+                b.add(f'{p.given()} "{_nickname(p.given())}" {p.family()}', "NAME")
             elif key == "age":
                 b.add(str(rng.randint(20, 90)))
             else:
@@ -1042,15 +1309,26 @@ _INST_SHAPES8 = (
 )
 
 
+_INST_SHAPES9 = (
+    "Hosp. {X}", "HOSP. {X}", "{X} Cancer Inst", "{X} Women's & Children's", "CHU de {X}", "CHU {X}", "EPH {X}",
+    "Clinique {X}", "{X} Eye Hospital", "{X} Heart Inst.", "{X} KIDNEY CENTER", "Centre Hospitalier de {X}",
+    "{X} Univ Hosp", "{F} & {F} Radiology",
+)
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part8:
+    if p.part9:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9)
+    elif p.part8:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8)
     else:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 if p.part7 else _INST_SHAPES)
     x = _ascii(p.city() if rng.random() < 0.6 else p.family())
     text = shape.replace("{X}", x).replace("{S}", _ascii(p.given()))
     if "{F}" in shape:
-        text = text.replace("{F}", _ascii(p.family()))
+        text = text.replace("{F}", _ascii(p.family()), 1)
+        if "{F}" in text:  # `{F} & {F} Radiology` (the ninth part): two families
+            text = text.replace("{F}", _ascii(p.family()))
     if shape.isupper() or "{X} M" in shape and rng.random() < 0.3:
         text = text.upper()
     return text, shape
@@ -1074,10 +1352,16 @@ def _dates(p: _People, n: int) -> list[Case]:
         labels += ("DOS: ", "Acq Date: ", "Exam Dt ", "Birth Date: ")
     if p.part8:
         labels += ("Date of Birth: ", "Scan date: ", "Collected ", "Dt: ")
+    if p.part9:
+        labels += ("Date/Time: ", "Visit: ", "Adm: ", "Disch: ", "Seen on ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part8 and rng.random() < 0.3:
+        if p.part9 and rng.random() < 0.35:
+            # the ninth held-out part's forms (a time after some, outside the gold span)
+            date, time = _date_text9(rng, p.date())
+            b.add(label).add(date, "DATE").add(time)
+        elif p.part8 and rng.random() < 0.3:
             b.add(label).add(_date_text8(rng, p.date()), "DATE")
         elif p.part7 and rng.random() < 0.25:
             # the seventh held-out part's forms: `May 24, 2002`, `24.5.2002`, `2002-05-24T14:20`
@@ -1518,15 +1802,89 @@ VOCAB_HELDOUT8 = (
 )
 
 
+# Written for the ninth held-out part before the tenth round of tuning (round 10 tunes on
+# heldout8), measured once, with none of the earlier lists' strings: drug brand names after the
+# verb of an order as notes and medication lists write them, MR, CT, US, radiography and nuclear
+# medicine console parameters, series and protocol names, Latin anatomy, eponyms with English
+# nouns (people long dead), all-capitals findings and chart abbreviations; no age, date or name of
+# a living person, and none equal, in any case, to a string of an earlier list (``_vocabulary``
+# checks).
+VOCAB_HELDOUT9 = (
+    # drug brand names after a verb
+    "Start LASIX", "Hold Xarelto", "Resume Eliquis", "Continue Keppra", "Stop Coumadin", "Give Zofran",
+    "Hold Lovenox tonight", "Restart Plavix", "Taper Solu-Medrol", "Increase Lantus", "Decrease Toprol XL",
+    "d/c Flagyl", "Start Entresto", "Hold Jardiance", "Continue Synthroid", "Start Brilinta", "Give Narcan",
+    "Push Ativan 1 mg", "Hold Glucophage", "Resume Norvasc", "Switch to Zosyn", "Start Rocephin", "Continue Protonix",
+    "Give Toradol", "Hold Lasix AM dose", "Start Pradaxa", "Wean Levophed", "Titrate Cardizem", "Bolus Precedex",
+    "Continue Depakote", "Start Tamiflu", "Hold Aldactone", "Give Benadryl", "Resume Lipitor",
+    "Start Humalog sliding scale",
+    # MR console parameters
+    "TR 4000 TE 85", "Signal Averages 3", "Concatenations 2", "Dist. Factor 20%", "Flow Comp Slice",
+    "Turbo Factor 15", "BLADE Coverage 100%", "SMS Factor 3", "Compressed Sensing 8", "AutoAlign Head",
+    "Dot Engine Brain", "Coil Body 18", "Head/Neck 20", "Table Position -120 mm", "SAR 0.8 W/kg head",
+    "PNS Normal Mode", "TrueForm B1 Shim", "Scan Time 4:32", "Bandwidth 240 Hz/Px", "Matrix 384x384",
+    "Voxel 0.9x0.9x3.0 mm",
+    # CT console parameters
+    "Scan Length 420 mm", "Rotation Time 0.28 s", "Eff. mAs 95", "DLP Total 612.3", "CTDIw 18.2", "Gantry Tilt 0.0",
+    "Recon Increment 0.7", "Slice Increment 1.0", "FAST kV", "Flash Spiral", "ECG Pulsing 30-80%",
+    "Prospective Trigger", "Best Diastolic 75%", "Kernel Bf37", "Qr36 ADMIRE 3", "Contrast Volume 80 mL",
+    "Flow Rate 4 mL/s", "Saline Chaser 40 mL",
+    # US console parameters
+    "Tissue Harmonic High", "Focus Depth 4 cm", "B-Flow", "SRI 3", "CRI On", "Acoustic Power 88%", "TGC Preset",
+    "Gray Map 4", "Line Density 3", "Color Scale 38 cm/s", "Sample Volume 2 mm", "Baseline -2", "Steer 20",
+    "Invert On",
+    # radiography, mammography and nuclear medicine
+    "Grid In", "AEC Left Chamber", "SID 115 cm", "EI 412", "DI -0.6", "Paddle 24x30", "AEC Segment 2",
+    "Matrix 128x128", "Energy Window 140 keV 15%", "Collimator LEHR", "Acq Time 20 min", "Counts 500k",
+    "SPECT 64 Stops", "Attenuation Corrected", "Uptake 2 h", "SUVmax 7.4",
+    # series and protocol names
+    "AX T2 HASTE BH", "COR T1 VIBE DIXON OPP", "SAG PD SPAIR", "AX SWI MINIP", "DTI 30 DIR b1000", "ASL 3D PERF",
+    "MRA NECK CE", "T2 TSE HR COR HIPPO", "CINE 4CH TRUFI", "PC FLOW AO", "T1 MOLLI SAX", "TRACE DWI b1400",
+    "CT ANGIO RUNOFF", "CT COLONOGRAPHY PRONE", "CT ENTERO NEUTRAL", "CT URO SPLIT BOLUS", "PE PROTOCOL 1.0 CE",
+    "SINUS LOW DOSE", "CARDIAC CALCIUM SCORE 3.0", "HIP ARTHRO T1 FS",
+    # Latin anatomy
+    "ARTERIA CAROTIS INTERNA SINISTRA", "ARTERIA FEMORALIS PROFUNDA", "ARTERIA LINGUALIS", "ARTERIA GASTRODUODENALIS",
+    "ARTERIA THYROIDEA INFERIOR", "VENA JUGULARIS EXTERNA", "VENA PORTAE HEPATIS", "VENA SAPHENA PARVA",
+    "VENA CAVA SUPERIOR", "NERVUS TIBIALIS", "NERVUS PHRENICUS", "NERVUS ACCESSORIUS", "NERVUS HYPOGLOSSUS",
+    "MUSCULUS STERNOCLEIDOMASTOIDEUS", "MUSCULUS ILIOPSOAS", "MUSCULUS SOLEUS", "MUSCULUS PECTORALIS MAJOR",
+    "MUSCULUS INFRASPINATUS", "MUSCULUS LATISSIMUS DORSI", "OS ZYGOMATICUM", "OS TRAPEZIUM", "OS TRAPEZOIDEUM",
+    "OS SACRUM", "OS ILIUM", "GLANDULA LACRIMALIS", "GLANDULA SUBLINGUALIS", "CAPUT FEMORIS", "COLLUM FEMORIS",
+    "CAPUT HUMERI", "PROCESSUS CORACOIDEUS", "PROCESSUS STYLOIDEUS", "Processus spinosus", "Fossa cubitalis",
+    "Canalis carpi", "Ductus cysticus", "Ductus thoracicus", "Tuba uterina", "Plexus lumbalis", "Vermis cerebelli",
+    "Thalamus dexter",
+    # eponyms with English nouns
+    "LITTRE HERNIA", "PETERSEN HERNIA", "RICHTER HERNIA", "BRENNER TUMOR", "ASKIN TUMOR", "WARTHIN TUMOR",
+    "GARRE SCLEROSING OSTEOMYELITIS", "PIEDMONT FRACTURE", "HOLSTEIN-LEWIS FRACTURE", "DUVERNEY FRACTURE",
+    "MALGAIGNE FRACTURE", "LE FORT II FRACTURE", "POSADAS FRACTURE", "GRYNFELTT HERNIA", "Preiser disease",
+    "Blount disease", "Scheuermann kyphosis", "Caffey disease", "Sprengel deformity", "Klippel-Feil anomaly",
+    "Dandy-Walker variant", "Zollinger-Ellison syndrome", "Mallory-Weiss tear", "Menetrier disease", "Ormond disease",
+    "Castleman disease", "Erdheim-Chester disease", "Binswanger disease", "Fahr disease", "Lemierre syndrome",
+    "Marchiafava-Bignami disease", "Sturge-Weber syndrome", "Osler nodes", "Janeway lesions", "Roth spots",
+    "Kussmaul breathing", "Cheyne-Stokes respiration", "Fleischner sign", "Cope sign", "Lisfranc ligament",
+    # all-capitals findings
+    "PNEUMOMEDIASTINUM", "PNEUMATOSIS INTESTINALIS", "VOLVULUS", "INTUSSUSCEPTION ILEOCOLIC", "PANCREATIC PSEUDOCYST",
+    "RENAL INFARCT", "ADRENAL ADENOMA", "BONE MARROW EDEMA", "INSUFFICIENCY FRACTURE", "KNEE JOINT EFFUSION",
+    "SYNOVITIS", "TENOSYNOVITIS", "HYDROCEPHALUS", "VENTRICULOMEGALY", "CHOLEDOCHAL CYST", "MESENTERIC FAT STRANDING",
+    "TREE IN BUD", "CRAZY PAVING", "MOSAIC ATTENUATION", "CAVITARY LESION", "EMPYEMA", "LOCULATED EFFUSION",
+    "MESENTERIC ADENITIS", "EPIPLOIC APPENDAGITIS", "OMENTAL CAKING", "PERITONEAL CARCINOMATOSIS", "HEPATIC ABSCESS",
+    "SPLENIC LACERATION",
+    # chart abbreviations
+    "SBP 142", "HR 88 reg", "SpO2 96% RA", "GCS 15", "I/O neg 500", "NG to LIWS", "PEG tube", "JP drain", "PRBC x2",
+    "FFP", "INR 2.4", "BNP elevated", "trop neg x2", "MAP > 65", "LVEF 35%", "EBL 200 mL", "POD 2", "RRR no m/r/g",
+    "NT/ND", "CN II-XII intact", "AOx4", "MAE", "PERRLA", "EOMI", "WBAT", "NWB LLE", "ORIF", "I&D", "TKA", "THA",
+    "ACDF C5-6", "TURP", "VATS", "EGD",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
              "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
-             "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8}[part]
-    if part in ("heldout7", "heldout8"):
+             "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9}[part]
+    if part in ("heldout7", "heldout8", "heldout9"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
-                 VOCAB_HELDOUT6, VOCAB_HELDOUT7)
-        earlier = {w.casefold() for earlier_list in lists[: 7 if part == "heldout7" else 8] for w in earlier_list}
+                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8)
+        earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8}.get(part, 9)] for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
     return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
@@ -1572,17 +1930,19 @@ def _codes(part: str, n: int) -> list[Case]:
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
         seen |= set(c.text for c in _codes("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part in ("heldout5", "heldout6", "heldout7", "heldout8"):
+    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9"):
         # meanings of the held-out half that no earlier held-out sample holds, and meanings of
         # every other scheme (no scheme is left that no part draws from) that no earlier sample
         # holds and that the tune half (the detector's clinical lists come from it) does not write
         seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
-        if part in ("heldout6", "heldout7", "heldout8"):
+        if part in ("heldout6", "heldout7", "heldout8", "heldout9"):
             seen |= set(c.text for c in _codes("heldout5", n))
-        if part in ("heldout7", "heldout8"):
+        if part in ("heldout7", "heldout8", "heldout9"):
             seen |= set(c.text for c in _codes("heldout6", n))
-        if part == "heldout8":
+        if part in ("heldout8", "heldout9"):
             seen |= set(c.text for c in _codes("heldout7", n))
+        if part == "heldout9":
+            seen |= set(c.text for c in _codes("heldout8", n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
@@ -1592,11 +1952,11 @@ def _codes(part: str, n: int) -> list[Case]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout8"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout9"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
-    "heldout8", a quarter of ``size`` in the older held-out parts)."""
+    "heldout9", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout8'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout9'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -1607,7 +1967,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
     )):
         n = size if name != "overlay" or extended else max(1, size // 4)
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
-                                  part == "heldout8"), n)
+                                  part == "heldout8", part == "heldout9"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets

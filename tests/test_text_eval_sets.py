@@ -1,9 +1,9 @@
 """The builder of the text detector's evaluation sets (``bench/text_eval_sets.py``, issue 19):
 every part builds, its gold spans lie on the text, a part builds the same cases every time, the
-parts measured before keep the cases they were measured on, and the seventh and eighth held-out
-parts take their names from lists the detector does not ship. Nothing here runs the detector
-(``heldout7`` is measured once, after the eighth round of tuning; ``heldout8`` once, after the
-ninth). A few seconds.
+parts measured before keep the cases they were measured on, and the seventh, eighth and ninth
+held-out parts take their names from lists the detector does not ship. Nothing here runs the
+detector (``heldout7`` is measured once, after the eighth round of tuning; ``heldout8`` once,
+after the ninth; ``heldout9`` once, after the tenth). A few seconds.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ DIGESTS_40 = {
     "heldout6": "badc8275b832874f",
     "heldout7": "789f57a03b11d613",
     "heldout8": "9d7d84e44460726d",
+    "heldout9": "9fe77defe06cf62c",
 }
 
 
@@ -105,12 +106,17 @@ def test_heldout7_names_are_not_in_the_detectors_lists():
     assert len(sets_module._geonames_cities()) > 20000
 
 
-def test_heldout8_is_deterministic_and_has_its_shapes(built):
-    again = build("heldout8", size=40)
-    assert _digest(again) == _digest(built["heldout8"])
-    big = build("heldout8", size=300)
+def _texts_and_gold(built, part):
+    """``part`` built again (the same cases), then at size 300: its texts and gold quotes per set."""
+    assert _digest(build(part, size=40)) == _digest(built[part])
+    big = build(part, size=300)
     texts = {name: [c.text for c in cases] for name, cases in big.items()}
     gold = {name: [[c.text[s:e] for s, e, _ in c.spans] for c in cases] for name, cases in big.items()}
+    return texts, gold
+
+
+def test_heldout8_is_deterministic_and_has_its_shapes(built):
+    texts, gold = _texts_and_gold(built, "heldout8")
     # a generational suffix stays outside the gold span, like a title
     suffixed = [(t, g) for t, g in zip(texts["display"], gold["display"]) if re.search(r" (Jr\.?|JR|Sr\.|II|III|IV)$", t)]
     assert suffixed and all(t.startswith(g[0]) and not g[0].endswith(("Jr.", "III")) for t, g in suffixed)
@@ -139,7 +145,8 @@ def test_heldout8_names_are_not_in_the_detectors_lists():
     morphex_first, morphex_all = sets_module._morphex_names()
     assert len(ibge) > 5000 and len(japanese) > 700 and len(habesha) > 1000 and len(morphex_all) > 300
     everything = ibge + japanese + habesha + morphex_all
-    assert not [n for n in everything if n.upper() in first | last]
+    census = first | last
+    assert not [n for n in everything if n.upper() in census]
     assert set(morphex_first) <= set(morphex_all)
     # nor a name of the seventh part's lists (the ninth round of tuning sees them)
     seventh = {n.upper() for n in sets_module._census2010_surnames() + sets_module._ssa_first_names()}
@@ -148,9 +155,65 @@ def test_heldout8_names_are_not_in_the_detectors_lists():
     assert len(sets_module._brazil_municipalities()) > 5000
 
 
-@pytest.mark.parametrize("part", ["heldout7", "heldout8"])
+def test_heldout9_is_deterministic_and_has_its_shapes(built):
+    texts, gold = _texts_and_gold(built, "heldout9")
+    pairs = {name: list(zip(texts[name], gold[name])) for name in texts}
+    # display: two family names, a nickname in quotes, sorted lists (one span per person),
+    # parentheses, `c/o` and signatures outside the gold span
+    assert any(re.fullmatch(r"\S+ \S+ \S+", t) and g == [t] for t, g in pairs["display"])
+    assert any(re.fullmatch(r'\S+ "\S+" \S+', t) and g == [t] for t, g in pairs["display"])
+    lists = [(t, g) for t, g in pairs["display"] if "; " in t]
+    assert lists and all(len(g) == t.count("; ") + 1 and all(", " in n for n in g) for t, g in lists)
+    assert any(t.startswith("(") and t == f"({g[0]})" for t, g in pairs["display"])
+    assert any(re.match(r"(c/o|C/O|c/o:) ", t) and not g[0].lower().startswith("c/o") for t, g in pairs["display"])
+    signed = [(t, g) for t, g in pairs["display"] + pairs["narrative"] + pairs["overlay"] if re.search(r"(--|- |/s/ ).*, [A-Z]", t)]
+    assert signed and all(not g[-1].startswith(("-", "/")) and "," not in g[-1] for t, g in signed)
+    assert any(re.search(r"(MRN|MR#)", t) for t in texts["header"]) and any(" #" in t for t in texts["header"])
+    assert any(re.search(r"(MRN|MR#)", t) for t in texts["overlay"])
+    assert any(t.startswith("Present at the family meeting: ") for t in texts["narrative"])
+    # dates: weekday, ordinal `of`, a time outside the gold span, the compact date-time
+    assert any(re.search(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d", t) for t in texts["dates"])
+    assert any(re.search(r"\d(st|nd|rd|th) of [A-Z][a-z]+ \d{4}$", t) for t in texts["dates"])
+    timed = [(t, g) for t, g in pairs["dates"] if re.search(r"\d\d-[A-Z][a-z]{2}-\d\d \d\d:\d\d$", t)]
+    assert timed and all(":" not in g[0] for t, g in timed)
+    assert any(re.search(r"\d{8}T\d{6}$", t) and g[0].endswith(t[-6:]) for t, g in pairs["dates"])
+    # the weekday printed is the date's own
+    import datetime
+
+    days = [(t, g[0]) for t, g in pairs["dates"] if re.match(r".*?([A-Z][a-z]+day), (\d+) ([A-Z][a-z]+) (\d{4})$", t)]
+    for _, date in days:
+        weekday, rest = date.split(", ")
+        assert datetime.datetime.strptime(rest, "%d %B %Y").strftime("%A") == weekday
+    assert any(re.match(r"(Transferred from |Images from )?(Hosp\.|HOSP\.) ", t) for t in texts["institution"])
+    assert any(re.search(r"Women's & Children's|WOMEN'S & CHILDREN'S", t) for t in texts["institution"])
+    assert any(re.search(r"(CHU|EPH) ", t) for t in texts["institution"])
+
+
+def test_heldout9_names_are_not_in_the_detectors_lists():
+    first, last = sets_module._census1990()
+    egypt_given, egypt_family = sets_module._egyptian_names()
+    tamil = sets_module._tamil_names()
+    latvian = sets_module._latvian_names()
+    acadian = sets_module._acadian_surnames()
+    assert len(egypt_given) > 2000 and len(egypt_family) > 5000 and len(tamil) > 300
+    assert len(latvian) > 3000 and len(acadian) > 500
+    everything = egypt_given + egypt_family + tamil + latvian + acadian
+    plain = [sets_module._ascii(n).upper() for n in everything]
+    census = first | last
+    assert not [n for n in plain if n in census]
+    # nor a name of the seventh and eighth parts' lists (the tenth round of tuning sees heldout8)
+    earlier = {sets_module._ascii(n).upper() for n in sets_module._census2010_surnames() + sets_module._ssa_first_names()}
+    earlier |= {sets_module._ascii(n).upper() for country in sets_module._nam_dict_first_names() for n in country}
+    earlier |= {n.upper() for n in sets_module._ibge_first_names() + sets_module._japanese_surnames()}
+    earlier |= {n.upper() for n in sets_module._habesha_names() + sets_module._morphex_names()[1]}
+    assert not [n for n in plain if n in earlier]
+    assert all(sets_module._plain_name(n) for n in everything)
+    assert len(sets_module._algerian_communes()) > 1400
+
+
+@pytest.mark.parametrize("part", ["heldout7", "heldout8", "heldout9"])
 def test_held_out_vocabulary_and_codes_are_new(part):
-    words = sets_module.VOCAB_HELDOUT7 if part == "heldout7" else sets_module.VOCAB_HELDOUT8
+    words = getattr(sets_module, f"VOCAB_{part.upper()}")
     assert 250 <= len(words) <= 300
     sets_module._vocabulary(part)  # asserts no string equal, in any case, to an earlier list's
     # no age (an identifier type) among them
