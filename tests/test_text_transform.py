@@ -357,7 +357,8 @@ def test_shift_dt_invalid(value):
      # an ISO 8601 time after the date stays (a whole-day shift)
      ("2019-03-14T18:22", 1, "2019-03-15T18:22"), ("2019-12-31T23:59:59.5+01:00", 1, "2020-01-01T23:59:59.5+01:00"),
      # year first with a month name, its style and an ordinal kept
-     ("1940 Jun 6", 30, "1940 Jul 6"), ("2009-SEP-02", -3, "2009-AUG-30"), ("1993/Dec/26th", 7, "1994/Jan/2nd")],
+     ("1940 Jun 6", 30, "1940 Jul 6"), ("2009-SEP-02", -3, "2009-AUG-30"), ("1993/Dec/26th", 7, "1994/Jan/2nd"),
+     ("20031021T101500", 3, "20031024T101500")],
 )  # fmt: skip
 def test_shift_text_date_formats(quote, days, expected):
     """Free-text dates keep their separators, padding, order, month-name style and case."""

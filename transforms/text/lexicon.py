@@ -102,7 +102,7 @@ _W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}})(?:['\-][{_UP}{_
 _PARTICLES = (
     r"(?:(?i:(?:in|op|aan|uit|over|voor|bij|toe|tot)[ \t]+(?:'t|het|de|den|der|ten|ter)"
     r"|van|von|vom|zum|zur|zu|de|der|den|des|del|della|dello|dei|di|da|das|dos|du|la|le|lo|te|ter|ten"
-    r"|'t|af|av|al|el|bin|bint|ibn|ben|ap)|do|y|e)(?![\w'])"
+    r"|'t|af|av|al|el|bin|bint|binti|ibn|ben|ap)|do|y|e)(?![\w'])"
 )
 _OW = rf"[{_UP}][{_UP}{_LO}'.\-]*"  # a word of an organisation or city name
 _NO_DIGIT_BEFORE = r"(?<![\w.])"
@@ -121,7 +121,8 @@ _MON = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE_8 = re.compile(rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}}){_NO_DIGIT_AFTER}")
+# YYYYMMDD, and the ISO 8601 basic date-time (19340617T034116)
+_DATE_8 = re.compile(rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}})(?:T\d{{4}}(?:\d{{2}}(?:\.\d{{1,6}})?)?Z?)?{_NO_DIGIT_AFTER}")
 # YYYY-MM-DD and YYYY/MM/DD, with an ISO 8601 time after a T (2004-07-16T18:22:05.1+02:00)
 _DATE_YMD = re.compile(
     rf"(?<![\w.\-/])(\d{{4}})([-/])(\d{{1,2}})\2(\d{{1,2}})"
@@ -130,9 +131,11 @@ _DATE_YMD = re.compile(
 _DATE_MDY = re.compile(
     rf"(?<![\w.\-/])(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\w\-/]|\.\d)"
 )
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?[ \t]+"
 _DATE_MONTH = re.compile(
-    rf"(?i:\b(?:(\d{{1,2}})(?:st|nd|rd|th)?[ \t\-]*({_MON})\.?[ \t,\-]*(\d{{4}})"
-    rf"|({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(\d{{4}})"
+    # an optional weekday before (Thu, 25 May 2000; Saturday, 12 June 1954) and "of" (10th of May 2021)
+    rf"(?i:\b(?:(?:{_WEEKDAY})?(\d{{1,2}})(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t\-]*({_MON})\.?[ \t,\-]*(\d{{4}})"
+    rf"|(?:{_WEEKDAY})?({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(\d{{4}})"
     rf"|({_MON})\.?,?[ \t]+(\d{{4}})"
     # year first: 1940 Jun 6, 2009-SEP-02, 1993/Dec/26th
     rf"|(\d{{4}})([ \t]+|[\-/])({_MON})\.?\10(\d{{1,2}})(?:st|nd|rd|th)?(?![\-/]?\d))\b)"
@@ -226,6 +229,9 @@ _ORG_WORD = (
     r"|univ|institute|imaging|radiology|infirmary|foundation|polyclinic|family[ \t]+practice"
     # weak cues: an organisation only with a word before them that is not an ordinary word
     r"|medical[ \t]+group|medical|medicine|health|hlth|ctr"
+    # eleventh round: a centre or an institute after a word (KIDNEY CENTER, Heart Inst.), a
+    # women's and children's hospital, weak too
+    r"|cent(?:er|re)|inst\.?|institut|women'?s(?:[ \t]+(?:&|and)[ \t]+children'?s)?"
 )
 _ORG_STRONG = re.compile(
     r"(?i)\b(?:hospital|hosp|clinic|polyclinic|family[ \t]+practice|university|univ|institute|infirmary|foundation|healthcare"
@@ -244,7 +250,11 @@ _ORG = re.compile(
     rf"(?:[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}})?"
 )
 _ORG_OF = re.compile(
-    rf"(?<!\w)(?:University|UNIVERSITY|Hospital|HOSPITAL|Institute|INSTITUTE|Clinic|CLINIC)"
+    # the cue first: Centre Hospitalier de X, Hosp. X, Clinique X, Hopital X (French and
+    # Maghreb forms)
+    rf"(?<!\w)(?:(?:Centre|CENTRE|Center|CENTER)[ \t]+(?:Hospitalier|HOSPITALIER)|Hosp\.|HOSP\.|Clinique|CLINIQUE"
+    rf"|H[oô]pital|H[OÔ]PITAL)[ \t]+(?:(?:de|du|des|DE|DU|DES|d'|D')[ \t]*)?{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
+    rf"|(?<!\w)(?:University|UNIVERSITY|Hospital|HOSPITAL|Institute|INSTITUTE|Clinic|CLINIC)"
     rf"[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}}"
     # Hospital Municipal de Encantado, Clinica Santa Maria do Sul: a word, a connector, a place
     rf"|(?<!\w)(?:Hospital|HOSPITAL|Clinic|CLINIC|Clinica|CLINICA|Policlinico|POLICLINICO)"
@@ -284,7 +294,7 @@ _PREFIXED_FAMILY = re.compile(
 _CUE_LOWER = re.compile(
     r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
     r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
-    r"([a-z][a-z'\-]{2,})[ \t]+([a-z][a-z'\-]{2,})(?![\w'\-])"
+    r"([a-z][a-z'\-]{2,})[ \t]+(?:(?:el|al|bin|binti|bint|ibn|ben|de|da|van|von)[ \t]+)?([a-z][a-z'\-]{2,})(?![\w'\-])"
 )
 _CUE = re.compile(
     r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
@@ -333,7 +343,8 @@ _CUE_WORDS = frozenset(
 )
 _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
-    "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice".split()
+    "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice inst institut "
+    "women womens hospitalier clinique hopital".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))
 _STATE_WORDS = frozenset(s.lower() for s in _STATES)

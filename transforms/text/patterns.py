@@ -342,6 +342,13 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
         out.extend(_role_names(scan))
     if not words.isdisjoint(_CREDENTIAL_WORDS) or ("d" in words and "." in text):  # MD, M.D., D.O.
         out.extend(_credential_names(text))
+    if '"' in text or "'" in text or "\u201c" in text:
+        for m in _NICKNAME.finditer(text):
+            # Given "Nick" Family: either name-like or a census name, neither a stop word
+            names = (m[1], *m[2].split())
+            if not any(_stop(w) for w in names) and any(
+                    _unknown(w) or _is_first_name(w) or _upper_ascii(w) in _vocab.surnames() for w in names):
+                out.append((m.start(1), m.end(2), _PN, _PAT))
     if not words.isdisjoint(_CUE_WORDS):
         for m in _matches_at(scan, _CUE_WORDS, _CUE):
             # After a cue ("contact April Haynes") a census first name counts even when it
@@ -367,17 +374,23 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
 def _credential_names(text: str) -> list[_Cand]:
     """The words before a credential (``MD``, ``RN``, ``PhD``...) from the first that is no stop
     word or technical term (``Seen with Ana Ruiz, MD``: not ``Seen``); a lone word only when it
-    is name-like or a census surname (``Okafor, MD``; not ``Radiology, MD``)."""
+    is name-like, a census surname or after an initial (``Okafor, MD``, ``H. Elantary, DO``;
+    not ``Radiology, MD``)."""
     out: list[_Cand] = []
     for m in _CREDENTIAL.finditer(text):
         words = list(_NAME_WORD.finditer(text, m.start(1), m.end(1)))
-        while words and (_stop(words[0][0]) or _upper_ascii(words[0][0]) in _vocab.TECHNICAL
-                         or _upper_ascii(words[0][0]) in _vocab.ordinary() and len(words) > 2):
+        while words and len(words[0][0].rstrip(".")) > 1 and (
+                _stop(words[0][0]) or _upper_ascii(words[0][0]) in _vocab.TECHNICAL
+                or _upper_ascii(words[0][0]) in _vocab.ordinary() and len(words) > 2):
             words.pop(0)
         names = [w for w in words if len(w[0].rstrip(".")) > 1]
         if not names or any(_stop(w[0]) for w in names):
             continue
-        if len(names) == 1 and not (_unknown(names[0][0]) or _upper_ascii(names[0][0]) in _vocab.surnames()):
+        up = _upper_ascii(names[0][0])
+        # a lone word: name-like, a census surname, or after an initial (H. Elantary, DO)
+        initial = len(words) > 1 and len(words[0][0].rstrip(".")) == 1
+        if len(names) == 1 and not (_unknown(names[0][0]) or up in _vocab.surnames()
+                                    or (initial and up not in _vocab.ordinary() and up not in _vocab.TECHNICAL)):
             continue
         out.append((words[0].start(), words[-1].end(), _PN, _PAT))
     return out
@@ -425,11 +438,14 @@ _NAME_WORD_OR_INITIAL = re.compile(rf"{_W}|[{_UP}]\.?(?![\w'])")
 # One to three name words (an initial among them) before a clinician's credential
 # (``Flint Volpicella, MD``, ``Okafor MD``, ``Ana B. Ruiz, M.D.``): a name, whoever it is.
 _CREDENTIAL_INITIALS = frozenset(("M.D.", "D.O.", "R.N.", "P.A."))
-_CREDENTIAL_WORDS = frozenset("md do rn phd np dds dmd mbbs frcr facr rdms rvt".split())
+_CREDENTIAL_WORDS = frozenset("md do rn phd np dds dmd mbbs frcr facr rdms rvt rt".split())
 _CREDENTIAL = re.compile(
-    rf"(?<![\w'\-.])((?:{_W}[ \t]+(?:[{_UP}]\.[ \t]+)?){{0,2}}{_W}),?[ \t]+"
-    r"(?:MD|M\.D\.|DO|D\.O\.|RN|PhD|Ph\.D\.|NP|PA-C|DDS|DMD|MBBS|FRCR|FACR|RDMS|RVT)(?![\w\-])"
+    rf"(?<![\w'.])(?<!\w-)((?:[{_UP}]\.[ \t]*)?(?:{_W}[ \t]+(?:[{_UP}]\.[ \t]+)?){{0,2}}{_W}),?[ \t]+"
+    r"(?:MD|M\.D\.|DO|D\.O\.|RN|PhD|Ph\.D\.|NP|PA-C|DDS|DMD|MBBS|FRCR|FACR|RDMS|RVT|RT(?:\([A-Z]{1,3}\))*)"
+    r"(?![\w\-])"
 )
+# Given "Nick" Family: a nickname in quotes between the given and the family name.
+_NICKNAME = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[\"“'][^\"”'\n]{{1,20}}[\"”'][ \t]+({_W}(?:[ \t]+{_W})?)(?![\w'\-])")
 # A title and a lone capital letter (a one-letter family name: Ms. I, Dr. O.), not an initial
 # before a name (Dr. J. Okafor).
 _TITLE_LETTER = re.compile(
@@ -932,8 +948,11 @@ def _pattern_candidates(
             lead = [_upper_ascii(w.strip("*'.&")) for w in text[start : m.end(1)].split()]
             if all(w in _vocab.TECHNICAL for w in lead):
                 continue  # GE Healthcare, a manufacturer
+            # a centre, an institute: only after a name-like word of 4+ letters (not AEC Center)
+            short = 4 if text[m.end(1) : m.end()].lstrip().lower().startswith(("cent", "inst", "women")) else 0
             if not _ORG_STRONG.search(m[0]) and all(
-                _vocab.known(_upper_ascii(w.strip("*'.&"))) or _stop(w) for w in text[start : m.end(1)].split()
+                _vocab.known(_upper_ascii(w.strip("*'.&"))) or _stop(w) or len(w.strip("*'.&")) < short
+                for w in text[start : m.end(1)].split()
             ):
                 continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
             out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))

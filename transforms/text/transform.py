@@ -409,7 +409,9 @@ def _ordinal(day: int) -> str:
     return "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-_ISO_TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+\-]\d{2}:?\d{2})?\Z")
+_ISO_TIME = re.compile(
+    r"T(?:\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?|\d{4}(?:\d{2}(?:\.\d{1,6})?)?)(?:Z|[+\-]\d{2}:?\d{2})?\Z"
+)
 
 
 def shift_text_date(quote: str, days: int) -> str | None:
