@@ -140,6 +140,23 @@ _DATE_MONTH = re.compile(
     # year first: 1940 Jun 6, 2009-SEP-02, 1993/Dec/26th
     rf"|(\d{{4}})([ \t]+|[\-/])({_MON})\.?\10(\d{{1,2}})(?:st|nd|rd|th)?(?![\-/]?\d))\b)"
 )
+# Twelfth round: a two-digit year after an apostrophe (07 October '69, Dec 3 '13), and a month and
+# day without a year (October 11, Jun. 23rd, the 21st of January: a date's elements other than
+# the year are identifiers too): a full month name, or an abbreviation with its dot or an
+# ordinal, capitalised, the day not followed by a digit, a colon or a unit.
+_DATE_APOSTROPHE = re.compile(
+    rf"(?i:\b(?:(\d{{1,2}})(?:st|nd|rd|th)?[ \t\-]*({_MON})\.?|({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?)"
+    r"[ \t]+['’](\d{2}))(?!\w)"
+)
+_MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+_DATE_NO_YEAR = re.compile(
+    rf"(?<![\w'])(?:({_MONTH_FULL}|{_MONTH_FULL.upper()})[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|({_MONTH_ABBR}|{_MONTH_ABBR.upper()})\.[ \t]*(\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|({_MONTH_ABBR}|{_MONTH_ABBR.upper()})[ \t]+(\d{{1,2}})(?:st|nd|rd|th)"
+    rf"|(\d{{1,2}})(?:st|nd|rd|th)[ \t]+of[ \t]+({_MONTH_FULL}|{_MONTH_FULL.upper()}))"
+    r"(?![\w:]|[ \t]*(?:mg|ml|mm|cm|kg|%|[-/.]\d|,?[ \t]*\d))"
+)
 # D.M.YYYY with the month in Roman numerals (22.XII.1979, 4-V-2017), as European forms write it.
 _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _DATE_ROMAN = re.compile(
@@ -232,6 +249,7 @@ _ORG_WORD = (
     # eleventh round: a centre or an institute after a word (KIDNEY CENTER, Heart Inst.), a
     # women's and children's hospital, weak too
     r"|cent(?:er|re)|inst\.?|institut|women'?s(?:[ \t]+(?:&|and)[ \t]+children'?s)?"
+    r"|memorial|dialysis[ \t]+unit|maternity[ \t]+home"
 )
 _ORG_STRONG = re.compile(
     r"(?i)\b(?:hospital|hosp|clinic|polyclinic|family[ \t]+practice|university|univ|institute|infirmary|foundation|healthcare"
@@ -249,6 +267,8 @@ _ORG = re.compile(
     rf"[ \t]+(?i:{_ORG_WORD})(?:[ \t]+(?i:{_ORG_TAIL}))?(?!\w)"
     rf"(?:[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}})?"
 )
+# A saint's name as a hospital's (St. Jeevan's, ST. MUGABO'S), checked in code.
+_SAINTS = re.compile(rf"(?<![\w'])(?:St|ST|Saint|SAINT)\.?[ \t]+({_W})['’][sS](?![\w'])")
 _ORG_OF = re.compile(
     # the cue first: Centre Hospitalier de X, Hosp. X, Clinique X, Hopital X (French and
     # Maghreb forms)
@@ -294,7 +314,7 @@ _PREFIXED_FAMILY = re.compile(
 _CUE_LOWER = re.compile(
     r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
     r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
-    r"([a-z][a-z'\-]{2,})[ \t]+(?:(?:el|al|bin|binti|bint|ibn|ben|de|da|van|von)[ \t]+)?([a-z][a-z'\-]{2,})(?![\w'\-])"
+    rf"([{_LO}][{_LO}'\-]{{2,}})[ \t]+(?:(?:el|al|bin|binti|bint|ibn|ben|de|da|van|von)[ \t]+)?([{_LO}][{_LO}'\-]{{2,}})(?![\w'\-])"
 )
 _CUE = re.compile(
     r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
@@ -344,7 +364,7 @@ _CUE_WORDS = frozenset(
 _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
     "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice inst institut "
-    "women womens hospitalier clinique hopital".split()
+    "women womens hospitalier clinique hopital memorial dialysis maternity".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))
 _STATE_WORDS = frozenset(s.lower() for s in _STATES)

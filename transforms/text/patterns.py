@@ -53,6 +53,8 @@ from transforms.text.lexicon import (
     _DATE_MDY,
     _DATE_MONTH,
     _DATE_ROMAN,
+    _DATE_APOSTROPHE,
+    _DATE_NO_YEAR,
     _ROMAN_MONTHS,
     _DATE_YMD,
     _DIGIT_GROUPS,
@@ -72,6 +74,7 @@ from transforms.text.lexicon import (
     _NON_DIGIT,
     _ORG,
     _ORG_OF,
+    _SAINTS,
     _ORG_WORDS,
     _PAT,
     _PHONE_SHAPE,
@@ -210,6 +213,20 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
                 y, mo, d = int(m[9]), _month(m[11]), int(m[12])
             if 1850 <= y <= 2100 and (d == 0 or _valid_date(y, mo, d)):
                 out.append((m.start(), m.end(), (y, mo, d)))
+    if short and not scan.words.isdisjoint(_MONTH_WORDS):
+        if "'" in text or "\u2019" in text:
+            for m in _DATE_APOSTROPHE.finditer(text):
+                d, mon = (m[1], m[2]) if m[1] else (m[4], m[3])
+                yy = int(m[5])
+                y, mo = yy + (2000 if yy < 30 else 1900), _month(mon)
+                if _valid_date(y, mo, int(d)):
+                    out.append((m.start(), m.end(), (y, mo, int(d))))
+        for m in _DATE_NO_YEAR.finditer(text):
+            mon = m[1] or m[3] or m[5] or m[8]
+            d = int(m[2] or m[4] or m[6] or m[7])
+            # no year: 2000, a leap year, to check the day (February 29 is a date)
+            if _valid_date(2000, _month(mon), d):
+                out.append((m.start(), m.end(), (0, _month(mon), d)))
     if 4 in lengths and short and not scan.words.isdisjoint(_ROMAN_WORDS):
         for m in _DATE_ROMAN.finditer(text):
             y, mo, d = int(m[4]), _ROMAN_MONTHS.index(m[3]) + 1, int(m[1])
@@ -342,6 +359,33 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
         out.extend(_role_names(scan))
     if not words.isdisjoint(_CREDENTIAL_WORDS) or ("d" in words and "." in text):  # MD, M.D., D.O.
         out.extend(_credential_names(text))
+    if "/" in text:
+        for m in _SLASH_PAIR.finditer(text):
+            # FAMILY/GIVEN: no technical, ordinary or clinical word (T1/T2, AP/LAT, Left/Right),
+            # one of them name-like, 3+ letters each and one of 5+ (not DNR/DNI)
+            ups = [_upper_ascii(w) for w in (m[1], m[2])]
+            if max(len(u) for u in ups) >= 5 and all(
+                   len(u) >= 3 and u not in _vocab.TECHNICAL and u not in _vocab.ordinary()
+                   and u not in _vocab.rare_english() and not _vocab.clinical_shape(u) for u in ups) and (
+                    _unknown(m[1]) or _unknown(m[2])):
+                out.append((m.start(1), m.end(2), _PN, _PAT))
+    if "." in text:
+        for m in _INITIALS_FAMILY.finditer(text):
+            # G. M. Family: initials before a name-like or census family name, no technical word
+            up = _upper_ascii(m[2])
+            if (_unknown(m[2]) or up in _vocab.surnames()) and up not in _vocab.TECHNICAL and not _stop(m[2]):
+                out.append((m.start(1), m.end(2), _PN, _PAT))
+    if not words.isdisjoint(_GREETING_WORDS):
+        for m in _GREETING.finditer(text):
+            # Dear Given Family, Hello Family: one or two words, none technical or a stop word,
+            # and no lone ordinary word (Dear Colleague, Hi There)
+            names = [w for w in (m[1], m[2]) if w]
+            ups = [_upper_ascii(w) for w in names]
+            if any(_stop(w) or u in _vocab.TECHNICAL for w, u in zip(names, ups)):
+                names = names[:1] if not (_stop(names[0]) or ups[0] in _vocab.TECHNICAL) else []
+                ups = ups[: len(names)]
+            if names and any(_unknown(w) or _is_first_name(w) or u in _vocab.surnames() for w, u in zip(names, ups)):
+                out.append((m.start(1), m.start(1) + len(" ".join(names)) if len(names) == 1 else m.end(2), _PN, _PAT))
     if '"' in text or "'" in text or "\u201c" in text:
         for m in _NICKNAME.finditer(text):
             # Given "Nick" Family: either name-like or a census name, neither a stop word
@@ -355,7 +399,9 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
             # is also a month or a common word.
             first_ok = not _stop(m[1]) or _upper_ascii(m[1]) in _census_first_all()
             # ... but two ordinary words are not a name (patient Position Acquisition)
-            named = [_upper_ascii(w) in _vocab.name_words() or not _vocab.known(_upper_ascii(w)) for w in (m[1], m[2])]
+            # (clinical shorthand is no name: per NEPHRO FELLOW, spoke with RAD ONC)
+            named = [(_upper_ascii(w) in _vocab.name_words() or not _vocab.known(_upper_ascii(w)))
+                     and not (len(w) <= 7 and _vocab.abbreviation(_upper_ascii(w))) for w in (m[1], m[2])]
             # ... nor two ordinary words unless the first is a first name (Patient Setup Point,
             # Patient Safety Reasons; not contact Rose Hill)
             ordinary = _vocab.ordinary()
@@ -386,6 +432,10 @@ def _credential_names(text: str) -> list[_Cand]:
         names = [w for w in words if len(w[0].rstrip(".")) > 1]
         if not names or any(_stop(w[0]) for w in names):
             continue
+        if len(names) > 1 and all(
+                _upper_ascii(w[0]) in _vocab.ordinary() and not _is_first_name(w[0])
+                and _upper_ascii(w[0]) not in _vocab.surnames() for w in names):
+            continue  # PER WOUND CARE RN: ordinary words before a credential
         up = _upper_ascii(names[0][0])
         # a lone word: name-like, a census surname, or after an initial (H. Elantary, DO)
         initial = len(words) > 1 and len(words[0][0].rstrip(".")) == 1
@@ -437,13 +487,24 @@ def _role_names(scan: _Scan) -> list[_Cand]:
 _NAME_WORD_OR_INITIAL = re.compile(rf"{_W}|[{_UP}]\.?(?![\w'])")
 # One to three name words (an initial among them) before a clinician's credential
 # (``Flint Volpicella, MD``, ``Okafor MD``, ``Ana B. Ruiz, M.D.``): a name, whoever it is.
+_GREETING_WORDS = frozenset(("dear", "hello", "hi"))
 _CREDENTIAL_INITIALS = frozenset(("M.D.", "D.O.", "R.N.", "P.A."))
-_CREDENTIAL_WORDS = frozenset("md do rn phd np dds dmd mbbs frcr facr rdms rvt rt".split())
+_CREDENTIAL_WORDS = frozenset(
+    "md do rn phd np dds dmd mbbs frcr facr rdms rdcs rvt rvs cnmt arrt crna aprn fnp lpn bsn msn rt".split()
+)
 _CREDENTIAL = re.compile(
     rf"(?<![\w'.])(?<!\w-)((?:[{_UP}]\.[ \t]*)?(?:{_W}[ \t]+(?:[{_UP}]\.[ \t]+)?){{0,2}}{_W}),?[ \t]+"
-    r"(?:MD|M\.D\.|DO|D\.O\.|RN|PhD|Ph\.D\.|NP|PA-C|DDS|DMD|MBBS|FRCR|FACR|RDMS|RVT|RT(?:\([A-Z]{1,3}\))*)"
+    r"(?:MD|M\.D\.|DO|D\.O\.|RN|PhD|Ph\.D\.|NP|PA-C|DDS|DMD|MBBS|FRCR|FACR|RDMS|RDCS|RVT|RVS|CNMT|ARRT|CRNA"
+    r"|APRN|FNP|LPN|BSN|MSN|RT(?:\([A-Z]{1,3}\))*)"
     r"(?![\w\-])"
 )
+# FAMILY/GIVEN as some RIS exports write a name (checked in code).
+_SLASH_PAIR = re.compile(rf"(?<![\w'\-./])({_W})/({_W})(?![\w'\-/])")
+# Two or three initials before a family name (B. B. Mkapa, S.U. Dhoubanjar, I. T. LAKHE); one
+# initial is how species are written (S. Aureus, N. MEDIANUS).
+_INITIALS_FAMILY = re.compile(rf"(?<![\w'\-.])((?:[{_UP}]\.[ \t]?){{2,3}})({_W})(?![\w'\-])")
+# A greeting before a name (Dear Bandana Seyrek, Hello Nkurunziza, Hi Uralp,).
+_GREETING = re.compile(rf"(?<![\w])(?:Dear|DEAR|Hello|HELLO|Hi|HI)[ \t]+({_W})(?:[ \t]+({_W}))?(?![\w'\-])")
 # Given "Nick" Family: a nickname in quotes between the given and the family name.
 _NICKNAME = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[\"“'][^\"”'\n]{{1,20}}[\"”'][ \t]+({_W}(?:[ \t]+{_W})?)(?![\w'\-])")
 # A title and a lone capital letter (a one-letter family name: Ms. I, Dr. O.), not an initial
@@ -667,6 +728,9 @@ def _two_letter_family(text: str, first: str, second: str, end: int) -> bool:
     return up2 != "NO" or _CLAUSE_END.match(text, end) is not None
 
 
+_DAY_AFTER = re.compile(r"\.?[ \t]*\d")
+
+
 def _oma_only(upper: str) -> bool:
     """A word in ``-oma`` that only its ending makes clinical: no English, rare English or
     clinical word (``ISIOMA``, ``SOTOMA``; ``LIPOMA`` and ``HEMATOMA`` are words)."""
@@ -724,6 +788,8 @@ def _shape_names(text: str) -> list[_Cand]:
                 out.append((m.start(1), m.end(3), _PN, _PAT))
             continue
         up1, up2 = _upper_ascii(first), _upper_ascii(second)
+        if up2.lower() in _MONTH_WORDS and _DAY_AFTER.match(text, m.end(3)) is not None:
+            continue  # Rec'd Nov. 2nd, Seen Jul 8: a month before a day, not a family name
         if not m[2] and (_latin_pair(up1, up2) or _dictionary_pair(up1, up2)):
             continue  # ARTERIA RADIALIS, RAMUS MANDIBULAE, GLENOID LABRUM: anatomy, not a name
         if (
@@ -797,6 +863,8 @@ def _shape_names(text: str) -> list[_Cand]:
                 continue
             if _stop(family) or _stop(given) or _upper_ascii(given) in _STATE_UPPER:
                 continue  # Springfield, Illinois is a place
+            if given.lower() in _CREDENTIAL_WORDS:
+                continue  # Demirelli, CNMT: a credential (_credential_names)
             if any(_upper_ascii(w) in _vocab.TECHNICAL and _upper_ascii(w) not in census_last for w in (family, given)):
                 # GA, Hadlock: a technical term that is no name; but in capitals a two-letter family
                 # name before a name-like given name of 4+ letters that is no census name (PM, SOHYEONG)
@@ -949,7 +1017,8 @@ def _pattern_candidates(
             if all(w in _vocab.TECHNICAL for w in lead):
                 continue  # GE Healthcare, a manufacturer
             # a centre, an institute: only after a name-like word of 4+ letters (not AEC Center)
-            short = 4 if text[m.end(1) : m.end()].lstrip().lower().startswith(("cent", "inst", "women")) else 0
+            cue = text[m.end(1) : m.end()].lstrip().lower()
+            short = 4 if cue.startswith(("cent", "inst", "women", "memorial", "dialysis", "maternity")) else 0
             if not _ORG_STRONG.search(m[0]) and all(
                 _vocab.known(_upper_ascii(w.strip("*'.&"))) or _stop(w) or len(w.strip("*'.&")) < short
                 for w in text[start : m.end(1)].split()
@@ -957,6 +1026,11 @@ def _pattern_candidates(
                 continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
             out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
         out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
+    if "ORGANIZATION_NAME" in want and ("st" in words or "saint" in words):
+        for m in _SAINTS.finditer(text):
+            # St. Jeevan's: a hospital named after a saint, any name (not St. Louis, no 's)
+            if not _stop(m[1]) and _upper_ascii(m[1]) not in _vocab.TECHNICAL:
+                out.append((m.start(), m.end(), "ORGANIZATION_NAME", _PAT))
     if "LOCATION" in want and "," in text and not words.isdisjoint(_STATE_NAME_WORDS):
         for m in _STATE_NAME.finditer(text):
             start = None if m[1] is None else _strip_lead(text, m.start(1), m.end(1))
