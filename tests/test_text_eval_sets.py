@@ -37,6 +37,7 @@ DIGESTS_40 = {
     "heldout8": "9d7d84e44460726d",
     "heldout9": "9fe77defe06cf62c",
     "heldout10": "ab3a9e0734db0885",
+    "heldout11": "c9c65bba2c540627",
 }
 
 
@@ -279,5 +280,39 @@ def test_held_out_vocabulary_and_codes_are_new(part):
     mine = {c.text for c in sets_module._codes(part, 300)}
     earlier = set()
     for other in list(SEEDS)[: list(SEEDS).index(part)]:
+        earlier |= {c.text for c in sets_module._codes(other, 300)}
+    assert len(mine) == 300 and not mine & earlier
+
+
+def test_heldout11_has_its_shapes_and_gold(built):
+    cases = built["heldout11"]
+    header = [c for c in cases["header"]]
+    # the PN suffix component is outside the gold span
+    carets = [c for c in header if re.search(r"\^\^\^(JR|SR|II|III)\b", c.text)]
+    assert carets and all("^^^" not in c.text[s:e] for c in carets for s, e, k in c.spans)
+    worklist = [c for c in header if re.search(r" \d{3}Y$", c.text)]
+    assert worklist and all(not re.search(r"\d{3}Y", c.text[s:e]) for c in worklist for s, e, k in c.spans)
+    # `Q1 1998` is written without a gold span
+    quarters = [c for c in cases["dates"] if re.search(r"Q[1-4] \d{4}", c.text)]
+    assert quarters and all(not re.search(r"Q[1-4]", c.text[s:e]) for c in quarters for s, e, k in c.spans)
+
+
+def test_heldout11_names_are_not_in_earlier_lists():
+    first, last = sets_module._census1990()
+    names = sets_module._indonesian_names() + sets_module._hebrew_names()
+    assert len(sets_module._indonesian_names()) > 60 and len(sets_module._hebrew_names()) > 30
+    plain = {sets_module._ascii(n).upper() for n in names}
+    assert not plain & (first | last)
+    assert not plain & sets_module._listed_before11()
+    assert not plain & {sets_module._ascii(n).upper() for n in sets_module._turkish_names()[0]}
+    assert not {"JAKARTA", "DJAKARTA", "MD"} & plain
+    assert len(sets_module._cities11()) > 500
+
+
+def test_heldout11_vocabulary_and_codes_are_new():
+    sets_module._vocabulary("heldout11")  # asserts no string shared with an earlier list
+    mine = {c.text for c in sets_module._codes("heldout11", 300)}
+    earlier = set()
+    for other in list(SEEDS)[: list(SEEDS).index("heldout11")]:
         earlier |= {c.text for c in sets_module._codes(other, 300)}
     assert len(mine) == 300 and not mine & earlier
