@@ -706,3 +706,12 @@ def test_round12_guards(text):
 def test_round12_shorthand_is_no_name(text):
     # clinical shorthand after a cue or before a credential (fails on 88d7968)
     assert not [f for f in detect(text) if f.info_type == "PERSON_NAME"]
+
+
+@pytest.mark.parametrize("layout", ["line", "header"])
+def test_ocr_small_initial_before_an_institution_cue(layout):
+    # OCR read the capital O as o (a make_corpus image, seed 27147): the institution is still found
+    # on a burned-in line; plain text keeps its rule (capitalised words only)
+    found = [(f.info_type, f.quote) for f in detect("olsen Community Clinic", layout=layout)]
+    assert ("ORGANIZATION_NAME", "olsen Community Clinic") in found
+    assert not detect("olsen Community Clinic")

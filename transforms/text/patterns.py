@@ -1009,23 +1009,7 @@ def _pattern_candidates(
     if _PN in want:
         out.extend(_name_candidates(scan))
     if "ORGANIZATION_NAME" in want and not words.isdisjoint(_ORG_WORDS):
-        for m in _ORG.finditer(text):
-            start = _strip_lead(text, m.start(1), m.end(1))
-            if start is None:
-                continue
-            lead = [_upper_ascii(w.strip("*'.&")) for w in text[start : m.end(1)].split()]
-            if all(w in _vocab.TECHNICAL for w in lead):
-                continue  # GE Healthcare, a manufacturer
-            # a centre, an institute: only after a name-like word of 4+ letters (not AEC Center)
-            cue = text[m.end(1) : m.end()].lstrip().lower()
-            short = 4 if cue.startswith(("cent", "inst", "women", "memorial", "dialysis", "maternity")) else 0
-            if not _ORG_STRONG.search(m[0]) and all(
-                _vocab.known(_upper_ascii(w.strip("*'.&"))) or _stop(w) or len(w.strip("*'.&")) < short
-                for w in text[start : m.end(1)].split()
-            ):
-                continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
-            out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
-        out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
+        out.extend(_org_candidates(text))
     if "ORGANIZATION_NAME" in want and ("st" in words or "saint" in words):
         for m in _SAINTS.finditer(text):
             # St. Jeevan's: a hospital named after a saint, any name (not St. Louis, no 's)
@@ -1068,6 +1052,38 @@ def id_candidates(scan: _Scan, cands: list[_Cand], line: bool) -> list[_Cand]:
     return out
 
 
+def _org_candidates(text: str) -> list[_Cand]:
+    """Institutions: capitalised words before a cue (``BAPTIST MED CTR``), or the cue first
+    (``Hospital of X``, ``Centre Hospitalier de X``)."""
+    out: list[_Cand] = []
+    for m in _ORG.finditer(text):
+        start = _strip_lead(text, m.start(1), m.end(1))
+        if start is None:
+            continue
+        lead = [_upper_ascii(w.strip("*'.&")) for w in text[start : m.end(1)].split()]
+        if all(w in _vocab.TECHNICAL for w in lead):
+            continue  # GE Healthcare, a manufacturer
+        # a centre, an institute: only after a name-like word of 4+ letters (not AEC Center)
+        cue = text[m.end(1) : m.end()].lstrip().lower()
+        short = 4 if cue.startswith(("cent", "inst", "women", "memorial", "dialysis", "maternity")) else 0
+        if not _ORG_STRONG.search(m[0]) and all(
+            _vocab.known(_upper_ascii(w.strip("*'.&"))) or _stop(w) or len(w.strip("*'.&")) < short
+            for w in text[start : m.end(1)].split()
+        ):
+            continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
+        out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
+    out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
+    return out
+
+
+_LOWER_INITIAL = re.compile(rf"(?<![\w'])[{_LO}]")
+
+
+def _capital(m: re.Match[str]) -> str:
+    upper = m[0].upper()
+    return upper if len(upper) == 1 else m[0]  # ß stays: the offsets may not move
+
+
 def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Cand]:
     """Findings of a line of burned-in text (``layout`` "line", or "header" for the header block).
 
@@ -1081,6 +1097,10 @@ def layout_candidates(scan: _Scan, cands: list[_Cand], layout: str) -> list[_Can
     """
     text = scan.text
     out: list[_Cand] = []
+    if _ORG_STRONG.search(text) is not None and _LOWER_INITIAL.search(text) is not None:
+        # OCR reads a capital as a small letter (olsen Community Clinic): the institution rules
+        # run on the line with every word's first letter a capital (the same offsets)
+        out.extend(_org_candidates(_LOWER_INITIAL.sub(_capital, text)))
     if "," in text:
         for m in _COMMA_PAIR.finditer(text):
             # a technical term that is also a name (MAX, HEAD) does not make the pair technical
