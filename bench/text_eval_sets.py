@@ -7,18 +7,21 @@ their names, places and institutions from Faker's locales (name lists of other c
 names, ``gender-guesser``'s international dictionary and the 2010 census surnames; ``heldout8``:
 IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, Nigerian names;
 ``heldout9``: Egyptian, Tamil and Latvian given names, Egyptian and Acadian family names;
-``heldout10``: Turkish, Nepali and East African names; each less the 1990 lists), so a name is found because of its shape and context, not because the list
-it came from is inside the detector.
+``heldout10``: Turkish, Nepali and East African names; ``heldout11``: Indonesian/Malay and Hebrew
+names in Latin spellings; each less the 1990 lists), so a name is found because of its shape and
+context, not because the list it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of ten held-out parts
-(``"heldout"`` ... ``"heldout10"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of eleven held-out parts
+(``"heldout"`` ... ``"heldout11"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
 ``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
-before the tenth, ``"heldout10"`` before the eleventh). Same part, seed and size: same cases.
+before the tenth, ``"heldout10"`` before the eleventh, ``"heldout11"`` before the twelfth; each of
+heldout6 ... heldout10 was tuned on in the round after its one measurement, heldout11 was not).
+Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
 
