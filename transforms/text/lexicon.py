@@ -145,7 +145,9 @@ _DATE_MONTH = re.compile(
 # the year are identifiers too): a full month name, or an abbreviation with its dot or an
 # ordinal, capitalised, the day not followed by a digit, a colon or a unit.
 _DATE_APOSTROPHE = re.compile(
-    rf"(?i:\b(?:(\d{{1,2}})(?:st|nd|rd|th)?[ \t\-]*({_MON})\.?|({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?)"
+    rf"(?i:\b(?:(\d{{1,2}})(?:st|nd|rd|th)?[ \t\-]*({_MON})\.?|({_MON})\.?[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?"
+    # thirteenth round: a month and an apostrophe year, no day (March '91)
+    rf"|({_MON})\.?)"
     r"[ \t]+['’](\d{2}))(?!\w)"
 )
 _MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -259,12 +261,14 @@ _ORG_STRONG = re.compile(
 # Organisation words that need a word before them that is not common English or technical.
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
 _ORG_TAIL = r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network"
+# a company's suffix after an institution (X Radiology, P.C.; X Medical Center Ltd; X Imaging LLC)
+_ORG_SUFFIX = r"(?:,?[ \t]+(?:P\.C\.|PC|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|PLLC|LLP))?"
 # Connectors inside an organisation's or a place's name (Hospital of the Cross, Santa Casa de
 # Arroio do Sal, Santo Antonio do Leverger).
 _ORG_JOIN = r"(?:(?:of(?:[ \t]+the)?|and|&|for|(?i:de|do|da|dos|das|del|della|di|du|des))[ \t]+)"
 _ORG = re.compile(
     rf"(?<![\w'\-&.])({_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,4}})"
-    rf"[ \t]+(?i:{_ORG_WORD})(?:[ \t]+(?i:{_ORG_TAIL}))?(?!\w)"
+    rf"[ \t]+(?i:{_ORG_WORD})(?:[ \t]+(?i:{_ORG_TAIL}))?(?!\w){_ORG_SUFFIX}"
     rf"(?:[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}})?"
 )
 # A saint's name as a hospital's (St. Jeevan's, ST. MUGABO'S), checked in code.

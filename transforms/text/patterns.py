@@ -159,6 +159,9 @@ def _vr_candidates(text: str, vr: str) -> list[_Cand]:
     return out
 
 
+_VERSION_BEFORE = re.compile(r"(?i)(?:\bv|\bver|version|release|rev|build|software|sw)\.?[ \t:]*\Z")
+
+
 def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
     """Pattern dates: (start, end, (year, month, day)); day 0 when only month and year."""
     text, lengths = scan.text, scan.lengths
@@ -178,10 +181,14 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
     if short and (slash_or_dash or "." in text):
         for m in _DATE_MDY.finditer(text):
             a, b, sep, ys = int(m[1]), int(m[3]), m[2], m[4]
-            if len(ys) == 2 and sep != "/":
-                continue
-            y = int(ys) + (2000 if len(ys) == 2 else 0)
-            mo, d = (b, a) if sep == "." or (a > 12 and b <= 12) else (a, b)
+            if len(ys) == 2 and sep != "/" and _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # V 5.6.08, version 1.7.10: a version, not a date
+            if len(ys) == 2 and a > 31 and sep != ".":
+                # YY/MM/DD (53/02/28, 90/05/01): a first number no day or month can be
+                y, mo, d = a + (2000 if a < 30 else 1900), b, int(ys)
+            else:
+                y = int(ys) + (2000 if len(ys) == 2 else 0)
+                mo, d = (b, a) if sep == "." or (a > 12 and b <= 12) else (a, b)
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
     if short and not scan.words.isdisjoint(_MONTH_WORDS) or "jan" in scan.folded or _MON_GLUED.search(scan.folded):
@@ -216,10 +223,10 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
     if short and not scan.words.isdisjoint(_MONTH_WORDS):
         if "'" in text or "\u2019" in text:
             for m in _DATE_APOSTROPHE.finditer(text):
-                d, mon = (m[1], m[2]) if m[1] else (m[4], m[3])
-                yy = int(m[5])
+                d, mon = (m[1], m[2]) if m[1] else (m[4], m[3]) if m[3] else ("0", m[5])
+                yy = int(m[6])
                 y, mo = yy + (2000 if yy < 30 else 1900), _month(mon)
-                if _valid_date(y, mo, int(d)):
+                if d == "0" or _valid_date(y, mo, int(d)):
                     out.append((m.start(), m.end(), (y, mo, int(d))))
         for m in _DATE_NO_YEAR.finditer(text):
             mon = m[1] or m[3] or m[5] or m[8]
@@ -732,9 +739,12 @@ _DAY_AFTER = re.compile(r"\.?[ \t]*\d")
 
 
 def _oma_only(upper: str) -> bool:
-    """A word in ``-oma`` that only its ending makes clinical: no English, rare English or
-    clinical word (``ISIOMA``, ``SOTOMA``; ``LIPOMA`` and ``HEMATOMA`` are words)."""
-    return (upper.endswith(("OMA", "IDE", "ATE")) and upper not in _vocab.ordinary() and upper not in _vocab.rare_english()
+    """A word in ``-oma``, ``-ide``, ``-ate`` (or a short one in ``-tion``) that only its ending
+    makes clinical: no English, rare English or clinical word (``ISIOMA``, ``OLAMIDE``,
+    ``NASUTION``; ``LIPOMA`` and ``HEMATOMA`` are words, and clinical words in ``-tion`` no
+    dictionary holds are long: ``REVASCULARIZATION``)."""
+    return ((upper.endswith(("OMA", "IDE", "ATE")) or (upper.endswith("TION") and len(upper) <= 9))
+            and upper not in _vocab.ordinary() and upper not in _vocab.rare_english()
             and upper not in _vocab.TECHNICAL)
 
 
