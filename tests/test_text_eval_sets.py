@@ -3,7 +3,8 @@ every part builds, its gold spans lie on the text, a part builds the same cases 
 parts measured before keep the cases they were measured on, and the seventh ... tenth held-out
 parts take their names from lists the detector does not ship. Nothing here runs the detector
 (``heldout7`` is measured once, after the eighth round of tuning; ``heldout8`` once, after the
-ninth; ``heldout9`` once, after the tenth; ``heldout10`` once, after the eleventh). About half a
+ninth; ``heldout9`` once, after the tenth; ``heldout10`` once, after the eleventh; ``heldout12``
+once, after the thirteenth). About half a
 minute.
 """
 
@@ -38,6 +39,7 @@ DIGESTS_40 = {
     "heldout9": "9fe77defe06cf62c",
     "heldout10": "ab3a9e0734db0885",
     "heldout11": "c9c65bba2c540627",
+    "heldout12": "32e184dff548b431",
 }
 
 
@@ -314,5 +316,63 @@ def test_heldout11_vocabulary_and_codes_are_new():
     mine = {c.text for c in sets_module._codes("heldout11", 300)}
     earlier = set()
     for other in list(SEEDS)[: list(SEEDS).index("heldout11")]:
+        earlier |= {c.text for c in sets_module._codes(other, 300)}
+    assert len(mine) == 300 and not mine & earlier
+
+
+def test_heldout12_is_deterministic():
+    assert _digest(build("heldout12", size=20)) == _digest(build("heldout12", size=20))
+
+
+def test_heldout12_has_its_shapes_and_gold(built):
+    cases = built["heldout12"]
+    people = [c for name in ("display", "header", "overlay", "narrative") for c in cases[name]]
+    # sex and age after a name (`M/45`) and a time after a date are outside the gold span
+    aged = [c for c in people if re.search(r"\b[MF]/\d\d\b", c.text)]
+    assert aged and all(not re.search(r"[MF]/\d", c.text[s:e]) for c in aged for s, e, k in c.spans)
+    timed = [c for c in cases["dates"] + cases["header"] if re.search(r"\d{4} \d{1,2}:\d\d [AP]M", c.text)]
+    assert all(not c.text[s:e].endswith("M") for c in timed for s, e, k in c.spans if k == "DATE")
+    # labels are outside the gold span, a parenthesised given name inside it
+    labelled = [c for c in people if re.search(r"Pt name: |PT NAME: |Patient Name - ", c.text)]
+    assert labelled and all("name" not in c.text[s:e].lower() for c in labelled for s, e, k in c.spans)
+    names = [c.text[s:e] for c in people for s, e, k in c.spans if k == "NAME"]
+    # a middle name in parentheses (rare at size 40: built on its own)
+    p = sets_module._People(sets_module.LOCALES["heldout12"], 7, True, part12=True)
+    b = sets_module._Builder()
+    sets_module._display12(b, p, p.rng, 1, p.given(), p.family(), p.given())
+    case = b.case()
+    assert len(case.spans) == 1 and case.spans[0] == (0, len(case.text), "NAME")
+    assert re.fullmatch(r"[\w'-]+ \([\w-]+\) [\w'-]+", case.text)
+    assert any(re.fullmatch(r"[\w'-]+ \([\w-]+\)", n) for n in names)  # `Family (Given)`
+    assert all(n.count("(") == n.count(")") for n in names)
+    assert any(re.search(r"\b[OD]'\w", c.text[s:e]) for c in people for s, e, k in c.spans)
+    shapes = ("General", "Imaging LLC", "Clinica ", "Univ. Hosp.")
+    insts = [c for c in cases["institution"] if any(x.lower() in c.text.lower() for x in shapes)]
+    assert insts and all(k == "INSTITUTION" for c in insts for s, e, k in c.spans)
+
+
+def test_heldout12_date_forms_are_exact():
+    import random
+
+    forms = {sets_module._date_text12(random.Random(i), (1998, 3, 3)) for i in range(200)}
+    assert {d for d, _ in forms} == {"3 Mar 98", "03MAR1998", "1998.3.3", "3/3/1998", "Mar-03-1998", "03-03-98"}
+    assert all(t == "" or re.fullmatch(r" \d{1,2}:\d\d [AP]M", t) for _, t in forms)
+
+
+def test_heldout12_names_are_not_in_the_detector_lists():
+    first, last = sets_module._census1990()
+    given, family = sets_module._finnish_names()
+    assert len(given) > 200 and len(family) > 200
+    plain = {sets_module._ascii(n).upper() for n in given + family}
+    assert not plain & (first | last)
+    assert len(sets_module._cities12()) > 50
+
+
+def test_heldout12_vocabulary_and_codes_are_new():
+    sets_module._vocabulary("heldout12")  # asserts no string shared with an earlier list
+    assert 100 <= len(sets_module.VOCAB_HELDOUT12) <= 200
+    mine = {c.text for c in sets_module._codes("heldout12", 300)}
+    earlier = set()
+    for other in list(SEEDS)[: list(SEEDS).index("heldout12")]:
         earlier |= {c.text for c in sets_module._codes(other, 300)}
     assert len(mine) == 300 and not mine & earlier
