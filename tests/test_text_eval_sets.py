@@ -1,11 +1,11 @@
 """The builder of the text detector's evaluation sets (``bench/text_eval_sets.py``, issue 19):
 every part builds, its gold spans lie on the text, a part builds the same cases every time, the
-parts measured before keep the cases they were measured on, and the seventh ... tenth held-out
+parts measured before keep the cases they were measured on, and the seventh ... twelfth held-out
 parts take their names from lists the detector does not ship. Nothing here runs the detector
 (``heldout7`` is measured once, after the eighth round of tuning; ``heldout8`` once, after the
-ninth; ``heldout9`` once, after the tenth; ``heldout10`` once, after the eleventh; ``heldout12``
-once, after the thirteenth). About half a
-minute.
+ninth; ``heldout9`` once, after the tenth; ``heldout10`` once, after the eleventh; ``heldout11``
+once, after the twelfth; ``heldout12`` once, after the thirteenth). A minute or two: every part
+is built.
 """
 
 from __future__ import annotations
