@@ -314,17 +314,17 @@ _COMMA_PAIR = re.compile(rf"(?<![\w'\-.^])({_W}),[ \t]*({_W})(?:[ \t]+([{_UP}])\
 _PREFIXED_FAMILY = re.compile(
     rf"(?<![\w'\-.])({_W})[ \t]+((?:al|el|ad|ar|as|ash|at|az|an|abu|ben|bou|d|l)[\-'’]({_W}))(?![\w'\-])"
 )
+# A cue before a person's name (contact, wife, spoke with, per...) and what separates them.
+_CUE_HEAD = (
+    r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
+    r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
+)
 # The same cues before a name typed in lower case (spoke with nigate buraimoh): checked in code.
 _CUE_LOWER = re.compile(
-    r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
-    r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
-    rf"([{_LO}][{_LO}'\-]{{2,}})[ \t]+(?:(?:el|al|bin|binti|bint|ibn|ben|de|da|van|von)[ \t]+)?([{_LO}][{_LO}'\-]{{2,}})(?![\w'\-])"
+    _CUE_HEAD
+    + rf"([{_LO}][{_LO}'\-]{{2,}})[ \t]+(?:(?:el|al|bin|binti|bint|ibn|ben|de|da|van|von)[ \t]+)?([{_LO}][{_LO}'\-]{{2,}})(?![\w'\-])"
 )
-_CUE = re.compile(
-    r"(?i:\b(?:emergency[ \t]+contact|contact|patient|pt|mother|father|wife|husband|son"
-    r"|daughter|called|spoke[ \t]+with|per))(?:[:.,]?[ \t]+\(?|[ \t]*\()"
-    rf"({_W})[ \t]+(?:[{_UP}]\.?[ \t]+)?({_W})"
-)
+_CUE = re.compile(_CUE_HEAD + rf"({_W})[ \t]+(?:[{_UP}]\.?[ \t]+)?({_W})")
 
 # A label naming a person's role (overlay lines, report footers): the words after it are a name
 # (``Operator: M. Skoog``, ``Ref Phys: BRAKE``, ``Read by Okafor``). A label needs its colon,

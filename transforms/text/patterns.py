@@ -386,13 +386,14 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
         for m in _GREETING.finditer(text):
             # Dear Given Family, Hello Family: one or two words, none technical or a stop word,
             # and no lone ordinary word (Dear Colleague, Hi There)
+            # (the name stops before a second word that is a stop word or technical: Hi Uralp Res)
             names = [w for w in (m[1], m[2]) if w]
-            ups = [_upper_ascii(w) for w in names]
-            if any(_stop(w) or u in _vocab.TECHNICAL for w, u in zip(names, ups)):
-                names = names[:1] if not (_stop(names[0]) or ups[0] in _vocab.TECHNICAL) else []
-                ups = ups[: len(names)]
-            if names and any(_unknown(w) or _is_first_name(w) or u in _vocab.surnames() for w, u in zip(names, ups)):
-                out.append((m.start(1), m.start(1) + len(" ".join(names)) if len(names) == 1 else m.end(2), _PN, _PAT))
+            for i, w in enumerate(names):
+                if _stop(w) or _upper_ascii(w) in _vocab.TECHNICAL:
+                    names = names[:i] if i else []
+                    break
+            if any(_unknown(w) or _is_first_name(w) or _upper_ascii(w) in _vocab.surnames() for w in names):
+                out.append((m.start(1), m.end(1) if len(names) == 1 else m.end(2), _PN, _PAT))
     if '"' in text or "'" in text or "\u201c" in text:
         for m in _NICKNAME.finditer(text):
             # Given "Nick" Family: either name-like or a census name, neither a stop word
@@ -492,17 +493,18 @@ def _role_names(scan: _Scan) -> list[_Cand]:
 
 
 _NAME_WORD_OR_INITIAL = re.compile(rf"{_W}|[{_UP}]\.?(?![\w'])")
+_GREETING_WORDS = frozenset(("dear", "hello", "hi"))
+# Clinicians' credentials written as one word; with dots and RT(R) in _CREDENTIAL besides.
+_CREDENTIALS = (
+    "MD DO RN PhD NP DDS DMD MBBS FRCR FACR RDMS RDCS RVT RVS CNMT ARRT CRNA APRN FNP LPN BSN MSN".split()
+)
+_CREDENTIAL_INITIALS = frozenset(("M.D.", "D.O.", "R.N.", "P.A."))
+_CREDENTIAL_WORDS = frozenset(c.lower() for c in _CREDENTIALS) | {"rt"}  # the words of a text that hold one
 # One to three name words (an initial among them) before a clinician's credential
 # (``Flint Volpicella, MD``, ``Okafor MD``, ``Ana B. Ruiz, M.D.``): a name, whoever it is.
-_GREETING_WORDS = frozenset(("dear", "hello", "hi"))
-_CREDENTIAL_INITIALS = frozenset(("M.D.", "D.O.", "R.N.", "P.A."))
-_CREDENTIAL_WORDS = frozenset(
-    "md do rn phd np dds dmd mbbs frcr facr rdms rdcs rvt rvs cnmt arrt crna aprn fnp lpn bsn msn rt".split()
-)
 _CREDENTIAL = re.compile(
     rf"(?<![\w'.])(?<!\w-)((?:[{_UP}]\.[ \t]*)?(?:{_W}[ \t]+(?:[{_UP}]\.[ \t]+)?){{0,2}}{_W}),?[ \t]+"
-    r"(?:MD|M\.D\.|DO|D\.O\.|RN|PhD|Ph\.D\.|NP|PA-C|DDS|DMD|MBBS|FRCR|FACR|RDMS|RDCS|RVT|RVS|CNMT|ARRT|CRNA"
-    r"|APRN|FNP|LPN|BSN|MSN|RT(?:\([A-Z]{1,3}\))*)"
+    rf"(?:{'|'.join(_CREDENTIALS)}|M\.D\.|D\.O\.|Ph\.D\.|PA-C|RT(?:\([A-Z]{{1,3}}\))*)"
     r"(?![\w\-])"
 )
 # FAMILY/GIVEN as some RIS exports write a name (checked in code).
@@ -738,7 +740,7 @@ def _two_letter_family(text: str, first: str, second: str, end: int) -> bool:
 _DAY_AFTER = re.compile(r"\.?[ \t]*\d")
 
 
-def _oma_only(upper: str) -> bool:
+def _shape_only_name(upper: str) -> bool:
     """A word in ``-oma``, ``-ide``, ``-ate`` (or a short one in ``-tion``) that only its ending
     makes clinical: no English, rare English or clinical word (``ISIOMA``, ``OLAMIDE``,
     ``NASUTION``; ``LIPOMA`` and ``HEMATOMA`` are words, and clinical words in ``-tion`` no
@@ -806,7 +808,7 @@ def _shape_names(text: str) -> list[_Cand]:
             (_unknown(first) and _unknown(second))  # Siobhan Okafor
             # ... or a name-like word and one in -oma no dictionary holds (Euripa Isioma, Isioma
             # Amamiya: an Igbo given name, not a tumour's)
-            or (_unknown(first) and _oma_only(up2)) or (_oma_only(up1) and _unknown(second))
+            or (_unknown(first) and _shape_only_name(up2)) or (_shape_only_name(up1) and _unknown(second))
             or (_unknown(first) and up2 in common and up2 not in _vocab.TECHNICAL)  # Liesbeth Brown
             or (up2 in surnames and up1 not in _vocab.TECHNICAL)  # Edit Peterson
             or (up1 in _vocab.census_first() and up1 not in _vocab.TECHNICAL and _unknown(second))  # Joy Morellato
@@ -848,7 +850,7 @@ def _shape_names(text: str) -> list[_Cand]:
         for m in _FAMILY_INITIALS.finditer(text):
             # Family, G.: a name-like or census family name before initials, each with its dot
             up = _upper_ascii(m[1])
-            if m[0][m.end(1) - m.start() + 1 :].replace(" ", "").strip("\t") in _CREDENTIAL_INITIALS:
+            if text[m.end(1) + 1 : m.end()].replace(" ", "").strip("\t") in _CREDENTIAL_INITIALS:
                 continue  # Ruiz, M.D.: a credential, not initials (_credential_names)
             if up in _vocab.TECHNICAL or up in _STATE_UPPER or _stop(m[1]):
                 continue
