@@ -743,3 +743,64 @@ def test_round13_found(text, quote, info_type):
 )
 def test_round13_guards(text):
     assert not [f for f in detect(text) if f.info_type in ("PERSON_NAME", "ORGANIZATION_NAME", "DATE")]
+
+
+# Fourteenth round (tuned on heldout12 after its one measurement, the earlier parts, and a date
+# grammar written from first principles: every order, separator, month form and year width).
+# Each case of test_round14_found fails on d5c5048; in test_round14_guards the first ten are false
+# positives d5c5048 had, the rest pass on both.
+@pytest.mark.parametrize(
+    "text, quote, info_type",
+    [
+        # a month name between any separators, in the three orders, and month-year
+        ("Seen Mar-03-1998.", "Mar-03-1998", "DATE"),
+        ("Exam 03.MAR.98 reviewed", "03.MAR.98", "DATE"),
+        ("Acq 1998MAR03", "1998MAR03", "DATE"),
+        ("Date: March/3/1998", "March/3/1998", "DATE"),
+        ("Since Mar-1998", "Mar-1998", "DATE"),
+        ("Seen Mar 3 98.", "Mar 3 98", "DATE"),
+        # numeric: YYYY.M.D, YY.MM.DD, MM.DD.YYYY where the day is over 12, the DICOM DT written out
+        ("Study: 1970.7.11", "1970.7.11", "DATE"),
+        ("Study: 98.03.03", "98.03.03", "DATE"),
+        ("Study: 07.23.1961", "07.23.1961", "DATE"),
+        ("Acquired 19980303143055.123", "19980303143055.123", "DATE"),
+        # months as European devices print them
+        ("Untersuchung 08-DEZ-2026", "08-DEZ-2026", "DATE"),
+        ("Examen du 3 févr. 1998", "3 févr. 1998", "DATE"),
+        ("Fecha: 12 ene 2020", "12 ene 2020", "DATE"),
+        ("Follow up on May. 18th.", "May. 18th", "DATE"),
+        # a given name in parentheses; a name typed in lower case after a cue
+        ("Eronen (Juho)", "Eronen (Juho)", "PERSON_NAME"),
+        ("Rauni (Kalle) Vesterinen", "Rauni (Kalle) Vesterinen", "PERSON_NAME"),
+        ("per satu asikainen the patient fell", "satu asikainen", "PERSON_NAME"),
+        # a general hospital by its town, a hospital's kind before its place, Rumah Sakit
+        ("Transferred from Tuusula General", "Tuusula General", "ORGANIZATION_NAME"),
+        ("Hospital Universitario Raili", "Hospital Universitario Raili", "ORGANIZATION_NAME"),
+        ("Images from RS KARKI", "RS KARKI", "ORGANIZATION_NAME"),
+    ],
+)
+def test_round14_found(text, quote, info_type):
+    assert (info_type, quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Latin anatomy after a head noun of Terminologia Anatomica; eponyms before a noun
+        "ARTERIA RENALIS DEXTRA", "VENA SAPHENA MAGNA", "MUSCULUS PSOAS MAJOR", "OS CUNEIFORME MEDIALE",
+        "SCHATZKI RING", "MECKEL CAVE", "MALLORY-WEISS TEAR", "Endplate Schmorl node",
+        # a verb or a role before or after a word no list holds; drugs in parentheses
+        "START COLACE", "SPOKE WITH IR ATTENDING", "Omnipaque (Iohexol)", "Levetiracetam (Keppra)",
+        "Furosemide (Lasix)", "Doppler (Color) Flow",
+        # shorthand after a cue; English words that are months elsewhere; units after a short year
+        "per ortho recs", "per nephro fellow today", "came out 3 2020", "MAG 2000", "May 5 10 mg", "may 3 98",
+        "version 2019.3.1", "Anesthesia: General", "Attorney General", "RS Technique",
+    ],
+)
+def test_round14_guards(text):
+    assert not [f for f in detect(text) if f.info_type in ("PERSON_NAME", "ORGANIZATION_NAME", "DATE")]
+
+
+@pytest.mark.parametrize("text, quote", [("Vena Johnson", "Vena Johnson"), ("Mary Ring", "Mary Ring")])
+def test_round14_names_beside_latin_heads_and_eponym_nouns_stay(text, quote):
+    assert ("PERSON_NAME", quote) in [(f.info_type, f.quote) for f in detect(text)]

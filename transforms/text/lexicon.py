@@ -29,6 +29,24 @@ _MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 _MONTH_NUM = {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
+# Month names and abbreviations of the languages European devices print, accents folded
+# (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001): used by the month-name date grammar only,
+# between a day and a year.
+_MONTHS_INTL = {
+    1: "januar janvier janv enero ene gennaio gen januari janeiro",
+    2: "februar fevrier fevr fev febrero febbraio februari fevereiro",
+    3: "marz mrz mars marzo maart mrt marco",
+    4: "avril avr abril abr aprile",
+    5: "mai mayo maggio mag mei maio",
+    6: "juni juin junio giugno giu junho",
+    7: "juli juillet juil julio luglio lug julho",
+    8: "aout agosto ago augustus",
+    9: "septembre septiembre setiembre settembre set setembro",
+    10: "oktober okt octobre octubre ottobre ott outubro out",
+    11: "novembre noviembre novembro",
+    12: "dezember dez decembre diciembre dic dicembre dezembro",
+}
+_MONTH_INTL_NUM = {w: i for i, words in _MONTHS_INTL.items() for w in words.split()}
 
 # Components of a header PN value that are not names.
 _PN_STOP = frozenset(
@@ -72,7 +90,8 @@ _NAME_STOP = frozenset(
     PROCEDURE MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY JANUARY FEBRUARY
     MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER MEN WOMEN
     DEFAULT BASELINE FOLLOW UP ACUTE CHRONIC MASS LESION NODULE FRACTURE TUMOR CANCER
-    STROKE TRAUMA PAIN""".split()
+    STROKE TRAUMA PAIN START RESUME STOP HOLD CONTINUE INCREASE DECREASE TAPER ATTENDING
+    HOSPITALIST""".split()
 )
 
 _STATES = (
@@ -122,10 +141,14 @@ _MON = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 # YYYYMMDD, and the ISO 8601 basic date-time (19340617T034116)
-_DATE_8 = re.compile(rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}})(?:T\d{{4}}(?:\d{{2}}(?:\.\d{{1,6}})?)?Z?)?{_NO_DIGIT_AFTER}")
+# and the DICOM DT written out, YYYYMMDDHHMMSS[.FFFFFF] (fourteenth round)
+_DATE_8 = re.compile(
+    rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}})"
+    rf"(?:T\d{{4}}(?:\d{{2}}(?:\.\d{{1,6}})?)?Z?|([01]\d|2[0-3])[0-5]\d[0-5]\d(?:\.\d{{1,6}})?)?{_NO_DIGIT_AFTER}"
+)
 # YYYY-MM-DD and YYYY/MM/DD, with an ISO 8601 time after a T (2004-07-16T18:22:05.1+02:00)
 _DATE_YMD = re.compile(
-    rf"(?<![\w.\-/])(\d{{4}})([-/])(\d{{1,2}})\2(\d{{1,2}})"
+    rf"(?<![\w.\-/])(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}})"
     rf"(?:T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d{{1,6}})?)?(?:Z|[+\-]\d{{2}}:?\d{{2}})?)?(?!(?!T\d)\w|[\-/]|\.\d)"
 )
 _DATE_MDY = re.compile(
@@ -151,7 +174,7 @@ _DATE_APOSTROPHE = re.compile(
     r"[ \t]+['’](\d{2}))(?!\w)"
 )
 _MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 _DATE_NO_YEAR = re.compile(
     rf"(?<![\w'])(?:({_MONTH_FULL}|{_MONTH_FULL.upper()})[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?"
     rf"|({_MONTH_ABBR}|{_MONTH_ABBR.upper()})\.[ \t]*(\d{{1,2}})(?:st|nd|rd|th)?"
@@ -168,6 +191,21 @@ _DATE_ROMAN = re.compile(
 _DATE_MON_YY = re.compile(
     rf"(?<![\w])(\d{{1,2}})([ \-/]?)({_MON})\2(\d{{2}}|\d{{4}})(?!\w|[\-/]\d)", re.IGNORECASE
 )
+# Fourteenth round: a month name between any of the separators dates are printed with (space,
+# hyphen, slash, dot, a comma, none), in the three orders (Mar-03-1998, 03.MAR.98, 1998MAR03,
+# Mar. 3 98, March/3/1998) and month-year (Mar-1998): a grammar, not one more list of forms.
+_DSEP = r"(?:[ \t]*[\-/.][ \t]*|,?[ \t]+)"
+_MON_ANY = rf"(?:{'|'.join(sorted(_MONTH_INTL_NUM, key=len, reverse=True))}|{_MON[3:-1]})"
+_DATE_NAMED = re.compile(
+    rf"(?i:(?<![\w.\-/])(?:"
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?{_DSEP}?({_MON_ANY})\.?{_DSEP}?(\d{{4}}|\d{{2}})"
+    rf"|({_MON_ANY})\.?{_DSEP}(\d{{1,2}})(?:st|nd|rd|th)?{_DSEP}(\d{{4}}|\d{{2}})"
+    rf"|(\d{{4}}){_DSEP}?({_MON_ANY})\.?{_DSEP}?(\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|({_MON_ANY})\.?{_DSEP}(\d{{4}})"
+    r")(?!\w|[\-/.]\d))"
+)
+# a two-digit year is no year before a unit or another number (May 5 10 mg)
+_UNIT_AFTER = re.compile(r"[ \t]*(?:mg|mcg|ml|mm|cm|kg|g|%|units?|x\b|[-/.]?\d)", re.IGNORECASE)
 _DATE_STAMP = re.compile(r"(?<![\w\-])(\d{2})-(\d{2})-(\d{2})-(\d{4,6})(?![\w\-])")
 _DATE_DOTTED = re.compile(r"(?<![\w.])(\d{4})\.(\d{2})\.(\d{2})(?![\w]|\.\d)")
 # A run of 6+ digits (an ID when a name or a header line is beside it).
@@ -252,6 +290,8 @@ _ORG_WORD = (
     # women's and children's hospital, weak too
     r"|cent(?:er|re)|inst\.?|institut|women'?s(?:[ \t]+(?:&|and)[ \t]+children'?s)?"
     r"|memorial|dialysis[ \t]+unit|maternity[ \t]+home"
+    # fourteenth round: a general hospital by its town (Tuusula General, JAKOBSTAD GENERAL), weak
+    r"|general"
 )
 _ORG_STRONG = re.compile(
     r"(?i)\b(?:hospital|hosp|clinic|polyclinic|family[ \t]+practice|university|univ|institute|infirmary|foundation|healthcare"
@@ -283,7 +323,15 @@ _ORG_OF = re.compile(
     # Hospital Municipal de Encantado, Clinica Santa Maria do Sul: a word, a connector, a place
     rf"|(?<!\w)(?:Hospital|HOSPITAL|Clinic|CLINIC|Clinica|CLINICA|Policlinico|POLICLINICO)"
     rf"(?:[ \t]+{_OW})?[ \t]+(?i:de|do|da|dos|das|del|di)[ \t]+{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
+    # fourteenth round: Hospital Universitario X, Hospital General Y, Clinica Regional Z: the kind
+    # of hospital in Spanish, Portuguese or Italian, then its place
+    rf"|(?<!\w)(?:Hospital|HOSPITAL|Clinica|CLINICA|Policlinico|POLICLINICO|Ospedale|OSPEDALE)[ \t]+"
+    rf"(?i:universitari[oa]|general|geral|regional|regionale|central|municipal|provincial|nacional|militar"
+    rf"|infantil|distrital|comarcal|civile?|estadual|federal|privado|maggiore)"
+    rf"[ \t]+(?:(?i:de|do|da|del|di)[ \t]+)?{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
 )
+# Rumah Sakit (Indonesian, Malay): RS X, RSUD X, Rumah Sakit X (the words after it checked in code).
+_ORG_RS = re.compile(rf"(?<![\w.\-])(?:RS|RSU|RSUD|RSUP|RSIA|Rumah[ \t]+Sakit|RUMAH[ \t]+SAKIT)[ \t]+({_OW}(?:[ \t]+{_OW}){{0,2}})")
 
 _TITLE = re.compile(
     r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|MX|Prof|PROF|MR|MS)\.[ \t]*"
@@ -351,6 +399,7 @@ _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))([{_UP}])\.[ \t]*\Z")
 
 # Prefilters: lower-case tokens one of which must occur for a rule to be tried.
 _MONTH_WORDS = frozenset(_MONTHS) | frozenset(m[:3] for m in _MONTHS) | {"sept"}
+_MONTH_WORDS_ANY = _MONTH_WORDS | frozenset(_MONTH_INTL_NUM)
 _AGE_WORDS = frozenset("y yo yr yrs year years old age aged".split())
 _MRN_WORDS = frozenset("mrn mr medical patient pt chart acct account".split())
 _SSN_WORDS = frozenset(("ssn", "social"))
@@ -368,7 +417,8 @@ _CUE_WORDS = frozenset(
 _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
     "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice inst institut "
-    "women womens hospitalier clinique hopital memorial dialysis maternity".split()
+    "women womens hospitalier clinique hopital memorial dialysis maternity general ospedale "
+    "rs rsu rsud rsup rsia sakit".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))
 _STATE_WORDS = frozenset(s.lower() for s in _STATES)
@@ -433,7 +483,8 @@ def _valid_date(year: int, month: int, day: int) -> bool:
 
 
 def _month(name: str) -> int:
-    return _MONTH_NUM[name[:3].lower()]
+    folded = _fold(name)
+    return _MONTH_INTL_NUM.get(folded) or _MONTH_NUM[folded[:3]]
 
 
 @cache

@@ -52,6 +52,8 @@ from transforms.text.lexicon import (
     _DATE_8,
     _DATE_MDY,
     _DATE_MONTH,
+    _DATE_NAMED,
+    _UNIT_AFTER,
     _DATE_ROMAN,
     _DATE_APOSTROPHE,
     _DATE_NO_YEAR,
@@ -67,6 +69,7 @@ from transforms.text.lexicon import (
     _IPV4,
     _IPV6,
     _MONTH_WORDS,
+    _MONTH_WORDS_ANY,
     _MRN,
     _MRN_WORDS,
     _NAME_SEQ,
@@ -74,6 +77,7 @@ from transforms.text.lexicon import (
     _NON_DIGIT,
     _ORG,
     _ORG_OF,
+    _ORG_RS,
     _SAINTS,
     _ORG_WORDS,
     _PAT,
@@ -166,16 +170,18 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
     """Pattern dates: (start, end, (year, month, day)); day 0 when only month and year."""
     text, lengths = scan.text, scan.lengths
     out = []
-    if 8 in lengths:
+    if 8 in lengths or 14 in lengths:
         for m in _DATE_8.finditer(text):
             y, mo, d = int(m[1]), int(m[2]), int(m[3])
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
     slash_or_dash = "-" in text or "/" in text
     short = 1 in lengths or 2 in lengths
-    if slash_or_dash and 4 in lengths and short:
+    if (slash_or_dash or "." in text) and 4 in lengths and short:
         for m in _DATE_YMD.finditer(text):
             y, mo, d = int(m[1]), int(m[3]), int(m[4])
+            if m[2] == "." and _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # version 2019.3.1
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
     if short and (slash_or_dash or "." in text):
@@ -183,12 +189,12 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
             a, b, sep, ys = int(m[1]), int(m[3]), m[2], m[4]
             if len(ys) == 2 and sep != "/" and _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue  # V 5.6.08, version 1.7.10: a version, not a date
-            if len(ys) == 2 and a > 31 and sep != ".":
-                # YY/MM/DD (53/02/28, 90/05/01): a first number no day or month can be
+            if len(ys) == 2 and a > 31:
+                # YY/MM/DD (53/02/28, 90/05/01, 98.03.03): a first number no day or month can be
                 y, mo, d = a + (2000 if a < 30 else 1900), b, int(ys)
             else:
                 y = int(ys) + (2000 if len(ys) == 2 else 0)
-                mo, d = (b, a) if sep == "." or (a > 12 and b <= 12) else (a, b)
+                mo, d = (b, a) if sep == "." and b <= 12 or (a > 12 and b <= 12) else (a, b)
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
     if short and not scan.words.isdisjoint(_MONTH_WORDS) or "jan" in scan.folded or _MON_GLUED.search(scan.folded):
@@ -220,7 +226,10 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
                 y, mo, d = int(m[9]), _month(m[11]), int(m[12])
             if 1850 <= y <= 2100 and (d == 0 or _valid_date(y, mo, d)):
                 out.append((m.start(), m.end(), (y, mo, d)))
-    if short and not scan.words.isdisjoint(_MONTH_WORDS):
+    if (short or 4 in lengths) and not scan.words.isdisjoint(_MONTH_WORDS_ANY):
+        out.extend(_named_dates(scan))
+    months = not scan.words.isdisjoint(_MONTH_WORDS)
+    if short and months:
         if "'" in text or "\u2019" in text:
             for m in _DATE_APOSTROPHE.finditer(text):
                 d, mon = (m[1], m[2]) if m[1] else (m[4], m[3]) if m[3] else ("0", m[5])
@@ -239,6 +248,38 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
             y, mo, d = int(m[4]), _ROMAN_MONTHS.index(m[3]) + 1, int(m[1])
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
+    return out
+
+
+# months of other languages that are English words too (3 out 2020 is prose in lower case)
+_ENGLISH_MONTHS_INTL = frozenset("set out gen mag ago mars".split())
+
+
+def _named_dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
+    """Dates with a month name between any separators, in any of the three orders (the grammar
+    of ``_DATE_NAMED``), read on the accent-folded text (févr., März). An English month in lower
+    case counts only glued to its numbers (03mar1998): `may 3 98` is prose; a month of another
+    language only with a day (Mag 2000 is a magnification); a two-digit year only where no unit
+    or number follows (May 5 10 mg)."""
+    text, out = scan.text, []
+    for m in _DATE_NAMED.finditer(scan.folded):
+        g = 1 if m[1] else 4 if m[4] else 7 if m[7] else 10
+        d, mon, ys = {1: (1, 2, 3), 4: (5, 4, 6), 7: (9, 8, 7), 10: (None, 10, 11)}[g]
+        month = text[m.start(mon):m.end(mon)]
+        if month.islower() and (m[mon] in _MONTH_WORDS or m[mon] in _ENGLISH_MONTHS_INTL) and any(c in " \t" for c in m[0]):
+            continue  # months are capitalised in English; French, Spanish, Dutch write them in lower case
+        if d is None and m[mon] not in _MONTH_WORDS:
+            continue
+        ys = m[ys]
+        if len(ys) == 2:
+            if _UNIT_AFTER.match(text, m.end()):
+                continue
+            y = int(ys) + (2000 if int(ys) < 69 else 1900)
+        else:
+            y = int(ys)
+        mo, day = _month(m[mon]), int(m[d]) if d else 0
+        if 1850 <= y <= 2100 and (day == 0 or _valid_date(y, mo, day)):
+            out.append((m.start(), m.end(), (y, mo, day)))
     return out
 
 
@@ -417,11 +458,28 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                      and _upper_ascii(m[1]) not in _census_first_all())
             if first_ok and not _stop(m[2]) and any(named) and not plain:
                 out.append((m.start(1), m.end(2), _PN, _PAT))
+    if "(" in text:
+        out.extend(_paren_names(text))
     if "-" in text or "'" in text or "\u2019" in text:
         for m in _PREFIXED_FAMILY.finditer(text):
             # Given al-Family: the given name or the family name after its prefix is name-like
             if not _stop(m[1]) and (_unknown(m[1]) or _is_first_name(m[1]) or _unknown(m[3])):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
+    return out
+
+
+def _paren_names(text: str) -> list[_Cand]:
+    """Family (Given) and Given (Other) Family: every word name-like (no dictionary, clinical or
+    technical word, no drug or procedure shape), the one in parentheses 3 to 8 letters as given
+    names are (not Omnipaque (Iohexol), Furosemide (Lasix), Doppler (Color))."""
+    out: list[_Cand] = []
+    for m in _PAREN_NAME.finditer(text):
+        words = [w for w in (m[1], m[2], m[3]) if w]
+        if not all(3 <= len(part) <= 8 for part in m[2].split("-")) or not all(
+                (_unknown(w) or _is_first_name(w)) and not _vocab.clinical_shape(_upper_ascii(w))
+                and _upper_ascii(w) not in _vocab.TECHNICAL for w in words):
+            continue
+        out.append((m.start(1), m.end(3) if m[3] else m.end(2) + 1, _PN, _PAT))
     return out
 
 
@@ -462,9 +520,12 @@ def _lower_cue_names(scan: _Scan) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _matches_at(scan, _CUE_WORDS, _CUE_LOWER):
         ups = [_upper_ascii(w) for w in (m[1], m[2])]
+        # (one word may begin a dictionary word, `satu` of saturation, when the other is a name-like
+        # word of 5+ letters: per satu asikainen; per ortho recs is shorthand)
+        short = [_vocab.abbreviation(u) for u in ups]
         if (all(not _stop(u) and u not in _vocab.ordinary() and u not in _vocab.rare_english()
-                and u not in _vocab.TECHNICAL and not _vocab.abbreviation(u) and not any(c.isdigit() for c in u)
-                for u in ups)
+                and u not in _vocab.TECHNICAL and not any(c.isdigit() for c in u) for u in ups)
+                and not (any(short) and (all(short) or len(ups[short.index(False)]) < 5))
                 and not all(_vocab.clinical_shape(u) for u in ups)):
             out.append((m.start(1), m.end(2), _PN, _PAT))
     return out
@@ -499,7 +560,7 @@ _CREDENTIALS = (
     "MD DO RN PhD NP DDS DMD MBBS FRCR FACR RDMS RDCS RVT RVS CNMT ARRT CRNA APRN FNP LPN BSN MSN".split()
 )
 _CREDENTIAL_INITIALS = frozenset(("M.D.", "D.O.", "R.N.", "P.A."))
-_CREDENTIAL_WORDS = frozenset(c.lower() for c in _CREDENTIALS) | {"rt"}  # the words of a text that hold one
+_CREDENTIAL_WORDS = frozenset(c.lower() for c in _CREDENTIALS) | {"rt", "pa"}  # the words of a text that hold one
 # One to three name words (an initial among them) before a clinician's credential
 # (``Flint Volpicella, MD``, ``Okafor MD``, ``Ana B. Ruiz, M.D.``): a name, whoever it is.
 _CREDENTIAL = re.compile(
@@ -516,6 +577,8 @@ _INITIALS_FAMILY = re.compile(rf"(?<![\w'\-.])((?:[{_UP}]\.[ \t]?){{2,3}})({_W})
 _GREETING = re.compile(rf"(?<![\w])(?:Dear|DEAR|Hello|HELLO|Hi|HI)[ \t]+({_W})(?:[ \t]+({_W}))?(?![\w'\-])")
 # Given "Nick" Family: a nickname in quotes between the given and the family name.
 _NICKNAME = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[\"“'][^\"”'\n]{{1,20}}[\"”'][ \t]+({_W}(?:[ \t]+{_W})?)(?![\w'\-])")
+# Family (Given) and Given (Other) Family: a given name in parentheses (checked in code).
+_PAREN_NAME = re.compile(rf"(?<![\w'\-.(])({_W})[ \t]+\(({_W})\)(?:[ \t]+({_W}))?(?![\w'\-(])")
 # A title and a lone capital letter (a one-letter family name: Ms. I, Dr. O.), not an initial
 # before a name (Dr. J. Okafor).
 _TITLE_LETTER = re.compile(
@@ -690,6 +753,50 @@ _LATIN_GENITIVE_I = re.compile(r"^[A-Z]{4,}I$")
 _LATIN_OID = re.compile(r"^[A-Z]{2,}IDE(?:A|US|UM)$")
 _LATIN_DIMINUTIVE = re.compile(r"^[A-Z]{2,}(?:UL|V)US$")
 _LATIN_US_ADJECTIVE = re.compile(r"^[A-Z]{3,}(?:ANUS|ATUS|INUS|IVUS|IUS)$")
+
+
+# Fourteenth round: the head nouns of Terminologia Anatomica. The words after one are its
+# adjectives and genitives (ARTERIA RENALIS DEXTRA, VENA SAPHENA MAGNA, MUSCULUS PSOAS MAJOR), never
+# a name, whatever their ending; after a head that is a census name too (Vena, Crista, Ramus)
+# only words in a Latin ending that are no census names (not Vena Johnson).
+_LATIN_HEADS = frozenset(
+    """
+    ARTERIA ARTERIAE VENA VENAE NERVUS NERVI MUSCULUS MUSCULI OS OSSA GLANDULA GLANDULAE LIGAMENTUM
+    LIGAMENTA BRONCHUS BRONCHI PROCESSUS CAPUT COLLUM CORNU LABRUM CELLULAE CRISTA VERMIS CAUDA LINEA
+    PES RAMUS RAMI TRUNCUS DUCTUS FOSSA FORAMEN SINUS PLEXUS TENDO BURSA CORPUS NUCLEUS GYRUS SULCUS
+    LOBUS LOBULUS ARCUS ANGULUS MARGO FACIES TUBERCULUM TUBEROSITAS CONDYLUS EPICONDYLUS CAPSULA
+    VALVA VALVULA VENTRICULUS ATRIUM AURICULA SEPTUM MEATUS CANALIS FISSURA INCISURA SPINA APEX
+    BASIS FUNDUS ISTHMUS HILUM HIATUS ANULUS ANNULUS RECESSUS CISTERNA PLICA MEMBRANA FASCIA
+    RETINACULUM ARTICULATIO SYMPHYSIS DISCUS MENISCUS CARTILAGO COSTA VERTEBRA PARS REGIO TRACTUS
+    FASCICULUS FUNICULUS COLUMNA CORTEX MEDULLA PEDUNCULUS THALAMUS PONS HEPAR LIEN PULMO VESICA
+    MANDIBULA MAXILLA CLAVICULA SCAPULA BULBUS LAMINA RADIX TRIGONUM SUTURA FOVEA FORNIX SQUAMA
+    ORBITA CAVUM CAVITAS TUNICA ANSA FLEXOR EXTENSOR ABDUCTOR ADDUCTOR
+    """.split()
+)
+_LATIN_HEAD_WORDS = frozenset(h.lower() for h in _LATIN_HEADS)
+_LATIN_ENDING = re.compile(r"^[A-Z]{3,}(?:IS|AE|I|A|US|UM|OR|ER|ES|IX|AX|EX|E)$")
+_WORD_RUN = re.compile(rf"{_W}")
+
+
+def _latin_phrases(text: str) -> list[tuple[int, int]]:
+    """Spans of a Latin head noun and up to three capitalised words after it (see ``_LATIN_HEADS``)."""
+    spans = []
+    words = list(_WORD_RUN.finditer(text))
+    for i, w in enumerate(words):
+        up = _upper_ascii(w[0])
+        if up not in _LATIN_HEADS:
+            continue
+        named = up in _census_first_all() or up in _vocab.surnames()
+        end = w.end()
+        for nxt in words[i + 1 : i + 4]:
+            if text[end : nxt.start()].strip(" \t") or (w[0].isupper() and not nxt[0].isupper()):
+                break  # not the next word of the phrase, or another case
+            up2 = _upper_ascii(nxt[0])
+            if named and (_LATIN_ENDING.match(up2) is None or up2 in _vocab.name_words()):
+                break
+            end = nxt.end()
+        spans.append((w.start(), end))
+    return spans
 
 
 def _latin_pair(up1: str, up2: str) -> bool:
@@ -1019,7 +1126,11 @@ def _pattern_candidates(
     if not scan.upper:
         return out
     if _PN in want:
-        out.extend(_name_candidates(scan))
+        names = _name_candidates(scan)
+        if names and not words.isdisjoint(_LATIN_HEAD_WORDS):
+            latin = _latin_phrases(text)
+            names = [c for c in names if not any(s <= c[0] and c[1] <= e for s, e in latin)]
+        out.extend(names)
     if "ORGANIZATION_NAME" in want and not words.isdisjoint(_ORG_WORDS):
         out.extend(_org_candidates(text))
     if "ORGANIZATION_NAME" in want and ("st" in words or "saint" in words):
@@ -1085,6 +1196,10 @@ def _org_candidates(text: str) -> list[_Cand]:
             continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
         out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
     out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
+    for m in _ORG_RS.finditer(text):
+        # RS KARKI, RSUD Cibinong: the first word after it name-like (not RS Technique)
+        if _unknown(m[1].split()[0]) and _upper_ascii(m[1].split()[0]) not in _vocab.TECHNICAL:
+            out.append((m.start(), m.end(), "ORGANIZATION_NAME", _PAT))
     return out
 
 

@@ -104,6 +104,8 @@ EPONYM_NOUNS = frozenset(
     CIRCUIT LESION POUCH STAGING RATIO REFLEX PHENOMENON EFFECT NOMOGRAM CURVE THRESHOLD INCISION
     ANASTOMOSIS FUNDOPLICATION PALSY ANOMALY MALFORMATION DEFORMITY ULCER CORPUSCLE CELLS NODULE
     HERNIA CLASSIFICATION GRADING TRIAD MURMUR TYPE CRITERION QUESTIONNAIRE PROTOCOL
+    RING CAVE TEAR TEARS NODE NODES LIGAMENT FOLD FOLDS ESOPHAGUS KYPHOSIS SPACE CANAL DUCT GLAND
+    TRIANGLE VALVE ARCH POINT
     """.split()
 )
 
@@ -117,7 +119,9 @@ _CLINICAL_SHAPE = re.compile(
     r"ological|iasis|ectasis|cele|rrhage|rrhea|sclerosis|stenosis|plasia|thorax|uria|ism|ase|(?<!e)ide|(?<!g)ate|"
     r"ious|eous|ular|ary|ive|ical|ial|ularis|llaris|acea|aceus|orum|arum|ium|"
     # seventh round: tumours, contractures and dehiscences (NEUROMA, CONTRACTURE, DEHISCENCE)
-    r"oma|ture|scence)s?$"
+    r"oma|ture|scence|racetam)s?$"
+    # contrast agents (Iohexol, Iopamidol, Gadobutrol)
+    r"|^io[a-z]{2,}(?:ol|ate|amide)$|^gado[a-z]{3,}$"
     # intraductal, intercostal, ventral, neointimal (7+ letters; not Rosendal, Groenendaal, Marechal)
     r"|^[a-z]{4,}[ieunrtsm]al$"
 )
