@@ -804,3 +804,32 @@ def test_round14_guards(text):
 @pytest.mark.parametrize("text, quote", [("Vena Johnson", "Vena Johnson"), ("Mary Ring", "Mary Ring")])
 def test_round14_names_beside_latin_heads_and_eponym_nouns_stay(text, quote):
     assert ("PERSON_NAME", quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+# Fifteenth round (tuned on heldout13 after its one measurement at 99b7eff, and the earlier parts).
+# Each case of test_round15_found fails on 99b7eff; test_round15_guards passes on both.
+@pytest.mark.parametrize(
+    "text, quote, info_type",
+    [
+        # year first with a dot after each part (Hungarian), months of Hungarian forms
+        ("Collected 1939. 05. 02.", "1939. 05. 02.", "DATE"),
+        ("Visit Date: 1978. ápr. 9.", "1978. ápr. 9", "DATE"),
+        ("Szül. dátum: 1988. szept. 25.", "1988. szept. 25", "DATE"),
+        # the place after a hospital; a medical complex; (Pvt) Ltd
+        ("DHQ Hospital Wazirabad", "DHQ Hospital Wazirabad", "ORGANIZATION_NAME"),
+        ("THQ HOSPITAL LODHRAN", "THQ HOSPITAL LODHRAN", "ORGANIZATION_NAME"),
+        ("Yousafzai Medical Complex", "Yousafzai Medical Complex", "ORGANIZATION_NAME"),
+        ("Kovacsik Diagnostic Centre (Pvt) Ltd", "Kovacsik Diagnostic Centre (Pvt) Ltd", "ORGANIZATION_NAME"),
+        # Irish particles of family names
+        ("Ó Breanndáin, Madeleine", "Ó Breanndáin, Madeleine", "PERSON_NAME"),
+        ("Síle Ní Bhriain", "Síle Ní Bhriain", "PERSON_NAME"),
+    ],
+)
+def test_round15_found(text, quote, info_type):
+    assert (info_type, quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+@pytest.mark.parametrize("text", ["In 2015. 3 patients", "may 3 98", "you may. 3 98", "Mercy Hospital Emergency Dept"])
+def test_round15_guards(text):
+    found = [(f.info_type, f.quote) for f in detect(text)]
+    assert not [q for k, q in found if k == "DATE"] and ("ORGANIZATION_NAME", "Mercy Hospital Emergency") not in found

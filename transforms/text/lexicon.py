@@ -30,18 +30,18 @@ _MONTHS = (
 ).split()
 _MONTH_NUM = {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
 # Month names and abbreviations of the languages European devices print, accents folded
-# (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001): used by the month-name date grammar only,
-# between a day and a year.
+# (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001, 1998. márc. 3.): used by the month-name date
+# grammar only, between a day and a year.
 _MONTHS_INTL = {
     1: "januar janvier janv enero ene gennaio gen januari janeiro",
-    2: "februar fevrier fevr fev febrero febbraio februari fevereiro",
-    3: "marz mrz mars marzo maart mrt marco",
-    4: "avril avr abril abr aprile",
-    5: "mai mayo maggio mag mei maio",
-    6: "juni juin junio giugno giu junho",
-    7: "juli juillet juil julio luglio lug julho",
-    8: "aout agosto ago augustus",
-    9: "septembre septiembre setiembre settembre set setembro",
+    2: "februar fevrier fevr fev febrero febbraio februari fevereiro febr",
+    3: "marz mrz mars marzo maart mrt marco marc marcius",
+    4: "avril avr abril abr aprile aprilis",
+    5: "mai mayo maggio mag mei maio maj majus",
+    6: "juni juin junio giugno giu junho junius",
+    7: "juli juillet juil julio luglio lug julho julius",
+    8: "aout agosto ago augustus augusztus",
+    9: "septembre septiembre setiembre settembre set setembro szept szeptember",
     10: "oktober okt octobre octubre ottobre ott outubro out",
     11: "novembre noviembre novembro",
     12: "dezember dez decembre diciembre dic dicembre dezembro",
@@ -117,11 +117,11 @@ _UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"  # Latin-1 and Latin Extended-A/B (both cases: Əmiro
 _LO = "a-zß-öø-ÿĀ-ɏ"
 _W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}})(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill, O'neal)
 # Particles of family names, any case: van der Berg, de Groot, Le Goff, TER HONCK, van 't Wel,
-# in 't Veld, dos Santos, bin Laden, Silva e Sousa.
+# in 't Veld, dos Santos, bin Laden, Silva e Sousa, Ó Flanagáin, Ní Bhriain.
 _PARTICLES = (
     r"(?:(?i:(?:in|op|aan|uit|over|voor|bij|toe|tot)[ \t]+(?:'t|het|de|den|der|ten|ter)"
     r"|van|von|vom|zum|zur|zu|de|der|den|des|del|della|dello|dei|di|da|das|dos|du|la|le|lo|te|ter|ten"
-    r"|'t|af|av|al|el|bin|bint|binti|ibn|ben|ap)|do|y|e)(?![\w'])"
+    r"|'t|af|av|al|el|bin|bint|binti|ibn|ben|ap|ó|ní|nic|uí)|do|y|e)(?![\w'])"
 )
 _OW = rf"[{_UP}][{_UP}{_LO}'.\-]*"  # a word of an organisation or city name
 _NO_DIGIT_BEFORE = r"(?<![\w.])"
@@ -206,6 +206,8 @@ _DATE_NAMED = re.compile(
 )
 # a two-digit year is no year before a unit or another number (May 5 10 mg)
 _UNIT_AFTER = re.compile(r"[ \t]*(?:mg|mcg|ml|mm|cm|kg|g|%|units?|x\b|[-/.]?\d)", re.IGNORECASE)
+# Year first with a dot after each part and a space between (Hungarian: 2015. 08. 18.)
+_DATE_YMD_SPACED = re.compile(r"(?<![\w.\-/])(\d{4})\.[ \t]+(\d{1,2})\.[ \t]*(\d{1,2})\.(?!\d)")
 _DATE_STAMP = re.compile(r"(?<![\w\-])(\d{2})-(\d{2})-(\d{2})-(\d{4,6})(?![\w\-])")
 _DATE_DOTTED = re.compile(r"(?<![\w.])(\d{4})\.(\d{2})\.(\d{2})(?![\w]|\.\d)")
 # A run of 6+ digits (an ID when a name or a header line is beside it).
@@ -300,9 +302,12 @@ _ORG_STRONG = re.compile(
 )
 # Organisation words that need a word before them that is not common English or technical.
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
-_ORG_TAIL = r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network"
+_ORG_TAIL = r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network|complex"
 # a company's suffix after an institution (X Radiology, P.C.; X Medical Center Ltd; X Imaging LLC)
-_ORG_SUFFIX = r"(?:,?[ \t]+(?:P\.C\.|PC|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|PLLC|LLP))?"
+_ORG_SUFFIX = (
+    r"(?:,?[ \t]+(?:P\.C\.|PC|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|PLLC|LLP|\((?:Pvt|Private)\.?\)[ \t]+(?:Ltd\.?|Limited)"
+    r"|Pvt\.?[ \t]+Ltd\.?|GmbH|Kft\.?|Zrt\.?|S\.A\.|S\.r\.l\.|B\.V\.))?"
+)
 # Connectors inside an organisation's or a place's name (Hospital of the Cross, Santa Casa de
 # Arroio do Sal, Santo Antonio do Leverger).
 _ORG_JOIN = r"(?:(?:of(?:[ \t]+the)?|and|&|for|(?i:de|do|da|dos|das|del|della|di|du|des))[ \t]+)"

@@ -59,6 +59,7 @@ from transforms.text.lexicon import (
     _DATE_NO_YEAR,
     _ROMAN_MONTHS,
     _DATE_YMD,
+    _DATE_YMD_SPACED,
     _DIGIT_GROUPS,
     _DOB,
     _DOB_CUE,
@@ -78,6 +79,7 @@ from transforms.text.lexicon import (
     _ORG,
     _ORG_OF,
     _ORG_RS,
+    _OW,
     _SAINTS,
     _ORG_WORDS,
     _PAT,
@@ -209,6 +211,11 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
             y, mo, d = 2000 + int(m[1]), int(m[2]), int(m[3])
             if _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
+    if 4 in lengths and short and ". " in text:
+        for m in _DATE_YMD_SPACED.finditer(text):
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
     if 4 in lengths and "." in text:
         for m in _DATE_DOTTED.finditer(text):
             y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -266,8 +273,11 @@ def _named_dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
         g = 1 if m[1] else 4 if m[4] else 7 if m[7] else 10
         d, mon, ys = {1: (1, 2, 3), 4: (5, 4, 6), 7: (9, 8, 7), 10: (None, 10, 11)}[g]
         month = text[m.start(mon):m.end(mon)]
-        if month.islower() and (m[mon] in _MONTH_WORDS or m[mon] in _ENGLISH_MONTHS_INTL) and any(c in " \t" for c in m[0]):
-            continue  # months are capitalised in English; French, Spanish, Dutch write them in lower case
+        if (month.islower() and (m[mon] in _MONTH_WORDS or m[mon] in _ENGLISH_MONTHS_INTL)
+                and any(c in " \t" for c in m[0]) and not (text.startswith(".", m.end(mon)) and m[mon] != "may")):
+            # months are capitalised in English (an abbreviation's dot aside: 1978. apr. 9.);
+            # French, Spanish, Dutch, Hungarian write them in lower case
+            continue
         if d is None and m[mon] not in _MONTH_WORDS:
             continue
         ys = m[ys]
@@ -405,7 +415,7 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
         out = _with_particles(text, out)
     if not words.isdisjoint(_ROLE_WORDS):
         out.extend(_role_names(scan))
-    if not words.isdisjoint(_CREDENTIAL_WORDS) or ("d" in words and "." in text):  # MD, M.D., D.O.
+    if not words.isdisjoint(_CREDENTIAL_WORDS) or (("d" in words or "r" in words) and "." in text):  # MD, M.D., D.O., R.T.
         out.extend(_credential_names(text))
     if "/" in text:
         for m in _SLASH_PAIR.finditer(text):
@@ -565,7 +575,7 @@ _CREDENTIAL_WORDS = frozenset(c.lower() for c in _CREDENTIALS) | {"rt", "pa"}  #
 # (``Flint Volpicella, MD``, ``Okafor MD``, ``Ana B. Ruiz, M.D.``): a name, whoever it is.
 _CREDENTIAL = re.compile(
     rf"(?<![\w'.])(?<!\w-)((?:[{_UP}]\.[ \t]*)?(?:{_W}[ \t]+(?:[{_UP}]\.[ \t]+)?){{0,2}}{_W}),?[ \t]+"
-    rf"(?:{'|'.join(_CREDENTIALS)}|M\.D\.|D\.O\.|Ph\.D\.|PA-C|RT(?:\([A-Z]{{1,3}}\))*)"
+    rf"(?:{'|'.join(_CREDENTIALS)}|M\.D\.|D\.O\.|Ph\.D\.|PA-C|R\.?T\.?(?:\([A-Z]{{1,3}}\))*)"
     r"(?![\w\-])"
 )
 # FAMILY/GIVEN as some RIS exports write a name (checked in code).
@@ -1194,7 +1204,15 @@ def _org_candidates(text: str) -> list[_Cand]:
             for w in text[start : m.end(1)].split()
         ):
             continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
-        out.append((start, m.end(), "ORGANIZATION_NAME", _PAT))
+        end = m.end()
+        if text[m.end(1) : end].strip().lower() in _PLACE_AFTER_CUES:
+            # DHQ Hospital Wazirabad, Civil Hospital Thul: the place after the hospital, one or two
+            # name-like words (not Mercy Hospital Emergency, X Hospital Radiology)
+            for w in _NEXT_WORDS.finditer(text, end):
+                if w.start() != end or not _unknown(w[1]) or _upper_ascii(w[1]) in _vocab.TECHNICAL or w.end() - m.end() > 40:
+                    break
+                end = w.end()
+        out.append((start, end, "ORGANIZATION_NAME", _PAT))
     out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
     for m in _ORG_RS.finditer(text):
         # RS KARKI, RSUD Cibinong: the first word after it name-like (not RS Technique)
@@ -1203,6 +1221,8 @@ def _org_candidates(text: str) -> list[_Cand]:
     return out
 
 
+_PLACE_AFTER_CUES = frozenset(("hospital", "hosp", "clinic", "polyclinic", "infirmary"))
+_NEXT_WORDS = re.compile(rf"[ \t]+({_OW})(?![\w'\-])")
 _LOWER_INITIAL = re.compile(rf"(?<![\w'])[{_LO}]")
 
 
