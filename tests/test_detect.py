@@ -481,3 +481,11 @@ def test_many_words_on_one_header_line():
     findings = Detector.for_context(()).detect(text, layout="header")
     covered = {i for f in findings for i in range(f.start, f.end)}
     assert all(i in covered for i in range(0, len(text), 7))
+
+
+def test_many_latin_phrases_in_one_text():
+    """20,000 ``VENA SAPHENA`` (one hostile element value): no name, and each name candidate is
+    placed against the Latin phrases by bisection (13 s by scanning every phrase, 0.8 s now)."""
+    text = "VENA SAPHENA " * 20000 + "seen by Ulla Brannigan"
+    names = [f.quote for f in Detector.for_context(()).detect(text) if f.info_type == "PERSON_NAME"]
+    assert names == ["Ulla Brannigan"]

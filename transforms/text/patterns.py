@@ -809,6 +809,22 @@ def _latin_phrases(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _outside_latin(text: str, names: list[_Cand]) -> list[_Cand]:
+    """The name candidates that lie inside no Latin phrase (the spans start in order: the latest
+    start at or before a candidate's, with the furthest end up to it, decides)."""
+    spans = _latin_phrases(text)
+    if not spans:
+        return names
+    starts = [s for s, _ in spans]
+    reach = list(itertools.accumulate((e for _, e in spans), max))
+    out = []
+    for c in names:
+        i = bisect.bisect_right(starts, c[0]) - 1
+        if i < 0 or reach[i] < c[1]:
+            out.append(c)
+    return out
+
+
 def _latin_pair(up1: str, up2: str) -> bool:
     """Two words shaped as Latin anatomy is: a noun in ``-us``, ``-um`` or ``-a`` and an adjective
     or genitive of 5+ letters in ``-alis``, ``-aris``, ``-eus``, ``-icus``, ``-ae``, ``-um``,
@@ -1138,8 +1154,7 @@ def _pattern_candidates(
     if _PN in want:
         names = _name_candidates(scan)
         if names and not words.isdisjoint(_LATIN_HEAD_WORDS):
-            latin = _latin_phrases(text)
-            names = [c for c in names if not any(s <= c[0] and c[1] <= e for s, e in latin)]
+            names = _outside_latin(text, names)
         out.extend(names)
     if "ORGANIZATION_NAME" in want and not words.isdisjoint(_ORG_WORDS):
         out.extend(_org_candidates(text))
