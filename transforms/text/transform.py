@@ -33,6 +33,7 @@ from typing import Any, Callable, NamedTuple, Protocol, Sequence
 
 from transforms.configcheck import camel
 from transforms.errors import ConfigError, KeyMaterialError
+from transforms.text.lexicon import _DATE_NAMED, _MONTH_INTL_NUM, _fold
 
 BASIC = "BASIC"
 EMPTY = "EMPTY"
@@ -405,6 +406,56 @@ def _shift_core(s: str, days: int) -> str | None:
     return None
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_LEAD = re.compile(r"(?i)((?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?)(\.?,?[ \t]+)")
+_DT_DIGITS = re.compile(r"(\d{8})((?:[01]\d|2[0-3])[0-5]\d[0-5]\d(?:\.\d{1,6})?)")
+
+
+def _styled(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    return word if like.islower() else word.capitalize()
+
+
+def _shift_parts(core: str, days: int) -> str | None:
+    """A date of the detector's month-name grammar (``Mar-03-1998``, ``03.MAR.98``,
+    ``1998MAR03``, ``Tue, 3 Mar 1998``, ``3rd Mar 1998``, ``Mar-1998``) or a DICOM DT written out,
+    shifted with every part in its own place and style: padding, case, a full or short month
+    name, the year's width, an ordinal, a weekday. A month-year is read as its 15th. A month of
+    another language: None (the caller writes the infoType)."""
+    m = _DT_DIGITS.fullmatch(core)
+    if m is not None:
+        shifted = _shift_core(m[1], days)
+        return None if shifted is None else shifted + m[2]
+    w = _WEEKDAY_LEAD.match(core)
+    body = core[w.end() :] if w else core
+    m = _DATE_NAMED.fullmatch(_fold(body))
+    if m is None:
+        return None
+    g = 1 if m[1] else 4 if m[4] else 7 if m[7] else 10
+    day_g, mon_g, year_g = {1: (1, 2, 3), 4: (5, 4, 6), 7: (9, 8, 7), 10: (0, 10, 11)}[g]
+    if m[mon_g] in _MONTH_INTL_NUM or _month_number(m[mon_g]) is None and m[mon_g] != "sept":
+        return None
+    month = _month_number(m[mon_g][:3])
+    year = int(m[year_g]) if len(m[year_g]) == 4 else int(m[year_g]) + (2000 if int(m[year_g]) < 69 else 1900)
+    new = _add_days(datetime.date(year, month or 0, int(m[day_g]) if day_g else 15), days)
+    like = body[m.start(mon_g) : m.end(mon_g)]
+    parts = [(m.start(year_g), m.end(year_g), f"{new.year:04d}" if len(m[year_g]) == 4 else f"{new.year % 100:02d}"),
+             (m.start(mon_g), m.end(mon_g), _month_name(new.month, like, len(like) > 4 or like.lower() == "june" or like.lower() == "july"))]
+    if day_g:
+        end = m.end(day_g)
+        parts.append((m.start(day_g), end, _num(new.day, len(m[day_g]) == 2)))
+        if body[end : end + 2].lower() in ("st", "nd", "rd", "th"):
+            parts.append((end, end + 2, _styled(_ordinal(new.day), body[end : end + 2])))
+    out = body
+    for start, end, text in sorted(parts, reverse=True):
+        out = out[:start] + text + out[end:]
+    if w is None:
+        return out
+    name = _WEEKDAYS[new.weekday()]
+    return _styled(name if len(w[1]) > 3 else name[:3], w[1]) + w[2] + out
+
+
 def _ordinal(day: int) -> str:
     return "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
@@ -442,6 +493,8 @@ def shift_text_date(quote: str, days: int) -> str | None:
     time = iso.group() if iso is not None and iso.start() > 0 else ""
     try:
         shifted = _shift_core(core[: len(core) - len(time)], days)
+        if shifted is None:
+            shifted = _shift_parts(core[: len(core) - len(time)], days)
     except ValueError:
         return None
     return None if shifted is None else lead + shifted + time + trail
