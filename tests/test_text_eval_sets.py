@@ -1,11 +1,11 @@
 """The builder of the text detector's evaluation sets (``bench/text_eval_sets.py``, issue 19):
 every part builds, its gold spans lie on the text, a part builds the same cases every time, the
-parts measured before keep the cases they were measured on, and the seventh ... thirteenth held-out
+parts measured before keep the cases they were measured on, and the seventh ... fourteenth held-out
 parts take their names from lists the detector does not ship. Nothing here runs the detector
 (``heldout7`` is measured once, after the eighth round of tuning; ``heldout8`` once, after the
 ninth; ``heldout9`` once, after the tenth; ``heldout10`` once, after the eleventh; ``heldout11``
 once, after the twelfth; ``heldout12`` once, after the thirteenth; ``heldout13`` once, after the
-fourteenth). Every part is built; the code samples are built once per part (``_code_meanings`` is
+fourteenth; ``heldout14`` once, after the fifteenth). Every part is built; the code samples are built once per part (``_code_meanings`` is
 cached), which took the module from about five minutes to under a minute here.
 """
 
@@ -42,6 +42,7 @@ DIGESTS_40 = {
     "heldout11": "c9c65bba2c540627",
     "heldout12": "32e184dff548b431",
     "heldout13": "2e8a876688b5d34e",
+    "heldout14": "a3abf27cd9c4e0e4",
 }
 
 
@@ -416,7 +417,90 @@ def test_heldout13_names_are_not_in_earlier_lists():
     assert len(sets_module._cities13()) > 200 and len(sets_module._hungarian_settlements()) > 3000
 
 
-@pytest.mark.parametrize("part", ["heldout11", "heldout12", "heldout13"])
+def test_heldout14_has_its_shapes_and_gold(built):
+    texts, gold = _texts_and_gold(built, "heldout14")
+    pairs = {name: list(zip(texts[name], gold[name])) for name in texts}
+    people = pairs["display"] + pairs["header"] + pairs["overlay"] + pairs["narrative"]
+    # labelled French fields and `née`/`ép.`: two name spans, the labels and the relation outside
+    fields = [(t, g) for t, g in people if re.search(r"(Nom : |NOM: |Nom: ).*(Prénom|PRENOM)", t)]
+    assert fields and all(not re.search(r"nom|NOM|:", q) for t, g in fields for q in g)
+    nee = [(t, g) for t, g in people if re.search(r" (née|NEE|nee|ép\.|épouse|EP) ", t)]
+    assert nee and all(len(g) >= 2 and not re.search(r"\b(née|NEE|nee|ép|épouse|EP)\b", " ".join(g)) for t, g in nee)
+    # HAPI's narrative header: the given names and the family name, the markup outside
+    hapi = [g for t, g in pairs["display"] if t.startswith('<div class="hapiHeaderText">')]
+    assert hapi and all(len(g) == 2 and not any("<" in q or q.endswith(" ") for q in g) for g in hapi)
+    # titles (`M.`, `Mme`, `Pr`) and `45 ans` outside the gold span
+    titled = [g for t, g in pairs["display"] if re.match(r"(M\. |Mme |MME |Mlle |Pr\.? )[A-Z]{2}", t)]
+    assert titled and all(not q.startswith(("M.", "Mme", "MME", "Mlle", "Pr")) for g in titled for q in g)
+    assert all(not q.endswith("ans") for t, g in people for q in g)
+    # an Emirates ID is one ID span; a HL7 PID segment has an ID, a name and a date
+    eids = [q for t, g in people for q in g if re.fullmatch(r"784-\d{4}-\d{7}-\d", q)]
+    assert eids
+    pid = [g for t, g in pairs["header"] if t.startswith("PID|1||")]
+    assert pid and all(len(g) == 3 and "^" in g[1] and re.fullmatch(r"\d{8}", g[2]) for g in pid)
+    # a Hijri date: the digits gold, `H`/`AH` outside; a French time outside
+    hijri = [(t, g) for t, g in pairs["dates"] + pairs["header"] if re.search(r"\b1[34]\d\d/\d\d/\d\d|\d\d/\d\d/1[34]\d\d\b", t)]
+    assert hijri and all(not q.endswith("H") for t, g in hijri for q in g)
+    french_time = [(t, g) for t, g in pairs["dates"] + pairs["header"] + pairs["narrative"] if " à " in t and re.search(r"\dh\d", t)]
+    assert french_time and all(not re.search(r"\dh\d| à ", q) for t, g in french_time for q in g)
+    # a kunya: `Abu`/`Umm` inside the gold span
+    assert any(q.startswith(("Abu ", "Abou ", "Umm ", "Um ")) for t, g in pairs["narrative"] for q in g)
+    shapes = ("CHP ", "CHR ", "Hôpital Provincial", "HOPITAL REGIONAL", "Polyclinique", "Centre d'Imagerie",
+              "CENTRE DE RADIOLOGIE", "King ", "KING ", "Medical City", "PHCC", "NHS Foundation Trust", "Infirmary", " ASC")
+    insts = [(t, g) for t, g in pairs["institution"] if any(x in t for x in shapes)]
+    assert insts and all(g and t.endswith(g[0]) for t, g in insts)
+
+
+def test_heldout14_date_forms_are_exact():
+    import random
+
+    forms = {sets_module._date_text14(random.Random(i), (1998, 3, 3)) for i in range(600)}
+    assert {re.sub(r"T\d\d:\d\d:\d\d.*|\d{6}\.000000.*", "", d) for d, _ in forms} == {
+        "3 mars 1998", "03/03/1998", "1998-03-03", "19980303", "04/11/1418", "03 Mar 1998", "Mar 03, 1998", "03/Mar/1998",
+        "1998/3/3",
+    }
+    assert {d for d, _ in forms} >= {"1998-03-03", "03/03/1998", "3 mars 1998"}
+    assert all(re.fullmatch(r"1998-03-03T\d\d:\d\d:\d\d(\+0[134]:00|Z)|19980303\d{6}\.000000(\+0[13]00)?", d)
+               for d, _ in forms if "T" in d or ".000000" in d)
+    assert all(t == "" or re.fullmatch(r" à \d\dh\d\d| A?H|, \d\d:\d\d", t) for _, t in forms)
+    assert sets_module._date_text14(random.Random(0), (2001, 7, 1))[0] != "1 juillet 2001"
+    assert "1er juillet 2001" in {sets_module._date_text14(random.Random(i), (2001, 7, 1))[0] for i in range(200)}
+
+
+def test_hijri_dates():
+    import datetime
+
+    # 1 Ramadan 1445 and 1 Muharram 1445 (the tabular calendar agrees with Umm al-Qura on these)
+    assert sets_module._hijri((2024, 3, 11)) == (1445, 9, 1)
+    assert sets_module._hijri((2023, 7, 19)) == (1445, 1, 1)
+    day, last = datetime.date(1930, 1, 1), None
+    while day < datetime.date(2025, 1, 1):  # every day the part draws: the next day of the calendar
+        hijri = sets_module._hijri((day.year, day.month, day.day))
+        assert 1 <= hijri[1] <= 12 and 1 <= hijri[2] <= 30
+        if last:
+            following = (last[0], last[1] + 1, 1) if last[1] < 12 else (last[0] + 1, 1, 1)
+            assert hijri == (last[0], last[1], last[2] + 1) or (last[2] >= 29 and hijri == following)
+        last, day = hijri, day + datetime.timedelta(days=1)
+
+
+def test_heldout14_names_are_not_in_earlier_lists():
+    first, last = sets_module._census1990()
+    maghreb, mashriq = sets_module._arab_names("maghreb"), sets_module._arab_names("mashriq")
+    assert len(maghreb[0]) > 400 and len(maghreb[1]) > 1000 and len(mashriq[0]) > 300 and len(mashriq[1]) > 800
+    plain = {sets_module._ascii(n).upper() for n in sum(maghreb + mashriq, ())}
+    assert not plain & (first | last)
+    assert not plain & sets_module._listed_before13()
+    earlier = sum(sets_module._pakistani_names() + sets_module._hungarian_names(), ())
+    assert not plain & {sets_module._ascii(n).upper() for n in earlier}
+    from faker.providers.person.fr_DZ import Provider as Algerian
+
+    same = {sets_module._ascii(n).upper() for n in Algerian.first_names + Algerian.last_names}
+    assert "ABDELKADER" in same and not plain & same
+    assert not plain & {w.upper() for w in sets_module._NOT_NAMES14}
+    assert len(sets_module._moroccan_communes()) > 1400 and len(sets_module._cities14()) > 500
+
+
+@pytest.mark.parametrize("part", ["heldout11", "heldout12", "heldout13", "heldout14"])
 def test_later_vocabulary_and_codes_are_new(part):
     sets_module._vocabulary(part)  # asserts no string shared with an earlier list
     assert (40 if part == "heldout11" else 100) <= len(getattr(sets_module, f"VOCAB_{part.upper()}")) <= 200
