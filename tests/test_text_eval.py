@@ -833,3 +833,48 @@ def test_round15_found(text, quote, info_type):
 def test_round15_guards(text):
     found = [(f.info_type, f.quote) for f in detect(text)]
     assert not [q for k, q in found if k == "DATE"] and ("ORGANIZATION_NAME", "Mercy Hospital Emergency") not in found
+
+
+# Sixteenth round (tuned on heldout14 after its one measurement at a63aa8f, and the earlier parts).
+# Each case of test_round16_found fails on a63aa8f; test_round16_guards passes on both.
+@pytest.mark.parametrize(
+    "text, quote, info_type",
+    [
+        # Hijri dates, a DT with its offset, a quarter and a year
+        ("Onset: 23/02/1429 AH", "23/02/1429", "DATE"),
+        ("DOB(H) 1417/11/27", "1417/11/27", "DATE_OF_BIRTH"),
+        ("Born 19430413152054.000000+0100", "19430413152054.000000+0100", "DATE_OF_BIRTH"),
+        ("MOUDALLAL, ABDOH  DOB Q4 1948", "Q4 1948", "DATE_OF_BIRTH"),
+        # national IDs after their labels; an Emirates ID alone
+        ("CIN X56240   MEGHICHI MONTASSER", "X56240", "MEDICAL_RECORD_NUMBER"),
+        ("verified 784-1976-8217538-8 at registration", "784-1976-8217538-8", "MEDICAL_RECORD_NUMBER"),
+        # French labels and titles, née and w/o, a kunya, two doctors, Arabic apostrophes
+        ("Nom : MEDDAHI  Prénom : Chaker", "Chaker", "PERSON_NAME"),
+        ("Mme Alifa AL-KHADRA EP BEZZINE, 56 ans", "BEZZINE", "PERSON_NAME"),
+        ("COCHIN née TEMMAM Abdel-Rahman", "COCHIN", "PERSON_NAME"),
+        ("BAYHUM WARDIANI w/o KRIKOR OUHAMOU", "BAYHUM WARDIANI", "PERSON_NAME"),
+        ("A relative (Um Mubaraka) translated", "Um Mubaraka", "PERSON_NAME"),
+        ("Discussed with Drs Mbarki and Boubaker.", "Boubaker", "PERSON_NAME"),
+        ("Muteb D'Al-Thunayan", "Muteb D'Al-Thunayan", "PERSON_NAME"),
+        ("Melliti (Abdelkrim)", "Melliti (Abdelkrim)", "PERSON_NAME"),
+        # Medical City, NHS Foundation Trust, Centre d'Imagerie X, a title or an article before
+        ("Moamel Medical City", "Moamel Medical City", "ORGANIZATION_NAME"),
+        ("Fallatah NHS Foundation Trust", "Fallatah NHS Foundation Trust", "ORGANIZATION_NAME"),
+        ("Centre d'Imagerie Fezouata", "Centre d'Imagerie Fezouata", "ORGANIZATION_NAME"),
+        ("from Dr. Dhafer Al-Khulaif Hospital", "Dr. Dhafer Al-Khulaif Hospital", "ORGANIZATION_NAME"),
+        ("AT TARAF KIDNEY CENTER", "AT TARAF KIDNEY CENTER", "ORGANIZATION_NAME"),
+    ],
+)
+def test_round16_found(text, quote, info_type):
+    assert (info_type, quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["CT W/O CONTRAST", "Opacity s/o consolidation", "Abdomen w/o contrast", "FINDINGS S/O PNEUMONIA", "Um Okay",
+     "Pr 45 units", "Trust the process", "Medical City", "Q5 2000", "Seen at Mercy Hospital Emergency"],
+)
+def test_round16_guards(text):
+    found = [(f.info_type, f.quote) for f in detect(text)]
+    assert not [q for k, q in found if k in ("PERSON_NAME", "DATE")] and not [
+        q for k, q in found if k == "ORGANIZATION_NAME" and q != "Mercy Hospital"]

@@ -91,7 +91,7 @@ _NAME_STOP = frozenset(
     MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER MEN WOMEN
     DEFAULT BASELINE FOLLOW UP ACUTE CHRONIC MASS LESION NODULE FRACTURE TUMOR CANCER
     STROKE TRAUMA PAIN START RESUME STOP HOLD CONTINUE INCREASE DECREASE TAPER ATTENDING
-    HOSPITALIST""".split()
+    HOSPITALIST NOM PRENOM NEE EPOUSE EP ANS MME MLLE DRS""".split()
 )
 
 _STATES = (
@@ -115,7 +115,7 @@ _STATE_NAMES = (
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"  # Latin-1 and Latin Extended-A/B (both cases: Əmirova, Žanis, İbrahimli)
 _LO = "a-zß-öø-ÿĀ-ɏ"
-_W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}})(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill, O'neal)
+_W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}}|'[Aa][Ll](?=-))(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill, O'neal)
 # Particles of family names, any case: van der Berg, de Groot, Le Goff, TER HONCK, van 't Wel,
 # in 't Veld, dos Santos, bin Laden, Silva e Sousa, Ó Flanagáin, Ní Bhriain.
 _PARTICLES = (
@@ -144,7 +144,8 @@ _MON = (
 # and the DICOM DT written out, YYYYMMDDHHMMSS[.FFFFFF] (fourteenth round)
 _DATE_8 = re.compile(
     rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}})"
-    rf"(?:T\d{{4}}(?:\d{{2}}(?:\.\d{{1,6}})?)?Z?|([01]\d|2[0-3])[0-5]\d[0-5]\d(?:\.\d{{1,6}})?)?{_NO_DIGIT_AFTER}"
+    rf"(?:T\d{{4}}(?:\d{{2}}(?:\.\d{{1,6}})?)?Z?|([01]\d|2[0-3])[0-5]\d[0-5]\d(?:\.\d{{1,6}})?(?:[+\-]\d{{4}})?)?"
+    rf"{_NO_DIGIT_AFTER}"
 )
 # YYYY-MM-DD and YYYY/MM/DD, with an ISO 8601 time after a T (2004-07-16T18:22:05.1+02:00)
 _DATE_YMD = re.compile(
@@ -206,6 +207,14 @@ _DATE_NAMED = re.compile(
 )
 # a two-digit year is no year before a unit or another number (May 5 10 mg)
 _UNIT_AFTER = re.compile(r"[ \t]*(?:mg|mcg|ml|mm|cm|kg|g|%|units?|x\b|[-/.]?\d)", re.IGNORECASE)
+# Hijri dates (Saudi and Gulf systems): D/M/YYYY with a year 1300-1499 and AH or H after it
+# (04/11/1418 H), or year first (1417/11/27); days 1-30.
+_DATE_HIJRI = re.compile(
+    r"(?<![\w.\-/])(?:(\d{1,2})([/\-.])(\d{1,2})\2(1[34]\d\d)(?=[ \t]*(?:A\.?H\.?|H|هـ)(?!\w))"
+    r"|(1[34]\d\d)([/\-])(\d{1,2})\6(\d{1,2}))(?![\w\-/]|\.\d)"
+)
+# A quarter and a year (Q3 1941), as DOB fields of some exports hold a date made coarse.
+_DATE_QUARTER = re.compile(r"(?<![\w.\-/])Q([1-4])[ \t]+((?:18|19|20)\d\d)(?![\w\-/]|\.\d)")
 # Year first with a dot after each part and a space between (Hungarian: 2015. 08. 18.)
 _DATE_YMD_SPACED = re.compile(r"(?<![\w.\-/])(\d{4})\.[ \t]+(\d{1,2})\.[ \t]*(\d{1,2})\.(?!\d)")
 _DATE_STAMP = re.compile(r"(?<![\w\-])(\d{2})-(\d{2})-(\d{2})-(\d{4,6})(?![\w\-])")
@@ -255,7 +264,11 @@ _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]{2,45}(?![\w:]|\.\w)")
 _MRN = re.compile(
     r"(?i:\b(?:mrn|mr[ \t]*#|mr[ \t]*no\b\.?|medical[ \t]+record(?:[ \t]+(?:number|no\b\.?|#))?"
     r"|patient[ \t]+id\b|pt\.?[ \t]+id\b|chart[ \t]*(?:#|no\b\.?|number)|acct\b\.?"
-    r"|account(?:[ \t]+(?:number|no\b\.?|#))?))"
+    r"|account(?:[ \t]+(?:number|no\b\.?|#))?"
+    # national and hospital IDs: Moroccan CIN, Pakistani CNIC, Emirates ID, Saudi iqama, French IPP
+    # and NIR, NHS number
+    r"|cin\b|cnic\b|nic\b|eid\b|emirates[ \t]+id\b|iqama(?:[ \t]+(?:no\b\.?|#))?|ipp\b|nir\b"
+    r"|national[ \t]+id\b|nhs[ \t]*(?:no\b\.?|number|#)))"
     r"[ \t]*[:#=]?[ \t]*([A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
 )
 
@@ -302,7 +315,10 @@ _ORG_STRONG = re.compile(
 )
 # Organisation words that need a word before them that is not common English or technical.
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
-_ORG_TAIL = r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network|complex"
+_ORG_TAIL = (
+    r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network|complex|city"
+    r"|(?:nhs[ \t]+)?(?:foundation[ \t]+)?trust"
+)
 # a company's suffix after an institution (X Radiology, P.C.; X Medical Center Ltd; X Imaging LLC)
 _ORG_SUFFIX = (
     r"(?:,?[ \t]+(?:P\.C\.|PC|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|PLLC|LLP|\((?:Pvt|Private)\.?\)[ \t]+(?:Ltd\.?|Limited)"
@@ -323,6 +339,9 @@ _ORG_OF = re.compile(
     # Maghreb forms)
     rf"(?<!\w)(?:(?:Centre|CENTRE|Center|CENTER)[ \t]+(?:Hospitalier|HOSPITALIER)|Hosp\.|HOSP\.|Clinique|CLINIQUE"
     rf"|H[oô]pital|H[OÔ]PITAL)[ \t]+(?:(?:de|du|des|DE|DU|DES|d'|D')[ \t]*)?{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
+    # fifteenth round: Centre d'Imagerie X, CENTRE DE RADIOLOGIE X, Centre Médical X
+    rf"|(?<!\w)(?:Centre|CENTRE|Cabinet|CABINET)[ \t]+(?:(?i:d'imagerie|de[ \t]+radiologie|d'imagerie[ \t]+m[ée]dicale"
+    rf"|m[ée]dical|de[ \t]+sant[ée]|de[ \t]+diagnostic))[ \t]+{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
     rf"|(?<!\w)(?:University|UNIVERSITY|Hospital|HOSPITAL|Institute|INSTITUTE|Clinic|CLINIC)"
     rf"[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}}"
     # Hospital Municipal de Encantado, Clinica Santa Maria do Sul: a word, a connector, a place
@@ -339,8 +358,8 @@ _ORG_OF = re.compile(
 _ORG_RS = re.compile(rf"(?<![\w.\-])(?:RS|RSU|RSUD|RSUP|RSIA|Rumah[ \t]+Sakit|RUMAH[ \t]+SAKIT)[ \t]+({_OW}(?:[ \t]+{_OW}){{0,2}})")
 
 _TITLE = re.compile(
-    r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|MX|Prof|PROF|MR|MS)\.[ \t]*"
-    r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|Miss|MISS|Prof|PROF)[ \t]+)"
+    r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|MX|Prof|PROF|MR|MS|Mme|MME|Mlle|MLLE|Drs|DRS)\.[ \t]*"
+    r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|Miss|MISS|Prof|PROF|Mme|MME|Mlle|MLLE|Pr|Drs|DRS)[ \t]+)"
     rf"((?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)(?:[ \t]+(?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)){{0,2}})"
 )
 _NAME_WORD = re.compile(rf"{_W}|[{_UP}]\.")
@@ -392,7 +411,10 @@ _ROLE_LABEL = (
     r"perf[ \t]+phys|performing(?:[ \t]+phys(?:ician)?)?|phys|physician|attending|resident|fellow|surgeon|"
     r"nurse|requesting(?:[ \t]+phys(?:ician)?)?|ordering(?:[ \t]+phys(?:ician)?)?|consultant|examiner|"
     # the patient's name label: ``Name:`` alone or after ``Patient``/``Pt`` (not ``Protocol Name:``)
-    r"(?:patient|pt)(?:'s)?[ \t]+name|(?<![A-Za-z][ \t])(?<![A-Za-z])name)"
+    r"(?:patient|pt)(?:'s)?[ \t]+name|(?<![A-Za-z][ \t])(?<![A-Za-z])name"
+    # French labels (fifteenth round): Nom, Prénom, Nom de naissance, Médecin prescripteur, Manipulateur
+    r"|nom(?:[ \t]+(?:de[ \t]+naissance|d'usage|de[ \t]+jeune[ \t]+fille))?|pr[ée]nom|m[ée]decin(?:[ \t]+(?:prescripteur"
+    r"|demandeur|traitant|radiologue))?|manipulat(?:eur|rice)|radiologue|op[ée]rat(?:eur|rice)|prescripteur)"
 )
 _ROLE_NAME_WORD = rf"(?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.|[{_UP}](?![\w'.\-]))"
 _ROLE = re.compile(
@@ -406,15 +428,20 @@ _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))([{_UP}])\.[ \t]*\Z")
 _MONTH_WORDS = frozenset(_MONTHS) | frozenset(m[:3] for m in _MONTHS) | {"sept"}
 _MONTH_WORDS_ANY = _MONTH_WORDS | frozenset(_MONTH_INTL_NUM)
 _AGE_WORDS = frozenset("y yo yr yrs year years old age aged".split())
-_MRN_WORDS = frozenset("mrn mr medical patient pt chart acct account".split())
+_MRN_WORDS = frozenset(
+    "mrn mr medical patient pt chart acct account cin cnic nic eid emirates iqama ipp nir national nhs".split()
+)
+# An Emirates ID (784-YYYY-NNNNNNN-N) needs no label.
+_EMIRATES_ID = re.compile(r"(?<![\w\-])784-\d{4}-\d{7}-\d(?![\w\-])")
 _SSN_WORDS = frozenset(("ssn", "social"))
 _DOB_WORDS = frozenset(("dob", "b", "born", "birth", "birthdate"))
-_TITLE_WORDS = frozenset("dr mr mrs ms mx miss prof".split())
+_TITLE_WORDS = frozenset("dr mr mrs ms mx miss prof mme mlle pr drs".split())
 _ROLE_WORDS = frozenset(
     "operator op ref referring referred read reported performed requested ordered signed dictated verified "
     "approved interpreted scanned reviewed transcribed sonographer sono tech technologist technician "
     "radiographer radiologist reader reporting perf performing phys physician attending resident fellow "
-    "surgeon nurse requesting ordering consultant examiner name".split()
+    "surgeon nurse requesting ordering consultant examiner name nom prenom medecin manipulateur manipulatrice "
+    "radiologue operateur operatrice prescripteur".split()
 )
 _CUE_WORDS = frozenset(
     "contact patient pt mother father wife husband son daughter called spoke per".split()
@@ -422,7 +449,7 @@ _CUE_WORDS = frozenset(
 _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
     "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice inst institut "
-    "women womens hospitalier clinique hopital memorial dialysis maternity general ospedale "
+    "women womens hospitalier clinique hopital memorial dialysis maternity general ospedale cabinet "
     "rs rsu rsud rsup rsia sakit".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))

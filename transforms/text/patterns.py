@@ -60,6 +60,9 @@ from transforms.text.lexicon import (
     _ROMAN_MONTHS,
     _DATE_YMD,
     _DATE_YMD_SPACED,
+    _DATE_HIJRI,
+    _DATE_QUARTER,
+    _EMIRATES_ID,
     _DIGIT_GROUPS,
     _DOB,
     _DOB_CUE,
@@ -211,6 +214,15 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
             y, mo, d = 2000 + int(m[1]), int(m[2]), int(m[3])
             if _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
+    if 4 in lengths and short and (slash_or_dash or "." in text):
+        for m in _DATE_HIJRI.finditer(text):
+            # the Hijri calendar's own date: checked as one (months of 29 or 30 days), never shifted
+            y, mo, d = (int(m[4]), int(m[3]), int(m[1])) if m[1] else (int(m[5]), int(m[7]), int(m[8]))
+            if 1 <= mo <= 12 and 1 <= d <= 30:
+                out.append((m.start(), m.end(), (y, mo, d)))
+    if 4 in lengths and 1 in lengths and "q" in scan.words:
+        for m in _DATE_QUARTER.finditer(text):
+            out.append((m.start(), m.end(), (int(m[2]), 3 * int(m[1]) - 2, 0)))
     if 4 in lengths and short and ". " in text:
         for m in _DATE_YMD_SPACED.finditer(text):
             y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -470,6 +482,8 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if "(" in text:
         out.extend(_paren_names(text))
+    if not words.isdisjoint(_LINK_WORDS):
+        out.extend(_linked_names(text))
     if "-" in text or "'" in text or "\u2019" in text:
         for m in _PREFIXED_FAMILY.finditer(text):
             # Given al-Family: the given name or the family name after its prefix is name-like
@@ -478,14 +492,49 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
     return out
 
 
+# Fifteenth round: a family name before née/ép. and the name after it, a wife's or son's name
+# after w/o, s/o, d/o (KHALIL née HADDAD Amina, BAYHUM WARDIANI w/o KRIKOR OUHAMOU), a kunya (Um
+# Mubaraka, Abu Karim), the second of two doctors (Drs Mbarki and Boubaker).
+_LINKED = re.compile(
+    rf"(?<![\w'\-/])({_W}(?:[ \t]+{_W})?)[ \t]+(?:n[ée]e|N[ÉE]E|[ée]p\.|[ÉE]P\.?|[ée]pouse|[ÉE]POUSE|w/o|W/O|s/o|S/O|d/o|D/O)"
+    rf"[ \t]+({_W}(?:[ \t]+{_W}){{0,2}})(?![\w'\-])"
+)
+_KUNYA = re.compile(rf"(?<![\w'\-])(?:Umm?|UMM?|Abu|ABU|Abou|ABOU)[ \t]+({_W})(?![\w'\-])")
+_DOCTORS = re.compile(rf"(?<![\w])(?:Drs|DRS)\.?[ \t]+{_W}[ \t]+(?:and|&)[ \t]+({_W})(?![\w'\-])")
+_LINK_WORDS = frozenset("nee ep epouse o um umm abu abou drs".split())
+
+
+def _linked_names(text: str) -> list[_Cand]:
+    """The names of ``_LINKED``, ``_KUNYA`` and ``_DOCTORS``: each side with a name-like, census
+    first or census surname word and no stop or technical word (not CT W/O CONTRAST, Opacity s/o
+    consolidation)."""
+    out: list[_Cand] = []
+
+    def named(span: str) -> bool:
+        ws = span.split()
+        return not any(_stop(w) or _upper_ascii(w) in _vocab.TECHNICAL for w in ws) and any(
+            (_unknown(w) and not _vocab.clinical_shape(_upper_ascii(w))) or _is_first_name(w)
+            or _upper_ascii(w) in _vocab.surnames() for w in ws)
+
+    for m in _LINKED.finditer(text):
+        for g in (1, 2):
+            if named(m[g]):
+                out.append((m.start(g), m.end(g), _PN, _PAT))
+    for pattern in (_KUNYA, _DOCTORS):
+        for m in pattern.finditer(text):
+            if named(m[1]):
+                out.append((m.start() if pattern is _KUNYA else m.start(1), m.end(1), _PN, _PAT))
+    return out
+
+
 def _paren_names(text: str) -> list[_Cand]:
     """Family (Given) and Given (Other) Family: every word name-like (no dictionary, clinical or
-    technical word, no drug or procedure shape), the one in parentheses 3 to 8 letters as given
-    names are (not Omnipaque (Iohexol), Furosemide (Lasix), Doppler (Color))."""
+    technical word, no drug or procedure shape), the one in parentheses 3 to 10 letters as given
+    names are, or Al- and such a word (not Omnipaque (Iohexol), Furosemide (Lasix), Doppler (Color))."""
     out: list[_Cand] = []
     for m in _PAREN_NAME.finditer(text):
         words = [w for w in (m[1], m[2], m[3]) if w]
-        if not all(3 <= len(part) <= 8 for part in m[2].split("-")) or not all(
+        if not all(3 <= len(part) <= 10 or part.lower() == "al" for part in m[2].split("-")) or not all(
                 (_unknown(w) or _is_first_name(w)) and not _vocab.clinical_shape(_upper_ascii(w))
                 and _upper_ascii(w) not in _vocab.TECHNICAL for w in words):
             continue
@@ -546,7 +595,9 @@ def _role_names(scan: _Scan) -> list[_Cand]:
     to a stop word or a technical term that is no census name; an initial alone is no name."""
     out: list[_Cand] = []
     text = scan.text
-    for m in _ROLE.finditer(text):
+    pos = 0
+    while (m := _ROLE.search(text, pos)) is not None:
+        pos = m.end(1)
         end = None
         for w in _NAME_WORD_OR_INITIAL.finditer(text, m.start(1), m.end(1)):
             word = w[0].rstrip(".")
@@ -556,6 +607,7 @@ def _role_names(scan: _Scan) -> list[_Cand]:
                     end = w.end()  # an initial after the name (Ref: SKOOG M): part of it
                 continue  # an initial: part of the name, not a name alone
             if _stop(word) or (up in _vocab.TECHNICAL and up not in _vocab.name_words()):
+                pos = w.start()  # the next label may begin here (Nom : X  Prénom : Y)
                 break
             end = w.end()
         if end is not None:
@@ -1084,6 +1136,8 @@ def _digit_candidates(
         for m in _matches_at(scan, _MRN_WORDS, _MRN):
             if sum(c.isdigit() for c in m[1]) >= 4:
                 out.append((m.start(1), m.end(1), "MEDICAL_RECORD_NUMBER", _PAT))
+    if "MEDICAL_RECORD_NUMBER" in want and "784" in words:
+        out.extend((m.start(), m.end(), "MEDICAL_RECORD_NUMBER", _PAT) for m in _EMIRATES_ID.finditer(text))
     if "STREET_ADDRESS" in want and not words.isdisjoint(_SUFFIX_WORDS):
         for m in _STREET.finditer(text):
             street_words = m[1].split()
@@ -1208,6 +1262,7 @@ def _org_candidates(text: str) -> list[_Cand]:
         start = _strip_lead(text, m.start(1), m.end(1))
         if start is None:
             continue
+        before = _ORG_LEAD_BEFORE.search(text, max(0, start - 5), start)
         lead = [_upper_ascii(w.strip("*'.&")) for w in text[start : m.end(1)].split()]
         if all(w in _vocab.TECHNICAL for w in lead):
             continue  # GE Healthcare, a manufacturer
@@ -1219,6 +1274,8 @@ def _org_candidates(text: str) -> list[_Cand]:
             for w in text[start : m.end(1)].split()
         ):
             continue  # a weak cue (MEDICAL, Health) after ordinary words: Internal Medicine
+        if before is not None:
+            start = before.start(1)  # Dr. Dhafer Al-Khulaif Hospital, AT TARAF KIDNEY CENTER, As Samawah ...
         end = m.end()
         if text[m.end(1) : end].strip().lower() in _PLACE_AFTER_CUES:
             # DHQ Hospital Wazirabad, Civil Hospital Thul: the place after the hospital, one or two
@@ -1236,6 +1293,10 @@ def _org_candidates(text: str) -> list[_Cand]:
     return out
 
 
+# A title or an Arabic article right before an institution's name belongs to it.
+_ORG_LEAD_BEFORE = re.compile(
+    r"(?:^|(?<=[\s(,;:|]))((?:Dr|DR)\.?|Al|AL|As|AS|At|AT|Ad|AD|Ar|AR|An|AN|El|EL|Ash|ASH|Az|AZ)[ \t]+\Z"
+)
 _PLACE_AFTER_CUES = frozenset(("hospital", "hosp", "clinic", "polyclinic", "infirmary"))
 _NEXT_WORDS = re.compile(rf"[ \t]+({_OW})(?![\w'\-])")
 _LOWER_INITIAL = re.compile(rf"(?<![\w'])[{_LO}]")

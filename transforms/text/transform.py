@@ -408,7 +408,7 @@ def _shift_core(s: str, days: int) -> str | None:
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_LEAD = re.compile(r"(?i)((?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?)(\.?,?[ \t]+)")
-_DT_DIGITS = re.compile(r"(\d{8})((?:[01]\d|2[0-3])[0-5]\d[0-5]\d(?:\.\d{1,6})?)")
+_DT_DIGITS = re.compile(r"(\d{8})((?:[01]\d|2[0-3])[0-5]\d[0-5]\d(?:\.\d{1,6})?(?:[+\-]\d{4})?)")
 
 
 def _styled(word: str, like: str) -> str:
