@@ -962,10 +962,23 @@ def _dictionary_pair(up1: str, up2: str) -> bool:
     frequent census surname (``Dines Silva``)."""
     rare = _vocab.rare_english()
     if up1 not in rare and up2 not in rare:
-        return False
+        return _french_pair(up1, up2)
     words = _vocab.ordinary()
     return ((up1 in words or up1 in rare) and (up2 in words or up2 in rare)
             and up1 not in _vocab.census_first() and up2 not in _vocab.common_surnames())
+
+
+def _french_pair(up1: str, up2: str) -> bool:
+    """Two words of the French (or English) dictionary, one of them French, neither a census
+    name (``COMPTE RENDU``, ``KYSTE BILIAIRE``, ``ECHOGRAPHIE ABDOMINALE``): report text in French,
+    no name (``ROUX AIMEE``, ``BERGER MARTIN`` stay names: census names)."""
+    french = _vocab.french()
+    if up1 not in french and up2 not in french:
+        return False
+    words = _vocab.ordinary()
+    census = _vocab.census_first()
+    surnames = _vocab.surnames()
+    return all((u in french or u in words) and u not in census and u not in surnames for u in (up1, up2))
 
 
 def _shape_names(text: str) -> list[_Cand]:

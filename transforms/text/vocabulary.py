@@ -129,7 +129,7 @@ _CLINICAL_SHAPE = re.compile(
 
 def _load(path: Path) -> frozenset[str]:
     with gzip.open(path, "rt", encoding="ascii") as handle:
-        return frozenset(line.strip() for line in handle if line.strip())
+        return frozenset(line.strip() for line in handle if line.strip() and not line.startswith("#"))
 
 
 @cache
@@ -142,6 +142,13 @@ def english() -> frozenset[str]:
 def rare_english() -> frozenset[str]:
     """English words of a larger SCOWL list than ``english()`` (upper case), not in it."""
     return _load(_DATA / "english_rare_words.txt.gz")
+
+
+@cache
+def french() -> frozenset[str]:
+    """French words (upper case, accents folded) of the Dicollecte Hunspell dictionary, MPL-2.0
+    (``_generate_french.py``): report text in French is no name (``COMPTE RENDU``)."""
+    return _load(_DATA / "french_words.txt.gz")
 
 
 @cache
