@@ -1,11 +1,11 @@
 """The builder of the text detector's evaluation sets (``bench/text_eval_sets.py``, issue 19):
 every part builds, its gold spans lie on the text, a part builds the same cases every time, the
-parts measured before keep the cases they were measured on, and the seventh ... fourteenth held-out
+parts measured before keep the cases they were measured on, and the seventh ... fifteenth held-out
 parts take their names from lists the detector does not ship. Nothing here runs the detector
 (``heldout7`` is measured once, after the eighth round of tuning; ``heldout8`` once, after the
 ninth; ``heldout9`` once, after the tenth; ``heldout10`` once, after the eleventh; ``heldout11``
 once, after the twelfth; ``heldout12`` once, after the thirteenth; ``heldout13`` once, after the
-fourteenth; ``heldout14`` once, after the fifteenth). Every part is built; the code samples are built once per part (``_code_meanings`` is
+fourteenth; ``heldout14`` once, after the fifteenth; ``heldout15`` once, after the sixteenth). Every part is built; the code samples are built once per part (``_code_meanings`` is
 cached), which took the module from about five minutes to under a minute here.
 """
 
@@ -43,6 +43,7 @@ DIGESTS_40 = {
     "heldout12": "32e184dff548b431",
     "heldout13": "2e8a876688b5d34e",
     "heldout14": "a3abf27cd9c4e0e4",
+    "heldout15": "b7675ed661c483eb",
 }
 
 
@@ -500,7 +501,78 @@ def test_heldout14_names_are_not_in_earlier_lists():
     assert len(sets_module._moroccan_communes()) > 1400 and len(sets_module._cities14()) > 500
 
 
-@pytest.mark.parametrize("part", ["heldout11", "heldout12", "heldout13", "heldout14"])
+def test_heldout15_has_its_shapes_and_gold(built):
+    texts, gold = _texts_and_gold(built, "heldout15")
+    pairs = {name: list(zip(texts[name], gold[name])) for name in texts}
+    people = pairs["display"] + pairs["header"] + pairs["overlay"] + pairs["narrative"]
+    # a FHIR HumanName as JSON: the family and each given name a span, keys and quotes outside
+    fhir = [g for t, g in pairs["display"] if t.startswith('{"use": "official"')]
+    assert fhir and all(2 <= len(g) <= 3 and not any('"' in q or ":" in q for q in g) for g in fhir)
+    # Philippine titles outside the gold span; newborn words and `Twin A` outside
+    titled = [g for t, g in people if re.search(r"\b(Gng|Bb|Dra|Atty|Engr)\. ", t)]
+    assert titled and all(not q.startswith(("Gng", "Bb.", "Dra", "Atty", "Engr")) for g in titled for q in g)
+    babies = [g for t, g in people if re.search(r"\b(Baby (Boy|Girl|of)|BABY (BOY|GIRL|OF)|B/O|BB|BG) ", t)]
+    assert babies and all(not re.search(r"(?i)baby|twin|\bB/O\b", q) for g in babies for q in g)
+    # `a.k.a.`: two spans; `y`: inside one span
+    aka = [g for t, g in people if re.search(r" (a\.k\.a\.|AKA|\(also known as) ", t)]
+    assert aka and all(len([q for q in g if not re.fullmatch(r"[\d-]+", q)]) >= 2 and not any("a.k.a" in q for q in g) for g in aka)
+    assert any(re.search(r"\w y \w", q) for t, g in people for q in g)
+    # HL7 v2 PV1/NK1, dcmdump and key=value lines: the name between its delimiters
+    pv1 = [g for t, g in pairs["header"] if t.startswith("PV1|")]
+    assert pv1 and all(len(g) == 2 and re.fullmatch(r"\d+", g[0]) and g[1].count("^") == 2 for g in pv1)
+    nk1 = [g for t, g in pairs["header"] if t.startswith("NK1|")]
+    assert nk1 and all(len(g) == 1 and "|" not in g[0] for g in nk1)
+    dump = [g for t, g in pairs["header"] if t.startswith("(0010,0010) PN [")]
+    assert dump and all("[" not in q and "]" not in q for g in dump for q in g)
+    keyed = [g for t, g in pairs["header"] if t.startswith("PatientName=")]
+    assert keyed and all(len(g) == 3 and not any("=" in q or ";" in q for q in g) for g in keyed)
+    # IDs: PhilHealth, PhilSys, Medicare MBI, each one span
+    ids = {q for t, g in people for q in g}
+    assert any(re.fullmatch(r"\d{2}-\d{9}-\d", q) for q in ids)
+    assert any(re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{4}", q) for q in ids)
+    assert any(re.fullmatch(r"[1-9][A-Z][A-Z0-9]\d-[A-Z][A-Z0-9]\d-[A-Z]{2}\d\d", q) for q in ids)
+    # a FHIR narrative table row: the name alone
+    rows = [g for t, g in pairs["narrative"] if t.startswith("<tr><td>Name</td><td>")]
+    assert rows and all(len(g) == 1 and "<" not in g[0] for g in rows)
+    shapes = ("Ospital ng", "OSPITAL NG", "Rural Health Unit", "RHU ", "Health Station", "BHS ", "Lying-In",
+              "Doctors' Hospital", "DOCTORS HOSPITAL", "Base Hospital", " DHB", "CLSC ", "Family Health Team", "NHS ",
+              "Urgent Care", "Hospice", "Behavioral Health", "Rehabilitation Hospital", "Medical & Diagnostic Center")
+    insts = [(t, g) for t, g in pairs["institution"] if any(x.upper() in t.upper() for x in shapes)]
+    assert insts and all(g and t.endswith(g[0]) for t, g in insts)
+
+
+def test_heldout15_date_forms_are_exact():
+    import random
+
+    forms = {sets_module._date_text15(random.Random(i), (1998, 3, 3)) for i in range(600)}
+    hl7 = {d for d, _ in forms if re.fullmatch(r"19980303\d+.*", d)}
+    assert {d for d, _ in forms} - hl7 == {
+        "Marso 3, 1998", "March 03, 1998", "3 March, 1998", "1998-Mar-03", "Mar 3 1998", "Tue Mar 03 1998",
+        "03-MAR-1998", "1998-03-03", "03/03/1998", "March 3, 1998",
+    }
+    assert hl7 and all(re.fullmatch(r"19980303\d{4}([-+]0[58]00)?", d) for d in hl7)
+    assert {t for _, t in forms if t} and all(
+        t == "" or re.fullmatch(r" \(Tue\)| \d\d:\d\d:\d\d [AP]M| \d\d:\d\d (PHT|PST|EST|AEST)", t) for _, t in forms)
+    assert sets_module._date_text15(random.Random(0), (2001, 12, 1))[0] != "Disyembre 1, 2001"
+    assert "Disyembre 1, 2001" in {sets_module._date_text15(random.Random(i), (2001, 12, 1))[0] for i in range(200)}
+
+
+def test_heldout15_names_are_not_in_earlier_lists():
+    first, last = sets_module._census1990()
+    given, family = sets_module._filipino_names()
+    assert len(given) >= 20 and len(family) >= 60
+    plain = {sets_module._ascii(n).upper() for n in given + family}
+    assert not plain & (first | last)
+    assert not plain & sets_module._listed_before14()
+    earlier = sum(sets_module._arab_names("maghreb") + sets_module._arab_names("mashriq"), ())
+    assert not plain & {sets_module._ascii(n).upper() for n in earlier}
+    assert not plain & {w.upper() for w in sets_module._NOT_NAMES15}
+    assert "DELA CRUZ" in plain and "SANTOS" not in plain and "JOSE" not in plain
+    assert len(sets_module._philippine_places("municipality")) > 1300
+    assert len(sets_module._philippine_places("barangay")) > 20000 and len(sets_module._philippine_places("province")) > 80
+
+
+@pytest.mark.parametrize("part", ["heldout11", "heldout12", "heldout13", "heldout14", "heldout15"])
 def test_later_vocabulary_and_codes_are_new(part):
     sets_module._vocabulary(part)  # asserts no string shared with an earlier list
     assert (40 if part == "heldout11" else 100) <= len(getattr(sets_module, f"VOCAB_{part.upper()}")) <= 200
