@@ -886,3 +886,46 @@ def test_round16_guards(text):
 @pytest.mark.parametrize("text", ["ROUX AIMEE", "Pierre BLANC", "BERGER MARTIN"])
 def test_french_words_that_are_census_names_stay_names(text):
     assert ("PERSON_NAME", text) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+# Seventeenth round (tuned on heldout15 after its one measurement at 270f4ee, and the earlier parts).
+# Each case of test_round17_found fails on 270f4ee; test_round17_guards passes on both, but the
+# HL7 message type and the three product and brand strings (false positives 270f4ee had).
+@pytest.mark.parametrize(
+    "text, quote, info_type",
+    [
+        # HL7 DTM with minutes and an offset; Tagalog months
+        ("Acc Dt 201410140251+0800", "201410140251+0800", "DATE"),
+        ("Seen Marso 18, 1953", "Marso 18, 1953", "DATE"),
+        # hyphenated IDs whatever the label; MBI after its label
+        ("Dagohoy de la Vega (PhilHealth 31-755595900-8)", "31-755595900-8", "MEDICAL_RECORD_NUMBER"),
+        ("Medicare MBI 5XW2-FV8-VN17 on file", "5XW2-FV8-VN17", "MEDICAL_RECORD_NUMBER"),
+        # newborns, Filipino titles and particles, a bare initial after a family name, JSON HumanName
+        ("BABY GIRL SIMPAUCO Twin A", "SIMPAUCO", "PERSON_NAME"),
+        ("BG Pantangco", "Pantangco", "PERSON_NAME"),
+        ("Atty. Cojuangco", "Cojuangco", "PERSON_NAME"),
+        ("C/O Marikit delos Reyes", "Marikit delos Reyes", "PERSON_NAME"),
+        ("COJUANCO D", "COJUANCO D", "PERSON_NAME"),
+        ("H.C. dela Cruz", "H.C. dela Cruz", "PERSON_NAME"),
+        ('Yayoy "Sand" de Jesus', 'Yayoy "Sand" de Jesus', "PERSON_NAME"),
+        ('{"family": "Limtuaco", "given": ["Makisig"]}', "Makisig", "PERSON_NAME"),
+        # urgent care, rural health unit, family health team, Ospital ng X, particles before, LTD
+        ("Ipil Urgent Care", "Ipil Urgent Care", "ORGANIZATION_NAME"),
+        ("Poona Piagapo Rural Health Unit", "Poona Piagapo Rural Health Unit", "ORGANIZATION_NAME"),
+        ("Butig Family Health Team", "Butig Family Health Team", "ORGANIZATION_NAME"),
+        ("Images from Ospital ng Libagon", "Ospital ng Libagon", "ORGANIZATION_NAME"),
+        ("de Guzman Clinic", "de Guzman Clinic", "ORGANIZATION_NAME"),
+        ("TAMBULIG MEDICAL CENTER LTD", "TAMBULIG MEDICAL CENTER LTD", "ORGANIZATION_NAME"),
+    ],
+)
+def test_round17_found(text, quote, info_type):
+    assert (info_type, quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ORM^O01", "Neozep Forte", "Vantage Galan 3T", "Pelvic UTZ (TAS)", "Call 555-123-4567", "BG 120", "Weber B",
+     "Child-Pugh B", "Impella CP", "C/O RUQ pain", "Tylenol ES", "Care Team", "Intensive Care Unit", "S. Aureus"],
+)
+def test_round17_guards(text):
+    assert not [f for f in detect(text) if f.info_type in ("PERSON_NAME", "ORGANIZATION_NAME", "MEDICAL_RECORD_NUMBER")]

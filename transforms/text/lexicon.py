@@ -30,21 +30,21 @@ _MONTHS = (
 ).split()
 _MONTH_NUM = {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
 # Month names and abbreviations of the languages European devices print, accents folded
-# (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001, 1998. márc. 3.): used by the month-name date
+# (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001, 1998. márc. 3., Marso 3, 1998): used by the month-name date
 # grammar only, between a day and a year.
 _MONTHS_INTL = {
     1: "januar janvier janv enero ene gennaio gen januari janeiro",
-    2: "februar fevrier fevr fev febrero febbraio februari fevereiro febr",
-    3: "marz mrz mars marzo maart mrt marco marc marcius",
+    2: "februar fevrier fevr fev febrero febbraio februari fevereiro febr pebrero",
+    3: "marz mrz mars marzo maart mrt marco marc marcius marso",
     4: "avril avr abril abr aprile aprilis",
     5: "mai mayo maggio mag mei maio maj majus",
-    6: "juni juin junio giugno giu junho junius",
-    7: "juli juillet juil julio luglio lug julho julius",
+    6: "juni juin junio giugno giu junho junius hunyo",
+    7: "juli juillet juil julio luglio lug julho julius hulyo",
     8: "aout agosto ago augustus augusztus",
-    9: "septembre septiembre setiembre settembre set setembro szept szeptember",
-    10: "oktober okt octobre octubre ottobre ott outubro out",
-    11: "novembre noviembre novembro",
-    12: "dezember dez decembre diciembre dic dicembre dezembro",
+    9: "septembre septiembre setiembre settembre set setembro szept szeptember setyembre",
+    10: "oktober okt octobre octubre ottobre ott outubro out oktubre",
+    11: "novembre noviembre novembro nobyembre",
+    12: "dezember dez decembre diciembre dic dicembre dezembro disyembre",
 }
 _MONTH_INTL_NUM = {w: i for i, words in _MONTHS_INTL.items() for w in words.split()}
 
@@ -91,7 +91,7 @@ _NAME_STOP = frozenset(
     MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER MEN WOMEN
     DEFAULT BASELINE FOLLOW UP ACUTE CHRONIC MASS LESION NODULE FRACTURE TUMOR CANCER
     STROKE TRAUMA PAIN START RESUME STOP HOLD CONTINUE INCREASE DECREASE TAPER ATTENDING
-    HOSPITALIST NOM PRENOM NEE EPOUSE EP ANS MME MLLE DRS""".split()
+    HOSPITALIST NOM PRENOM NEE EPOUSE EP ANS MME MLLE DRS FORTE MBI PIN MEDICARE MEDICAID PHILHEALTH""".split()
 )
 
 _STATES = (
@@ -117,11 +117,11 @@ _UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"  # Latin-1 and Latin Extended-A/B (both cases: Əmiro
 _LO = "a-zß-öø-ÿĀ-ɏ"
 _W = rf"[{_UP}](?:[{_UP}{_LO}]+|'[{_UP}{_LO}][{_UP}{_LO}]{{2,}}|'[Aa][Ll](?=-))(?:['\-][{_UP}{_LO}]+)*"  # a capitalized or all-caps word (O'Neill, O'neal)
 # Particles of family names, any case: van der Berg, de Groot, Le Goff, TER HONCK, van 't Wel,
-# in 't Veld, dos Santos, bin Laden, Silva e Sousa, Ó Flanagáin, Ní Bhriain.
+# in 't Veld, dos Santos, bin Laden, Silva e Sousa, Ó Flanagáin, Ní Bhriain, delos Reyes, de los Angeles.
 _PARTICLES = (
     r"(?:(?i:(?:in|op|aan|uit|over|voor|bij|toe|tot)[ \t]+(?:'t|het|de|den|der|ten|ter)"
     r"|van|von|vom|zum|zur|zu|de|der|den|des|del|della|dello|dei|di|da|das|dos|du|la|le|lo|te|ter|ten"
-    r"|'t|af|av|al|el|bin|bint|binti|ibn|ben|ap|ó|ní|nic|uí)|do|y|e)(?![\w'])"
+    r"|'t|af|av|al|el|bin|bint|binti|ibn|ben|ap|ó|ní|nic|uí|delos|dela|los|las)|do|y|e)(?![\w'])"
 )
 _OW = rf"[{_UP}][{_UP}{_LO}'.\-]*"  # a word of an organisation or city name
 _NO_DIGIT_BEFORE = r"(?<![\w.])"
@@ -141,10 +141,10 @@ _MON = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 # YYYYMMDD, and the ISO 8601 basic date-time (19340617T034116)
-# and the DICOM DT written out, YYYYMMDDHHMMSS[.FFFFFF] (fourteenth round)
+# and the DICOM DT and HL7 DTM written out, YYYYMMDDHHMM[SS[.FFFFFF]][+ZZZZ] (rounds 14 to 17)
 _DATE_8 = re.compile(
     rf"{_NO_DIGIT_BEFORE}(\d{{4}})(\d{{2}})(\d{{2}})"
-    rf"(?:T\d{{4}}(?:\d{{2}}(?:\.\d{{1,6}})?)?Z?|([01]\d|2[0-3])[0-5]\d[0-5]\d(?:\.\d{{1,6}})?(?:[+\-]\d{{4}})?)?"
+    rf"(?:T\d{{4}}(?:\d{{2}}(?:\.\d{{1,6}})?)?Z?|([01]\d|2[0-3])[0-5]\d(?:[0-5]\d(?:\.\d{{1,6}})?)?(?:[+\-]\d{{4}})?)?"
     rf"{_NO_DIGIT_AFTER}"
 )
 # YYYY-MM-DD and YYYY/MM/DD, with an ISO 8601 time after a T (2004-07-16T18:22:05.1+02:00)
@@ -268,7 +268,7 @@ _MRN = re.compile(
     # national and hospital IDs: Moroccan CIN, Pakistani CNIC, Emirates ID, Saudi iqama, French IPP
     # and NIR, NHS number
     r"|cin\b|cnic\b|nic\b|eid\b|emirates[ \t]+id\b|iqama(?:[ \t]+(?:no\b\.?|#))?|ipp\b|nir\b"
-    r"|national[ \t]+id\b|nhs[ \t]*(?:no\b\.?|number|#)))"
+    r"|national[ \t]+id\b|nhs[ \t]*(?:no\b\.?|number|#)|pin\b|philhealth(?:[ \t]+(?:no\b\.?|#))?|mbi\b|philsys\b))"
     r"[ \t]*[:#=]?[ \t]*([A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
 )
 
@@ -307,6 +307,8 @@ _ORG_WORD = (
     r"|memorial|dialysis[ \t]+unit|maternity[ \t]+home"
     # fourteenth round: a general hospital by its town (Tuusula General, JAKOBSTAD GENERAL), weak
     r"|general"
+    # seventeenth round: urgent care, a hospice, a rural health unit, a family health team
+    r"|urgent[ \t]+care|hospice|rural[ \t]+health[ \t]+unit|family[ \t]+health[ \t]+team|health[ \t]+station"
 )
 _ORG_STRONG = re.compile(
     r"(?i)\b(?:hospital|hosp|clinic|polyclinic|family[ \t]+practice|university|univ|institute|infirmary|foundation|healthcare"
@@ -317,11 +319,11 @@ _ORG_STRONG = re.compile(
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
 _ORG_TAIL = (
     r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network|complex|city"
-    r"|(?:nhs[ \t]+)?(?:foundation[ \t]+)?trust"
+    r"|(?:nhs[ \t]+)?(?:foundation[ \t]+)?trust|team|unit"
 )
 # a company's suffix after an institution (X Radiology, P.C.; X Medical Center Ltd; X Imaging LLC)
 _ORG_SUFFIX = (
-    r"(?:,?[ \t]+(?:P\.C\.|PC|Ltd\.?|LLC|L\.L\.C\.|Inc\.?|PLLC|LLP|\((?:Pvt|Private)\.?\)[ \t]+(?:Ltd\.?|Limited)"
+    r"(?:,?[ \t]+(?:P\.C\.|PC|Ltd\.?|LTD\.?|LLC|L\.L\.C\.|Inc\.?|INC\.?|PLLC|LLP|\((?:Pvt|Private)\.?\)[ \t]+(?:Ltd\.?|Limited)"
     r"|Pvt\.?[ \t]+Ltd\.?|GmbH|Kft\.?|Zrt\.?|S\.A\.|S\.r\.l\.|B\.V\.))?"
 )
 # Connectors inside an organisation's or a place's name (Hospital of the Cross, Santa Casa de
@@ -338,12 +340,13 @@ _ORG_OF = re.compile(
     # the cue first: Centre Hospitalier de X, Hosp. X, Clinique X, Hopital X (French and
     # Maghreb forms)
     rf"(?<!\w)(?:(?:Centre|CENTRE|Center|CENTER)[ \t]+(?:Hospitalier|HOSPITALIER)|Hosp\.|HOSP\.|Clinique|CLINIQUE"
+    rf"|Polyclinique|POLYCLINIQUE|(?:Ospital|OSPITAL)[ \t]+(?:ng|NG)"
     rf"|H[oô]pital|H[OÔ]PITAL)[ \t]+(?:(?:de|du|des|DE|DU|DES|d'|D')[ \t]*)?{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
     # fifteenth round: Centre d'Imagerie X, CENTRE DE RADIOLOGIE X, Centre Médical X
     rf"|(?<!\w)(?:Centre|CENTRE|Cabinet|CABINET)[ \t]+(?:(?i:d'imagerie|de[ \t]+radiologie|d'imagerie[ \t]+m[ée]dicale"
     rf"|m[ée]dical|de[ \t]+sant[ée]|de[ \t]+diagnostic))[ \t]+{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
     rf"|(?<!\w)(?:University|UNIVERSITY|Hospital|HOSPITAL|Institute|INSTITUTE|Clinic|CLINIC)"
-    rf"[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?{_OW}(?:[ \t]+{_OW}){{0,2}}"
+    rf"[ \t]+(?:of|OF)[ \t]+(?:(?:the|THE)[ \t]+)?(?:{_PARTICLES}[ \t]+)*{_OW}(?:[ \t]+{_OW}){{0,2}}"
     # Hospital Municipal de Encantado, Clinica Santa Maria do Sul: a word, a connector, a place
     rf"|(?<!\w)(?:Hospital|HOSPITAL|Clinic|CLINIC|Clinica|CLINICA|Policlinico|POLICLINICO)"
     rf"(?:[ \t]+{_OW})?[ \t]+(?i:de|do|da|dos|das|del|di)[ \t]+{_OW}(?:[ \t]+{_ORG_JOIN}?{_OW}){{0,3}}"
@@ -358,8 +361,9 @@ _ORG_OF = re.compile(
 _ORG_RS = re.compile(rf"(?<![\w.\-])(?:RS|RSU|RSUD|RSUP|RSIA|Rumah[ \t]+Sakit|RUMAH[ \t]+SAKIT)[ \t]+({_OW}(?:[ \t]+{_OW}){{0,2}})")
 
 _TITLE = re.compile(
-    r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|MX|Prof|PROF|MR|MS|Mme|MME|Mlle|MLLE|Drs|DRS)\.[ \t]*"
-    r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|Miss|MISS|Prof|PROF|Mme|MME|Mlle|MLLE|Pr|Drs|DRS)[ \t]+)"
+    r"(?<![\w])(?:(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|MX|Prof|PROF|MR|MS|Mme|MME|Mlle|MLLE|Drs|DRS|Dra|DRA|Atty|ATTY|Engr"
+    r"|ENGR|Gng|GNG|Bb|Rev|REV|Hon|HON)\.[ \t]*"
+    r"|(?:Dr|DR|Mr|Mrs|MRS|Ms|Mx|Miss|MISS|Prof|PROF|Mme|MME|Mlle|MLLE|Pr|Drs|DRS|Dra|Atty|Engr|Gng|Rev)[ \t]+)"
     rf"((?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)(?:[ \t]+(?:{_PARTICLES}[ \t]+)*(?:{_W}|[{_UP}]\.)){{0,2}})"
 )
 _NAME_WORD = re.compile(rf"{_W}|[{_UP}]\.")
@@ -421,6 +425,14 @@ _ROLE = re.compile(
     rf"(?i:\b(?:{_ROLE_BY}[ \t]*:?|{_ROLE_LABEL}[ \t]*:))[ \t]*"
     rf"({_ROLE_NAME_WORD}(?:,?[ \t]+{_ROLE_NAME_WORD}){{0,2}})"
 )
+# Seventeenth round: a newborn's name after Baby Boy/Girl, BB, BG, B/O (baby of): checked in code
+# (not after C/O: clinicians write it for "complains of").
+_NEWBORN = re.compile(
+    rf"(?<![\w/])(?:Baby[ \t]+(?:Boy|Girl)|BABY[ \t]+(?:BOY|GIRL)|BB|BG|B/O)[ \t]+"
+    rf"((?:{_PARTICLES}[ \t]+)*{_W}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_W})?)"
+)
+# A family name and an initial without its dot (COJUANCO D, Chikiamco T): checked in code.
+_FAMILY_BARE_INITIALS = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+([{_UP}])(?=[ \t]*(?:$|[.,;:)\]|]))")
 # A capital initial with its dot right before a name (``M. Skoog``): part of the name.
 _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(,;:|]))([{_UP}])\.[ \t]*\Z")
 
@@ -429,13 +441,17 @@ _MONTH_WORDS = frozenset(_MONTHS) | frozenset(m[:3] for m in _MONTHS) | {"sept"}
 _MONTH_WORDS_ANY = _MONTH_WORDS | frozenset(_MONTH_INTL_NUM)
 _AGE_WORDS = frozenset("y yo yr yrs year years old age aged".split())
 _MRN_WORDS = frozenset(
-    "mrn mr medical patient pt chart acct account cin cnic nic eid emirates iqama ipp nir national nhs".split()
+    "mrn mr medical patient pt chart acct account cin cnic nic eid emirates iqama ipp nir national nhs pin "
+    "philhealth mbi philsys".split()
 )
 # An Emirates ID (784-YYYY-NNNNNNN-N) needs no label.
 _EMIRATES_ID = re.compile(r"(?<![\w\-])784-\d{4}-\d{7}-\d(?![\w\-])")
+# Seventeenth round: digit groups joined by hyphens, 11+ digits, one group of 6+ (PhilHealth
+# 31-755595900-8): an ID whatever its label (a phone number has no group of 6).
+_HYPHEN_ID = re.compile(r"(?<![\w\-.])\d{1,9}(?:-\d{1,9}){2,4}(?![\w\-]|\.\d)")
 _SSN_WORDS = frozenset(("ssn", "social"))
 _DOB_WORDS = frozenset(("dob", "b", "born", "birth", "birthdate"))
-_TITLE_WORDS = frozenset("dr mr mrs ms mx miss prof mme mlle pr drs".split())
+_TITLE_WORDS = frozenset("dr mr mrs ms mx miss prof mme mlle pr drs dra atty engr gng bb rev hon".split())
 _ROLE_WORDS = frozenset(
     "operator op ref referring referred read reported performed requested ordered signed dictated verified "
     "approved interpreted scanned reviewed transcribed sonographer sono tech technologist technician "
@@ -450,6 +466,7 @@ _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
     "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice inst institut "
     "women womens hospitalier clinique hopital memorial dialysis maternity general ospedale cabinet "
+    "urgent hospice rural team station polyclinique ospital "
     "rs rsu rsud rsup rsia sakit".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))

@@ -63,6 +63,9 @@ from transforms.text.lexicon import (
     _DATE_HIJRI,
     _DATE_QUARTER,
     _EMIRATES_ID,
+    _HYPHEN_ID,
+    _NEWBORN,
+    _FAMILY_BARE_INITIALS,
     _DIGIT_GROUPS,
     _DOB,
     _DOB_CUE,
@@ -175,7 +178,7 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
     """Pattern dates: (start, end, (year, month, day)); day 0 when only month and year."""
     text, lengths = scan.text, scan.lengths
     out = []
-    if 8 in lengths or 14 in lengths:
+    if 8 in lengths or 12 in lengths or 14 in lengths:
         for m in _DATE_8.finditer(text):
             y, mo, d = int(m[1]), int(m[2]), int(m[3])
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
@@ -418,6 +421,8 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                     out.append((m.start(1), m.end(3) if m[3] else m.end(2), _PN, _PAT))
     if "^" in text:
         for m in _CARET.finditer(text):
+            if _HL7_TYPE.match(text, m.start()):
+                continue  # ORM^O01, ADT^A08: an HL7 message type and its event
             if sum(c.isalpha() for c in m[0]) >= 3:
                 out.append((m.start(), m.end(), _PN, _PAT))
     out.extend(_shape_names(text))
@@ -442,8 +447,10 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
     if "." in text:
         for m in _INITIALS_FAMILY.finditer(text):
             # G. M. Family: initials before a name-like or census family name, no technical word
-            up = _upper_ascii(m[2])
-            if (_unknown(m[2]) or up in _vocab.surnames()) and up not in _vocab.TECHNICAL and not _stop(m[2]):
+            # (H.C. dela Cruz: the particles before it too)
+            family = m[2].split()[-1]
+            up = _upper_ascii(family)
+            if (_unknown(family) or up in _vocab.surnames()) and up not in _vocab.TECHNICAL and not _stop(family):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if not words.isdisjoint(_GREETING_WORDS):
         for m in _GREETING.finditer(text):
@@ -482,6 +489,33 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if "(" in text:
         out.extend(_paren_names(text))
+    if '"' in text and ("family" in words or "given" in words):
+        for m in _JSON_NAME.finditer(text):
+            for v in _JSON_STRING.finditer(text, m.start(1), m.end(1)):
+                if any(c.isalpha() for c in v[1]):
+                    out.append((v.start(1), v.end(1), _PN, _PAT))
+    if not words.isdisjoint(_NEWBORN_WORDS):
+        for m in _NEWBORN.finditer(text):
+            # Baby Boy Dimatibag, BB Sincioco, B/O Marikit delos Reyes: the words name-like or census
+            # names, no stop or technical word (BG 120 has no word)
+            end = None
+            for w in _NAME_WORD_RUN.finditer(text, m.start(1), m.end(1)):
+                if not w[0][0].isupper():
+                    continue  # a particle
+                if _stop(w[0]) or _upper_ascii(w[0]) in _vocab.TECHNICAL or not (
+                        _unknown(w[0]) or _is_first_name(w[0]) or _upper_ascii(w[0]) in _vocab.surnames()):
+                    break  # BABY GIRL SIMPAUCO Twin A: the name ends before Twin
+                end = w.end()
+            if end is not None:
+                out.append((m.start(1), end, _PN, _PAT))
+    if scan.upper:
+        for m in _FAMILY_BARE_INITIALS.finditer(text):
+            # COJUANCO D, Chikiamco T: a name-like word of 5+ letters that no list holds, census
+            # surnames included (Weber B, Child-Pugh B are grades), and an initial at a phrase's end
+            up = _upper_ascii(m[1])
+            if (len(up) >= 5 and _unknown(m[1]) and up not in _vocab.TECHNICAL and not _vocab.clinical_shape(up)
+                    and not any(part in _vocab.surnames() for part in up.split("-"))):
+                out.append((m.start(1), m.end(2), _PN, _PAT))
     if not words.isdisjoint(_LINK_WORDS):
         out.extend(_linked_names(text))
     if "-" in text or "'" in text or "\u2019" in text:
@@ -502,6 +536,10 @@ _LINKED = re.compile(
 _KUNYA = re.compile(rf"(?<![\w'\-])(?:Umm?|UMM?|Abu|ABU|Abou|ABOU)[ \t]+({_W})(?![\w'\-])")
 _DOCTORS = re.compile(rf"(?<![\w])(?:Drs|DRS)\.?[ \t]+{_W}[ \t]+(?:and|&)[ \t]+({_W})(?![\w'\-])")
 _LINK_WORDS = frozenset("nee ep epouse o um umm abu abou drs".split())
+
+
+_NEWBORN_WORDS = frozenset("baby bb bg b o".split())
+_NAME_WORD_RUN = re.compile(r"\S+")
 
 
 def _linked_names(text: str) -> list[_Cand]:
@@ -533,7 +571,7 @@ def _paren_names(text: str) -> list[_Cand]:
     names are, or Al- and such a word (not Omnipaque (Iohexol), Furosemide (Lasix), Doppler (Color))."""
     out: list[_Cand] = []
     for m in _PAREN_NAME.finditer(text):
-        words = [w for w in (m[1], m[2], m[3]) if w]
+        words = [w for w in (m[1], m[2], m[3].split()[-1] if m[3] else "") if w]
         if not all(3 <= len(part) <= 10 or part.lower() == "al" for part in m[2].split("-")) or not all(
                 (_unknown(w) or _is_first_name(w)) and not _vocab.clinical_shape(_upper_ascii(w))
                 and _upper_ascii(w) not in _vocab.TECHNICAL for w in words):
@@ -634,13 +672,21 @@ _CREDENTIAL = re.compile(
 _SLASH_PAIR = re.compile(rf"(?<![\w'\-./])({_W})/({_W})(?![\w'\-/])")
 # Two or three initials before a family name (B. B. Mkapa, S.U. Dhoubanjar, I. T. LAKHE); one
 # initial is how species are written (S. Aureus, N. MEDIANUS).
-_INITIALS_FAMILY = re.compile(rf"(?<![\w'\-.])((?:[{_UP}]\.[ \t]?){{2,3}})({_W})(?![\w'\-])")
+_INITIALS_FAMILY = re.compile(rf"(?<![\w'\-.])((?:[{_UP}]\.[ \t]?){{2,3}})((?:{_PARTICLES}[ \t]+)*{_W})(?![\w'\-])")
+# FHIR HumanName written out as JSON in a text (a note, a DICOM text element): "family" and "given"
+_JSON_NAME = re.compile(r'"(?:family|given)"[ \t]*:[ \t]*(\[[^\]\n]{0,400}\]|"[^"\n]{1,100}")')
+_JSON_STRING = re.compile(r'"([^"\n]{1,100})"')
 # A greeting before a name (Dear Bandana Seyrek, Hello Nkurunziza, Hi Uralp,).
 _GREETING = re.compile(rf"(?<![\w])(?:Dear|DEAR|Hello|HELLO|Hi|HI)[ \t]+({_W})(?:[ \t]+({_W}))?(?![\w'\-])")
 # Given "Nick" Family: a nickname in quotes between the given and the family name.
-_NICKNAME = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+[\"“'][^\"”'\n]{{1,20}}[\"”'][ \t]+({_W}(?:[ \t]+{_W})?)(?![\w'\-])")
+_NICKNAME = re.compile(
+    rf"(?<![\w'\-.])({_W})[ \t]+[\"“'][^\"”'\n]{{1,20}}[\"”'][ \t]+((?:{_PARTICLES}[ \t]+)*{_W}(?:[ \t]+{_W})?)(?![\w'\-])"
+)
+_HL7_TYPE = re.compile(r"[A-Z]{3}\^[A-Z]\d\d(?![\w^])")
 # Family (Given) and Given (Other) Family: a given name in parentheses (checked in code).
-_PAREN_NAME = re.compile(rf"(?<![\w'\-.(])({_W})[ \t]+\(({_W})\)(?:[ \t]+({_W}))?(?![\w'\-(])")
+_PAREN_NAME = re.compile(
+    rf"(?<![\w'\-.(])({_W})[ \t]+\(({_W})\)(?:[ \t]+((?:{_PARTICLES}[ \t]+)*{_W}))?(?![\w'\-(])"
+)
 # A title and a lone capital letter (a one-letter family name: Ms. I, Dr. O.), not an initial
 # before a name (Dr. J. Okafor).
 _TITLE_LETTER = re.compile(
@@ -1151,6 +1197,11 @@ def _digit_candidates(
                 out.append((m.start(1), m.end(1), "MEDICAL_RECORD_NUMBER", _PAT))
     if "MEDICAL_RECORD_NUMBER" in want and "784" in words:
         out.extend((m.start(), m.end(), "MEDICAL_RECORD_NUMBER", _PAT) for m in _EMIRATES_ID.finditer(text))
+    if "MEDICAL_RECORD_NUMBER" in want and "-" in text and scan.digits >= 11 and max(scan.lengths) >= 6:
+        for m in _HYPHEN_ID.finditer(text):
+            groups = m[0].split("-")
+            if sum(len(g) for g in groups) >= 11 and max(len(g) for g in groups) >= 6:
+                out.append((m.start(), m.end(), "MEDICAL_RECORD_NUMBER", _PAT))
     if "STREET_ADDRESS" in want and not words.isdisjoint(_SUFFIX_WORDS):
         for m in _STREET.finditer(text):
             street_words = m[1].split()
@@ -1255,15 +1306,27 @@ def id_candidates(scan: _Scan, cands: list[_Cand], line: bool) -> list[_Cand]:
     if not scan.digits or max(scan.lengths, default=0) < 6:
         return []
     text = scan.text
-    names = [(s, e) for s, e, kind, _ in cands if kind in _NAME_KINDS]
+    # spans by start with the furthest end so far, and names by start (bisection: a hostile value
+    # holds thousands of runs and candidates)
+    spans = sorted((cs, ce) for cs, ce, _, _ in cands)
+    starts = [cs for cs, _ in spans]
+    reach = list(itertools.accumulate((ce for _, ce in spans), max))
+    names = sorted((ns, ne) for ns, ne, kind, _ in cands if kind in _NAME_KINDS)
+    name_starts = [ns for ns, _ in names]
+    name_reach = list(itertools.accumulate((ne for _, ne in names), max))
     out: list[_Cand] = []
     # a header line: also a run OCR glued to the text beside it (W: 400 L: 40iD94845306)
     for m in (_GLUED_ID if line else _ID_RUN).finditer(text):
         s, e = m.span()
-        if any(cs <= s and e <= ce for cs, ce, _, _ in cands):
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and reach[i] >= e:
             continue  # already a date, a phone number, an ID
-        if line or any(s - ne <= _ID_NEAR and ns - e <= _ID_NEAR for ns, ne in names):
-            out.append((s, e, "MEDICAL_RECORD_NUMBER", _PAT))
+        if not line:
+            # a name that starts at most _ID_NEAR after the run and ends at most _ID_NEAR before it
+            j = bisect.bisect_right(name_starts, e + _ID_NEAR) - 1
+            if j < 0 or name_reach[j] < s - _ID_NEAR:
+                continue
+        out.append((s, e, "MEDICAL_RECORD_NUMBER", _PAT))
     return out
 
 
@@ -1308,7 +1371,10 @@ def _org_candidates(text: str) -> list[_Cand]:
 
 # A title or an Arabic article right before an institution's name belongs to it.
 _ORG_LEAD_BEFORE = re.compile(
-    r"(?:^|(?<=[\s(,;:|]))((?:Dr|DR)\.?|Al|AL|As|AS|At|AT|Ad|AD|Ar|AR|An|AN|El|EL|Ash|ASH|Az|AZ)[ \t]+\Z"
+    r"(?:^|(?<=[\s(,;:|]))((?:Dr|DR)\.?|Al|AL|As|AS|At|AT|Ad|AD|Ar|AR|An|AN|El|EL|Ash|ASH|Az|AZ"
+    # a family name's particles (de Guzman Clinic, delos Santos Diagnostic Imaging, de los Angeles ...)
+    r"|(?:(?i:de|del|dela|delos|van|von|di|da|du|le|la)[ \t]+)*(?i:de|del|dela|delos|de[ \t]+los|de[ \t]+la|de[ \t]+las|van|von|di|da|du))"
+    r"[ \t]+\Z"
 )
 _PLACE_AFTER_CUES = frozenset(("hospital", "hosp", "clinic", "polyclinic", "infirmary"))
 _NEXT_WORDS = re.compile(rf"[ \t]+({_OW})(?![\w'\-])")
