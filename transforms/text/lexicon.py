@@ -91,7 +91,7 @@ _NAME_STOP = frozenset(
     MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER MEN WOMEN
     DEFAULT BASELINE FOLLOW UP ACUTE CHRONIC MASS LESION NODULE FRACTURE TUMOR CANCER
     STROKE TRAUMA PAIN START RESUME STOP HOLD CONTINUE INCREASE DECREASE TAPER ATTENDING
-    HOSPITALIST NOM PRENOM NEE EPOUSE EP ANS MME MLLE DRS FORTE MBI PIN MEDICARE MEDICAID PHILHEALTH""".split()
+    HOSPITALIST NOM PRENOM NEE EPOUSE EP ANS MME MLLE DRS FORTE MBI PIN MEDICARE MEDICAID PHILHEALTH NPI RRN""".split()
 )
 
 _STATES = (
@@ -213,6 +213,8 @@ _DATE_HIJRI = re.compile(
     r"(?<![\w.\-/])(?:(\d{1,2})([/\-.])(\d{1,2})\2(1[34]\d\d)(?=[ \t]*(?:A\.?H\.?|H|هـ)(?!\w))"
     r"|(1[34]\d\d)([/\-])(\d{1,2})\6(\d{1,2}))(?![\w\-/]|\.\d)"
 )
+# Korean, Chinese and Japanese dates: 1998년 3월 3일, 1998年3月3日 (eighteenth round).
+_DATE_CJK = re.compile(r"(?<!\d)(\d{4})[ \t]*[년年][ \t]*(\d{1,2})[ \t]*[월月][ \t]*(\d{1,2})[ \t]*[일日]")
 # A quarter and a year (Q3 1941), as DOB fields of some exports hold a date made coarse.
 _DATE_QUARTER = re.compile(r"(?<![\w.\-/])Q([1-4])[ \t]+((?:18|19|20)\d\d)(?![\w\-/]|\.\d)")
 # Year first with a dot after each part and a space between (Hungarian: 2015. 08. 18.)
@@ -268,7 +270,8 @@ _MRN = re.compile(
     # national and hospital IDs: Moroccan CIN, Pakistani CNIC, Emirates ID, Saudi iqama, French IPP
     # and NIR, NHS number
     r"|cin\b|cnic\b|nic\b|eid\b|emirates[ \t]+id\b|iqama(?:[ \t]+(?:no\b\.?|#))?|ipp\b|nir\b"
-    r"|national[ \t]+id\b|nhs[ \t]*(?:no\b\.?|number|#)|pin\b|philhealth(?:[ \t]+(?:no\b\.?|#))?|mbi\b|philsys\b))"
+    r"|national[ \t]+id\b|nhs[ \t]*(?:no\b\.?|number|#)|pin\b|philhealth(?:[ \t]+(?:no\b\.?|#))?|mbi\b|philsys\b"
+    r"|npi\b|rrn\b))"
     r"[ \t]*[:#=]?[ \t]*([A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
 )
 
@@ -296,6 +299,11 @@ _STATE_NAME = re.compile(
 )
 
 _ORG_WORD = (
+    # eighteenth round, first (the longer alternative wins): health services of the UK and
+    # Australia, birth and emergency centres
+    r"health[ \t]+and[ \t]+social[ \t]+care[ \t]+trust|hospital[ \t]+and[ \t]+health[ \t]+service"
+    r"|local[ \t]+health[ \t]+district|(?:university[ \t]+)?health[ \t]+board|integrated[ \t]+care[ \t]+board"
+    r"|birth[ \t]+cent(?:er|re)|(?:freestanding[ \t]+)?emergency[ \t]+cent(?:er|re)|"
     r"medical[ \t]+cent(?:er|re)|cancer[ \t]+cent(?:er|re)|health[ \t]+(?:system|cent(?:er|re))"
     r"|med[ \t]+ctr|med[ \t]+cent(?:er|re)|medical[ \t]+ctr|healthcare|hospital|hosp|clinic|university"
     r"|univ|institute|imaging|radiology|infirmary|foundation|polyclinic|family[ \t]+practice"
@@ -313,13 +321,14 @@ _ORG_WORD = (
 _ORG_STRONG = re.compile(
     r"(?i)\b(?:hospital|hosp|clinic|polyclinic|family[ \t]+practice|university|univ|institute|infirmary|foundation|healthcare"
     r"|med(?:ical)?[ \t]+(?:ctr|cent(?:er|re)|group)|health[ \t]+(?:system|cent(?:er|re))"
-    r"|imaging[ \t]+(?:ctr|cent(?:er|re)))\b"
+    r"|imaging[ \t]+(?:ctr|cent(?:er|re))|social[ \t]+care[ \t]+trust|health[ \t]+service|local[ \t]+health[ \t]+district"
+    r"|health[ \t]+board|integrated[ \t]+care[ \t]+board|birth[ \t]+cent(?:er|re)|emergency[ \t]+cent(?:er|re))\b"
 )
 # Organisation words that need a word before them that is not common English or technical.
 _ORG_WEAK = frozenset({"MEDICAL", "MEDICINE", "HEALTH", "HLTH", "CTR", "IMAGING", "RADIOLOGY"})
 _ORG_TAIL = (
     r"cent(?:er|re)|group|associates|assocs?|services|partners|department|network|complex|city"
-    r"|(?:nhs[ \t]+)?(?:foundation[ \t]+)?trust|team|unit"
+    r"|(?:nhs[ \t]+)?(?:foundation[ \t]+)?trust|team|unit|district"
 )
 # a company's suffix after an institution (X Radiology, P.C.; X Medical Center Ltd; X Imaging LLC)
 _ORG_SUFFIX = (
@@ -442,10 +451,12 @@ _MONTH_WORDS_ANY = _MONTH_WORDS | frozenset(_MONTH_INTL_NUM)
 _AGE_WORDS = frozenset("y yo yr yrs year years old age aged".split())
 _MRN_WORDS = frozenset(
     "mrn mr medical patient pt chart acct account cin cnic nic eid emirates iqama ipp nir national nhs pin "
-    "philhealth mbi philsys".split()
+    "philhealth mbi philsys npi rrn".split()
 )
 # An Emirates ID (784-YYYY-NNNNNNN-N) needs no label.
 _EMIRATES_ID = re.compile(r"(?<![\w\-])784-\d{4}-\d{7}-\d(?![\w\-])")
+# A Korean resident registration number (YYMMDD-SNNNNNN): the date and the sex digit checked in code.
+_KOREAN_RRN = re.compile(r"(?<![\w\-])(\d{2})(\d{2})(\d{2})-([1-4])\d{6}(?![\w\-])")
 # Seventeenth round: digit groups joined by hyphens, 11+ digits, one group of 6+ (PhilHealth
 # 31-755595900-8): an ID whatever its label (a phone number has no group of 6).
 _HYPHEN_ID = re.compile(r"(?<![\w\-.])\d{1,9}(?:-\d{1,9}){2,4}(?![\w\-]|\.\d)")
@@ -466,7 +477,7 @@ _ORG_WORDS = frozenset(
     "hospital clinic university institute imaging radiology infirmary foundation healthcare "
     "center centre system med medical medicine health hlth ctr hosp univ polyclinic practice inst institut "
     "women womens hospitalier clinique hopital memorial dialysis maternity general ospedale cabinet "
-    "urgent hospice rural team station polyclinique ospital "
+    "urgent hospice rural team station polyclinique ospital trust service district board birth emergency "
     "rs rsu rsud rsup rsia sakit".split()
 )
 _SUFFIX_WORDS = frozenset(_SUFFIX.split("|"))

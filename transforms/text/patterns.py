@@ -62,7 +62,9 @@ from transforms.text.lexicon import (
     _DATE_YMD_SPACED,
     _DATE_HIJRI,
     _DATE_QUARTER,
+    _DATE_CJK,
     _EMIRATES_ID,
+    _KOREAN_RRN,
     _HYPHEN_ID,
     _NEWBORN,
     _FAMILY_BARE_INITIALS,
@@ -222,6 +224,11 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
             # the Hijri calendar's own date: checked as one (months of 29 or 30 days), never shifted
             y, mo, d = (int(m[4]), int(m[3]), int(m[1])) if m[1] else (int(m[5]), int(m[7]), int(m[8]))
             if 1 <= mo <= 12 and 1 <= d <= 30:
+                out.append((m.start(), m.end(), (y, mo, d)))
+    if 4 in lengths and not text.isascii():
+        for m in _DATE_CJK.finditer(text):
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
                 out.append((m.start(), m.end(), (y, mo, d)))
     if 4 in lengths and 1 in lengths and "q" in scan.words:
         for m in _DATE_QUARTER.finditer(text):
@@ -450,7 +457,7 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
             # (H.C. dela Cruz: the particles before it too)
             family = m[2].split()[-1]
             up = _upper_ascii(family)
-            if (_unknown(family) or up in _vocab.surnames()) and up not in _vocab.TECHNICAL and not _stop(family):
+            if (_unknown(family) or up in _vocab.name_words()) and up not in _vocab.TECHNICAL and not _stop(family):
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if not words.isdisjoint(_GREETING_WORDS):
         for m in _GREETING.finditer(text):
@@ -503,12 +510,22 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 if not w[0][0].isupper():
                     continue  # a particle
                 if _stop(w[0]) or _upper_ascii(w[0]) in _vocab.TECHNICAL or not (
-                        _unknown(w[0]) or _is_first_name(w[0]) or _upper_ascii(w[0]) in _vocab.surnames()):
+                        _unknown(w[0]) or _is_first_name(w[0]) or _upper_ascii(w[0]) in _vocab.name_words()):
                     break  # BABY GIRL SIMPAUCO Twin A: the name ends before Twin
                 end = w.end()
             if end is not None:
                 out.append((m.start(1), end, _PN, _PAT))
     if scan.upper:
+        for m in _FAMILY_TWO_INITIALS.finditer(text):
+            # Lee CS, Choi WH (Korean and citation style): a frequent census family name, or a census
+            # one that is no English word, and two initials that are no technical term, stop word or
+            # drug suffix (not Impella CP, FSPGR BH, MARKER BB, Tylenol ES)
+            up, initials = _upper_ascii(m[1]), m[2]
+            if ((up in _vocab.common_surnames() or up in _vocab.name_words() and up not in _vocab.ordinary())
+                    and up not in _vocab.TECHNICAL and not _stop(m[1])
+                    and initials not in _vocab.TECHNICAL and not _stop(initials) and initials not in _FUNCTION_WORDS
+                    and initials not in _DRUG_SUFFIXES):
+                out.append((m.start(1), m.end(2), _PN, _PAT))
         for m in _FAMILY_BARE_INITIALS.finditer(text):
             # COJUANCO D, Chikiamco T: a name-like word of 5+ letters that no list holds, census
             # surnames included (Weber B, Child-Pugh B are grades), and an initial at a phrase's end
@@ -518,6 +535,12 @@ def _name_candidates(scan: _Scan) -> list[_Cand]:
                 out.append((m.start(1), m.end(2), _PN, _PAT))
     if not words.isdisjoint(_LINK_WORDS):
         out.extend(_linked_names(text))
+    if not words.isdisjoint(_PREFERRED_WORDS):
+        for m in _PREFERRED.finditer(text):
+            if not _stop(m[1]) and (_unknown(m[1]) or _is_first_name(m[1])):
+                out.append((m.start(1), m.end(1), _PN, _PAT))
+    if not scan.text.isascii():
+        out.extend(_cjk_names(text))
     if "-" in text or "'" in text or "\u2019" in text:
         for m in _PREFIXED_FAMILY.finditer(text):
             # Given al-Family: the given name or the family name after its prefix is name-like
@@ -540,6 +563,34 @@ _LINK_WORDS = frozenset("nee ep epouse o um umm abu abou drs".split())
 
 _NEWBORN_WORDS = frozenset("baby bb bg b o".split())
 _NAME_WORD_RUN = re.compile(r"\S+")
+_FAMILY_TWO_INITIALS = re.compile(rf"(?<![\w'\-.])({_W})[ \t]+([{_UP}]{{2}})(?=[ \t]*(?:$|[.,;:)\]|]))")
+# Drug suffixes after a brand (Tylenol ES, Cardizem CD, Wellbutrin XL): no initials.
+_DRUG_SUFFIXES = frozenset("ER XR SR CR XL DS ES HC LA CD SA XT DR MR IR HCT EC PM CP".split())
+# A preferred or called name (pref. name Grace, Preferred: Steph, prefers to be called Chris).
+_PREFERRED = re.compile(
+    rf"(?i:\b(?:pref(?:erred)?\.?[ \t]+name|preferred|prefers[ \t]+to[ \t]+be[ \t]+called|goes[ \t]+by|a\.?k\.?a\.?|nickname))"
+    rf"[ \t]*:?[ \t]+({_W})"
+)
+# A name in Hangul or Han characters in parentheses after a Latin one (Inchan Lim (임인찬)), after a
+# DICOM PN's = (KIM^SEOYEON=김^서연), or after a Korean role label (판독의 정승하, 보호자 김민수).
+_CJK_NAME = r"[\u3400-\u9fff\uac00-\ud7af]{2,5}"
+_CJK_AFTER_NAME = re.compile(rf"(?<=[\w.])[ \t]*\(({_CJK_NAME})\)")
+_CJK_PN = re.compile(r"=([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+(?:\^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]*)+)")
+_CJK_ROLE = re.compile(
+    rf"(?:판독의|판독|보호자|환자명|환자|성명|이름|담당의|주치의|의뢰의|검사자|촬영자|의사|간호사)[ \t]*:?[ \t]*({_CJK_NAME})(?![\uac00-\ud7af])"
+)
+
+
+_PREFERRED_WORDS = frozenset("pref preferred prefers goes aka a nickname".split())
+
+
+def _cjk_names(text: str) -> list[_Cand]:
+    """Names in Hangul or Han characters where the layout says so (``_CJK_AFTER_NAME``, ``_CJK_PN``,
+    ``_CJK_ROLE``): the detector reads no Korean, Chinese or Japanese text otherwise."""
+    out: list[_Cand] = [(m.start(1), m.end(1), _PN, _PAT) for m in _CJK_AFTER_NAME.finditer(text)]
+    out.extend((m.start(1), m.end(1), _PN, _PAT) for m in _CJK_PN.finditer(text))
+    out.extend((m.start(1), m.end(1), _PN, _PAT) for m in _CJK_ROLE.finditer(text))
+    return out
 
 
 def _linked_names(text: str) -> list[_Cand]:
@@ -572,7 +623,7 @@ def _paren_names(text: str) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _PAREN_NAME.finditer(text):
         words = [w for w in (m[1], m[2], m[3].split()[-1] if m[3] else "") if w]
-        if not all(3 <= len(part) <= 10 or part.lower() == "al" for part in m[2].split("-")) or not all(
+        if not all(2 <= len(part) <= 10 for part in m[2].split("-")) or not all(
                 (_unknown(w) or _is_first_name(w)) and not _vocab.clinical_shape(_upper_ascii(w))
                 and _upper_ascii(w) not in _vocab.TECHNICAL for w in words):
             continue
@@ -685,7 +736,7 @@ _NICKNAME = re.compile(
 _HL7_TYPE = re.compile(r"[A-Z]{3}\^[A-Z]\d\d(?![\w^])")
 # Family (Given) and Given (Other) Family: a given name in parentheses (checked in code).
 _PAREN_NAME = re.compile(
-    rf"(?<![\w'\-.(])({_W})[ \t]+\(({_W})\)(?:[ \t]+((?:{_PARTICLES}[ \t]+)*{_W}))?(?![\w'\-(])"
+    rf"(?<![\w'\-.(])({_W})[ \t]+\(({_W})(?:[ \t]+[{_UP}]\.)?\)(?:[ \t]+((?:{_PARTICLES}[ \t]+)*{_W}))?(?![\w'\-(])"
 )
 # A title and a lone capital letter (a one-letter family name: Ms. I, Dr. O.), not an initial
 # before a name (Dr. J. Okafor).
@@ -1197,6 +1248,11 @@ def _digit_candidates(
                 out.append((m.start(1), m.end(1), "MEDICAL_RECORD_NUMBER", _PAT))
     if "MEDICAL_RECORD_NUMBER" in want and "784" in words:
         out.extend((m.start(), m.end(), "MEDICAL_RECORD_NUMBER", _PAT) for m in _EMIRATES_ID.finditer(text))
+    if "MEDICAL_RECORD_NUMBER" in want and 6 in scan.lengths and 7 in scan.lengths and "-" in text:
+        for m in _KOREAN_RRN.finditer(text):
+            # a Korean resident registration number: a birth date before it (any century)
+            if _valid_date(2000, int(m[2]), int(m[3])) and int(m[2]) > 0:
+                out.append((m.start(), m.end(), "MEDICAL_RECORD_NUMBER", _PAT))
     if "MEDICAL_RECORD_NUMBER" in want and "-" in text and scan.digits >= 11 and max(scan.lengths) >= 6:
         for m in _HYPHEN_ID.finditer(text):
             groups = m[0].split("-")
@@ -1345,7 +1401,7 @@ def _org_candidates(text: str) -> list[_Cand]:
         # a centre, an institute: only after a name-like word of 4+ letters (not AEC Center)
         cue = text[m.end(1) : m.end()].lstrip().lower()
         short = 4 if cue.startswith(("cent", "inst", "women", "memorial", "dialysis", "maternity")) else 0
-        if not _ORG_STRONG.search(m[0]) and all(
+        if not _ORG_STRONG.search(m[0]) and not _ORG_COMPANY.search(m[0]) and all(
             _vocab.known(_upper_ascii(w.strip("*'.&"))) or _stop(w) or len(w.strip("*'.&")) < short
             for w in text[start : m.end(1)].split()
         ):
@@ -1364,7 +1420,8 @@ def _org_candidates(text: str) -> list[_Cand]:
     out.extend((m.start(), m.end(), "ORGANIZATION_NAME", _PAT) for m in _ORG_OF.finditer(text))
     for m in _ORG_RS.finditer(text):
         # RS KARKI, RSUD Cibinong: the first word after it name-like (not RS Technique)
-        if _unknown(m[1].split()[0]) and _upper_ascii(m[1].split()[0]) not in _vocab.TECHNICAL:
+        first = m[1].split()[0]
+        if (_unknown(first) or _upper_ascii(first) in _vocab.name_words()) and _upper_ascii(first) not in _vocab.TECHNICAL:
             out.append((m.start(), m.end(), "ORGANIZATION_NAME", _PAT))
     return out
 
@@ -1376,6 +1433,7 @@ _ORG_LEAD_BEFORE = re.compile(
     r"|(?:(?i:de|del|dela|delos|van|von|di|da|du|le|la)[ \t]+)*(?i:de|del|dela|delos|de[ \t]+los|de[ \t]+la|de[ \t]+las|van|von|di|da|du))"
     r"[ \t]+\Z"
 )
+_ORG_COMPANY = re.compile(r"(?:P\.C\.|\bPC|Ltd\.?|LTD\.?|LLC|Inc\.?|INC\.?|PLLC|LLP|GmbH)\Z")
 _PLACE_AFTER_CUES = frozenset(("hospital", "hosp", "clinic", "polyclinic", "infirmary"))
 _NEXT_WORDS = re.compile(rf"[ \t]+({_OW})(?![\w'\-])")
 _LOWER_INITIAL = re.compile(rf"(?<![\w'])[{_LO}]")
