@@ -328,10 +328,21 @@ HELDOUT15_LOCALES = ("pypi:philippines",)
 # list, another subset). Shapes (``part16``): see ``_display16``, ``_header16``, ``_overlay16``,
 # ``_NOTE_TEMPLATES16``, ``_date_text16``, ``_INST_SHAPES16``.
 HELDOUT16_LOCALES = ("pypi:korea",)
+# The seventeenth held-out part (seed 424808, from ``secrets``), written before the eighteenth round
+# of tuning and measured once, after it. Slovenian names from ``si-person-maker`` 0.0.1 (MIT; its
+# ``data.py`` read and parsed as literals, never imported): family names from its surnames and from
+# Ljubljana's street names that honour a person (``Anton Aškerc``), less the 1990 census lists and
+# every earlier part's lists (``_listed_before17``): 87 left; given names less the 1990 lists only
+# (116; all but ``Lovro`` and ``Tilen`` are in an earlier part's list: given-name recall here is
+# not held out from earlier parts). Places: Slovenia's post offices (its ``city`` list, a list no
+# part used). Shapes (``part17``): see ``_display17``, ``_header17``, ``_overlay17``,
+# ``_NOTE_TEMPLATES17``, ``_date_text17``, ``_INST_SHAPES17``.
+HELDOUT17_LOCALES = ("pypi:slovenia",)
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
          "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685,
          "heldout10": 581971, "heldout11": 391237, "heldout12": 693035, "heldout13": 296767,
-         "heldout14": 834665, "heldout15": 695412, "heldout16": 947562}
+         "heldout14": 834665, "heldout15": 695412, "heldout16": 947562,
+         "heldout17": 424808}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -350,12 +361,13 @@ LOCALES = {
     "heldout14": HELDOUT14_LOCALES,
     "heldout15": HELDOUT15_LOCALES,
     "heldout16": HELDOUT16_LOCALES,
+    "heldout17": HELDOUT17_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
 # shapes; the older held-out parts keep the cases they were measured on. (The sixth ... tenth
 # parts' own shapes: ``_People.part6``, ``part7``, ``part8``, ``part9`` and ``part10``.)
 _EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-             "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16")
+             "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -1495,6 +1507,86 @@ class _NameLists16:
         return self.rng.choice(_cities16())
 
 
+@functools.cache
+def _listed_before17() -> frozenset[str]:
+    """The names the seventeenth held-out part leaves out, upper case without accents: everything
+    ``_listed_before16`` leaves out and the sixteenth part's Korean lists (given names joined,
+    family names)."""
+    korean = {(a + b).upper() for a, b, _ in _korean_given()}
+    korean |= {_ascii(f).upper() for f, _ in _korean_pools()["family_names"]}
+    return frozenset(_listed_before16() | korean)
+
+
+@functools.cache
+def _slovene_data() -> dict[str, tuple[str, ...]]:
+    """``si-person-maker`` 0.0.1's lists (MIT; ``si_person_maker/data.py``, read as text and
+    parsed as literals, never imported or run): ``first_name``, ``last_name``, ``street_names``
+    (Ljubljana's streets, many named after a person: ``Anton Aškerc``), ``city`` (Slovenia's
+    post offices)."""
+    import ast
+
+    with open(_package_file("si_person_maker", "data.py"), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    return {node.targets[0].id: tuple(str(v).strip() for v in ast.literal_eval(node.value))
+            for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)}
+
+
+# first words of Ljubljana street names that are not a given name (``Trg``, ``Na``, ``Spodnje``)
+_NOT_GIVEN17 = frozenset(("Agrokombinat", "Na", "Novi", "Ob", "Park", "Spodnje", "Spodnji", "Sveti", "Trg", "Zgornja",
+                          "Zgornje", "Knez", "Pod", "Pot", "Cesta", "Ulica", "Stara", "Nova", "Mali", "Veliki", "Breg"))
+
+
+@functools.cache
+def _slovene_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(given, family)`` of the seventeenth part. Family names: ``si-person-maker``'s
+    ``last_name`` and the second word of its two-word street names whose first word is a given
+    name (``Adam Bohorič`` gives ``Bohorič``), less the 1990 census lists and every earlier part's
+    lists (``_listed_before17``). Given names: its ``first_name`` less the 1990 census lists only
+    (only ``Lovro`` and ``Tilen`` are also in no earlier part's list; see ``RESULTS.md``)."""
+    import re
+
+    data = _slovene_data()
+    first, last = _census1990()
+    out = first | last | _listed_before17()
+    family = set(data["last_name"])
+    for street in data["street_names"]:
+        if re.fullmatch(r"[^\W\d_]{2,} [^\W\d_]{3,}", street):
+            a, b = street.split()
+            if a[0].isupper() and b[0].isupper() and a not in _NOT_GIVEN17 and b != "Šest" \
+                    and not b.endswith(("ova", "eva", "ove", "eve", "ska", "ški")):
+                family.add(b)
+    family_left = sorted(n for n in family if _ascii(n).upper() not in out)
+    given_left = sorted(n for n in data["first_name"] if _ascii(n).upper() not in first | last)
+    return tuple(given_left), tuple(family_left)
+
+
+@functools.cache
+def _slovene_places() -> tuple[str, ...]:
+    """Slovenia's post offices (``si-person-maker``'s ``city``), one name each (the bilingual
+    ``Koper/Capodistria`` and ``Dobovec, Trbovlje`` left out), three words or fewer."""
+    return tuple(sorted({c for c in _slovene_data()["city"]
+                         if c and "/" not in c and "," not in c and len(c.split()) <= 3
+                         and all(w.isalpha() for w in c.split())}))
+
+
+class _NameLists17:
+    """The seventeenth held-out part's source: Slovenian given names and family names of
+    ``si-person-maker`` (family names from its surnames and Ljubljana's street names), and
+    Slovenia's post offices, drawn with this source's own generator."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def first_name(self) -> str:
+        return self.rng.choice(_slovene_names()[0])
+
+    def last_name(self) -> str:
+        return self.rng.choice(_slovene_names()[1])
+
+    def city(self) -> str:
+        return self.rng.choice(_slovene_places())
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
@@ -1502,12 +1594,13 @@ class _People:
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
                  part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False,
                  part11: bool = False, part12: bool = False, part13: bool = False, part14: bool = False, part15: bool = False,
-                 part16: bool = False) -> None:
+                 part16: bool = False, part17: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
         # the sixth ... tenth held-out parts' own shapes (each later part has the earlier ones too)
+        part16 = part16 or part17
         part15 = part15 or part16
         part14 = part14 or part15
         part13 = part13 or part14
@@ -1524,6 +1617,7 @@ class _People:
         self.part14 = part14
         self.part15 = part15
         self.part16 = part16
+        self.part17 = part17
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -1534,6 +1628,9 @@ class _People:
                 continue
             if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
                 self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc == "pypi:slovenia":
+                self.fakers.append(_NameLists17(seed * 1000 + i))
                 continue
             if loc == "pypi:korea":
                 self.fakers.append(_NameLists16(seed * 1000 + i))
@@ -2210,6 +2307,112 @@ _EXTRA_LABELS16 = ("Technologist: ", "Mammo Tech: ", "Reading Rad: ", "판독의
                    "Attending of record: ", "Interpreter: ")
 
 
+_SL_MONTHS = ("januar", "februar", "marec", "april", "maj", "junij", "julij", "avgust", "september", "oktober",
+              "november", "december")
+_SL_MONTHS_GEN = ("januarja", "februarja", "marca", "aprila", "maja", "junija", "julija", "avgusta", "septembra",
+                  "oktobra", "novembra", "decembra")
+_SL_WEEKDAYS = ("pon", "tor", "sre", "čet", "pet", "sob", "ned")
+
+
+def _date_text17(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str]:
+    """A date of the seventeenth held-out part: ``(date, after)``, ``after`` outside the gold span
+    (a time, ``ob 14.22`` with the Slovenian dot, ``h``, a zone)."""
+    y, m, d = ymd
+    mon = _MONTHS[m - 1]
+    hh, mm = rng.randint(0, 23), rng.randint(0, 59)
+    return rng.choice((
+        (f"{d}. {m}. {y}", ""), (f"{d}.{m}.{y}", ""), (f"{d:02d}. {m:02d}. {y}", ""), (f"{d}. {_SL_MONTHS_GEN[m - 1]} {y}", ""),
+        (f"{d}. {_SL_MONTHS[m - 1][:3]}. {y}", ""), (f"{d}. {m}. {y}", f" ob {hh}.{mm:02d}"), (f"{d:02d}.{m:02d}.{y}", f", {hh:02d}:{mm:02d} h"),
+        (f"{mon}-{d:02d}-{y}", ""), (f"{y}-{m:02d}-{d:02d}", f" {hh:02d}:{mm:02d} CET"), (f"{d} {mon.title()} {y}", ""),
+        (f"{y}{m:02d}{d:02d}", ""), (f"{m:02d}/{d:02d}/{y}", ""), (f"{d:02d}.{m:02d}.{y}", ""), (f"{y}-{m:02d}-{d:02d}", ""),
+    ))
+
+
+def _add_date17(b: "_Builder", p: "_People", rng: random.Random) -> None:
+    date, after = _date_text17(rng, p.date())
+    b.add(date, "DATE").add(after)
+
+
+def _emso(p: "_People") -> str:
+    """A Slovenian EMŠO (13 digits: the birth date ``DDMMYYY``, register ``50``, a serial number,
+    a mod-11 check digit over the weights 7654327654 32), one ID span."""
+    while True:
+        y, m, d = p.date()
+        body = f"{d:02d}{m:02d}{y % 1000:03d}50{p.rng.randint(0, 999):03d}"
+        total = sum(int(c) * w for c, w in zip(body, (7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)))
+        check = 11 - total % 11
+        if check != 10:
+            return body + str(0 if check == 11 else check)
+
+
+def _slovene17(p: "_People", rng: random.Random) -> tuple[str, str]:
+    """A Slovenian name of the seventeenth part with its letters (``Tomaž``, ``Štih``); a share of
+    women with a double family name (``Kranjc Bohorič``, one name)."""
+    given, family = _slovene_names()
+    g, f = rng.choice(given), rng.choice(family)
+    if rng.random() < 0.15:
+        f = f"{f} {rng.choice(family)}"
+    return g, f
+
+
+def _display17(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The seventeenth held-out part's display shapes: Slovenian names with their letters kept
+    (``Tomaž Štih``, ``ŠTIH TOMAŽ``), Slovenian titles before and after, outside the gold span
+    (``prim. doc. dr. Tomaž Štih, dr. med., spec. radiol.``), ``Štih Tomaž (roj. 3. 3. 1998)``
+    (the born-on date its own span), a name with its EMŠO."""
+    sg, sf = _slovene17(p, rng)
+    if shape == 0:
+        b.add(rng.choice((f"{sg} {sf}", f"{sf.upper()} {sg.upper()}", f"{sf} {sg}", f"{sf}, {sg}")), "NAME")
+    elif shape == 1:
+        b.add(rng.choice(("prim. ", "doc. dr. ", "prof. dr. ", "asist. ", "prim. doc. dr. ", "mag. ")))
+        b.add(f"{sg} {sf}", "NAME").add(rng.choice((", dr. med.", ", dr. med., spec. radiol.", ", dr. dent. med.", ", dipl. inž. rad.", "")))
+    elif shape == 2:
+        b.add(f"{sf} {sg}", "NAME").add(rng.choice((" (roj. ", " (r. ", " *")))
+        _add_date17(b, p, rng)
+        b.add(")" if "(" in b.parts[-3] else "")
+    else:
+        b.add(f"{sg} {sf}", "NAME").add(rng.choice((", EMŠO ", " | EMSO: ", " (EMŠO: ")))
+        b.add(_emso(p), "ID").add(")" if "(" in b.parts[-2] else "")
+
+
+def _header17(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, sep: str) -> None:
+    """The seventeenth held-out part's device lines: a PN in ISO_IR 100 with its letters
+    (``ŠTIH^TOMAŽ``) after ``(0008,0005) CS [ISO_IR 100]``, an HL7 v2 PID with the Slovenian health
+    insurance card number (ZZZS, 9 digits) and ``PID-7``, dcmdump's ``(0010,1000) LO [..]``
+    other patient IDs (an EMŠO), and an Agfa/Siemens-like ``Štih, Tomaž  * 03.03.1998  M``."""
+    sg, sf = _slovene17(p, rng)
+    if shape == 0:
+        b.add("(0008,0005) CS [ISO_IR 100]" + sep + "(0010,0010) PN [").add(f"{sf}^{sg}".upper(), "NAME").add("]")
+    elif shape == 1:
+        b.add("PID|1||").add(p.id(9), "ID").add("^^^ZZZS^HC||").add(f"{sf}^{sg}".upper(), "NAME").add("||")
+        y, m, d = p.date()
+        b.add(f"{y}{m:02d}{d:02d}", "DATE").add(f"|{rng.choice('MF')}|")
+    elif shape == 2:
+        b.add("(0010,1000) LO [").add(_emso(p), "ID").add("]" + rng.choice(("", "   #  14, 1 OtherPatientIDs")))
+    else:
+        b.add(f"{sf}, {sg}", "NAME").add(rng.choice(("  * ", "  *", "  geb. ", "  roj. ")))
+        _add_date17(b, p, rng)
+        b.add(f"  {rng.choice('MFŽ')}")
+
+
+def _overlay17(p: _People, rng: random.Random, g: str, f: str, shape: int) -> _Builder:
+    """The seventeenth held-out part's name lines at the top edge: ``ŠTIH^TOMAŽ`` with its
+    letters, ``Štih Tomaž, 1998`` (a birth year alone, a DATE span), ``Pac.: STIH TOMAZ``."""
+    top = _Builder("top")
+    sg, sf = _slovene17(p, rng)
+    if shape == 0:
+        top.add(f"{sf}^{sg}".upper(), "NAME")
+    elif shape == 1:
+        top.add(f"{sf} {sg}", "NAME").add(", ").add(str(p.date()[0]), "DATE")
+    else:
+        top.add(rng.choice(("Pac.: ", "Pacient: ", "Pt: "))).add(_ascii(f"{sf} {sg}").upper(), "NAME")
+    return top
+
+
+_EXTRA_LABELS17 = ("Radiolog: ", "Rad. inž.: ", "Napotni zdravnik: ", "Izvajalec: ", "Sonographer: ", "Performed by: ",
+                   "Supervising Physician: ")
+
+
 def _add_date10(b: "_Builder", p: "_People", rng: random.Random, words: bool = True) -> None:
     """A date of the tenth held-out part's forms: the word before (not on device lines, ``words``
     false) and the time after outside the gold span."""
@@ -2232,9 +2435,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(70 if p.part16 else 63 if p.part15 else 55 if p.part14 else 47 if p.part13 else 41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(74 if p.part17 else 70 if p.part16 else 63 if p.part15 else 55 if p.part14 else 47 if p.part13 else 41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 63:
+        if shape >= 70:
+            _display17(b, p, rng, shape - 70, g, f, g2)
+        elif shape >= 63:
             _display16(b, p, rng, shape - 63, g, f, g2)
         elif shape >= 55:
             _display15(b, p, rng, shape - 55, g, f, g2)
@@ -2494,8 +2699,11 @@ def _header(p: _People, n: int) -> list[Case]:
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(48 if p.part16 else 42 if p.part15 else 36 if p.part14 else 30 if p.part13 else 25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
-        if shape >= 42:
+        shape = rng.randrange(52 if p.part17 else 48 if p.part16 else 42 if p.part15 else 36 if p.part14 else 30 if p.part13 else 25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        if shape >= 48:
+            # the seventeenth held-out part's lines
+            _header17(b, p, rng, shape - 48, g, f, sep)
+        elif shape >= 42:
             # the sixteenth held-out part's lines
             _header16(b, p, rng, shape - 42, g, f, sep)
         elif shape >= 36:
@@ -2616,7 +2824,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(34 if p.part16 else 31 if p.part15 else 28 if p.part14 else 25 if p.part13 else 22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(37 if p.part17 else 34 if p.part16 else 31 if p.part15 else 28 if p.part14 else 25 if p.part13 else 22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -2645,6 +2853,9 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
+    if shape >= 34:
+        # the seventeenth held-out part's lines
+        return _overlay17(p, rng, g, f, shape - 34)
     if shape >= 31:
         # the sixteenth held-out part's lines
         return _overlay16(p, rng, g, f, shape - 31)
@@ -2733,6 +2944,12 @@ def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3,
     heldout4)."""
     b = _Builder("body")
+    if p.part17 and rng.random() < 0.25:
+        # the seventeenth held-out part: Slovenian and US labels, a Slovenian name, `Family G.`
+        sg, sf = _slovene17(p, rng)
+        b.add(rng.choice(_EXTRA_LABELS17))
+        b.add(rng.choice((f"{sg} {sf}", f"{sf} {sg[0]}.", f"{sf.upper()} {sg.upper()}")), "NAME")
+        return b
     if p.part16 and rng.random() < 0.25:
         # the sixteenth held-out part: US and Korean labels, a Korean name, `Family, G.`
         family, given, family_ko, given_ko = _korean16(p, rng)
@@ -2946,12 +3163,28 @@ _NOTE_TEMPLATES16 = _NOTE_TEMPLATES15 + (
 )
 
 
+_NOTE_TEMPLATES17 = _NOTE_TEMPLATES16 + (
+    "Napotni zdravnik: {SL}, dr. med.",
+    "Izvid pregledal in podpisal {SL}, dr. med., spec. radiol., {DATE17}.",
+    "Pacientka {SL} (EMŠO {EMSO}) je bila sprejeta {DATE17}.",
+    "Primerjava s preiskavo v {INST} z dne {DATE17}.",
+    "Discussed at the MDT on {DATE17}; present: {SL} and {C}.",
+    "Patient's daughter-in-law, {SL}, is the health care proxy.",
+    "Pt seen by {SL}, PA-C, under the supervision of {C}.",
+    "Interpreter (Slovenian) {SL} via video, ID {ID7}.",
+    "Outside CT from {INST} dated {DATE17} uploaded to PACS.",
+    "Cc: {SL}; {C}.",
+    "Addendum {DATE17}: case reviewed with {SL}.",
+    "Kontrola čez 6 mesecev pri {SL}.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES16 if p.part16 else _NOTE_TEMPLATES15 if p.part15 else _NOTE_TEMPLATES14 if p.part14 else _NOTE_TEMPLATES13 if p.part13 else _NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES17 if p.part17 else _NOTE_TEMPLATES16 if p.part16 else _NOTE_TEMPLATES15 if p.part15 else _NOTE_TEMPLATES14 if p.part14 else _NOTE_TEMPLATES13 if p.part13 else _NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -3065,6 +3298,16 @@ def _narrative(p: _People, n: int) -> list[Case]:
                 b.add(_mbi(p), "ID")
             elif key == "PHIC":
                 b.add(_philhealth(p), "ID")
+            elif key == "DATE17":
+                # the seventeenth held-out part: its date forms, Slovenian names, EMŠO, an ID
+                _add_date17(b, p, rng)
+            elif key == "SL":
+                sg, sf = _slovene17(p, rng)
+                b.add(rng.choice((f"{sg} {sf}", f"{sg} {sf}", f"{sf} {sg}")), "NAME")
+            elif key == "EMSO":
+                b.add(_emso(p), "ID")
+            elif key == "ID7":
+                b.add(p.id(7), "ID")
             elif key == "DATE16":
                 # the sixteenth held-out part: its date forms, Korean names (in Hangul too),
                 # a preferred name, an institution, RRN, NPI
@@ -3186,6 +3429,20 @@ _INST_SHAPES16 = (
     "{X} Critical Access Hospital", "{X} Birth Center", "{X} Breast Center", "{X} Freestanding Emergency Center",
     "{F} Radiology Group, LLP", "{X} Endoscopy Center",
 )
+# The seventeenth held-out part's shapes: Slovenian hospitals and health centres as they write
+# their names (university medical centres, general hospitals ``Splošna bolnišnica``, health
+# centres ``Zdravstveni dom``, their abbreviations ``UKC``, ``SB``, ``ZD``, and the Slovenian
+# diacritics kept) with Slovenia's post offices, and English-speaking shapes no part had: PLLC and
+# imaging associates, ambulatory surgery centres, teaching hospitals, community health centres,
+# heart institutes, cancer centres, nursing homes, sleep, wound and pain centres, veterans homes.
+_INST_SHAPES17 = (
+    "Univerzitetni klinični center {X}", "UKC {X}", "Splošna bolnišnica {X}", "SPLOŠNA BOLNIŠNICA {X}", "SB {X}",
+    "Zdravstveni dom {X}", "ZD {X}", "Zdravstvena postaja {X}", "Diagnostični center {X}", "Bolnišnica {X}",
+    "{F} Imaging Associates, PLLC", "{X} Ambulatory Surgery Center", "{X} Teaching Hospital",
+    "{X} Community Health Centre", "{X} Heart Institute", "{X} Cancer Centre", "{X} Nursing Home",
+    "{X} Sleep Disorders Center", "{X} Wound Care Center", "{X} Pain Management Center", "{X} Veterans Home",
+)
+_SLOVENE17 = ("Univerzitetni", "UKC", "Splošna", "SPLOŠNA", "SB ", "Zdravstven", "ZD ", "Diagnostični", "Bolnišnica")
 _KOREAN16 = ("{X} National", "{X} NATIONAL", "{X} St. Mary", "{X} Public", "{X} Jeil")
 _PHILIPPINE15 = ("Ospital", "OSPITAL", "{X} Rural", "RHU", "{X} Lying", "{X} Doctors", "{X} DOCTORS")
 _FRENCH14 = ("CHP", "CHR", "Hôpital", "HOPITAL", "Polyclinique", "Centre d'", "CENTRE DE")
@@ -3193,7 +3450,11 @@ _GULF14 = ("Al {X}", "{X} PHCC")
 
 
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part16:
+    if p.part17:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
+                           + _INST_SHAPES12 + _INST_SHAPES13 + _INST_SHAPES14 + _INST_SHAPES15 + _INST_SHAPES16
+                           + _INST_SHAPES17 + _INST_SHAPES17)
+    elif p.part16:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
                            + _INST_SHAPES12 + _INST_SHAPES13 + _INST_SHAPES14 + _INST_SHAPES15 + _INST_SHAPES16
                            + _INST_SHAPES16)
@@ -3251,6 +3512,10 @@ def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
         if shape.startswith(_KOREAN16) or "{U}" in shape:
             x = _ascii(rng.choice(_cities16()))
         shape = shape.replace("{U}", _ascii(rng.choice(_cities16())))
+    if p.part17 and shape.startswith(_SLOVENE17):
+        # the seventeenth part's Slovenian shapes take a Slovenian post office, its letters kept
+        x = rng.choice(_slovene_places())
+        x = x.upper() if shape.isupper() else x
     text = shape.replace("{X}", x).replace("{S}", _ascii(p.given()))
     if "{F}" in shape:
         text = text.replace("{F}", _ascii(p.family()), 1)
@@ -3295,13 +3560,19 @@ def _dates(p: _People, n: int) -> list[Case]:
     if p.part15:
         labels += ("Petsa: ", "Kapanganakan: ", "Date of Admission: ", "DOB/Age: ", "Birthdate: ", "Collected on ",
                    "OBX|1|DT|DOB||")
+    if p.part17:
+        labels += ("Datum rojstva: ", "Datum preiskave: ", "Roj.: ", "Date of Service: ", "Accession date: ",
+                   "PID|1|||||||", "DOB ")
     if p.part16:
         labels += ("생년월일: ", "검사일: ", "Exam Date/Time: ", "DOB (MM/DD/YYYY): ", "Date of Procedure: ",
                    "birthDate: ", "Study Date  ")
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part16 and rng.random() < 0.4:
+        if p.part17 and rng.random() < 0.4:
+            # the seventeenth held-out part's forms (a time or zone after some, outside)
+            _add_date17(b.add(label), p, rng)
+        elif p.part16 and rng.random() < 0.4:
             # the sixteenth held-out part's forms (a time, zone or Korean weekday after some, outside)
             _add_date16(b.add(label), p, rng)
         elif p.part15 and rng.random() < 0.4:
@@ -4098,6 +4369,36 @@ VOCAB_HELDOUT16 = (
     "Correlate with labs",
 )
 
+# Written for the seventeenth held-out part before its round of tuning (no detector run), sharing
+# no string with an earlier list (``_vocabulary`` asserts it): Slovenian report words (as Slovenian
+# PACS and reports carry them), nuclear medicine, interventional, DEXA, dental and ultrasound
+# terms, worklist and HL7 terms, device settings.
+VOCAB_HELDOUT17 = (
+    "Izvid", "Zaključek", "Klinična vprašanja", "Primerjava s predhodno preiskavo", "Brez posebnosti", "Kontrola čez 3 mesece",
+    "RTG prsnih organov", "UZ trebuha", "CT glave brez KS", "MR ledvene hrbtenice", "Napotna diagnoza", "Tekočina v Douglasu",
+    "Jetra normalne velikosti", "Žolčnik brez kamnov", "Ledvici primerne velikosti", "Plevralni izliv levo", "Sum na pljučnico",
+    "Stanje po operaciji", "Kontrastno sredstvo i.v.", "Priporočam dodatno obdelavo",
+    "Tc-99m MDP 740 MBq", "F-18 FDG 350 MBq", "SUVmax 7.4 at 60 min", "Deauville score 3", "Ga-68 DOTATATE 150 MBq", "I-131 uptake 24 h",
+    "MIBG scintigraphy", "Lung V/Q SPECT", "Gated SPECT EF 58%", "Tc-99m sestamibi rest/stress", "LEHR collimator",
+    "Photopeak 140 keV, window 15%", "Attenuation correction CT", "Whole body sweep", "Renogram MAG3", "DaTscan",
+    "T-score -2.6", "Z-score -1.1", "L1-L4 BMD 0.812 g/cm2", "Femoral neck", "Total hip", "Hologic Horizon A", "Lunar iDXA",
+    "OPG panoramic", "CBCT 8x8 FOV", "Bitewing L/R", "Periapical 36", "Cephalometric lateral",
+    "Modified Seldinger access", "5 Fr sheath", "Right CFA access", "Angio-Seal deployed", "TACE with DEB", "Y-90 radioembolization",
+    "Microcatheter 2.7 Fr", "Coil embolization", "Fluoro time 12.3 min", "DAP 45.2 Gy·cm2", "Air kerma 310 mGy",
+    "IVC filter retrieval", "PICC 4 Fr double lumen", "Tip at cavoatrial junction", "Moderate sedation 25 min",
+    "Elastography 6.2 kPa", "2D-SWE mean 7.1 kPa", "CEUS SonoVue 2.4 mL", "RI 0.68 left interlobar", "PSV 128 cm/s", "ICA/CCA ratio 2.1",
+    "Doppler color gain 50%", "Harmonic imaging", "Curvilinear C5-1", "Linear L12-3", "Endocavitary probe",
+    "MI 1.1 TIs 0.4", "TGC reset", "Frame rate 38 Hz",
+    "Scheduled Procedure Step", "MWL query by AE title", "MPPS completed", "Storage Commitment N-ACTION", "Study Instance UID",
+    "Series Number 3", "Acquisition Number 1", "Instance Number 45", "Image Type ORIGINAL PRIMARY AXIAL",
+    "Presentation Intent FOR PROCESSING", "Burned In Annotation NO", "ORM^O01^ORM_O01", "ORU^R01^ORU_R01", "ADT^A08^ADT_A01", "MSH|^~\\&",
+    "ACK AA", "OBX|2|FT|GDT", "Transfer Syntax 1.2.840.10008.1.2.4.90", "JPEG 2000 lossless", "Deflate",
+    "kVp 120 mAs 250", "SID 180 cm erect", "Grid ratio 12:1", "AEC center chamber", "EI 1450", "DI +0.3", "Collimation 35x43",
+    "Filter 0.1 mm Cu", "Focal spot 0.6 mm", "Bucky wall stand", "Tube angle 15 caudal", "Erect PA", "Supine AP",
+    "Lateral decubitus", "Swimmer's view", "Skyline patella", "Mortise view", "Scaphoid series", "Judet views",
+    "Ottawa ankle rules negative", "Wells score low", "D-dimer negative",
+)
+
 
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
@@ -4105,16 +4406,17 @@ def _vocabulary(part: str) -> list[Case]:
              "heldout7": VOCAB_HELDOUT7, "heldout8": VOCAB_HELDOUT8, "heldout9": VOCAB_HELDOUT9,
              "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11, "heldout12": VOCAB_HELDOUT12,
              "heldout13": VOCAB_HELDOUT13, "heldout14": VOCAB_HELDOUT14,
-             "heldout15": VOCAB_HELDOUT15, "heldout16": VOCAB_HELDOUT16}[part]
+             "heldout15": VOCAB_HELDOUT15, "heldout16": VOCAB_HELDOUT16,
+             "heldout17": VOCAB_HELDOUT17}[part]
     if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14",
-                "heldout15", "heldout16"):
+                "heldout15", "heldout16", "heldout17"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
                  VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10, VOCAB_HELDOUT11,
-                 VOCAB_HELDOUT12, VOCAB_HELDOUT13, VOCAB_HELDOUT14, VOCAB_HELDOUT15)
+                 VOCAB_HELDOUT12, VOCAB_HELDOUT13, VOCAB_HELDOUT14, VOCAB_HELDOUT15, VOCAB_HELDOUT16)
         earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9, "heldout10": 10,
                                                              "heldout11": 11, "heldout12": 12, "heldout13": 13,
-                                                             "heldout14": 14, "heldout15": 15}.get(part, 16)]
+                                                             "heldout14": 14, "heldout15": 15, "heldout16": 16}.get(part, 17)]
                    for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
@@ -4183,16 +4485,25 @@ def _code_meanings(part: str, n: int) -> tuple[str, ...]:
         # heldout16 and later: a meaning both halves hold is drawn once (the earlier parts keep
         # the samples they were measured on)
         seen |= set(picked)
+    if list(SEEDS).index(part) >= list(SEEDS).index("heldout17"):
+        # heldout17 and later: the other schemes' meanings no earlier sample holds are fewer than
+        # half the sample; the rest comes from the held-out half, still drawn once
+        avail = [m for m in other if m not in seen]
+        k = min(n - n // 2, len(avail))
+        picked += rng.sample(avail, k)
+        seen |= set(picked)
+        picked += rng.sample([m for m in mine if m not in seen], n - n // 2 - k)
+        return tuple(picked)
     picked += rng.sample([m for m in other if m not in seen], n - n // 2)
     return tuple(picked)
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout16"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout17"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
     "heldout10", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout16'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout17'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -4205,7 +4516,7 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
                                   part == "heldout8", part == "heldout9", part == "heldout10", part == "heldout11",
                                   part == "heldout12", part == "heldout13", part == "heldout14",
-                                  part == "heldout15", part == "heldout16"), n)
+                                  part == "heldout15", part == "heldout16", part == "heldout17"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets
