@@ -968,3 +968,20 @@ def test_round18_found(text, quote, info_type):
 )
 def test_round18_guards(text):
     assert not [f for f in detect(text) if f.info_type in ("PERSON_NAME", "ORGANIZATION_NAME", "DATE")]
+
+
+# Nineteenth round (after heldout17's one measurement at d77f8b2): dates of Central Europe. Each
+# case of test_round19_found fails on d77f8b2; test_round19_guards passes on both.
+@pytest.mark.parametrize(
+    "text, quote",
+    [("Acc Dt 2. 7. 2002 ob 9.24", "2. 7. 2002"), ("DOB: 19. 04. 1941", "19. 04. 1941"),
+     ("Study: 21. februarja 1957", "21. februarja 1957"), ("LMP 18. avg. 1990", "18. avg. 1990"),
+     ("3. března 1998", "3. března 1998"), ("3 marca 1998", "3 marca 1998"), ("12 listopada 2001", "12 listopada 2001")],
+)
+def test_round19_found(text, quote):
+    assert quote in [f.quote for f in detect(text) if f.info_type in ("DATE", "DATE_OF_BIRTH")]
+
+
+@pytest.mark.parametrize("text", ["Grade 3. 4 mm", "3. 4. 25 mg", "Section 3. 14. 200"])
+def test_round19_guards(text):
+    assert not [f for f in detect(text) if f.info_type == "DATE"]

@@ -30,21 +30,21 @@ _MONTHS = (
 ).split()
 _MONTH_NUM = {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
 # Month names and abbreviations of the languages European devices print, accents folded
-# (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001, 1998. márc. 3., Marso 3, 1998): used by the month-name date
+# (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001, 1998. márc. 3., Marso 3, 1998, 3. marca 1998): used by the month-name date
 # grammar only, between a day and a year.
 _MONTHS_INTL = {
-    1: "januar janvier janv enero ene gennaio gen januari janeiro",
-    2: "februar fevrier fevr fev febrero febbraio februari fevereiro febr pebrero",
-    3: "marz mrz mars marzo maart mrt marco marc marcius marso",
-    4: "avril avr abril abr aprile aprilis",
-    5: "mai mayo maggio mag mei maio maj majus",
-    6: "juni juin junio giugno giu junho junius hunyo",
-    7: "juli juillet juil julio luglio lug julho julius hulyo",
-    8: "aout agosto ago augustus augusztus",
-    9: "septembre septiembre setiembre settembre set setembro szept szeptember setyembre",
-    10: "oktober okt octobre octubre ottobre ott outubro out oktubre",
-    11: "novembre noviembre novembro nobyembre",
-    12: "dezember dez decembre diciembre dic dicembre dezembro disyembre",
+    1: "januar janvier janv enero ene gennaio gen januari janeiro januarja leden ledna styczen stycznia sijecanj sijecnja",
+    2: "februar fevrier fevr fev febrero febbraio februari fevereiro febr pebrero februarja unor unora luty lutego veljaca veljace",
+    3: "marz mrz mars marzo maart mrt marco marc marcius marso marec marca brezen brezna marzec ozujak ozujka",
+    4: "avril avr abril abr aprile aprilis aprila duben dubna kwiecien kwietnia travanj travnja",
+    5: "mai mayo maggio mag mei maio maj majus maja kveten kvetna svibanj svibnja",
+    6: "juni juin junio giugno giu junho junius hunyo junij junija cerven cervna czerwiec czerwca lipanj lipnja",
+    7: "juli juillet juil julio luglio lug julho julius hulyo julij julija cervenec cervence lipiec lipca srpanj srpnja",
+    8: "aout agosto ago augustus augusztus avgust avgusta avg srpen srpna sierpien sierpnia kolovoz kolovoza",
+    9: "septembre septiembre setiembre settembre set setembro szept szeptember setyembre septembra zari wrzesien wrzesnia rujan rujna",
+    10: "oktober okt octobre octubre ottobre ott outubro out oktubre oktobra rijen rijna pazdziernik pazdziernika",
+    11: "novembre noviembre novembro nobyembre novembra listopad listopadu listopada studeni studenoga",
+    12: "dezember dez decembre diciembre dic dicembre dezembro disyembre decembra prosinec prosince grudzien grudnia prosinac prosinca",
 }
 _MONTH_INTL_NUM = {w: i for i, words in _MONTHS_INTL.items() for w in words.split()}
 
@@ -217,6 +217,9 @@ _DATE_HIJRI = re.compile(
 _DATE_CJK = re.compile(r"(?<!\d)(\d{4})[ \t]*[년年][ \t]*(\d{1,2})[ \t]*[월月][ \t]*(\d{1,2})[ \t]*[일日]")
 # A quarter and a year (Q3 1941), as DOB fields of some exports hold a date made coarse.
 _DATE_QUARTER = re.compile(r"(?<![\w.\-/])Q([1-4])[ \t]+((?:18|19|20)\d\d)(?![\w\-/]|\.\d)")
+# Day first with a dot after the day and the month and a space between (Central Europe: 3. 3. 1998,
+# 19. 04. 1941), a four-digit year (nineteenth round).
+_DATE_DMY_SPACED = re.compile(r"(?<![\w.\-/])(\d{1,2})\.[ \t]+(\d{1,2})\.[ \t]*(\d{4})(?!\w|\.\d)")
 # Year first with a dot after each part and a space between (Hungarian: 2015. 08. 18.)
 _DATE_YMD_SPACED = re.compile(r"(?<![\w.\-/])(\d{4})\.[ \t]+(\d{1,2})\.[ \t]*(\d{1,2})\.(?!\d)")
 _DATE_STAMP = re.compile(r"(?<![\w\-])(\d{2})-(\d{2})-(\d{2})-(\d{4,6})(?![\w\-])")

@@ -60,6 +60,7 @@ from transforms.text.lexicon import (
     _ROMAN_MONTHS,
     _DATE_YMD,
     _DATE_YMD_SPACED,
+    _DATE_DMY_SPACED,
     _DATE_HIJRI,
     _DATE_QUARTER,
     _DATE_CJK,
@@ -234,6 +235,10 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
         for m in _DATE_QUARTER.finditer(text):
             out.append((m.start(), m.end(), (int(m[2]), 3 * int(m[1]) - 2, 0)))
     if 4 in lengths and short and ". " in text:
+        for m in _DATE_DMY_SPACED.finditer(text):
+            y, mo, d = int(m[3]), int(m[2]), int(m[1])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
         for m in _DATE_YMD_SPACED.finditer(text):
             y, mo, d = int(m[1]), int(m[2]), int(m[3])
             if 1850 <= y <= 2100 and _valid_date(y, mo, d):
