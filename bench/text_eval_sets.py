@@ -11,23 +11,24 @@ IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, N
 names in Latin spellings; ``heldout12``: Finnish names; ``heldout13``: Pakistani and Hungarian
 names; ``heldout14``: names of the Maghreb, the Mashriq and the Gulf; ``heldout15``: Filipino
 names; ``heldout16``: Korean given names in the spellings Korean passports and hospitals abroad
-print; each less the 1990 lists, except heldout16's Korean family names, see ``RESULTS.md``), so a name is found because of its shape and
-context, not because the list it came from is inside the detector.
+print; ``heldout17``: Slovenian family names; each less the 1990 lists, except heldout16's Korean
+family names and heldout17's given names, see ``RESULTS.md``), so a name is found because of its
+shape and context, not because the list it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of sixteen held-out parts
-(``"heldout"`` ... ``"heldout16"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of seventeen held-out parts
+(``"heldout"`` ... ``"heldout17"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
 ``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
 before the tenth, ``"heldout10"`` before the eleventh, ``"heldout11"`` before the twelfth,
 ``"heldout12"`` before the thirteenth, ``"heldout13"`` before the fourteenth, ``"heldout14"``
 before the fifteenth, ``"heldout15"`` before the sixteenth, ``"heldout16"`` before the
-seventeenth; each of heldout6 ...
-heldout10 was tuned on in the round after its one measurement, heldout11 in the thirteenth,
-heldout12 and heldout13 not).
+seventeenth, ``"heldout17"`` before the eighteenth; each of heldout6 ... heldout16 was tuned on
+in the round after its one measurement, heldout11 in the thirteenth, heldout17's dates in the
+nineteenth).
 Same part, seed and size: same cases.
 
 Sets (the shapes real data has):
