@@ -589,3 +589,51 @@ def _strip_lead(text: str, start: int, end: int) -> int | None:
         if not _stop(m.group()) and m.group().lower() not in ("of", "the", "and", "&", "for"):
             return m.start()
     return None
+
+
+# ---------------------------------------------------------------------------------------
+# Institutions in the languages of European and other sites (twentieth round): a grammar of cue
+# words, read on the accent-folded, lower-case text; the words are checked in code (capitalised
+# in the original, name-like or a place). Cue first: the cue, its adjectives, then the name
+# (Klinikum Nordwest, Szpital Wojewodzki w Opolu, Fakultni nemocnice Motol); name first: the name,
+# then the cue (Sahlgrenska Universitetssjukhuset, Tampereen yliopistollinen sairaala, Ankara Sehir
+# Hastanesi); an abbreviation and a place (UMC Utrecht, KBC Split, FN Motol).
+_INTL_CUE_FIRST = (
+    r"(?:universitats|kreis|stadtisches[ \t]+)?klinikum|(?:kreis|stadtisches[ \t]+)?krankenhaus|kantonsspital|spital"
+    r"|(?:gemeinschafts|radiologische[ \t]+)?praxis|medizinisches[ \t]+versorgungszentrum|radiologie[ \t]+zentrum"
+    r"|(?:algemeen[ \t]+|academisch[ \t]+|universitair[ \t]+)?ziekenhuis|(?:universitair[ \t]+)?medisch[ \t]+centrum"
+    r"|centro[ \t]+(?:de[ \t]+salud|medico|hospitalar|hospitalario|clinico|de[ \t]+diagnostico|diagnostico)"
+    r"|sanatorio|complejo[ \t]+hospitalario|unidade[ \t]+local[ \t]+de[ \t]+saude|casa[ \t]+di[ \t]+cura"
+    r"|azienda[ \t]+ospedaliera(?:[ \t]+universitaria)?|presidio[ \t]+ospedaliero|istituto|policlinico"
+    r"|szpital(?:[ \t]+(?:wojewodzki|miejski|powiatowy|kliniczny|uniwersytecki|specjalistyczny))?"
+    r"|centrum[ \t]+medyczne|przychodnia|(?:fakultni[ \t]+|krajska[ \t]+|mestska[ \t]+)?nemocnice"
+    r"|(?:fakultna[ \t]+|univerzitna[ \t]+)?nemocnica|poliklinika|spitalul(?:[ \t]+(?:clinic|judetean|municipal))*"
+    r"|(?:opca|klinicka|specijalna)[ \t]+bolnica|klinicki[ \t]+bolnicki[ \t]+centar|dom[ \t]+zdravlja"
+    r"|zdravstveni[ \t]+dom|splosna[ \t]+bolnisnica|univerzitetni[ \t]+klinicni[ \t]+center|bolnica|bolnisnica"
+    r"|centre[ \t]+(?:hospitalier[ \t]+universitaire|medical|de[ \t]+sante|d'imagerie)|clinique|hopital|clinica"
+    r"|ospedale|ospital|rumah[ \t]+sakit|benh[ \t]+vien"
+)
+_INTL_CUE_LAST = (
+    r"(?:universitets|lans|central|region)?(?:sjukhus(?:et)?|sykehus(?:et)?|sjukehus(?:et)?|sygehus(?:et)?|hospital(?:et)?)"
+    r"|(?:keskus|yliopistollinen[ \t]+keskus|yliopistollinen[ \t]+|alue)?sairaala|terveyskeskus"
+    r"|korhaz|klinika|rendelointezet|(?:devlet|sehir|egitim[ \t]+ve[ \t]+arast[iı]rma|universitesi)[ \t]+hastanesi|hastanesi"
+    r"|klinikum|krankenhaus|spital|ziekenhuis|kliniek|nemocnice|bolnica|bolnisnica|szpital"
+)
+# abbreviations of hospitals before their place (UMC Utrecht, KBC Split, FN Motol, AZ Groeninge)
+# (not UZ: Slovenian for ultrasound; not AO, SB, CH, OB: aorta, small bowel, channel, a preposition)
+_INTL_ABBR = r"umc|az|chu|chr|fn|kbc|ukc|zd|mvz|asl|aou|uls|lkh"
+_INTL_JOIN = r"(?:w|we|in|im|am|an|der|des|di|de|del|della|do|da|dos|van|den|la|le|du|i|u|v|na|s)"
+_INTL_ORG_FIRST = re.compile(
+    rf"(?<![\w'])({_INTL_CUE_FIRST}|{_INTL_ABBR})((?:[ \t]+(?:{_INTL_JOIN}[ \t]+)?[^\W\d_][\w'\-]*){{1,3}})"
+)
+_INTL_ORG_LAST = re.compile(rf"((?:[^\W\d_][\w'\-]*[ \t]+){{1,3}})(?:[a-z]+[ \t]+)?({_INTL_CUE_LAST})(?![\w])")
+_INTL_ORG_WORDS = frozenset(
+    """klinikum krankenhaus kantonsspital spital praxis versorgungszentrum zentrum ziekenhuis centrum centro sanatorio
+    complejo unidade casa azienda presidio istituto policlinico szpital przychodnia nemocnice nemocnica poliklinika
+    spitalul bolnica centar zdravlja dom bolnisnica center centre clinique hopital hospital clinica ospedale ospital
+    rumah benh sjukhus sjukhuset sykehus sykehuset sjukehus sygehus sygehuset hospitalet sairaala keskussairaala
+    terveyskeskus korhaz klinika rendelointezet hastanesi kliniek umc az chu chr fn kbc ukc zd mvz asl aou uls lkh
+    universitetssjukhuset universitetssykehus universitetssjukehus universitetshospital
+    gemeinschaftspraxis universitatsklinikum kreiskrankenhaus regionsjukhuset lanssjukhuset centralsjukhuset
+    keskussairaala aluesairaala""".split()
+)

@@ -88,6 +88,11 @@ from transforms.text.lexicon import (
     _ORG,
     _ORG_OF,
     _ORG_RS,
+    _INTL_ORG_FIRST,
+    _INTL_ORG_LAST,
+    _INTL_ORG_WORDS,
+    _INTL_ABBR,
+    _INTL_JOIN,
     _OW,
     _SAINTS,
     _ORG_WORDS,
@@ -1337,6 +1342,8 @@ def _pattern_candidates(
         out.extend(names)
     if "ORGANIZATION_NAME" in want and not words.isdisjoint(_ORG_WORDS):
         out.extend(_org_candidates(text))
+    if "ORGANIZATION_NAME" in want and not words.isdisjoint(_INTL_ORG_WORDS):
+        out.extend(_intl_org_candidates(scan))
     if "ORGANIZATION_NAME" in want and ("st" in words or "saint" in words):
         for m in _SAINTS.finditer(text):
             # St. Jeevan's: a hospital named after a saint, any name (not St. Louis, no 's)
@@ -1388,6 +1395,55 @@ def id_candidates(scan: _Scan, cands: list[_Cand], line: bool) -> list[_Cand]:
             if j < 0 or name_reach[j] < s - _ID_NEAR:
                 continue
         out.append((s, e, "MEDICAL_RECORD_NUMBER", _PAT))
+    return out
+
+
+_INTL_ABBR_SET = frozenset(_INTL_ABBR.split("|"))
+_INTL_JOIN_SET = frozenset(_INTL_JOIN[3:-1].split("|"))
+_FOLDED_WORD = re.compile(r"[^\W\d_][\w'\-]*")
+
+
+def _intl_place_word(word: str) -> bool:
+    """A word of an institution's name or place: capitalised, no stop word or technical term."""
+    return word[0].isupper() and not _stop(word) and _upper_ascii(word) not in _vocab.TECHNICAL
+
+
+def _intl_org_candidates(scan: _Scan) -> list[_Cand]:
+    """Institutions of the cue grammar in ``lexicon`` (``_INTL_ORG_FIRST``, ``_INTL_ORG_LAST``):
+    the cue capitalised where it comes first (``het ziekenhuis`` is prose), an abbreviation in
+    capitals; the name's words capitalised, no stop word or technical term, one of them no
+    common English word (not Klinik Notes, Praxis Guidelines)."""
+    text, folded = scan.text, scan.folded
+    ordinary = _vocab.ordinary()
+    out: list[_Cand] = []
+    for m in _INTL_ORG_FIRST.finditer(folded):
+        start, cue_end = m.span(1)
+        cue = text[start:cue_end]
+        if not cue[0].isupper() or (m[1] in _INTL_ABBR_SET and not cue.isupper()):
+            continue
+        end, named = None, False
+        for w in _FOLDED_WORD.finditer(folded, m.start(2), m.end(2)):
+            word = text[w.start() : w.end()]
+            if w[0] in _INTL_JOIN_SET and word.islower():
+                continue  # Szpital Wojewodzki w Opolu, Krankenhaus der Barmherzigen Brueder
+            if not _intl_place_word(word):
+                break
+            end, named = w.end(), named or _upper_ascii(word) not in ordinary
+        if end is not None and named:
+            out.append((start, end, "ORGANIZATION_NAME", _PAT))
+    for m in _INTL_ORG_LAST.finditer(folded):
+        words = list(_FOLDED_WORD.finditer(folded, m.start(1), m.end(1)))
+        start = None
+        for w in reversed(words):
+            word = text[w.start() : w.end()]
+            if start is None and word.islower() and not _stop(word):
+                continue  # an adjective before the cue: Tampereen yliopistollinen sairaala
+            if not _intl_place_word(word):
+                break
+            start = w.start()
+        if start is None or all(_upper_ascii(text[w.start() : w.end()]) in ordinary for w in words if w.start() >= start):
+            continue
+        out.append((start, m.end(2), "ORGANIZATION_NAME", _PAT))
     return out
 
 
