@@ -1009,3 +1009,18 @@ def test_round20_found(text):
 )
 def test_round20_guards(text):
     assert not [f for f in detect(text) if f.info_type == "ORGANIZATION_NAME"]
+
+
+@pytest.mark.parametrize(
+    "text, quote",
+    [("3 martie 1998", "3 martie 1998"), ("12 augusti 2001", "12 augusti 2001"), ("5 desember 1999", "5 desember 1999"),
+     ("14 gruodžio 2003", "14 gruodžio 2003")],
+)
+def test_round20_months(text, quote):
+    # Romanian, Swedish, Norwegian, Lithuanian months (fail on 2b7614a); `mart` in lower case is
+    # an English word before a day (test_round20_guards_months)
+    assert ("DATE", quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+def test_round20_guards_months():
+    assert not [f for f in detect("the mart 3 1998 sale") if f.info_type == "DATE"]

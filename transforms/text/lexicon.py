@@ -33,18 +33,18 @@ _MONTH_NUM = {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
 # (08-DEZ-2026, 3 févr. 1998, 12 ene 2020, 5 mei 2001, 1998. márc. 3., Marso 3, 1998, 3. marca 1998): used by the month-name date
 # grammar only, between a day and a year.
 _MONTHS_INTL = {
-    1: "januar janvier janv enero ene gennaio gen januari janeiro januarja leden ledna styczen stycznia sijecanj sijecnja",
-    2: "februar fevrier fevr fev febrero febbraio februari fevereiro febr pebrero februarja unor unora luty lutego veljaca veljace",
-    3: "marz mrz mars marzo maart mrt marco marc marcius marso marec marca brezen brezna marzec ozujak ozujka",
-    4: "avril avr abril abr aprile aprilis aprila duben dubna kwiecien kwietnia travanj travnja",
-    5: "mai mayo maggio mag mei maio maj majus maja kveten kvetna svibanj svibnja",
-    6: "juni juin junio giugno giu junho junius hunyo junij junija cerven cervna czerwiec czerwca lipanj lipnja",
-    7: "juli juillet juil julio luglio lug julho julius hulyo julij julija cervenec cervence lipiec lipca srpanj srpnja",
-    8: "aout agosto ago augustus augusztus avgust avgusta avg srpen srpna sierpien sierpnia kolovoz kolovoza",
-    9: "septembre septiembre setiembre settembre set setembro szept szeptember setyembre septembra zari wrzesien wrzesnia rujan rujna",
-    10: "oktober okt octobre octubre ottobre ott outubro out oktubre oktobra rijen rijna pazdziernik pazdziernika",
-    11: "novembre noviembre novembro nobyembre novembra listopad listopadu listopada studeni studenoga",
-    12: "dezember dez decembre diciembre dic dicembre dezembro disyembre decembra prosinec prosince grudzien grudnia prosinac prosinca",
+    1: "januar janvier janv enero ene gennaio gen januari janeiro januarja leden ledna styczen stycznia sijecanj sijecnja ianuarie sausio",
+    2: "februar fevrier fevr fev febrero febbraio februari fevereiro febr pebrero februarja unor unora luty lutego veljaca veljace februarie vasario",
+    3: "marz mrz mars marzo maart mrt marco marc marcius marso marec marca brezen brezna marzec ozujak ozujka martie mart kovo",
+    4: "avril avr abril abr aprile aprilis aprila duben dubna kwiecien kwietnia travanj travnja aprilie balandzio",
+    5: "mai mayo maggio mag mei maio maj majus maja kveten kvetna svibanj svibnja gegutes geguzes",
+    6: "juni juin junio giugno giu junho junius hunyo junij junija cerven cervna czerwiec czerwca lipanj lipnja iunie birzelio",
+    7: "juli juillet juil julio luglio lug julho julius hulyo julij julija cervenec cervence lipiec lipca srpanj srpnja iulie liepos",
+    8: "aout agosto ago augustus augusztus avgust avgusta avg srpen srpna sierpien sierpnia kolovoz kolovoza augusti rugpjucio",
+    9: "septembre septiembre setiembre settembre set setembro szept szeptember setyembre septembra zari wrzesien wrzesnia rujan rujna septembrie septembar rugsejo",
+    10: "oktober okt octobre octubre ottobre ott outubro out oktubre oktobra rijen rijna pazdziernik pazdziernika octombrie oktobar spalio",
+    11: "novembre noviembre novembro nobyembre novembra listopad listopadu listopada studeni studenoga noiembrie novembar lapkricio",
+    12: "dezember dez decembre diciembre dic dicembre dezembro disyembre decembra prosinec prosince grudzien grudnia prosinac prosinca desember decembrie decembar gruodzio",
 }
 _MONTH_INTL_NUM = {w: i for i, words in _MONTHS_INTL.items() for w in words.split()}
 

@@ -291,7 +291,7 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
 
 
 # months of other languages that are English words too (3 out 2020 is prose in lower case)
-_ENGLISH_MONTHS_INTL = frozenset("set out gen mag ago mars".split())
+_ENGLISH_MONTHS_INTL = frozenset("set out gen mag ago mars mart".split())
 
 
 def _named_dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
