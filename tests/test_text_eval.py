@@ -1024,3 +1024,25 @@ def test_round20_months(text, quote):
 
 def test_round20_guards_months():
     assert not [f for f in detect("the mart 3 1998 sale") if f.info_type == "DATE"]
+
+
+# Twenty-first round (after heldout18's one measurement at 4bceac4): national identity numbers by
+# python-stdnum's validators. Each case of test_round21_found fails on c687df7; the guards pass on both.
+@pytest.mark.parametrize(
+    "text, quote",
+    [("PESEL 44051401359", "44051401359"), ("C.F. RSSMRA85T10A562S", "RSSMRA85T10A562S"), ("BSN 111222333", "111222333"),
+     ("DNI 12345678Z", "12345678Z"), ("AHV 756.1234.5678.97", "756.1234.5678.97"), ("CPR 030398-1234", "030398-1234")],
+)
+def test_round21_found(text, quote):
+    assert ("MEDICAL_RECORD_NUMBER", quote) in [(f.info_type, f.quote) for f in detect(text)]
+
+
+@pytest.mark.parametrize("text", ["dose 1234567 mGy", "Accession 12345678", "Series 1.2.840.10008.5.1.4", "Lot 20190303A1"])
+def test_round21_guards(text):
+    assert not [f for f in detect(text) if f.info_type == "MEDICAL_RECORD_NUMBER"]
+
+
+def test_many_national_id_tokens_in_one_text():
+    """20,000 digit tokens (one hostile value): each tried only by the validators of its length."""
+    text = " ".join(["44051401359"] * 20000)
+    assert len(detect(text)) == 20000

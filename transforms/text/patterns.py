@@ -10,6 +10,7 @@ import bisect
 import ipaddress
 import itertools
 import re
+from functools import cache
 
 # phonenumbers and python-stdnum are imported where first used: a tag-only job, which never
 # detects text, does not pay for them in every worker process.
@@ -180,6 +181,69 @@ def _vr_candidates(text: str, vr: str) -> list[_Cand]:
 
 
 _VERSION_BEFORE = re.compile(r"(?i)(?:\bv|\bver|version|release|rev|build|software|sw)\.?[ \t:]*\Z")
+
+
+# Twenty-first round: national identity numbers that carry a check digit or a checked date, by
+# python-stdnum's validators (already a dependency): a token of letters and digits with 7+ digits,
+# its compact form's length picks the validators to try (Czech and Slovak rodne cislo, PESEL,
+# codice fiscale, BSN, personnummer, DNI and NIE, AHV, CPR, fodselsnummer, HETU, Belgian,
+# Austrian, German, Romanian, Croatian, Slovenian, Greek, French, British, Israeli, Korean,
+# Chinese, Indian, Brazilian, Mexican, South African, Estonian, Lithuanian, Bulgarian, Turkish,
+# Irish, Icelandic, Canadian numbers).
+_NATIONAL_ID_TOKEN = re.compile(r"(?<![\w./\-])[A-Za-z]{0,6}\d[\dA-Za-z./\-]{5,22}[\dA-Za-z](?![\w/\-]|\.\w)")
+_NATIONAL_ID_SEPARATORS = re.compile(r"[./\-]")
+_NATIONAL_ID_MODULES = (
+    "cz.rc", "sk.rc", "pl.pesel", "it.codicefiscale", "nl.bsn", "se.personnummer", "es.dni", "es.nie", "ch.ssn",
+    "dk.cpr", "no.fodselsnummer", "fi.hetu", "be.nn", "at.vnr", "de.idnr", "ro.cnp", "hr.oib", "si.emso", "gr.amka",
+    "fr.nir", "gb.nhs", "il.idnr", "kr.rrn", "cn.ric", "in_.aadhaar", "br.cpf", "mx.curp", "za.idnr", "ee.ik",
+    "lt.asmens", "bg.egn", "tr.tckimlik", "ie.pps", "is_.kennitala", "ca.sin",
+)
+
+
+@cache
+def _national_id_validators() -> dict[int, tuple]:
+    """The validators by the length of the compact number they accept (import when first used)."""
+    import importlib
+
+    by_length: dict[int, list] = {}
+    probes = {}
+    for name in _NATIONAL_ID_MODULES:
+        module = importlib.import_module(f"stdnum.{name}")
+        probes[name] = module
+    # the lengths each number can have, compact (letters and digits only)
+    lengths = {
+        "cz.rc": (9, 10), "sk.rc": (9, 10), "pl.pesel": (11,), "it.codicefiscale": (16,), "nl.bsn": (9,),
+        "se.personnummer": (10, 12), "es.dni": (9,), "es.nie": (9,), "ch.ssn": (13,), "dk.cpr": (10,),
+        "no.fodselsnummer": (11,), "fi.hetu": (10, 11), "be.nn": (11,), "at.vnr": (10,), "de.idnr": (11,),
+        "ro.cnp": (13,), "hr.oib": (11,), "si.emso": (13,), "gr.amka": (11,), "fr.nir": (13, 15), "gb.nhs": (10,),
+        "il.idnr": (9,), "kr.rrn": (13,), "cn.ric": (18,), "in_.aadhaar": (12,), "br.cpf": (11,), "mx.curp": (18,),
+        "za.idnr": (13,), "ee.ik": (11,), "lt.asmens": (11,), "bg.egn": (10,), "tr.tckimlik": (11,), "ie.pps": (8, 9),
+        "is_.kennitala": (10,), "ca.sin": (9,),
+    }
+    for name, module in probes.items():
+        for n in lengths[name]:
+            by_length.setdefault(n, []).append(module)
+    return {n: tuple(v) for n, v in by_length.items()}
+
+
+def _national_ids(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of national identity numbers a validator of ``_NATIONAL_ID_MODULES`` accepts; not
+    inside ``taken`` (a date, an SSN)."""
+    validators = _national_id_validators()
+    out = []
+    for m in _NATIONAL_ID_TOKEN.finditer(text):
+        token = m[0]
+        compact = _NATIONAL_ID_SEPARATORS.sub("", token)
+        if sum(c.isdigit() for c in compact) < 7 or any(s <= m.start() and m.end() <= e for s, e in taken):
+            continue
+        for module in validators.get(len(compact), ()):
+            try:
+                if module.is_valid(token):
+                    out.append(m.span())
+                    break
+            except Exception:  # noqa: BLE001 - a validator's own error on odd input is no match
+                continue
+    return out
 
 
 def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
@@ -1232,6 +1296,9 @@ def _digit_candidates(
             ssns.extend(m.span(1) for m in _SSN_BARE.finditer(text) if _us_ssn.is_valid(m[1]))
         if "US_SOCIAL_SECURITY_NUMBER" in want:
             out.extend((s, e, "US_SOCIAL_SECURITY_NUMBER", _PAT) for s, e in ssns)
+    if "MEDICAL_RECORD_NUMBER" in want and scan.digits >= 7:
+        taken = [(s, e) for s, e, _ in dates] + ssns
+        out.extend((s, e, "MEDICAL_RECORD_NUMBER", _PAT) for s, e in _national_ids(text, taken))
     ips = []
     if scan.digits >= 4 and text.count(".") >= 3:
         for m in _IPV4.finditer(text):
