@@ -1046,3 +1046,12 @@ def test_many_national_id_tokens_in_one_text():
     """20,000 digit tokens (one hostile value): each tried only by the validators of its length."""
     text = " ".join(["44051401359"] * 20000)
     assert len(detect(text)) == 20000
+
+
+@pytest.mark.parametrize(
+    "text", ["3/3-1998", "12/11 1998", "3 de marzo de 1998", "14 de novembro de 2001", "3. mars 1998", "9. november 1999"]
+)
+def test_round21_dates(text):
+    # Danish and Swedish day/month then the year, Spanish and Portuguese `de`, a lower-case
+    # month after a day with its dot (fail on 400a3b7)
+    assert ("DATE", text) in [(f.info_type, f.quote) for f in detect(text)]

@@ -195,7 +195,7 @@ _DATE_MON_YY = re.compile(
 # Fourteenth round: a month name between any of the separators dates are printed with (space,
 # hyphen, slash, dot, a comma, none), in the three orders (Mar-03-1998, 03.MAR.98, 1998MAR03,
 # Mar. 3 98, March/3/1998) and month-year (Mar-1998): a grammar, not one more list of forms.
-_DSEP = r"(?:[ \t]*[\-/.][ \t]*|,?[ \t]+)"
+_DSEP = r"(?:[ \t]*[\-/.][ \t]*|,?[ \t]+(?:de[ \t]+)?)"  # 3 de marzo de 1998 (Spanish, Portuguese)
 _MON_ANY = rf"(?:{'|'.join(sorted(_MONTH_INTL_NUM, key=len, reverse=True))}|{_MON[3:-1]})"
 _DATE_NAMED = re.compile(
     rf"(?i:(?<![\w.\-/])(?:"
@@ -217,6 +217,8 @@ _DATE_HIJRI = re.compile(
 _DATE_CJK = re.compile(r"(?<!\d)(\d{4})[ \t]*[년年][ \t]*(\d{1,2})[ \t]*[월月][ \t]*(\d{1,2})[ \t]*[일日]")
 # A quarter and a year (Q3 1941), as DOB fields of some exports hold a date made coarse.
 _DATE_QUARTER = re.compile(r"(?<![\w.\-/])Q([1-4])[ \t]+((?:18|19|20)\d\d)(?![\w\-/]|\.\d)")
+# Day and month with a slash, the year after a hyphen or a space (Danish 3/3-1998, Swedish 3/3 1998).
+_DATE_DM_Y = re.compile(r"(?<![\w./\-])(\d{1,2})/(\d{1,2})[ \-](\d{4})(?![\w\-/]|\.\d)")
 # Day first with a dot after the day and the month and a space between (Central Europe: 3. 3. 1998,
 # 19. 04. 1941), a four-digit year (nineteenth round).
 _DATE_DMY_SPACED = re.compile(r"(?<![\w.\-/])(\d{1,2})\.[ \t]+(\d{1,2})\.[ \t]*(\d{4})(?!\w|\.\d)")

@@ -62,6 +62,7 @@ from transforms.text.lexicon import (
     _DATE_YMD,
     _DATE_YMD_SPACED,
     _DATE_DMY_SPACED,
+    _DATE_DM_Y,
     _DATE_HIJRI,
     _DATE_QUARTER,
     _DATE_CJK,
@@ -303,6 +304,11 @@ def _dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
     if 4 in lengths and 1 in lengths and "q" in scan.words:
         for m in _DATE_QUARTER.finditer(text):
             out.append((m.start(), m.end(), (int(m[2]), 3 * int(m[1]) - 2, 0)))
+    if 4 in lengths and short and "/" in text:
+        for m in _DATE_DM_Y.finditer(text):
+            y, mo, d = int(m[3]), int(m[2]), int(m[1])
+            if 1850 <= y <= 2100 and _valid_date(y, mo, d):
+                out.append((m.start(), m.end(), (y, mo, d)))
     if 4 in lengths and short and ". " in text:
         for m in _DATE_DMY_SPACED.finditer(text):
             y, mo, d = int(m[3]), int(m[2]), int(m[1])
@@ -370,9 +376,11 @@ def _named_dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
         d, mon, ys = {1: (1, 2, 3), 4: (5, 4, 6), 7: (9, 8, 7), 10: (None, 10, 11)}[g]
         month = text[m.start(mon):m.end(mon)]
         if (month.islower() and (m[mon] in _MONTH_WORDS or m[mon] in _ENGLISH_MONTHS_INTL)
-                and any(c in " \t" for c in m[0]) and not (text.startswith(".", m.end(mon)) and m[mon] != "may")):
-            # months are capitalised in English (an abbreviation's dot aside: 1978. apr. 9.);
-            # French, Spanish, Dutch, Hungarian write them in lower case
+                and any(c in " \t" for c in m[0]) and not (text.startswith(".", m.end(mon)) and m[mon] != "may")
+                and not (g == 1 and text.startswith(".", m.end(1)))):
+            # months are capitalised in English (an abbreviation's dot aside: 1978. apr. 9., and a
+            # day with its dot before: 3. mars 1998); French, Spanish, Dutch, Hungarian write them
+            # in lower case
             continue
         if d is None and m[mon] not in _MONTH_WORDS:
             continue
