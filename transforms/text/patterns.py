@@ -1304,9 +1304,6 @@ def _digit_candidates(
             ssns.extend(m.span(1) for m in _SSN_BARE.finditer(text) if _us_ssn.is_valid(m[1]))
         if "US_SOCIAL_SECURITY_NUMBER" in want:
             out.extend((s, e, "US_SOCIAL_SECURITY_NUMBER", _PAT) for s, e in ssns)
-    if "MEDICAL_RECORD_NUMBER" in want and scan.digits >= 7:
-        taken = [(s, e) for s, e, _ in dates] + ssns
-        out.extend((s, e, "MEDICAL_RECORD_NUMBER", _PAT) for s, e in _national_ids(text, taken))
     ips = []
     if scan.digits >= 4 and text.count(".") >= 3:
         for m in _IPV4.finditer(text):
@@ -1317,9 +1314,15 @@ def _digit_candidates(
             ips.append(m.span())
         if "IP_ADDRESS" in want:
             out.extend((s, e, "IP_ADDRESS", _PAT) for s, e in ips)
+    phones: list[tuple[int, int]] = []
     if phone:
         taken = [(s, e) for s, e, _ in dates] + ssns + ips
-        out.extend((s, e, "PHONE_NUMBER", _PAT) for s, e in _phones(scan, taken))
+        phones = _phones(scan, taken)
+        out.extend((s, e, "PHONE_NUMBER", _PAT) for s, e in phones)
+    if "MEDICAL_RECORD_NUMBER" in want and scan.digits >= 7:
+        # not a date, an SSN, an IP address or a phone number (555-201-3344 passes a checksum or two)
+        taken = [(s, e) for s, e, _ in dates] + ssns + ips + phones
+        out.extend((s, e, "MEDICAL_RECORD_NUMBER", _PAT) for s, e in _national_ids(text, taken))
     if "AGE" in want and not words.isdisjoint(_AGE_WORDS):
         for m in _AGE_PHRASE.finditer(text):
             if int(m[1]) <= 150:
