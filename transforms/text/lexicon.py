@@ -205,6 +205,15 @@ _DATE_NAMED = re.compile(
     rf"|({_MON_ANY})\.?{_DSEP}(\d{{4}})"
     r")(?!\w|[\-/.]\d))"
 )
+# The groups of each order of _DATE_NAMED, by its first group: (day, month, year); day 0 for month-year.
+_NAMED_ORDERS = {1: (1, 2, 3), 4: (5, 4, 6), 7: (9, 8, 7), 10: (0, 10, 11)}
+
+
+def _named_groups(m: re.Match[str]) -> tuple[int, int, int]:
+    """(day, month, year) group numbers of a ``_DATE_NAMED`` match, day 0 for month-year."""
+    return _NAMED_ORDERS[1 if m[1] else 4 if m[4] else 7 if m[7] else 10]
+
+
 # a two-digit year is no year before a unit or another number (May 5 10 mg)
 _UNIT_AFTER = re.compile(r"[ \t]*(?:mg|mcg|ml|mm|cm|kg|g|%|units?|x\b|[-/.]?\d)", re.IGNORECASE)
 # Hijri dates (Saudi and Gulf systems): D/M/YYYY with a year 1300-1499 and AH or H after it

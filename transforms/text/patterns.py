@@ -54,6 +54,7 @@ from transforms.text.lexicon import (
     _DATE_MDY,
     _DATE_MONTH,
     _DATE_NAMED,
+    _named_groups,
     _UNIT_AFTER,
     _DATE_ROMAN,
     _DATE_APOSTROPHE,
@@ -193,49 +194,41 @@ _VERSION_BEFORE = re.compile(r"(?i)(?:\bv|\bver|version|release|rev|build|softwa
 # Irish, Icelandic, Canadian numbers).
 _NATIONAL_ID_TOKEN = re.compile(r"(?<![\w./\-])[A-Za-z]{0,6}\d[\dA-Za-z./\-]{5,22}[\dA-Za-z](?![\w/\-]|\.\w)")
 _NATIONAL_ID_SEPARATORS = re.compile(r"[./\-]")
-_NATIONAL_ID_MODULES = (
-    "cz.rc", "sk.rc", "pl.pesel", "it.codicefiscale", "nl.bsn", "se.personnummer", "es.dni", "es.nie", "ch.ssn",
-    "dk.cpr", "no.fodselsnummer", "fi.hetu", "be.nn", "at.vnr", "de.idnr", "ro.cnp", "hr.oib", "si.emso", "gr.amka",
-    "fr.nir", "gb.nhs", "il.idnr", "kr.rrn", "cn.ric", "in_.aadhaar", "br.cpf", "mx.curp", "za.idnr", "ee.ik",
-    "lt.asmens", "bg.egn", "tr.tckimlik", "ie.pps", "is_.kennitala", "ca.sin",
-)
+# The lengths each number can have, compact (letters and digits only), by stdnum module.
+_NATIONAL_ID_LENGTHS = {
+    "cz.rc": (9, 10), "sk.rc": (9, 10), "pl.pesel": (11,), "it.codicefiscale": (16,), "nl.bsn": (9,),
+    "se.personnummer": (10, 12), "es.dni": (9,), "es.nie": (9,), "ch.ssn": (13,), "dk.cpr": (10,),
+    "no.fodselsnummer": (11,), "fi.hetu": (10, 11), "be.nn": (11,), "at.vnr": (10,), "de.idnr": (11,),
+    "ro.cnp": (13,), "hr.oib": (11,), "si.emso": (13,), "gr.amka": (11,), "fr.nir": (13, 15), "gb.nhs": (10,),
+    "il.idnr": (9,), "kr.rrn": (13,), "cn.ric": (18,), "in_.aadhaar": (12,), "br.cpf": (11,), "mx.curp": (18,),
+    "za.idnr": (13,), "ee.ik": (11,), "lt.asmens": (11,), "bg.egn": (10,), "tr.tckimlik": (11,), "ie.pps": (8, 9),
+    "is_.kennitala": (10,), "ca.sin": (9,),
+}  # fmt: skip
 
 
 @cache
 def _national_id_validators() -> dict[int, tuple]:
-    """The validators by the length of the compact number they accept (import when first used)."""
+    """The validators by the length of the compact number they accept (imported when first used)."""
     import importlib
 
     by_length: dict[int, list] = {}
-    probes = {}
-    for name in _NATIONAL_ID_MODULES:
+    for name, lengths in _NATIONAL_ID_LENGTHS.items():
         module = importlib.import_module(f"stdnum.{name}")
-        probes[name] = module
-    # the lengths each number can have, compact (letters and digits only)
-    lengths = {
-        "cz.rc": (9, 10), "sk.rc": (9, 10), "pl.pesel": (11,), "it.codicefiscale": (16,), "nl.bsn": (9,),
-        "se.personnummer": (10, 12), "es.dni": (9,), "es.nie": (9,), "ch.ssn": (13,), "dk.cpr": (10,),
-        "no.fodselsnummer": (11,), "fi.hetu": (10, 11), "be.nn": (11,), "at.vnr": (10,), "de.idnr": (11,),
-        "ro.cnp": (13,), "hr.oib": (11,), "si.emso": (13,), "gr.amka": (11,), "fr.nir": (13, 15), "gb.nhs": (10,),
-        "il.idnr": (9,), "kr.rrn": (13,), "cn.ric": (18,), "in_.aadhaar": (12,), "br.cpf": (11,), "mx.curp": (18,),
-        "za.idnr": (13,), "ee.ik": (11,), "lt.asmens": (11,), "bg.egn": (10,), "tr.tckimlik": (11,), "ie.pps": (8, 9),
-        "is_.kennitala": (10,), "ca.sin": (9,),
-    }
-    for name, module in probes.items():
-        for n in lengths[name]:
+        for n in lengths:
             by_length.setdefault(n, []).append(module)
     return {n: tuple(v) for n, v in by_length.items()}
 
 
 def _national_ids(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of national identity numbers a validator of ``_NATIONAL_ID_MODULES`` accepts; not
-    inside ``taken`` (a date, an SSN)."""
+    """Spans of national identity numbers a validator of ``_NATIONAL_ID_LENGTHS`` accepts; not
+    inside ``taken`` (a date, an SSN, an IP address, a phone number)."""
     validators = _national_id_validators()
+    inside = _SpanIndex(taken).contains
     out = []
     for m in _NATIONAL_ID_TOKEN.finditer(text):
         token = m[0]
         compact = _NATIONAL_ID_SEPARATORS.sub("", token)
-        if sum(c.isdigit() for c in compact) < 7 or any(s <= m.start() and m.end() <= e for s, e in taken):
+        if sum(c.isdigit() for c in compact) < 7 or inside(m.start(), m.end()):
             continue
         for module in validators.get(len(compact), ()):
             try:
@@ -372,17 +365,16 @@ def _named_dates(scan: _Scan) -> list[tuple[int, int, tuple[int, int, int]]]:
     or number follows (May 5 10 mg)."""
     text, out = scan.text, []
     for m in _DATE_NAMED.finditer(scan.folded):
-        g = 1 if m[1] else 4 if m[4] else 7 if m[7] else 10
-        d, mon, ys = {1: (1, 2, 3), 4: (5, 4, 6), 7: (9, 8, 7), 10: (None, 10, 11)}[g]
+        d, mon, ys = _named_groups(m)
         month = text[m.start(mon):m.end(mon)]
         if (month.islower() and (m[mon] in _MONTH_WORDS or m[mon] in _ENGLISH_MONTHS_INTL)
                 and any(c in " \t" for c in m[0]) and not (text.startswith(".", m.end(mon)) and m[mon] != "may")
-                and not (g == 1 and text.startswith(".", m.end(1)))):
+                and not (d == 1 and text.startswith(".", m.end(1)))):
             # months are capitalised in English (an abbreviation's dot aside: 1978. apr. 9., and a
             # day with its dot before: 3. mars 1998); French, Spanish, Dutch, Hungarian write them
             # in lower case
             continue
-        if d is None and m[mon] not in _MONTH_WORDS:
+        if not d and m[mon] not in _MONTH_WORDS:
             continue
         ys = m[ys]
         if len(ys) == 2:
@@ -1041,19 +1033,12 @@ def _latin_phrases(text: str) -> list[tuple[int, int]]:
 
 
 def _outside_latin(text: str, names: list[_Cand]) -> list[_Cand]:
-    """The name candidates that lie inside no Latin phrase (the spans start in order: the latest
-    start at or before a candidate's, with the furthest end up to it, decides)."""
+    """The name candidates that lie inside no Latin phrase."""
     spans = _latin_phrases(text)
     if not spans:
         return names
-    starts = [s for s, _ in spans]
-    reach = list(itertools.accumulate((e for _, e in spans), max))
-    out = []
-    for c in names:
-        i = bisect.bisect_right(starts, c[0]) - 1
-        if i < 0 or reach[i] < c[1]:
-            out.append(c)
-    return out
+    inside = _SpanIndex(spans).contains
+    return [c for c in names if not inside(c[0], c[1])]
 
 
 def _latin_pair(up1: str, up2: str) -> bool:
@@ -1452,27 +1437,17 @@ def id_candidates(scan: _Scan, cands: list[_Cand], line: bool) -> list[_Cand]:
     if not scan.digits or max(scan.lengths, default=0) < 6:
         return []
     text = scan.text
-    # spans by start with the furthest end so far, and names by start (bisection: a hostile value
-    # holds thousands of runs and candidates)
-    spans = sorted((cs, ce) for cs, ce, _, _ in cands)
-    starts = [cs for cs, _ in spans]
-    reach = list(itertools.accumulate((ce for _, ce in spans), max))
-    names = sorted((ns, ne) for ns, ne, kind, _ in cands if kind in _NAME_KINDS)
-    name_starts = [ns for ns, _ in names]
-    name_reach = list(itertools.accumulate((ne for _, ne in names), max))
+    spans = _SpanIndex((cs, ce) for cs, ce, _, _ in cands)
+    names = _SpanIndex((ns, ne) for ns, ne, kind, _ in cands if kind in _NAME_KINDS)
     out: list[_Cand] = []
     # a header line: also a run OCR glued to the text beside it (W: 400 L: 40iD94845306)
     for m in (_GLUED_ID if line else _ID_RUN).finditer(text):
         s, e = m.span()
-        i = bisect.bisect_right(starts, s) - 1
-        if i >= 0 and reach[i] >= e:
+        if spans.contains(s, e):
             continue  # already a date, a phone number, an ID
-        if not line:
-            # a name that starts at most _ID_NEAR after the run and ends at most _ID_NEAR before it
-            j = bisect.bisect_right(name_starts, e + _ID_NEAR) - 1
-            if j < 0 or name_reach[j] < s - _ID_NEAR:
-                continue
-        out.append((s, e, "MEDICAL_RECORD_NUMBER", _PAT))
+        # a name that starts at most _ID_NEAR after the run and ends at most _ID_NEAR before it
+        if line or names.meets(s - _ID_NEAR, e + _ID_NEAR):
+            out.append((s, e, "MEDICAL_RECORD_NUMBER", _PAT))
     return out
 
 
@@ -1665,6 +1640,11 @@ class _SpanIndex:
     def contains(self, s: int, e: int) -> bool:
         """Some span has start <= s and e <= end."""
         return self._reach(bisect.bisect_right(self._starts, s)) >= e
+
+    def meets(self, s: int, e: int) -> bool:
+        """Some span has start <= e and end >= s (``s`` may be negative)."""
+        k = bisect.bisect_right(self._starts, e)
+        return k > 0 and self._max_end[k - 1] >= s
 
 
 def _header_words(words: list[re.Match[str]], found: list[tuple[int, int]], names: list[tuple[int, int]]) -> set[int]:

@@ -33,7 +33,7 @@ from typing import Any, Callable, NamedTuple, Protocol, Sequence
 
 from transforms.configcheck import camel
 from transforms.errors import ConfigError, KeyMaterialError
-from transforms.text.lexicon import _DATE_NAMED, _MONTH_INTL_NUM, _fold
+from transforms.text.lexicon import _DATE_NAMED, _MONTH_INTL_NUM, _fold, _named_groups
 
 BASIC = "BASIC"
 EMPTY = "EMPTY"
@@ -432,8 +432,7 @@ def _shift_parts(core: str, days: int) -> str | None:
     m = _DATE_NAMED.fullmatch(_fold(body))
     if m is None:
         return None
-    g = 1 if m[1] else 4 if m[4] else 7 if m[7] else 10
-    day_g, mon_g, year_g = {1: (1, 2, 3), 4: (5, 4, 6), 7: (9, 8, 7), 10: (0, 10, 11)}[g]
+    day_g, mon_g, year_g = _named_groups(m)
     if m[mon_g] in _MONTH_INTL_NUM or _month_number(m[mon_g]) is None and m[mon_g] != "sept":
         return None
     month = _month_number(m[mon_g][:3])
@@ -441,7 +440,7 @@ def _shift_parts(core: str, days: int) -> str | None:
     new = _add_days(datetime.date(year, month or 0, int(m[day_g]) if day_g else 15), days)
     like = body[m.start(mon_g) : m.end(mon_g)]
     parts = [(m.start(year_g), m.end(year_g), f"{new.year:04d}" if len(m[year_g]) == 4 else f"{new.year % 100:02d}"),
-             (m.start(mon_g), m.end(mon_g), _month_name(new.month, like, len(like) > 4 or like.lower() == "june" or like.lower() == "july"))]
+             (m.start(mon_g), m.end(mon_g), _month_name(new.month, like, len(like) > 4 or like.lower() in ("june", "july")))]
     if day_g:
         end = m.end(day_g)
         parts.append((m.start(day_g), end, _num(new.day, len(m[day_g]) == 2)))
